@@ -1,0 +1,90 @@
+/**
+ * The one table of coded errors. Every failure a user can see carries one of these codes;
+ * `hint` says what to do next. `retryable` errors are retried with backoff by the scheduler,
+ * all others fail the stage at once.
+ */
+export const ERROR_TABLE = {
+  E_MEDIA_UNREADABLE: { status: 422, retryable: false, hint: 'Check that the file is a complete, playable media file.' },
+  E_NO_AUDIO_STREAM: { status: 422, retryable: false, hint: 'The file has no audio track to dub; pick a file with audio.' },
+  E_UNSUPPORTED_CODEC: { status: 422, retryable: false, hint: 'Install an FFmpeg build with this codec, or convert the file first.' },
+  E_OUTPUT_WRITE: { status: 500, retryable: false, hint: 'Check free disk space and write permission on the output folder.' },
+  E_CANCELLED: { status: 499, retryable: false, hint: 'The job was cancelled; retry it to run again.' },
+  E_NO_PROVIDER: { status: 422, retryable: false, hint: 'Install or configure a provider for this step (see `dubarr plugins`).' },
+  E_PROVIDER_UNAVAILABLE: { status: 503, retryable: false, hint: 'See `dubarr plugins` for why the provider is unavailable.' },
+  E_PROVIDER_RATE_LIMITED: { status: 429, retryable: true, hint: 'The provider is rate limiting; the job retries with backoff.' },
+  E_PROVIDER_FAILED: { status: 502, retryable: true, hint: 'The provider failed; the job retries, then fails if it keeps failing.' },
+  E_STAGE_TIMEOUT: { status: 504, retryable: true, hint: 'Raise the stage timeout (`stages.timeouts`) for long media or slow hardware.' },
+  E_WORKER_CRASHED: { status: 500, retryable: true, hint: 'A worker thread died; the stage is retried in a fresh worker.' },
+  E_NOT_APPLICABLE: { status: 200, retryable: false, hint: 'This provider does not apply to this input; the next provider is used.' },
+  E_NO_SPEECH: { status: 422, retryable: false, hint: 'No speech was found in the audio, so there is nothing to dub.' },
+  E_LANGUAGE_UNSUPPORTED: { status: 422, retryable: false, hint: 'Choose a language the installed providers support (see `dubarr plugins`).' },
+  E_INPUT_NOT_FOUND: { status: 404, retryable: false, hint: 'Check the path; the file must exist and be readable by dubarr.' },
+  E_INVALID_ARGUMENT: { status: 400, retryable: false, hint: 'Fix the argument named in the message.' },
+  E_CONFIG_INVALID: { status: 400, retryable: false, hint: 'Fix the configuration keys listed above (config file or DUBARR_* variables).' },
+  E_PLUGIN_INVALID: { status: 500, retryable: false, hint: 'The plugin does not follow the plugin contract; update or remove it.' },
+  E_JOB_NOT_FOUND: { status: 404, retryable: false, hint: 'List jobs with `dubarr jobs list`.' },
+  E_JOB_STATE: { status: 409, retryable: false, hint: 'The job is not in a state that allows this action.' },
+  E_FILE_HARDLINKED: { status: 409, retryable: false, hint: 'The file has other hard links; use mux mode, or force in-place mode.' },
+  E_TRANSIENT: { status: 503, retryable: true, hint: 'A temporary failure; the job retries with backoff.' },
+  E_INTERNAL: { status: 500, retryable: false, hint: 'This is a bug in dubarr; please report it with the job log.' },
+} as const satisfies Record<string, { status: number; retryable: boolean; hint: string }>;
+
+export type ErrorCode = keyof typeof ERROR_TABLE;
+
+export function isErrorCode(code: unknown): code is ErrorCode {
+  return typeof code === 'string' && Object.hasOwn(ERROR_TABLE, code);
+}
+
+/** Plain form that crosses worker and process boundaries and is stored with a failed job. */
+export interface SerializedError {
+  code: ErrorCode;
+  message: string;
+  details?: Record<string, unknown>;
+  stack?: string;
+}
+
+export class DubarrError extends Error {
+  override readonly name = 'DubarrError';
+  readonly code: ErrorCode;
+  readonly details?: Record<string, unknown>;
+
+  constructor(code: ErrorCode, message: string, opts: { details?: Record<string, unknown>; cause?: unknown } = {}) {
+    super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
+    this.code = code;
+    this.details = opts.details;
+  }
+
+  get status(): number { return ERROR_TABLE[this.code].status; }
+  get retryable(): boolean { return ERROR_TABLE[this.code].retryable; }
+  get hint(): string { return ERROR_TABLE[this.code].hint; }
+
+  toJSON(): SerializedError {
+    return { code: this.code, message: this.message, details: this.details, stack: this.stack };
+  }
+
+  static fromJSON(e: SerializedError): DubarrError {
+    const err = new DubarrError(isErrorCode(e.code) ? e.code : 'E_INTERNAL', e.message, { details: e.details });
+    if (e.stack) err.stack = e.stack;
+    return err;
+  }
+
+  /** Any thrown value as a DubarrError; unknown errors become E_INTERNAL with the cause kept. */
+  static from(e: unknown): DubarrError {
+    if (e instanceof DubarrError) return e;
+    const any = e as { code?: unknown; message?: unknown; name?: unknown } | null;
+    if (any && isErrorCode(any.code)) {
+      const err = new DubarrError(any.code, String(any.message ?? any.code), { cause: e });
+      if (e instanceof Error && e.stack) err.stack = e.stack;
+      return err;
+    }
+    if (any?.name === 'AbortError') return new DubarrError('E_CANCELLED', 'Cancelled', { cause: e });
+    const err = new DubarrError('E_INTERNAL', e instanceof Error ? e.message : String(e), { cause: e });
+    if (e instanceof Error && e.stack) err.stack = e.stack;
+    return err;
+  }
+}
+
+/** Throws E_CANCELLED if the signal is aborted; stages call it between units of work. */
+export function throwIfCancelled(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw new DubarrError('E_CANCELLED', 'Cancelled');
+}

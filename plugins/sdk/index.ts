@@ -1,0 +1,4 @@
+export * from './errors.js';
+export * from './plugin.js';
+export * from './languages.js';
+export * from './artifacts.js';

@@ -1,0 +1,113 @@
+import type { z } from 'zod';
+
+/** What a stage does. Providers of one capability are interchangeable. */
+export type Capability =
+  | 'probe' | 'extract' | 'vad' | 'separate' | 'diarize' | 'source-text' | 'transcribe'
+  | 'segment' | 'translate' | 'synthesize' | 'fit' | 'mix' | 'subtitle' | 'mux' | 'qa'
+  | (string & {});
+
+/**
+ * Languages as lower-case ISO 639-1 codes where one exists ('en', 'es'), else ISO 639-3.
+ * `'*'` means any language. Translate stages list `pairs`; others list `input`/`output`.
+ */
+export interface LanguageSupport {
+  input?: readonly string[] | '*';
+  output?: readonly string[] | '*';
+  pairs?: ReadonlyArray<readonly [from: string, to: string]>;
+}
+
+export interface Availability {
+  ok: boolean;
+  /** Why not, and what fixes it: 'espeak-ng is not installed: apt-get install espeak-ng'. */
+  reason?: string;
+  /** Languages the engine reports at run time (installed voices, installed pairs). */
+  languages?: LanguageSupport;
+}
+
+export interface StageDefinition {
+  /** '<plugin>:<capability>', e.g. 'espeak-ng:synthesize'. */
+  id: string;
+  capability: Capability;
+  languages?: LanguageSupport;
+  /** 'worker' runs in the piscina pool; use it for anything CPU-heavy or blocking. */
+  runIn: 'main' | 'worker';
+  /** Module whose default export is a StageRun. Loaded lazily, in the thread that runs it. */
+  entry: URL;
+  /** Relative cost of this stage in a job, for job progress (default 1). */
+  weight?: number;
+  timeoutMs?: number;
+  retries?: number;
+}
+
+export interface PluginDefinition<O extends object = Record<string, unknown>> {
+  name: string;
+  version: string;
+  description?: string;
+  /** Validated at load; defaults live in the schema. Secrets come from config/env. */
+  options: z.ZodType<O>;
+  stages: StageDefinition[];
+  /** Engine installed? key set? model present? Must not throw; must be quick. */
+  available?(options: O): Promise<Availability>;
+}
+
+export function definePlugin<O extends object>(def: PluginDefinition<O>): PluginDefinition<O> {
+  return def;
+}
+
+/** The output of a finished stage as seen by the stages that consume it. */
+export interface StageOutput<D = unknown> {
+  /** Result files by name, absolute paths (inside the stage cache; read-only). */
+  files: Record<string, string>;
+  /** The stage's small JSON document (a Transcript, a Translation, ...). */
+  data: D;
+  /** Content hash of the files and data; part of the consumers' cache keys. */
+  hash: string;
+}
+
+/** Job-level parameters a stage sees; all part of its cache key. JSON only. */
+export interface StageParams {
+  sourceLanguage?: string;
+  targetLanguage?: string;
+  [key: string]: unknown;
+}
+
+export interface StageInput<O = unknown> {
+  options: O;
+  params: StageParams;
+  /** Named outputs of upstream stages; 'source' is the job's input media. */
+  inputs: Record<string, StageOutput>;
+}
+
+export interface StageResult<D = unknown> {
+  /** Files this stage produced, by name: paths inside ctx.workDir (moved into the cache). */
+  files?: Record<string, string>;
+  data?: D;
+}
+
+export interface Logger {
+  debug(obj: object | string, msg?: string): void;
+  info(obj: object | string, msg?: string): void;
+  warn(obj: object | string, msg?: string): void;
+  error(obj: object | string, msg?: string): void;
+}
+
+export interface StageContext {
+  /** Aborted on cancel, timeout or shutdown. Throw E_CANCELLED (or let an AbortError out). */
+  signal: AbortSignal;
+  /**
+   * The same cancellation as a shared Int32Array flag (non-zero = cancel) for native code
+   * that runs synchronously and cannot see the signal; pass it to native/lib sync calls.
+   */
+  cancelFlag: Int32Array;
+  log: Logger;
+  /** fraction in [0, 1] of this stage; throttled by the runtime. */
+  progress(fraction: number, note?: string): void;
+  /** An empty directory for this run; removed afterwards, except the result files. */
+  workDir: string;
+}
+
+export type StageRun<O = unknown, D = unknown> = (input: StageInput<O>, ctx: StageContext) => Promise<StageResult<D>>;
+
+export function defineStage<O = unknown, D = unknown>(run: StageRun<O, D>): StageRun<O, D> {
+  return run;
+}
