@@ -47,3 +47,30 @@ export const SpeechSegments = z.object({
   segments: z.array(z.object({ start: ms, end: ms, probability: z.number().min(0).max(1).optional() })),
 });
 export type SpeechSegments = z.infer<typeof SpeechSegments>;
+
+/** Synthesized speech, one WAV per dubbing unit. `file` names an entry of the stage's files. */
+export const SynthesizedSegments = z.object({
+  language: z.string(),
+  provider: z.string(),
+  segments: z.array(z.object({
+    id: z.string(),
+    /** The unit's slot on the timeline (from the translation). */
+    start: ms,
+    end: ms,
+    file: z.string(),
+    durationMs: ms,
+    /** Speaking-rate multiplier the engine used (1 = its default pace). */
+    rate: z.number().positive(),
+    voice: z.string().optional(),
+  })),
+});
+export type SynthesizedSegments = z.infer<typeof SynthesizedSegments>;
+
+/** The JSON document each capability must return; the contract suite checks it. */
+export const CAPABILITY_OUTPUT: Record<string, z.ZodType> = {
+  vad: SpeechSegments,
+  transcribe: Transcript,
+  'source-text': Transcript,
+  translate: Translation,
+  synthesize: SynthesizedSegments,
+};
