@@ -1,0 +1,70 @@
+import { join } from 'node:path';
+import type { Config } from '../config/schema.js';
+import { openDatabase } from '../jobs/database.js';
+import { Journal, JobBus } from '../jobs/journal.js';
+import { CapabilityLimits } from '../jobs/priority-limiter.js';
+import { Scheduler } from '../jobs/scheduler.js';
+import { StageCache } from '../jobs/stage-cache.js';
+import { JobStore } from '../jobs/store.js';
+import { BUILTIN_PRESETS, PresetRegistry } from '../pipeline/presets.js';
+import type { PresetInput } from '../pipeline/plan.js';
+import { PluginHost } from '../plugin-host/plugin-host.js';
+import { StagePool } from '../workers/stage-pool.js';
+import type { Logger } from './logger.js';
+
+export interface RuntimeOptions {
+  log: Logger;
+  /** serve: take queued jobs; the CLI's dub: run only the jobs handed to it. */
+  takeQueued: boolean;
+  /** Extra presets (tests; later the config's own). */
+  presets?: Record<string, PresetInput>;
+}
+
+export interface Runtime {
+  config: Config;
+  log: Logger;
+  store: JobStore;
+  cache: StageCache;
+  plugins: PluginHost;
+  presets: PresetRegistry;
+  pool: StagePool;
+  bus: JobBus;
+  scheduler: Scheduler;
+  close(): Promise<void>;
+}
+
+/** The composition root: wires the job store, stage cache, plugins, worker pool and scheduler. */
+export async function createRuntime(config: Config, o: RuntimeOptions): Promise<Runtime> {
+  const log = o.log;
+  const plugins = await PluginHost.load({
+    dirs: config.plugins.dirs, options: config.plugins.options, preference: config.providers.preference,
+  }, log);
+  const presets = new PresetRegistry(BUILTIN_PRESETS, o.presets ?? {});
+  const db = openDatabase(config.database.path);
+  const store = new JobStore(db);
+  const cache = new StageCache(config.cache.dir);
+  const pool = new StagePool({ threads: config.workers.threads, idleTimeoutMs: config.workers.idleTimeoutMs, cancelGraceMs: config.workers.cancelGraceMs });
+  const bus = new JobBus();
+  const journal = new Journal(store, bus, log);
+  const scheduler = new Scheduler({
+    store, cache, plugins, pool, journal, log,
+    limits: new CapabilityLimits(config.stages.concurrency),
+    policy: { timeoutMs: config.stages.timeoutMs, retries: config.stages.retries, backoff: config.stages.backoff },
+    // Work dirs live inside the cache dir so finished results are renamed into it, not copied.
+    workRoot: join(config.cache.dir, '.work'),
+    keepWorkDirOnFailure: config.jobs.keepWorkDirOnFailure,
+    buildPlan: (job) => presets.plan(job),
+  }, { concurrency: config.jobs.concurrency, maxAttempts: config.jobs.maxAttempts, takeQueued: o.takeQueued });
+  scheduler.start();
+  let closed = false;
+  return {
+    config, log, store, cache, plugins, presets, pool, bus, scheduler,
+    async close() {
+      if (closed) return;
+      closed = true;
+      await scheduler.stop();
+      await pool.close();
+      db.close();
+    },
+  };
+}

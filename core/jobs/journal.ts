@@ -1,0 +1,39 @@
+import { EventEmitter } from 'node:events';
+import type { Logger } from 'pino';
+import type { JobStore } from './store.js';
+
+export type JobEventType =
+  | 'job.queued' | 'job.started' | 'job.progress' | 'job.succeeded' | 'job.failed' | 'job.cancelled' | 'job.requeued'
+  | 'stage.started' | 'stage.succeeded' | 'stage.cached' | 'stage.skipped' | 'stage.failed' | 'stage.retrying' | 'stage.cancelled';
+
+export interface BusEvent {
+  jobId: string;
+  type: JobEventType;
+  step?: string;
+  ts: number;
+  data?: Record<string, unknown>;
+}
+
+/** The in-process event bus the API exposes (subscriptions) and the CLI renders (progress bars). */
+export class JobBus extends EventEmitter<{ event: [BusEvent] }> {}
+
+/**
+ * Records job and stage transitions in one place: an events row, a bus event, and one structured
+ * log line. Progress goes to the bus at full rate but is persisted sparsely (see ProgressTracker).
+ */
+export class Journal {
+  constructor(readonly store: JobStore, readonly bus: JobBus, readonly log: Logger) {}
+
+  record(jobId: string, type: JobEventType, step?: string, data?: Record<string, unknown>, opts: { persist?: boolean; level?: 'debug' | 'info' | 'warn' | 'error' } = {}): void {
+    const ts = Date.now();
+    if (opts.persist !== false) this.store.addEvent(jobId, type, step, data, ts);
+    this.bus.emit('event', { jobId, type, step, ts, data });
+    if (type !== 'job.progress') this.log[opts.level ?? levelOf(type)]({ job: jobId, step, ...data }, type);
+  }
+}
+
+function levelOf(type: JobEventType): 'debug' | 'info' | 'warn' | 'error' {
+  if (type === 'job.failed') return 'error';
+  if (type === 'stage.failed' || type === 'stage.retrying') return 'warn';
+  return 'info';
+}

@@ -1,0 +1,182 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { copyFile, mkdir, open, readdir, readFile, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import type { StageOutput } from '../../plugins/sdk/plugin.js';
+
+/**
+ * Finished stage results keyed by (stage id, plugin version, options, params, input hashes).
+ * An entry is a directory <dir>/<key[0..2]>/<key>/ with the result files and manifest.json;
+ * it appears atomically (built in <dir>/.tmp, then renamed), so a crash never leaves half an
+ * entry. The cache doubles as the job checkpoint: a restarted job finds its finished stages here.
+ */
+export interface CacheKeyParts {
+  stageId: string;
+  version: string;
+  options: unknown;
+  params: unknown;
+  /** input name -> content hash */
+  inputs: Record<string, string>;
+}
+
+interface Manifest {
+  key: string;
+  stageId: string;
+  files: Record<string, string>;
+  data: unknown;
+  hash: string;
+  sizeBytes: number;
+  createdAt: number;
+}
+
+/** JSON with object keys sorted, so equal values give equal keys whatever their key order. */
+export function canonicalJson(v: unknown): string {
+  return JSON.stringify(v, (_k, val: unknown) =>
+    val && typeof val === 'object' && !Array.isArray(val)
+      ? Object.fromEntries(Object.entries(val as Record<string, unknown>).filter(([, x]) => x !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : val);
+}
+
+export function cacheKey(p: CacheKeyParts): string {
+  return createHash('sha256').update(canonicalJson(['dubarr-stage-v1', p.stageId, p.version, p.options, p.params, p.inputs])).digest('hex');
+}
+
+export async function hashFile(path: string): Promise<string> {
+  const h = createHash('sha256');
+  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) h.update(chunk as Buffer);
+  return h.digest('hex');
+}
+
+/**
+ * A cheap identity for a user's media file: size plus 1 MiB from the start, the end and six
+ * points between. Hashing a whole 40 GB remux would cost minutes of disk reads per job; an
+ * edited file changes its size or one of the sampled regions in practice.
+ */
+export async function fingerprintMedia(path: string): Promise<string> {
+  const block = 1 << 20;
+  const fh = await open(path, 'r');
+  try {
+    const { size } = await fh.stat();
+    const h = createHash('sha256').update(`size:${size};`);
+    if (size <= 8 * block) {
+      h.update(await fh.readFile());
+    } else {
+      const buf = Buffer.alloc(block);
+      for (let i = 0; i < 8; i++) {
+        const { bytesRead } = await fh.read(buf, 0, block, Math.floor((i * (size - block)) / 7));
+        h.update(buf.subarray(0, bytesRead));
+      }
+    }
+    return h.digest('hex');
+  } finally {
+    await fh.close();
+  }
+}
+
+export class StageCache {
+  constructor(readonly dir: string) {}
+
+  private entryDir(key: string): string { return join(this.dir, key.slice(0, 2), key); }
+
+  async get(key: string): Promise<StageOutput | undefined> {
+    const dir = this.entryDir(key);
+    let m: Manifest;
+    try {
+      m = JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8')) as Manifest;
+    } catch {
+      return undefined;
+    }
+    const now = new Date();
+    await utimes(join(dir, 'manifest.json'), now, now).catch(() => undefined); // LRU clock for prune
+    return { files: Object.fromEntries(Object.entries(m.files).map(([n, f]) => [n, join(dir, f)])), data: m.data, hash: m.hash };
+  }
+
+  /**
+   * Moves a stage's result files into a new entry and returns the cached output. Files must be
+   * on the cache's filesystem to be moved (work dirs live under the data dir); otherwise copied.
+   */
+  async put(key: string, stageId: string, result: { files?: Record<string, string>; data?: unknown }): Promise<StageOutput> {
+    const tmp = join(this.dir, '.tmp', `${key.slice(0, 16)}-${randomBytes(4).toString('hex')}`);
+    await mkdir(tmp, { recursive: true });
+    try {
+      const files: Record<string, string> = {};
+      const fileHashes: Record<string, string> = {};
+      let sizeBytes = 0;
+      for (const [name, src] of Object.entries(result.files ?? {})) {
+        const rel = `${Object.keys(files).length}-${basename(src)}`;
+        await rename(src, join(tmp, rel)).catch(async (e: NodeJS.ErrnoException) => {
+          if (e.code !== 'EXDEV') throw e;
+          await copyFile(src, join(tmp, rel));
+        });
+        files[name] = rel;
+        fileHashes[name] = await hashFile(join(tmp, rel));
+        sizeBytes += (await stat(join(tmp, rel))).size;
+      }
+      const data = result.data ?? null;
+      const hash = createHash('sha256').update(canonicalJson({ data, files: fileHashes })).digest('hex');
+      const manifest: Manifest = { key, stageId, files, data, hash, sizeBytes, createdAt: Date.now() };
+      await writeFile(join(tmp, 'manifest.json'), JSON.stringify(manifest));
+      const final = this.entryDir(key);
+      await mkdir(join(final, '..'), { recursive: true });
+      try {
+        await rename(tmp, final);
+      } catch (e) {
+        // Another run finished the same key first; its entry is equivalent.
+        if ((e as NodeJS.ErrnoException).code !== 'ENOTEMPTY' && (e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+        await rm(tmp, { recursive: true, force: true });
+      }
+      const out = await this.get(key);
+      if (!out) throw new Error(`cache entry ${key} vanished after write`);
+      return out;
+    } catch (e) {
+      await rm(tmp, { recursive: true, force: true });
+      throw e;
+    }
+  }
+
+  /** Half-built entries of runs that died; an hour old means no live run owns them. */
+  private async removeStaleTemp(): Promise<void> {
+    const tmp = join(this.dir, '.tmp');
+    for (const name of await readdir(tmp).catch(() => [] as string[])) {
+      const st = await stat(join(tmp, name)).catch(() => undefined);
+      if (st && Date.now() - st.mtimeMs > 3_600_000) await rm(join(tmp, name), { recursive: true, force: true });
+    }
+  }
+
+  /** Entries with size and last use, oldest use first. */
+  async entries(): Promise<Array<{ key: string; dir: string; sizeBytes: number; lastUsed: number }>> {
+    const out: Array<{ key: string; dir: string; sizeBytes: number; lastUsed: number }> = [];
+    for (const shard of await readdir(this.dir).catch(() => [] as string[])) {
+      if (shard.startsWith('.')) continue;
+      for (const key of await readdir(join(this.dir, shard)).catch(() => [] as string[])) {
+        const dir = join(this.dir, shard, key);
+        try {
+          const mpath = join(dir, 'manifest.json');
+          const m = JSON.parse(await readFile(mpath, 'utf8')) as Manifest;
+          out.push({ key, dir, sizeBytes: m.sizeBytes, lastUsed: (await stat(mpath)).mtimeMs });
+        } catch {
+          out.push({ key, dir, sizeBytes: 0, lastUsed: 0 }); // unreadable: first to go
+        }
+      }
+    }
+    return out.sort((a, b) => a.lastUsed - b.lastUsed);
+  }
+
+  /** Deletes least recently used entries until the cache is at most maxBytes; leftover temp dirs too. */
+  async prune(maxBytes: number, keep: ReadonlySet<string> = new Set()): Promise<{ removed: number; freedBytes: number; remainingBytes: number }> {
+    await this.removeStaleTemp();
+    const all = await this.entries();
+    let total = all.reduce((n, e) => n + e.sizeBytes, 0);
+    let removed = 0;
+    let freedBytes = 0;
+    for (const e of all) {
+      if (total <= maxBytes) break;
+      if (keep.has(e.key)) continue;
+      await rm(e.dir, { recursive: true, force: true });
+      total -= e.sizeBytes;
+      freedBytes += e.sizeBytes;
+      removed++;
+    }
+    return { removed, freedBytes, remainingBytes: total };
+  }
+}

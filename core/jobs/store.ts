@@ -1,0 +1,247 @@
+import { randomBytes } from 'node:crypto';
+import type { Statement } from 'better-sqlite3';
+import { DubarrError, type ErrorCode } from '../../plugins/sdk/errors.js';
+import type { Db } from './database.js';
+import type { Plan } from '../pipeline/plan.js';
+
+export type JobStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
+export type JobOrigin = 'cli' | 'api' | 'watch' | 'webhook' | 'backfill';
+export type StageRunStatus = 'running' | 'succeeded' | 'cached' | 'failed' | 'cancelled' | 'skipped';
+
+/** Lower runs first. */
+export const PRIORITY = { interactive: 0, watch: 1, backfill: 2 } as const;
+
+export interface JobOptions {
+  mode?: 'mux' | 'sidecar' | 'inplace';
+  outDir?: string;
+  /** Explicit provider (plugin name) per capability. */
+  providers?: Record<string, string>;
+  /** Per-plugin option overrides for this job. */
+  plugins?: Record<string, Record<string, unknown>>;
+  [key: string]: unknown;
+}
+
+export interface JobSpec {
+  input: string;
+  preset: string;
+  sourceLanguage?: string;
+  targetLanguages: string[];
+  options?: JobOptions;
+  priority?: number;
+  origin: JobOrigin;
+}
+
+export interface Job {
+  id: string;
+  input: string;
+  preset: string;
+  sourceLanguage?: string;
+  targetLanguages: string[];
+  options: JobOptions;
+  plan?: Plan;
+  status: JobStatus;
+  priority: number;
+  origin: JobOrigin;
+  owner?: string;
+  heartbeatAt?: number;
+  attempts: number;
+  progress: number;
+  progressNote?: string;
+  error?: { code: ErrorCode; message: string };
+  result?: unknown;
+  createdAt: number;
+  startedAt?: number;
+  finishedAt?: number;
+  updatedAt: number;
+}
+
+export interface StageRun {
+  id: number;
+  jobId: string;
+  step: string;
+  stageId?: string;
+  provider?: string;
+  status: StageRunStatus;
+  cacheKey?: string;
+  attempt: number;
+  startedAt: number;
+  finishedAt?: number;
+  durationMs?: number;
+  error?: { code: string; message: string };
+  artifacts?: unknown;
+}
+
+export interface JobEvent {
+  id: number;
+  jobId: string;
+  ts: number;
+  type: string;
+  step?: string;
+  data?: unknown;
+}
+
+interface JobRow {
+  id: string; input: string; preset: string; source_language: string | null; target_languages: string; options: string;
+  plan: string | null; status: JobStatus; priority: number; origin: JobOrigin; owner: string | null; heartbeat_at: number | null; attempts: number;
+  progress: number; progress_note: string | null; error_code: string | null; error_message: string | null;
+  result: string | null; created_at: number; started_at: number | null; finished_at: number | null; updated_at: number;
+}
+
+const json = (v: unknown) => (v === undefined ? null : JSON.stringify(v));
+const parse = <T>(s: string | null): T | undefined => (s == null ? undefined : (JSON.parse(s) as T));
+const opt = <T>(v: T | null): T | undefined => (v === null ? undefined : v);
+
+function toJob(r: JobRow): Job {
+  return {
+    id: r.id, input: r.input, preset: r.preset, sourceLanguage: opt(r.source_language),
+    targetLanguages: JSON.parse(r.target_languages) as string[], options: JSON.parse(r.options) as JobOptions,
+    plan: parse<Plan>(r.plan), status: r.status, priority: r.priority, origin: r.origin, owner: opt(r.owner), heartbeatAt: opt(r.heartbeat_at),
+    attempts: r.attempts, progress: r.progress, progressNote: opt(r.progress_note),
+    error: r.error_code ? { code: r.error_code as ErrorCode, message: r.error_message ?? '' } : undefined,
+    result: parse(r.result), createdAt: r.created_at, startedAt: opt(r.started_at), finishedAt: opt(r.finished_at),
+    updatedAt: r.updated_at,
+  };
+}
+
+/** Durable state of jobs, their stage runs and events. Synchronous: better-sqlite3 calls take microseconds. */
+export class JobStore {
+  private readonly s: Record<string, Statement>;
+
+  constructor(readonly db: Db) {
+    const p = (sql: string) => db.prepare(sql);
+    this.s = {
+      insert: p(`INSERT INTO jobs (id, input, preset, source_language, target_languages, options, status, priority, origin,
+                 created_at, updated_at) VALUES (@id, @input, @preset, @source_language, @target_languages, @options,
+                 'queued', @priority, @origin, @now, @now)`),
+      get: p('SELECT * FROM jobs WHERE id = ?'),
+      byPrefix: p("SELECT * FROM jobs WHERE id LIKE ? || '%' LIMIT 2"),
+      claimNext: p(`UPDATE jobs SET status = 'running', owner = @owner, heartbeat_at = @now, attempts = attempts + 1,
+                    started_at = COALESCE(started_at, @now), updated_at = @now
+                    WHERE id = (SELECT id FROM jobs WHERE status = 'queued' ORDER BY priority, created_at, rowid LIMIT 1)
+                    RETURNING *`),
+      claimById: p(`UPDATE jobs SET status = 'running', owner = @owner, heartbeat_at = @now, attempts = attempts + 1,
+                    started_at = COALESCE(started_at, @now), updated_at = @now
+                    WHERE id = @id AND status = 'queued' RETURNING *`),
+      setPlan: p('UPDATE jobs SET plan = ?, updated_at = ? WHERE id = ?'),
+      progress: p('UPDATE jobs SET progress = ?, progress_note = ?, updated_at = ? WHERE id = ?'),
+      heartbeat: p("UPDATE jobs SET heartbeat_at = ? WHERE owner = ? AND status = 'running'"),
+      finish: p(`UPDATE jobs SET status = @status, error_code = @code, error_message = @message, result = @result,
+                 progress = CASE WHEN @status = 'succeeded' THEN 1 ELSE progress END,
+                 finished_at = @now, updated_at = @now, owner = NULL WHERE id = @id`),
+      requeue: p(`UPDATE jobs SET status = 'queued', owner = NULL, updated_at = ? WHERE id = ? AND status = 'running'`),
+      cancelQueued: p(`UPDATE jobs SET status = 'cancelled', error_code = 'E_CANCELLED', error_message = 'Cancelled before it started',
+                       finished_at = ?, updated_at = ? WHERE id = ? AND status = 'queued'`),
+      retry: p(`UPDATE jobs SET status = 'queued', error_code = NULL, error_message = NULL, progress = 0, progress_note = NULL,
+                finished_at = NULL, updated_at = ?, attempts = 0 WHERE id = ? AND status IN ('failed', 'cancelled')`),
+      running: p("SELECT * FROM jobs WHERE status = 'running'"),
+      list: p(`SELECT * FROM jobs WHERE (@status IS NULL OR status = @status) ORDER BY created_at DESC, rowid DESC LIMIT @limit`),
+      counts: p('SELECT status, COUNT(*) AS n FROM jobs GROUP BY status'),
+      startRun: p(`INSERT INTO stage_runs (job_id, step, stage_id, provider, status, cache_key, attempt, started_at)
+                   VALUES (@jobId, @step, @stageId, @provider, @status, @cacheKey, @attempt, @now)`),
+      finishRun: p(`UPDATE stage_runs SET status = @status, finished_at = @now, duration_ms = @now - started_at,
+                    error_code = @code, error_message = @message, artifacts = @artifacts WHERE id = @id`),
+      runs: p('SELECT * FROM stage_runs WHERE job_id = ? ORDER BY id'),
+      event: p('INSERT INTO events (job_id, ts, type, step, data) VALUES (?, ?, ?, ?, ?)'),
+      events: p('SELECT * FROM events WHERE job_id = ? AND id > ? ORDER BY id LIMIT ?'),
+    };
+  }
+
+  createJob(spec: JobSpec): Job {
+    const id = randomBytes(6).toString('hex');
+    this.s.insert!.run({
+      id, input: spec.input, preset: spec.preset, source_language: spec.sourceLanguage ?? null,
+      target_languages: JSON.stringify(spec.targetLanguages), options: JSON.stringify(spec.options ?? {}),
+      priority: spec.priority ?? PRIORITY.interactive, origin: spec.origin, now: Date.now(),
+    });
+    return this.getJob(id);
+  }
+
+  /** A job by id or by an unambiguous id prefix (what the CLI accepts). */
+  getJob(idOrPrefix: string): Job {
+    const exact = this.s.get!.get(idOrPrefix) as JobRow | undefined;
+    if (exact) return toJob(exact);
+    const rows = idOrPrefix.length >= 4 ? (this.s.byPrefix!.all(idOrPrefix) as JobRow[]) : [];
+    if (rows.length === 1) return toJob(rows[0]!);
+    throw new DubarrError('E_JOB_NOT_FOUND', rows.length > 1 ? `Job id '${idOrPrefix}' is ambiguous` : `No job '${idOrPrefix}'`);
+  }
+
+  /** Atomically takes the most urgent queued job (lowest priority value, then oldest). */
+  claimNext(owner: string): Job | undefined {
+    const r = this.s.claimNext!.get({ owner, now: Date.now() }) as JobRow | undefined;
+    return r && toJob(r);
+  }
+
+  claim(id: string, owner: string): Job | undefined {
+    const r = this.s.claimById!.get({ id, owner, now: Date.now() }) as JobRow | undefined;
+    return r && toJob(r);
+  }
+
+  setPlan(id: string, plan: Plan): void { this.s.setPlan!.run(JSON.stringify(plan), Date.now(), id); }
+
+  setProgress(id: string, progress: number, note?: string): void {
+    this.s.progress!.run(progress, note ?? null, Date.now(), id);
+  }
+
+  heartbeat(owner: string): void { this.s.heartbeat!.run(Date.now(), owner); }
+
+  finishJob(id: string, status: 'succeeded' | 'failed' | 'cancelled', opts: { error?: { code: string; message: string }; result?: unknown } = {}): Job {
+    this.s.finish!.run({ id, status, code: opts.error?.code ?? null, message: opts.error?.message ?? null, result: json(opts.result), now: Date.now() });
+    return this.getJob(id);
+  }
+
+  /** Puts a running job back in the queue (shutdown, or its process died); its finished stages are in the cache. */
+  requeue(id: string): boolean { return this.s.requeue!.run(Date.now(), id).changes === 1; }
+
+  cancelQueued(id: string): boolean { const now = Date.now(); return this.s.cancelQueued!.run(now, now, id).changes === 1; }
+
+  retry(id: string): boolean { return this.s.retry!.run(Date.now(), id).changes === 1; }
+
+  runningJobs(): Job[] { return (this.s.running!.all() as JobRow[]).map(toJob); }
+
+  listJobs(opts: { status?: JobStatus; limit?: number } = {}): Job[] {
+    return (this.s.list!.all({ status: opts.status ?? null, limit: opts.limit ?? 50 }) as JobRow[]).map(toJob);
+  }
+
+  countByStatus(): Record<JobStatus, number> {
+    const out: Record<JobStatus, number> = { queued: 0, running: 0, succeeded: 0, failed: 0, cancelled: 0 };
+    for (const r of this.s.counts!.all() as { status: JobStatus; n: number }[]) out[r.status] = r.n;
+    return out;
+  }
+
+  startStageRun(r: { jobId: string; step: string; stageId?: string; provider?: string; status?: StageRunStatus; cacheKey?: string; attempt?: number }): number {
+    return Number(this.s.startRun!.run({
+      jobId: r.jobId, step: r.step, stageId: r.stageId ?? null, provider: r.provider ?? null, status: r.status ?? 'running',
+      cacheKey: r.cacheKey ?? null, attempt: r.attempt ?? 1, now: Date.now(),
+    }).lastInsertRowid);
+  }
+
+  finishStageRun(id: number, status: StageRunStatus, opts: { error?: { code: string; message: string }; artifacts?: unknown } = {}): void {
+    this.s.finishRun!.run({ id, status, code: opts.error?.code ?? null, message: opts.error?.message ?? null, artifacts: json(opts.artifacts), now: Date.now() });
+  }
+
+  stageRuns(jobId: string): StageRun[] {
+    type Row = { id: number; job_id: string; step: string; stage_id: string | null; provider: string | null; status: StageRunStatus;
+      cache_key: string | null; attempt: number; started_at: number; finished_at: number | null; duration_ms: number | null;
+      error_code: string | null; error_message: string | null; artifacts: string | null };
+    return (this.s.runs!.all(jobId) as Row[]).map((r) => ({
+      id: r.id, jobId: r.job_id, step: r.step, stageId: opt(r.stage_id), provider: opt(r.provider), status: r.status,
+      cacheKey: opt(r.cache_key), attempt: r.attempt, startedAt: r.started_at, finishedAt: opt(r.finished_at),
+      durationMs: opt(r.duration_ms), error: r.error_code ? { code: r.error_code, message: r.error_message ?? '' } : undefined,
+      artifacts: parse(r.artifacts),
+    }));
+  }
+
+  addEvent(jobId: string, type: string, step?: string, data?: unknown, ts = Date.now()): number {
+    return Number(this.s.event!.run(jobId, ts, type, step ?? null, json(data)).lastInsertRowid);
+  }
+
+  events(jobId: string, afterId = 0, limit = 1000): JobEvent[] {
+    type Row = { id: number; job_id: string; ts: number; type: string; step: string | null; data: string | null };
+    return (this.s.events!.all(jobId, afterId, limit) as Row[]).map((r) => ({
+      id: r.id, jobId: r.job_id, ts: r.ts, type: r.type, step: opt(r.step), data: parse(r.data),
+    }));
+  }
+
+  /** Runs fn in one transaction (many small writes cost one commit). */
+  transaction<T>(fn: () => T): T { return this.db.transaction(fn)(); }
+}

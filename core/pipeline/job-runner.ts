@@ -1,0 +1,210 @@
+import { createHash } from 'node:crypto';
+import { mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
+import { join, relative } from 'node:path';
+import type { Logger } from 'pino';
+import { DubarrError } from '../../plugins/sdk/errors.js';
+import type { StageInput, StageOutput, StageResult } from '../../plugins/sdk/plugin.js';
+import type { CapabilityLimits } from '../jobs/priority-limiter.js';
+import type { Journal } from '../jobs/journal.js';
+import { cacheKey, canonicalJson, fingerprintMedia, hashFile, type StageCache } from '../jobs/stage-cache.js';
+import type { Job, JobStore } from '../jobs/store.js';
+import type { PluginHost, StageChoice } from '../plugin-host/plugin-host.js';
+import type { StagePool } from '../workers/stage-pool.js';
+import { executeStage } from './execute-stage.js';
+import type { Plan, PlanStep } from './plan.js';
+import { ProgressTracker } from './progress.js';
+
+export interface StagePolicy {
+  timeoutMs: Readonly<Record<string, number>>;
+  retries: Readonly<Record<string, number>>;
+  backoff: { baseMs: number; maxMs: number; factor: number };
+}
+
+export interface RunnerDeps {
+  store: JobStore;
+  cache: StageCache;
+  plugins: PluginHost;
+  pool: StagePool;
+  limits: CapabilityLimits;
+  journal: Journal;
+  log: Logger;
+  policy: StagePolicy;
+  /** Parent of every job's work dirs; on the cache's filesystem so results move, not copy. */
+  workRoot: string;
+  keepWorkDirOnFailure: boolean;
+  buildPlan(job: Job): Plan;
+}
+
+export interface JobOutcome {
+  /** Outputs of the plan's final steps (those no other step reads). */
+  outputs: Record<string, { files: Record<string, string>; data: unknown }>;
+}
+
+/**
+ * Runs one job's plan: every step whose inputs are ready starts, up to the capability limits;
+ * a step's result comes from the stage cache when its key is known, so a job restarted after a
+ * crash resumes at its first unfinished step. The first failure cancels the steps in flight.
+ */
+export async function runJob(deps: RunnerDeps, job: Job, signal: AbortSignal): Promise<JobOutcome> {
+  const plan = job.plan ?? deps.buildPlan(job);
+  if (!job.plan) deps.store.setPlan(job.id, plan);
+  const jobDir = join(deps.workRoot, job.id);
+  await mkdir(jobDir, { recursive: true });
+  const progress = new ProgressTracker(deps, job.id, plan.steps);
+  let failed = false;
+  try {
+    const outputs = new Map<string, StageOutput>([['source', await sourceOutput(job.input)]]);
+    const pending = new Map(plan.steps.map((s) => [s.id, s]));
+    const inFlight = new Map<string, Promise<void>>();
+    const siblings = new AbortController();
+    const stepSignal = AbortSignal.any([signal, siblings.signal]);
+    let firstError: unknown;
+    while ((pending.size > 0 && firstError === undefined) || inFlight.size > 0) {
+      if (firstError === undefined) {
+        for (const step of [...pending.values()]) {
+          if (!Object.values(step.inputs).every((ref) => outputs.has(ref))) continue;
+          pending.delete(step.id);
+          const p = runStep(deps, job, step, outputs, jobDir, progress, stepSignal)
+            .then((out) => { outputs.set(step.id, out); })
+            .catch((e: unknown) => { if (firstError === undefined) { firstError = e; siblings.abort(); } })
+            .finally(() => inFlight.delete(step.id));
+          inFlight.set(step.id, p);
+        }
+      }
+      if (inFlight.size === 0) break;
+      await Promise.race(inFlight.values());
+    }
+    if (firstError !== undefined) throw signal.aborted ? new DubarrError('E_CANCELLED', 'Cancelled') : firstError;
+    if (pending.size > 0) throw new DubarrError('E_INTERNAL', `steps never became ready: ${[...pending.keys()].join(', ')}`);
+    const consumed = new Set(plan.steps.flatMap((s) => Object.values(s.inputs)));
+    const final = plan.steps.filter((s) => !consumed.has(s.id));
+    progress.finish();
+    return { outputs: Object.fromEntries(final.map((s) => [s.id, { files: outputs.get(s.id)!.files, data: outputs.get(s.id)!.data }])) };
+  } catch (e) {
+    failed = true;
+    throw e;
+  } finally {
+    if (!(failed && deps.keepWorkDirOnFailure)) await rm(jobDir, { recursive: true, force: true });
+  }
+}
+
+async function sourceOutput(input: string): Promise<StageOutput> {
+  const st = await stat(input).catch(() => undefined);
+  if (!st?.isFile()) throw new DubarrError('E_INPUT_NOT_FOUND', `Input file not found: ${input}`);
+  return { files: { media: input }, data: { path: input, size: st.size }, hash: await fingerprintMedia(input) };
+}
+
+async function runStep(
+  deps: RunnerDeps, job: Job, step: PlanStep, outputs: Map<string, StageOutput>, jobDir: string,
+  progress: ProgressTracker, signal: AbortSignal,
+): Promise<StageOutput> {
+  const params = step.params as StageInput['params'];
+  const choices = await deps.plugins.select(step.capability, {
+    provider: step.provider, sourceLanguage: params.sourceLanguage, targetLanguage: params.targetLanguage,
+  });
+  const inputs = Object.fromEntries(Object.entries(step.inputs).map(([name, ref]) => [name, outputs.get(ref)!]));
+  const declined: string[] = [];
+  for (const choice of choices) {
+    const name = choice.plugin.def.name;
+    const options = deps.plugins.optionsFor(name, job.options.plugins?.[name]);
+    const key = cacheKey({
+      stageId: choice.stage.id, version: choice.plugin.def.version, options, params,
+      inputs: Object.fromEntries(Object.entries(inputs).map(([n, o]) => [n, o.hash])),
+    });
+    if (step.cache) {
+      const hit = await deps.cache.get(key);
+      if (hit) {
+        const id = deps.store.startStageRun({ jobId: job.id, step: step.id, stageId: choice.stage.id, provider: name, status: 'cached', cacheKey: key });
+        deps.store.finishStageRun(id, 'cached', { artifacts: { files: hit.files, hash: hit.hash } });
+        deps.journal.record(job.id, 'stage.cached', step.id, { stage: choice.stage.id, provider: name });
+        progress.update(step.id, 1);
+        return hit;
+      }
+    }
+    try {
+      const result = await runWithRetries(deps, job, step, choice, { options, params, inputs }, key, jobDir, progress, signal);
+      const out = step.cache
+        ? await deps.cache.put(key, choice.stage.id, result)
+        : { files: result.files ?? {}, data: result.data ?? null, hash: await hashResult(result) };
+      progress.update(step.id, 1);
+      return out;
+    } catch (e) {
+      if (DubarrError.from(e).code !== 'E_NOT_APPLICABLE') throw e;
+      declined.push(`${name}: ${(e as Error).message}`);
+    }
+  }
+  throw new DubarrError('E_NO_PROVIDER', `Every provider for step '${step.id}' declined:\n  ${declined.join('\n  ')}`);
+}
+
+async function runWithRetries(
+  deps: RunnerDeps, job: Job, step: PlanStep, choice: StageChoice, input: StageInput, key: string,
+  jobDir: string, progress: ProgressTracker, signal: AbortSignal,
+): Promise<StageResult> {
+  const { stage, plugin } = choice;
+  const retries = stage.retries ?? deps.policy.retries[stage.capability] ?? deps.policy.retries.default ?? 0;
+  const timeoutMs = stage.timeoutMs ?? deps.policy.timeoutMs[stage.capability] ?? deps.policy.timeoutMs.default ?? 3_600_000;
+  for (let attempt = 1; ; attempt++) {
+    const release = await deps.limits.acquire(stage.capability, job.priority, signal);
+    const workDir = await mkdtemp(join(jobDir, `${step.id.replace(/[^a-z0-9-]/gi, '_')}-`));
+    const runId = deps.store.startStageRun({ jobId: job.id, step: step.id, stageId: stage.id, provider: plugin.def.name, cacheKey: key, attempt });
+    deps.journal.record(job.id, 'stage.started', step.id, { stage: stage.id, provider: plugin.def.name, attempt });
+    const t0 = performance.now();
+    try {
+      const result = await executeStage(stage, input, {
+        workDir, signal, timeoutMs, pool: deps.pool, log: deps.log.child({ job: job.id, step: step.id }),
+        onProgress: (f, note) => progress.update(step.id, f, note),
+      });
+      assertFilesInside(stage.id, result, workDir);
+      const durationMs = Math.round(performance.now() - t0);
+      deps.store.finishStageRun(runId, 'succeeded', { artifacts: { files: result.files ?? {} } });
+      deps.journal.record(job.id, 'stage.succeeded', step.id, { stage: stage.id, provider: plugin.def.name, durationMs });
+      return result;
+    } catch (e) {
+      const err = DubarrError.from(e);
+      const durationMs = Math.round(performance.now() - t0);
+      await rm(workDir, { recursive: true, force: true });
+      if (err.code === 'E_NOT_APPLICABLE') {
+        deps.store.finishStageRun(runId, 'skipped', { error: { code: err.code, message: err.message } });
+        deps.journal.record(job.id, 'stage.skipped', step.id, { stage: stage.id, provider: plugin.def.name, reason: err.message });
+        throw err;
+      }
+      const cancelled = err.code === 'E_CANCELLED' || signal.aborted;
+      deps.store.finishStageRun(runId, cancelled ? 'cancelled' : 'failed', { error: { code: err.code, message: err.message } });
+      const retry = !cancelled && err.retryable && attempt <= retries;
+      deps.journal.record(job.id, cancelled ? 'stage.cancelled' : retry ? 'stage.retrying' : 'stage.failed', step.id, {
+        stage: stage.id, provider: plugin.def.name, attempt, durationMs, code: err.code, error: err.message,
+      });
+      if (!retry) throw cancelled && err.code !== 'E_CANCELLED' ? new DubarrError('E_CANCELLED', 'Cancelled', { cause: err }) : err;
+      await backoff(deps.policy.backoff, attempt, signal);
+    } finally {
+      release();
+    }
+  }
+}
+
+function assertFilesInside(stageId: string, result: StageResult, workDir: string): void {
+  for (const [name, file] of Object.entries(result.files ?? {})) {
+    const rel = relative(workDir, file);
+    if (rel.startsWith('..') || rel === '' || file !== join(workDir, rel)) {
+      throw new DubarrError('E_PLUGIN_INVALID', `${stageId} returned file '${name}' outside its work dir: ${file}`);
+    }
+  }
+}
+
+async function hashResult(result: StageResult): Promise<string> {
+  const files: Record<string, string> = {};
+  for (const [n, f] of Object.entries(result.files ?? {})) files[n] = await hashFile(f);
+  return createHash('sha256').update(canonicalJson({ data: result.data ?? null, files })).digest('hex');
+}
+
+/** Exponential backoff with ±20 % jitter, so retries of parallel jobs do not hit a provider together. */
+async function backoff(b: StagePolicy['backoff'], attempt: number, signal: AbortSignal): Promise<void> {
+  const base = Math.min(b.maxMs, b.baseMs * b.factor ** (attempt - 1));
+  const ms = Math.round(base * (0.8 + Math.random() * 0.4));
+  await new Promise<void>((resolve, reject) => {
+    const t = setTimeout(() => { signal.removeEventListener('abort', onAbort); resolve(); }, ms);
+    const onAbort = () => { clearTimeout(t); reject(new DubarrError('E_CANCELLED', 'Cancelled')); };
+    if (signal.aborted) onAbort();
+    else signal.addEventListener('abort', onAbort, { once: true });
+  });
+}

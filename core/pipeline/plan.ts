@@ -1,0 +1,113 @@
+import { z } from 'zod';
+import { DubarrError } from '../../plugins/sdk/errors.js';
+
+/**
+ * A preset is data: a stage graph template. Steps marked perTarget are expanded once per
+ * target language (id 'translate' -> 'translate:es', 'translate:ca'); a shared step that
+ * consumes a perTarget step receives one input per language ('mix' -> 'mix:es', 'mix:ca').
+ */
+export const PresetStep = z.object({
+  id: z.string().regex(/^[a-z][a-z0-9-]*$/, 'step ids are lower-case words'),
+  capability: z.string(),
+  /** Fixed provider (plugin name); otherwise chosen by preference and language support. */
+  provider: z.string().optional(),
+  /** input name -> step id, or 'source' for the job's media. */
+  inputs: z.record(z.string(), z.string()).default({}),
+  perTarget: z.boolean().default(false),
+  /** Relative share of the job's progress bar. */
+  weight: z.number().positive().default(1),
+  /** false: always run (side effects such as writing the user's output); its files live only for the job. */
+  cache: z.boolean().default(true),
+  params: z.record(z.string(), z.unknown()).default({}),
+});
+export type PresetStep = z.infer<typeof PresetStep>;
+
+export const Preset = z.object({
+  description: z.string().default(''),
+  steps: z.array(PresetStep).min(1),
+});
+export type Preset = z.infer<typeof Preset>;
+export type PresetInput = z.input<typeof Preset>;
+
+export interface PlanStep {
+  id: string;
+  capability: string;
+  provider?: string;
+  inputs: Record<string, string>;
+  params: Record<string, unknown>;
+  weight: number;
+  cache: boolean;
+}
+
+export interface Plan {
+  preset: string;
+  steps: PlanStep[];
+}
+
+export interface PlanRequest {
+  preset: string;
+  sourceLanguage?: string;
+  targetLanguages: string[];
+  /** Explicit providers per capability (job options), overriding the preset's. */
+  providers?: Record<string, string>;
+  params?: Record<string, unknown>;
+}
+
+export function expandPreset(name: string, preset: Preset, req: PlanRequest): Plan {
+  const perTarget = new Set(preset.steps.filter((s) => s.perTarget).map((s) => s.id));
+  const known = new Set(preset.steps.map((s) => s.id));
+  if (perTarget.size > 0 && req.targetLanguages.length === 0) {
+    throw new DubarrError('E_INVALID_ARGUMENT', `Preset '${name}' needs at least one target language`);
+  }
+  const steps: PlanStep[] = [];
+  for (const s of preset.steps) {
+    for (const ref of Object.values(s.inputs)) {
+      if (ref !== 'source' && !known.has(ref)) throw new DubarrError('E_INVALID_ARGUMENT', `Preset '${name}': step '${s.id}' reads unknown step '${ref}'`);
+    }
+    const langs = s.perTarget ? req.targetLanguages : [undefined];
+    for (const lang of langs) {
+      const inputs: Record<string, string> = {};
+      for (const [inputName, ref] of Object.entries(s.inputs)) {
+        if (!perTarget.has(ref)) inputs[inputName] = ref;
+        else if (lang) inputs[inputName] = `${ref}:${lang}`;
+        else for (const t of req.targetLanguages) inputs[`${inputName}:${t}`] = `${ref}:${t}`;
+      }
+      steps.push({
+        id: lang ? `${s.id}:${lang}` : s.id,
+        capability: s.capability,
+        provider: req.providers?.[s.capability] ?? s.provider,
+        inputs,
+        params: {
+          ...req.params,
+          ...s.params,
+          ...(req.sourceLanguage ? { sourceLanguage: req.sourceLanguage } : {}),
+          ...(lang ? { targetLanguage: lang } : { targetLanguages: req.targetLanguages }),
+        },
+        weight: s.weight,
+        cache: s.cache,
+      });
+    }
+  }
+  topologicalOrder(steps);
+  return { preset: name, steps };
+}
+
+/** Steps ordered so every step comes after its inputs; throws on a cycle. */
+export function topologicalOrder(steps: PlanStep[]): PlanStep[] {
+  const byId = new Map(steps.map((s) => [s.id, s]));
+  const out: PlanStep[] = [];
+  const state = new Map<string, 'visiting' | 'done'>();
+  const visit = (s: PlanStep, path: string[]) => {
+    if (state.get(s.id) === 'done') return;
+    if (state.get(s.id) === 'visiting') throw new DubarrError('E_INVALID_ARGUMENT', `Preset has a cycle: ${[...path, s.id].join(' -> ')}`);
+    state.set(s.id, 'visiting');
+    for (const ref of Object.values(s.inputs)) {
+      const dep = byId.get(ref);
+      if (dep) visit(dep, [...path, s.id]);
+    }
+    state.set(s.id, 'done');
+    out.push(s);
+  };
+  for (const s of steps) visit(s, []);
+  return out;
+}

@@ -1,0 +1,76 @@
+import { MessageChannel } from 'node:worker_threads';
+import { Piscina } from 'piscina';
+import { DubarrError } from '../../plugins/sdk/errors.js';
+import type { StageInput, StageResult } from '../../plugins/sdk/plugin.js';
+import type { PortMessage, WorkerReply, WorkerTask } from './stage-worker.js';
+
+export interface PoolOptions {
+  threads: number;
+  idleTimeoutMs: number;
+  /** How long a cancelled stage may take to return before its thread is terminated. */
+  cancelGraceMs: number;
+}
+
+export interface PoolRun {
+  entry: string;
+  input: StageInput;
+  workDir: string;
+  signal: AbortSignal;
+  cancelFlag: Int32Array;
+  onProgress(fraction: number, note?: string): void;
+  onLog(m: Extract<PortMessage, { t: 'log' }>): void;
+}
+
+/** The piscina pool that runs 'worker' stages. */
+export class StagePool {
+  private readonly piscina: Piscina<WorkerTask, WorkerReply>;
+
+  constructor(private readonly opts: PoolOptions) {
+    this.piscina = new Piscina({
+      filename: new URL('./stage-worker.js', import.meta.url).href,
+      minThreads: 0,
+      maxThreads: opts.threads,
+      idleTimeout: opts.idleTimeoutMs,
+    });
+  }
+
+  get threads(): number { return this.opts.threads; }
+  get queueSize(): number { return this.piscina.queueSize; }
+
+  /**
+   * Runs a stage in a worker. On abort the stage is asked to stop (signal + shared flag); if it
+   * has not returned within the grace period its thread is terminated and replaced.
+   */
+  async run(r: PoolRun): Promise<StageResult> {
+    const { port1, port2 } = new MessageChannel();
+    const hardStop = new AbortController();
+    let graceTimer: NodeJS.Timeout | undefined;
+    const onAbort = () => {
+      Atomics.store(r.cancelFlag, 0, 1);
+      port1.postMessage('abort');
+      graceTimer = setTimeout(() => hardStop.abort(), this.opts.cancelGraceMs);
+    };
+    if (r.signal.aborted) onAbort();
+    else r.signal.addEventListener('abort', onAbort, { once: true });
+    port1.on('message', (m: PortMessage) => {
+      if (m.t === 'progress') r.onProgress(m.fraction, m.note);
+      else r.onLog(m);
+    });
+    try {
+      const task: WorkerTask = { entry: r.entry, input: r.input, workDir: r.workDir, cancelFlag: r.cancelFlag, port: port2 };
+      const reply = await this.piscina.run(task, { transferList: [port2], signal: hardStop.signal });
+      if (!reply.ok) throw DubarrError.fromJSON(reply.error);
+      return reply.result;
+    } catch (e) {
+      if (e instanceof DubarrError) throw e;
+      if (r.signal.aborted) throw new DubarrError('E_CANCELLED', 'Cancelled (worker terminated after the grace period)', { cause: e });
+      throw new DubarrError('E_WORKER_CRASHED', `The worker thread running ${r.entry} died: ${(e as Error).message}`, { cause: e });
+    } finally {
+      clearTimeout(graceTimer);
+      r.signal.removeEventListener('abort', onAbort);
+      port1.close();
+    }
+  }
+
+  async close(): Promise<void> { await this.piscina.close({ force: true }); }
+}

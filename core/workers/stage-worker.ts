@@ -1,0 +1,73 @@
+/**
+ * The one piscina worker: runs any stage entry inside a worker thread. Control and telemetry
+ * travel over a per-task MessagePort (abort in; progress and log lines out); cancellation also
+ * arrives as a shared flag that native code polls while this thread is busy in C++.
+ * This module must not touch the database: connections do not cross threads.
+ */
+import type { MessagePort } from 'node:worker_threads';
+import { DubarrError, type SerializedError } from '../../plugins/sdk/errors.js';
+import type { Logger, StageContext, StageInput, StageResult, StageRun } from '../../plugins/sdk/plugin.js';
+
+export interface WorkerTask {
+  entry: string;
+  input: StageInput;
+  workDir: string;
+  cancelFlag: Int32Array;
+  port: MessagePort;
+}
+
+export type WorkerReply = { ok: true; result: StageResult } | { ok: false; error: SerializedError };
+
+export type PortMessage =
+  | { t: 'progress'; fraction: number; note?: string }
+  | { t: 'log'; level: 'debug' | 'info' | 'warn' | 'error'; obj: unknown; msg?: string };
+
+const entries = new Map<string, Promise<StageRun>>();
+
+function load(entry: string): Promise<StageRun> {
+  let p = entries.get(entry);
+  if (!p) {
+    p = import(entry).then((m: { default?: unknown }) => {
+      if (typeof m.default !== 'function') throw new DubarrError('E_PLUGIN_INVALID', `${entry} has no default-exported StageRun`);
+      return m.default as StageRun;
+    });
+    p.catch(() => entries.delete(entry));
+    entries.set(entry, p);
+  }
+  return p;
+}
+
+const PROGRESS_INTERVAL_MS = 100;
+
+export default async function runStageTask(task: WorkerTask): Promise<WorkerReply> {
+  const { port, cancelFlag } = task;
+  const ac = new AbortController();
+  port.on('message', (m: unknown) => { if (m === 'abort') ac.abort(); });
+  if (Atomics.load(cancelFlag, 0) !== 0) ac.abort();
+  let lastProgress = 0;
+  const send = (m: PortMessage) => port.postMessage(m);
+  const logAt = (level: 'debug' | 'info' | 'warn' | 'error') => (obj: object | string, msg?: string) => send({ t: 'log', level, obj, msg });
+  const log: Logger = { debug: logAt('debug'), info: logAt('info'), warn: logAt('warn'), error: logAt('error') };
+  const ctx: StageContext = {
+    signal: ac.signal,
+    cancelFlag,
+    log,
+    workDir: task.workDir,
+    progress(fraction, note) {
+      const now = Date.now();
+      if (fraction < 1 && now - lastProgress < PROGRESS_INTERVAL_MS) return;
+      lastProgress = now;
+      send({ t: 'progress', fraction, note });
+    },
+  };
+  try {
+    const run = await load(task.entry);
+    const result = await run(task.input, ctx);
+    return { ok: true, result: result ?? {} };
+  } catch (e) {
+    const err = DubarrError.from(ac.signal.aborted && !(e instanceof DubarrError) ? new DubarrError('E_CANCELLED', 'Cancelled', { cause: e }) : e);
+    return { ok: false, error: err.toJSON() };
+  } finally {
+    port.close();
+  }
+}
