@@ -6,7 +6,7 @@ import { CapabilityLimits } from '../jobs/priority-limiter.js';
 import { Scheduler } from '../jobs/scheduler.js';
 import { StageCache } from '../jobs/stage-cache.js';
 import { JobStore } from '../jobs/store.js';
-import { BUILTIN_PRESETS, PresetRegistry } from '../pipeline/presets.js';
+import { BUILTIN_PRESETS, PresetRegistry, readPresetDir } from '../pipeline/presets.js';
 import type { PresetInput } from '../pipeline/plan.js';
 import { PluginHost } from '../plugin-host/plugin-host.js';
 import { StagePool } from '../workers/stage-pool.js';
@@ -39,7 +39,7 @@ export async function createRuntime(config: Config, o: RuntimeOptions): Promise<
   const plugins = await PluginHost.load({
     dirs: config.plugins.dirs, options: config.plugins.options, preference: config.providers.preference,
   }, log);
-  const presets = new PresetRegistry(BUILTIN_PRESETS, o.presets ?? {});
+  const presets = new PresetRegistry(BUILTIN_PRESETS, readPresetDir(join(config.dataDir, 'presets')), o.presets ?? {});
   const db = openDatabase(config.database.path);
   const store = new JobStore(db);
   const cache = new StageCache(config.cache.dir);

@@ -9,6 +9,8 @@ const HEARTBEAT_MS = 10_000;
 const STALE_MS = 60_000;
 /** Other processes (the CLI) may queue jobs in the same database; look for them this often. */
 const POLL_MS = 2_000;
+/** Cancel requests from other processes (the CLI) are read this often. */
+const CANCEL_POLL_MS = 500;
 
 const SHUTDOWN = Symbol('shutdown');
 
@@ -41,6 +43,7 @@ export class Scheduler {
   start(): void {
     this.recoverOrphans();
     this.timers.push(setInterval(() => this.deps.store.heartbeat(this.owner), HEARTBEAT_MS).unref());
+    this.timers.push(setInterval(() => this.honourCancelRequests(), CANCEL_POLL_MS).unref());
     if (this.opts.takeQueued) {
       this.timers.push(setInterval(() => { this.recoverOrphans(); this.pump(); }, POLL_MS).unref());
       this.pump();
@@ -75,9 +78,7 @@ export class Scheduler {
       this.deps.journal.record(job.id, 'job.cancelled', undefined, { before: 'start' });
       return this.deps.store.getJob(job.id);
     }
-    if (job.status === 'running') {
-      throw new DubarrError('E_JOB_STATE', `Job ${job.id} is running in another dubarr process (${job.owner}); cancel it there`);
-    }
+    if (job.status === 'running' && this.deps.store.requestCancel(job.id)) return this.deps.store.getJob(job.id);
     throw new DubarrError('E_JOB_STATE', `Job ${job.id} is already ${job.status}`);
   }
 
@@ -96,6 +97,10 @@ export class Scheduler {
     this.timers = [];
     for (const a of this.active.values()) a.controller.abort(SHUTDOWN);
     await Promise.allSettled([...this.active.values()].map((a) => a.done));
+  }
+
+  private honourCancelRequests(): void {
+    for (const id of this.deps.store.cancelRequests(this.owner)) this.active.get(id)?.controller.abort();
   }
 
   private pump(): void {

@@ -128,12 +128,14 @@ export class JobStore {
       finish: p(`UPDATE jobs SET status = @status, error_code = @code, error_message = @message, result = @result,
                  progress = CASE WHEN @status = 'succeeded' THEN 1 ELSE progress END,
                  finished_at = @now, updated_at = @now, owner = NULL WHERE id = @id`),
-      requeue: p(`UPDATE jobs SET status = 'queued', owner = NULL, updated_at = ? WHERE id = ? AND status = 'running'`),
+      requeue: p(`UPDATE jobs SET status = 'queued', owner = NULL, cancel_requested = 0, updated_at = ? WHERE id = ? AND status = 'running'`),
       cancelQueued: p(`UPDATE jobs SET status = 'cancelled', error_code = 'E_CANCELLED', error_message = 'Cancelled before it started',
                        finished_at = ?, updated_at = ? WHERE id = ? AND status = 'queued'`),
       retry: p(`UPDATE jobs SET status = 'queued', error_code = NULL, error_message = NULL, progress = 0, progress_note = NULL,
-                finished_at = NULL, updated_at = ?, attempts = 0 WHERE id = ? AND status IN ('failed', 'cancelled')`),
+                finished_at = NULL, updated_at = ?, attempts = 0, cancel_requested = 0 WHERE id = ? AND status IN ('failed', 'cancelled')`),
       running: p("SELECT * FROM jobs WHERE status = 'running'"),
+      requestCancel: p("UPDATE jobs SET cancel_requested = 1, updated_at = ? WHERE id = ? AND status = 'running'"),
+      cancelRequested: p("SELECT id FROM jobs WHERE status = 'running' AND owner = ? AND cancel_requested = 1"),
       list: p(`SELECT * FROM jobs WHERE (@status IS NULL OR status = @status) ORDER BY created_at DESC, rowid DESC LIMIT @limit`),
       counts: p('SELECT status, COUNT(*) AS n FROM jobs GROUP BY status'),
       startRun: p(`INSERT INTO stage_runs (job_id, step, stage_id, provider, status, cache_key, attempt, started_at)
@@ -195,6 +197,11 @@ export class JobStore {
   cancelQueued(id: string): boolean { const now = Date.now(); return this.s.cancelQueued!.run(now, now, id).changes === 1; }
 
   retry(id: string): boolean { return this.s.retry!.run(Date.now(), id).changes === 1; }
+
+  /** Asks the process running the job to cancel it (it polls); for jobs run by another process. */
+  requestCancel(id: string): boolean { return this.s.requestCancel!.run(Date.now(), id).changes === 1; }
+
+  cancelRequests(owner: string): string[] { return (this.s.cancelRequested!.all(owner) as { id: string }[]).map((r) => r.id); }
 
   runningJobs(): Job[] { return (this.s.running!.all() as JobRow[]).map(toJob); }
 

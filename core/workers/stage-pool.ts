@@ -47,6 +47,7 @@ export class StagePool {
     let graceTimer: NodeJS.Timeout | undefined;
     const onAbort = () => {
       Atomics.store(r.cancelFlag, 0, 1);
+      Atomics.notify(r.cancelFlag, 0); // wakes code parked in Atomics.wait on the flag
       port1.postMessage('abort');
       graceTimer = setTimeout(() => hardStop.abort(), this.opts.cancelGraceMs);
     };

@@ -13,6 +13,7 @@ CREATE TABLE jobs (
   owner            TEXT,                    -- host:pid of the process running it
   heartbeat_at     INTEGER,
   attempts         INTEGER NOT NULL DEFAULT 0,
+  cancel_requested INTEGER NOT NULL DEFAULT 0,   -- set by another process (the CLI); the owner aborts the job
   progress         REAL NOT NULL DEFAULT 0,
   progress_note    TEXT,
   error_code       TEXT,

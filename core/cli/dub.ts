@@ -1,0 +1,67 @@
+import { resolve } from 'node:path';
+import cliProgress from 'cli-progress';
+import { requireLanguage } from '../../plugins/sdk/languages.js';
+import { DubarrError } from '../../plugins/sdk/errors.js';
+import type { Runtime } from '../app/runtime.js';
+import { PRIORITY, type Job } from '../jobs/store.js';
+
+export interface DubArgs {
+  input: string;
+  to?: string;
+  from?: string;
+  out?: string;
+  mode?: 'mux' | 'sidecar' | 'inplace';
+  preset?: string;
+}
+
+/** Runs one job in this process and renders its progress; resolves with the finished job. */
+export async function dub(rt: Runtime, a: DubArgs): Promise<Job> {
+  const cfg = rt.config.pipeline;
+  const targets = (a.to ? a.to.split(',') : [...cfg.targetLanguages]).map((t) => t.trim()).filter(Boolean);
+  let targetLanguages: string[];
+  let sourceLanguage: string | undefined;
+  try {
+    targetLanguages = targets.map((t) => requireLanguage(t).code);
+    const from = a.from ?? cfg.sourceLanguage;
+    sourceLanguage = from === 'auto' ? undefined : requireLanguage(from).code;
+  } catch (e) {
+    throw new DubarrError('E_INVALID_ARGUMENT', (e as Error).message);
+  }
+  const { job, done } = rt.scheduler.runNow({
+    input: resolve(a.input), preset: a.preset ?? cfg.preset, sourceLanguage, targetLanguages,
+    options: { mode: a.mode ?? cfg.mode, outDir: a.out ? resolve(a.out) : cfg.outDir || undefined },
+    priority: PRIORITY.interactive, origin: 'cli',
+  });
+  const stop = renderProgress(rt, job.id);
+  const onSignal = () => rt.scheduler.cancel(job.id);
+  process.once('SIGINT', onSignal);
+  try {
+    return await done;
+  } finally {
+    process.off('SIGINT', onSignal);
+    stop();
+  }
+}
+
+/** A progress bar on a terminal, plain progress lines otherwise (logs, CI). */
+function renderProgress(rt: Runtime, jobId: string): () => void {
+  if (process.stderr.isTTY) {
+    const bar = new cliProgress.SingleBar({ format: '{bar} {percentage}% | {note}', stream: process.stderr, hideCursor: true }, cliProgress.Presets.shades_classic);
+    bar.start(100, 0, { note: 'starting' });
+    const on = (e: { jobId: string; type: string; step?: string; data?: Record<string, unknown> }) => {
+      if (e.jobId !== jobId || e.type !== 'job.progress') return;
+      const note = e.data?.note ? `${e.step}: ${String(e.data.note)}` : e.step ?? '';
+      bar.update(Math.round(Number(e.data?.progress ?? 0) * 100), { note });
+    };
+    rt.bus.on('event', on);
+    return () => { rt.bus.off('event', on); bar.stop(); };
+  }
+  let last = -1;
+  const on = (e: { jobId: string; type: string; step?: string; data?: Record<string, unknown> }) => {
+    if (e.jobId !== jobId || e.type !== 'job.progress') return;
+    const p = Math.floor(Number(e.data?.progress ?? 0) * 10);
+    if (p > last) { last = p; process.stderr.write(`progress ${p * 10}% ${e.step ?? ''}\n`); }
+  };
+  rt.bus.on('event', on);
+  return () => rt.bus.off('event', on);
+}

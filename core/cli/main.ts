@@ -1,0 +1,130 @@
+#!/usr/bin/env node
+import { Command, Option } from 'commander';
+import { DubarrError } from '../../plugins/sdk/errors.js';
+import { createLogger } from '../app/logger.js';
+import { packageVersion } from '../app/paths.js';
+import { createRuntime, type Runtime } from '../app/runtime.js';
+import { loadConfig } from '../config/load.js';
+import { renderConfig } from '../config/print.js';
+import type { Config } from '../config/schema.js';
+import { openDatabase } from '../jobs/database.js';
+import { StageCache } from '../jobs/stage-cache.js';
+import { JobStore, type JobStatus } from '../jobs/store.js';
+import { formatDoctor, runDoctor } from './doctor.js';
+import { dub } from './dub.js';
+import { formatJobDetail, formatJobLine } from './format.js';
+import { serve } from './serve.js';
+
+const program = new Command('dubarr')
+  .version(packageVersion)
+  .description('Dub and subtitle video for your media server, offline.')
+  .option('-c, --config <file>', 'config file (default: $DUBARR_CONFIG or ./dubarr.yaml)')
+  .option('--data-dir <dir>', 'data folder (default ./data)');
+
+function config(): Config {
+  const o = program.opts<{ config?: string; dataDir?: string }>();
+  return loadConfig({ file: o.config, overrides: o.dataDir ? { dataDir: o.dataDir } : undefined });
+}
+
+async function runtime(takeQueued: boolean): Promise<Runtime> {
+  const cfg = config();
+  return createRuntime(cfg, { takeQueued, log: createLogger({ level: cfg.log.level, pretty: cfg.log.pretty }) });
+}
+
+function store(): JobStore { return new JobStore(openDatabase(config().database.path)); }
+
+program.command('serve').description('run the server: HTTP API, watched folders, job queue')
+  .option('-p, --port <port>', 'HTTP port (0 = any free port)')
+  .action(async (o: { port?: string }) => {
+    const cfg = config();
+    const rt = await createRuntime(o.port !== undefined ? { ...cfg, server: { ...cfg.server, port: Number(o.port) } } : cfg,
+      { takeQueued: true, log: createLogger({ level: cfg.log.level, pretty: cfg.log.pretty }) });
+    await serve(rt);
+  });
+
+program.command('dub').description('dub one file now, in this process')
+  .argument('<input>', 'video file')
+  .option('--to <langs>', 'target languages, comma separated (e.g. es,ca)')
+  .option('--from <lang>', "source language or 'auto'")
+  .option('--out <dir>', 'output folder (default: beside the input)')
+  .addOption(new Option('--mode <mode>', 'mux: new file; sidecar: .mka + .srt; inplace: replace the original').choices(['mux', 'sidecar', 'inplace']))
+  .option('--preset <name>', 'preset (stage graph)')
+  .action(async (input: string, o: { to?: string; from?: string; out?: string; mode?: 'mux'; preset?: string }) => {
+    const rt = await runtime(false);
+    try {
+      const job = await dub(rt, { input, ...o });
+      if (job.status !== 'succeeded') {
+        process.stderr.write(`dub ${job.status}: ${job.error?.code ?? ''} ${job.error?.message ?? ''}\n`);
+        if (job.error) process.stderr.write(`hint: ${DubarrError.fromJSON({ code: job.error.code, message: '' }).hint}\n`);
+        process.exitCode = job.status === 'cancelled' ? 130 : 1;
+      } else {
+        process.stdout.write(`${JSON.stringify({ job: job.id, status: job.status, result: job.result }, null, 2)}\n`);
+      }
+    } finally {
+      await rt.close();
+    }
+  });
+
+const jobs = program.command('jobs').description('list and manage jobs');
+jobs.command('list').option('--status <status>').option('-n, --limit <n>', 'rows', '50').action((o: { status?: JobStatus; limit: string }) => {
+  for (const j of store().listJobs({ status: o.status, limit: Number(o.limit) })) process.stdout.write(`${formatJobLine(j)}\n`);
+});
+jobs.command('show').argument('<id>').option('--json').action((id: string, o: { json?: boolean }) => {
+  const s = store();
+  const job = s.getJob(id);
+  const runs = s.stageRuns(job.id);
+  process.stdout.write(o.json ? `${JSON.stringify({ ...job, stages: runs }, null, 2)}\n` : `${formatJobDetail(job, runs, s.events(job.id))}\n`);
+});
+jobs.command('cancel').argument('<id>').action((id: string) => {
+  const s = store();
+  const job = s.getJob(id);
+  if (s.cancelQueued(job.id)) process.stdout.write(`cancelled ${job.id}\n`);
+  else if (s.requestCancel(job.id)) process.stdout.write(`cancel requested for ${job.id}; the process running it stops it\n`);
+  else throw new DubarrError('E_JOB_STATE', `Job ${job.id} is ${job.status}; only queued or running jobs can be cancelled`);
+});
+jobs.command('retry').argument('<id>').action((id: string) => {
+  const s = store();
+  const job = s.getJob(id);
+  if (!s.retry(job.id)) throw new DubarrError('E_JOB_STATE', `Only failed or cancelled jobs can be retried; ${job.id} is ${job.status}`);
+  process.stdout.write(`queued ${job.id} again; a running server picks it up\n`);
+});
+
+program.command('plugins').description('installed provider plugins, their availability and languages').action(async () => {
+  const cfg = config();
+  const { PluginHost } = await import('../plugin-host/plugin-host.js');
+  const host = await PluginHost.load({ dirs: cfg.plugins.dirs, options: cfg.plugins.options, preference: cfg.providers.preference });
+  for (const p of host.plugins()) {
+    const a = await host.availability(p.def.name);
+    process.stdout.write(`${p.def.name}@${p.def.version}  ${a.ok ? 'available' : `UNAVAILABLE: ${a.reason ?? ''}`}\n`);
+    for (const s of p.def.stages) process.stdout.write(`  ${s.id} (${s.capability}, ${s.runIn})\n`);
+    const l = a.languages ?? p.def.stages.find((s) => s.languages)?.languages;
+    if (l?.pairs) process.stdout.write(`  pairs: ${l.pairs.map(([x, y]) => `${x}->${y}`).join(', ')}\n`);
+    if (l?.input || l?.output) process.stdout.write(`  languages: ${[l.input, l.output].filter(Boolean).map((x) => (x === '*' ? 'any' : (x as string[]).join(','))).join(' -> ')}\n`);
+  }
+  for (const b of host.broken) process.stdout.write(`BROKEN ${b.location}: ${b.reason}\n`);
+});
+
+program.command('config').description('configuration').command('print').description('the effective configuration, secrets masked')
+  .action(() => { process.stdout.write(renderConfig(config())); });
+
+program.command('doctor').description('check system dependencies and print the commands that fix what is missing').action(async () => {
+  const r = await runDoctor({ dataDir: config().dataDir });
+  process.stdout.write(`${formatDoctor(r)}\n`);
+  if (!r.ok) process.exitCode = 1;
+});
+
+program.command('cache').description('stage cache').command('prune').description('delete least recently used results')
+  .option('--max-size <gb>', 'target size in GB (default: cache.maxSizeGb)')
+  .action(async (o: { maxSize?: string }) => {
+    const cfg = config();
+    const max = Number(o.maxSize ?? cfg.cache.maxSizeGb);
+    if (!(max >= 0)) throw new DubarrError('E_INVALID_ARGUMENT', `--max-size must be a number of GB, got '${o.maxSize}'`);
+    const r = await new StageCache(cfg.cache.dir).prune(max * 1e9);
+    process.stdout.write(`removed ${r.removed} entries, freed ${(r.freedBytes / 1e6).toFixed(1)} MB, ${(r.remainingBytes / 1e6).toFixed(1)} MB remain\n`);
+  });
+
+program.parseAsync().catch((e: unknown) => {
+  const err = DubarrError.from(e);
+  process.stderr.write(`error ${err.code}: ${err.message}\n${err.code === 'E_INTERNAL' && err.stack ? `${err.stack}\n` : ''}hint: ${err.hint}\n`);
+  process.exitCode = err.code === 'E_CONFIG_INVALID' || err.code === 'E_INVALID_ARGUMENT' ? 2 : 1;
+});

@@ -1,0 +1,43 @@
+import { mkdirSync } from 'node:fs';
+import { extname, resolve } from 'node:path';
+import { watch, type FSWatcher } from 'chokidar';
+import type { Runtime } from '../app/runtime.js';
+import { PRIORITY } from '../jobs/store.js';
+
+/** Files dubarr writes itself; never picked up as new work. */
+const OWN_OUTPUT = /\.(dubarr|dub)\.|\.dubarr-tmp|\.bak$/i;
+
+/**
+ * Watches the configured folders and queues a job per new video once it has stopped growing
+ * (a copy in progress is not a finished file). A file already queued or running is skipped.
+ */
+export function watchFolders(rt: Runtime): FSWatcher | undefined {
+  const cfg = rt.config.watch;
+  if (!cfg.enabled || cfg.folders.length === 0) return undefined;
+  const exts = new Set(cfg.extensions.map((e) => `.${e.toLowerCase().replace(/^\./, '')}`));
+  const byPath = new Map(cfg.folders.map((f) => [resolve(f.path), f]));
+  for (const dir of byPath.keys()) mkdirSync(dir, { recursive: true });
+  const watcher = watch([...byPath.keys()], {
+    ignoreInitial: false,
+    awaitWriteFinish: { stabilityThreshold: cfg.stableMs, pollInterval: Math.min(1000, cfg.stableMs) },
+    ignored: (p: string) => OWN_OUTPUT.test(p),
+  });
+  watcher.on('add', (path: string) => {
+    if (!exts.has(extname(path).toLowerCase())) return;
+    const folder = [...byPath.entries()].find(([dir]) => path.startsWith(`${dir}/`))?.[1];
+    if (!folder) return;
+    const busy = rt.store.listJobs({ limit: 500 }).some((j) => j.input === path && (j.status === 'queued' || j.status === 'running' || j.status === 'succeeded'));
+    if (busy) return;
+    const job = rt.scheduler.submit({
+      input: path,
+      preset: folder.preset ?? rt.config.pipeline.preset,
+      targetLanguages: [...(folder.targetLanguages ?? rt.config.pipeline.targetLanguages)],
+      sourceLanguage: rt.config.pipeline.sourceLanguage === 'auto' ? undefined : rt.config.pipeline.sourceLanguage,
+      options: { mode: folder.mode ?? rt.config.pipeline.mode, outDir: folder.outDir ?? (rt.config.pipeline.outDir || undefined) },
+      priority: PRIORITY.watch, origin: 'watch',
+    });
+    rt.log.info({ job: job.id, input: path }, 'watch folder: queued');
+  });
+  watcher.on('error', (e: unknown) => rt.log.error({ err: (e as Error).message }, 'watch folder error'));
+  return watcher;
+}

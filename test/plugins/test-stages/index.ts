@@ -1,0 +1,30 @@
+/**
+ * Stages that exercise the runtime, not media: they sleep, fail on cue, block like native code,
+ * and log every run to a JSON-lines file so tests can count runs and measure concurrency.
+ */
+import { z } from 'zod';
+import { definePlugin } from '../../../plugins/sdk/plugin.js';
+
+const entry = (f: string) => new URL(`./${f}.js`, import.meta.url);
+
+export default definePlugin({
+  name: 'test-stages',
+  version: '1.0.0',
+  options: z.object({
+    /** JSON-lines file every run appends to ('' = none). */
+    logFile: z.string().default(''),
+    /** Where flaky stages count their attempts. */
+    counterDir: z.string().default(''),
+    ms: z.number().int().nonnegative().default(200),
+  }),
+  stages: [
+    { id: 'test-stages:slow', capability: 'slow', runIn: 'worker', entry: entry('slow') },
+    { id: 'test-stages:slow-main', capability: 'slow-main', runIn: 'main', entry: entry('slow') },
+    { id: 'test-stages:heavy', capability: 'heavy', runIn: 'worker', entry: entry('slow') },
+    { id: 'test-stages:flaky', capability: 'flaky', runIn: 'worker', entry: entry('flaky'), retries: 2 },
+    { id: 'test-stages:broken', capability: 'broken', runIn: 'worker', entry: entry('flaky') },
+    { id: 'test-stages:native-like', capability: 'native-like', runIn: 'worker', entry: entry('blocking') },
+    { id: 'test-stages:noop', capability: 'noop', runIn: 'worker', entry: entry('noop') },
+    { id: 'test-stages:noop-main', capability: 'noop-main', runIn: 'main', entry: entry('noop') },
+  ],
+});

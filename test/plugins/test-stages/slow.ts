@@ -1,0 +1,27 @@
+import { createHash } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DubarrError } from '../../../plugins/sdk/errors.js';
+import { defineStage } from '../../../plugins/sdk/plugin.js';
+import { logRun } from './run-log.js';
+
+/** Sleeps in small steps (honouring abort), then writes a file derived from its inputs. */
+export default defineStage<{ logFile: string; ms: number }>(async (input, ctx) => {
+  const start = Date.now();
+  const ms = Number(input.params.ms ?? input.options.ms);
+  const steps = 10;
+  for (let i = 0; i < steps; i++) {
+    await new Promise((r) => setTimeout(r, ms / steps));
+    if (ctx.signal.aborted) throw new DubarrError('E_CANCELLED', 'Cancelled');
+    ctx.progress((i + 1) / steps, `tick ${i + 1}`);
+  }
+  const h = createHash('sha256').update(String(input.params.step ?? ''));
+  for (const [name, out] of Object.entries(input.inputs).sort()) {
+    h.update(name);
+    for (const f of Object.values(out.files)) h.update(readFileSync(f));
+  }
+  const file = join(ctx.workDir, 'out.txt');
+  writeFileSync(file, `${h.digest('hex')}\n`);
+  logRun(input.options.logFile, { stage: 'slow', step: input.params.step, job: input.params.job, priority: input.params.priority, start, end: Date.now() });
+  return { files: { out: file }, data: { step: input.params.step } };
+});
