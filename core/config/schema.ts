@@ -1,0 +1,161 @@
+import { availableParallelism } from 'node:os';
+import { z } from 'zod';
+import { lookupLanguage } from '../../plugins/sdk/languages.js';
+import { deepFreeze, type DeepReadonly } from './freeze.js';
+import { fsPath, kebabName } from './schema-tags.js';
+
+/*
+ * The one description of dubarr's configuration. Defaults live here and nowhere else;
+ * config/default.yaml documents them and a test keeps the two equal. Objects are strict so a
+ * misspelt key in a config file is reported instead of silently ignored.
+ */
+
+const languageCode = z.string().refine((v) => lookupLanguage(v) !== undefined, {
+  message: "unknown language: use an ISO 639 code such as 'es' or 'spa'",
+});
+const outputMode = z.enum(['mux', 'sidecar', 'inplace']);
+const capability = kebabName('a capability');
+const pluginName = kebabName('a plugin name');
+const positiveInt = () => z.int().min(1);
+const nonNegativeInt = () => z.int().min(0);
+
+const server = z.strictObject({
+  host: z.string().min(1).default('127.0.0.1')
+    .describe("Address the HTTP server listens on. '127.0.0.1' serves this machine only; '0.0.0.0' serves the network."),
+  port: z.int().min(1).max(65535).default(7878).describe('TCP port of the HTTP server (web page, GraphQL, webhooks).'),
+});
+
+const log = z.strictObject({
+  level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info')
+    .describe('Lowest log level written.'),
+  pretty: z.enum(['auto', 'always', 'never']).default('auto')
+    .describe("Human-readable log lines instead of JSON. 'auto' = pretty on a terminal, JSON otherwise."),
+});
+
+const database = z.strictObject({
+  path: fsPath().default('').describe("SQLite file holding jobs and their history. '' = <dataDir>/dubarr.db."),
+});
+
+const cache = z.strictObject({
+  dir: fsPath().default('').describe("Folder of cached stage results, reused by re-runs and restarts. '' = <dataDir>/cache."),
+  maxSizeGb: z.number().positive().default(20).describe('Size in GB the cache is pruned back to when it grows past it.'),
+});
+
+const workers = z.strictObject({
+  threads: z.union([z.literal('auto'), positiveInt()], { error: "expected 'auto' or a whole number >= 1" })
+    .transform((v) => (v === 'auto' ? availableParallelism() : v))
+    .prefault('auto')
+    .describe("Worker threads for CPU-heavy stages. 'auto' = one per CPU core."),
+  idleTimeoutMs: nonNegativeInt().default(60_000).describe('Milliseconds an idle worker thread is kept before it exits.'),
+  cancelGraceMs: nonNegativeInt().default(1000)
+    .describe('Milliseconds a cancelled stage gets to stop on its own before its worker thread is terminated.'),
+});
+
+const jobs = z.strictObject({
+  concurrency: positiveInt().default(1).describe('Jobs run at the same time.'),
+  maxAttempts: positiveInt().default(3).describe('Times a job is tried before it is marked failed.'),
+  keepWorkDirOnFailure: z.boolean().default(false).describe("Keep a failed job's work folder for debugging instead of deleting it."),
+});
+
+const stages = z.strictObject({
+  concurrency: z.record(capability, positiveInt())
+    .default({ transcribe: 1, separate: 1, diarize: 1, synthesize: 2 })
+    .describe('Most stages of one capability running at once, across all jobs. Capabilities not listed are limited only by workers.threads.'),
+  timeoutMs: z.record(capability, positiveInt())
+    .refine((r) => Object.hasOwn(r, 'default'), "needs a 'default' entry")
+    .default({ default: 3_600_000 })
+    .describe("Milliseconds a stage may run before it fails with E_STAGE_TIMEOUT, per capability; 'default' applies to the rest."),
+  retries: z.record(capability, nonNegativeInt())
+    .refine((r) => Object.hasOwn(r, 'default'), "needs a 'default' entry")
+    .default({ default: 2 })
+    .describe("Retries of a stage after a retryable error, per capability; 'default' applies to the rest."),
+  backoff: z.strictObject({
+    baseMs: nonNegativeInt().default(1000).describe('Milliseconds before the first retry.'),
+    maxMs: nonNegativeInt().default(60_000).describe('Longest wait in milliseconds between retries.'),
+    factor: z.number().min(1).default(2).describe('Each retry waits this many times longer than the one before.'),
+  }).prefault({}).describe('Wait between retries: min(maxMs, baseMs * factor^(attempt-1)).'),
+});
+
+const pipeline = z.strictObject({
+  preset: z.string().min(1).default('dub').describe("Preset (the stage graph a job runs) when the job names none, e.g. 'dub'."),
+  targetLanguages: z.array(languageCode).min(1).default(['es'])
+    .describe('Languages to dub or subtitle into, as ISO 639 codes.'),
+  sourceLanguage: z.union([z.literal('auto'), languageCode], { error: "expected 'auto' or an ISO 639 code such as 'es'" })
+    .default('auto')
+    .describe("Language spoken in the source media; 'auto' = detect it."),
+  mode: outputMode.default('mux')
+    .describe("'mux' writes a new file with the added tracks; 'sidecar' writes separate audio/subtitle files named after the source; 'inplace' replaces the source file."),
+  outDir: fsPath().default('').describe("Folder for results. '' = next to the source file."),
+  preferSubtitles: z.boolean().default(true)
+    .describe('Use subtitles already in the media as the source text instead of speech recognition, when present.'),
+  forceInplaceHardlinked: z.boolean().default(false)
+    .describe("Let 'inplace' mode replace files that have other hard links (e.g. a torrent client's copy); off by default because it breaks seeding."),
+});
+
+const providers = z.strictObject({
+  preference: z.record(capability, z.array(pluginName))
+    .default({
+      vad: ['silero-vad', 'energy-vad'],
+      'source-text': ['subtitles'],
+      transcribe: ['pocketsphinx'],
+      translate: ['apertium'],
+      synthesize: ['espeak-ng'],
+    })
+    .describe('Plugins to try per capability, best first; the first one available for the language pair is used.'),
+});
+
+const plugins = z.strictObject({
+  dirs: z.array(fsPath()).default([]).describe('Extra folders searched for external plugins, besides the built-in ones.'),
+  options: z.record(pluginName, z.record(z.string(), z.unknown())).default({})
+    .describe("Options per plugin name, validated by that plugin, e.g. { espeak-ng: { rate: 160 } }. Put secrets (apiKey) in env vars."),
+});
+
+const watchFolder = z.strictObject({
+  path: fsPath('Folder to watch (recursively).'),
+  targetLanguages: z.array(languageCode).min(1).optional().describe('Overrides pipeline.targetLanguages for this folder.'),
+  preset: z.string().min(1).optional().describe('Overrides pipeline.preset for this folder.'),
+  mode: outputMode.optional().describe('Overrides pipeline.mode for this folder.'),
+  outDir: fsPath().optional().describe('Overrides pipeline.outDir for this folder.'),
+});
+
+const watch = z.strictObject({
+  enabled: z.boolean().default(true).describe('Queue a job for each new media file that appears in the watched folders.'),
+  folders: z.array(watchFolder).default([{ path: './data/watch' }]).describe('Watched folders, each with optional per-folder job settings.'),
+  extensions: z.array(z.string().regex(/^[a-z0-9]+$/i, "a file extension without the dot, e.g. 'mkv'"))
+    .default(['mkv', 'mp4', 'm4v', 'mov', 'avi', 'webm', 'ts', 'm2ts'])
+    .describe('File extensions (without the dot) that count as media.'),
+  stableMs: nonNegativeInt().default(5000)
+    .describe('Milliseconds a new file must stop growing before its job is queued, so half-copied files are skipped.'),
+});
+
+export const configSchema = z.strictObject({
+  dataDir: fsPath().default('./data').describe('Folder for everything dubarr writes unless told otherwise (database, cache, work files).'),
+  server: server.prefault({}).describe('HTTP server.'),
+  log: log.prefault({}).describe('Logging.'),
+  database: database.prefault({}).describe('Job store.'),
+  cache: cache.prefault({}).describe('Stage result cache.'),
+  workers: workers.prefault({}).describe('Worker thread pool for CPU-heavy stages.'),
+  jobs: jobs.prefault({}).describe('Jobs.'),
+  stages: stages.prefault({}).describe('Limits, timeouts and retries of pipeline stages.'),
+  pipeline: pipeline.prefault({}).describe('What a job does when it does not say otherwise.'),
+  providers: providers.prefault({}).describe('Choice of plugin per capability.'),
+  plugins: plugins.prefault({}).describe('Plugin discovery and per-plugin options.'),
+  watch: watch.prefault({}).describe('Watched folders.'),
+}).describe('dubarr configuration');
+
+/** The validated configuration as the rest of dubarr sees it: read-only all the way down. */
+export type Config = DeepReadonly<z.output<typeof configSchema>>;
+/** What a config file (or any other layer) may contain. */
+export type ConfigInput = z.input<typeof configSchema>;
+
+export type DeepPartial<T> = T extends readonly unknown[] ? T
+  : T extends object ? { [K in keyof T]?: DeepPartial<T[K]> }
+  : T;
+
+/**
+ * The schema's defaults, as written: relative paths not yet resolved and '' paths not yet
+ * derived. Use loadConfig() for a config to run with; this is the base layer it starts from.
+ */
+export function defaultConfig(): Config {
+  return deepFreeze(configSchema.parse({}));
+}
