@@ -1,0 +1,18 @@
+/** Keys whose values are credentials: masked whenever a config or a config value is shown. */
+const SECRET_KEY = /(key|token|secret|password|apikey)$/i;
+
+export const MASK = '********';
+
+export function isSecretKey(key: PropertyKey): boolean {
+  return typeof key === 'string' && SECRET_KEY.test(key);
+}
+
+/** A copy of `value` with every non-empty value under a secret key replaced by MASK. */
+export function maskSecrets(value: unknown, key?: PropertyKey): unknown {
+  if (key !== undefined && isSecretKey(key) && value !== undefined && value !== null && value !== '') return MASK;
+  if (Array.isArray(value)) return value.map((v) => maskSecrets(v));
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, maskSecrets(v, k)]));
+  }
+  return value;
+}
