@@ -1,0 +1,82 @@
+/**
+ * Which existing subtitle file to use as a video's source text.
+ *
+ * Ranking (first rule that differs decides):
+ *  1. Eligible files only: a supported extension (srt, ass, ssa, vtt) and a name that
+ *     belongs to the video (see parseSidecarName). Forced files cover only the lines in a
+ *     foreign language, never the whole dialogue, so they are dropped — or, with
+ *     `allowForced`, kept behind every full file.
+ *  2. Language. With a source language: files tagged with it, then untagged files (assumed
+ *     to be in it); other languages are dropped. Without one: the tagged language if only
+ *     one is present, else English if present (other languages dropped); untagged files
+ *     come after those, and alone they are accepted with language 'und'.
+ *  3. Plain before SDH (`preferSdh` reverses this); SDH text is cleaned either way.
+ *  4. Files flagged `default` first.
+ *  5. Files without unknown tags (`Movie.en.commentary.srt`) first.
+ *  6. Next to the video before a Subs/ or Subtitles/ folder.
+ *  7. Format: srt, ass, ssa, vtt — a tie-break only.
+ *  8. Path, so the order is stable.
+ */
+import { SUBTITLE_FORMATS, parseSidecarName, type SidecarTags } from './sidecar-name.js';
+
+export interface DiscoverOptions {
+  /** ISO 639-1; undefined when the job does not know the source language. */
+  sourceLanguage?: string;
+  preferSdh?: boolean;
+  allowForced?: boolean;
+}
+
+export interface SidecarCandidate {
+  /** Relative to the video's folder, '/'-separated ('Subs/Movie.en.srt'). */
+  path: string;
+  tags: SidecarTags;
+  /** The language the text is taken to be in: the tag, else the source language, else 'und'. */
+  language: string;
+  inSubfolder: boolean;
+}
+
+/** Subfolders media servers look into, matched case-insensitively. */
+export const SUBTITLE_FOLDERS = ['subs', 'subtitles'] as const;
+
+export function discoverSidecars(videoFile: string, files: readonly string[], opts: DiscoverOptions = {}): SidecarCandidate[] {
+  const parsed = files.flatMap((path) => {
+    const tags = parseSidecarName(videoFile, path);
+    if (!tags || (tags.forced && !opts.allowForced)) return [];
+    const inSubfolder = path.includes('/');
+    return [{ path, tags, inSubfolder }];
+  });
+  const wanted = wantedLanguage(parsed.map((p) => p.tags), opts.sourceLanguage);
+  const eligible = parsed
+    .filter((p) => p.tags.language === undefined || p.tags.language === wanted)
+    .map((p) => ({ ...p, language: p.tags.language ?? opts.sourceLanguage ?? 'und' }));
+  return eligible.sort((a, b) => compare(a, b, opts));
+}
+
+/** The tagged language to accept, per rule 2; undefined accepts untagged files only. */
+function wantedLanguage(tags: SidecarTags[], sourceLanguage: string | undefined): string | undefined {
+  if (sourceLanguage) return sourceLanguage;
+  const present = new Set(tags.filter((t) => !t.forced && t.language).map((t) => t.language!));
+  if (present.size === 1) return [...present][0];
+  if (present.has('en')) return 'en';
+  // Forced files alone still name a language, for `allowForced`.
+  const forced = new Set(tags.filter((t) => t.language).map((t) => t.language!));
+  return forced.size === 1 ? [...forced][0] : undefined;
+}
+
+type Ranked = Omit<SidecarCandidate, 'language'>;
+
+function compare(a: Ranked, b: Ranked, opts: DiscoverOptions): number {
+  const keys = (c: Ranked) => [
+    c.tags.forced ? 1 : 0,
+    c.tags.language ? 0 : 1,
+    c.tags.sdh === !!opts.preferSdh ? 0 : 1,
+    c.tags.default ? 0 : 1,
+    c.tags.unknownTags.length ? 1 : 0,
+    c.inSubfolder ? 1 : 0,
+    SUBTITLE_FORMATS.indexOf(c.tags.format),
+  ];
+  const ka = keys(a);
+  const kb = keys(b);
+  for (let i = 0; i < ka.length; i++) if (ka[i] !== kb[i]) return ka[i]! - kb[i]!;
+  return a.path < b.path ? -1 : a.path > b.path ? 1 : 0;
+}

@@ -1,0 +1,29 @@
+import { definePlugin } from '../sdk/index.js';
+import { SubtitlesOptions } from './options.js';
+
+export { sidecarName, parseSidecarName } from './sidecar-name.js';
+export { discoverSidecars } from './discover.js';
+export { alignToSpeech } from './align.js';
+export { parseSubtitleText } from './parse.js';
+export { cleanCue } from './clean.js';
+
+export default definePlugin<SubtitlesOptions>({
+  name: 'subtitles',
+  version: '1.0.0',
+  description: 'Source text from existing subtitles: sidecar files (Jellyfin/Plex/Emby naming) or an extracted stream.',
+  options: SubtitlesOptions,
+  stages: [{
+    id: 'subtitles:source-text',
+    capability: 'source-text',
+    languages: { input: '*', output: '*' },
+    runIn: 'main',
+    entry: new URL('./source-text.stage.js', import.meta.url),
+    weight: 0.1,
+  }],
+  async available(options) {
+    if (!options.enabled) {
+      return { ok: false, reason: 'subtitles are disabled (option enabled: false); set plugins.subtitles.enabled to true to use existing subtitles before ASR' };
+    }
+    return { ok: true };
+  },
+});

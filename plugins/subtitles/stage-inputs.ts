@@ -1,0 +1,65 @@
+/**
+ * The source-text stage's inputs, validated: a bad upstream document is a coded
+ * E_INVALID_ARGUMENT naming the input, not a crash further down.
+ */
+import { z } from 'zod';
+import { DubarrError, SpeechSegments, languageCode, type StageInput } from '../sdk/index.js';
+import { SUBTITLE_FORMATS, type SubtitleFormat } from './sidecar-name.js';
+import { SubtitlesOptions } from './options.js';
+
+/** What an extraction stage says about the subtitle stream it wrote to files.subtitles. */
+export const ExtractedSubtitles = z.object({
+  language: z.string().optional(),
+  format: z.enum(SUBTITLE_FORMATS).optional(),
+  forced: z.boolean().optional(),
+  sdh: z.boolean().optional(),
+});
+
+export interface ExtractedInput {
+  path: string;
+  language?: string;
+  format?: SubtitleFormat;
+  forced: boolean;
+}
+
+export function readOptions(input: StageInput): SubtitlesOptions {
+  const r = SubtitlesOptions.safeParse(input.options ?? {});
+  if (!r.success) throw new DubarrError('E_INVALID_ARGUMENT', `subtitles options: ${z.prettifyError(r.error)}`);
+  return r.data;
+}
+
+export function readSourceLanguage(input: StageInput): string | undefined {
+  const raw = input.params.sourceLanguage;
+  if (raw === undefined || raw === null || raw === '') return undefined;
+  const code = typeof raw === 'string' ? languageCode(raw) : undefined;
+  if (!code) throw new DubarrError('E_INVALID_ARGUMENT', `params.sourceLanguage '${String(raw)}' is not a known ISO 639 code; use e.g. 'en'`);
+  return code;
+}
+
+export function readSpeech(input: StageInput): SpeechSegments | undefined {
+  const vad = input.inputs.vad;
+  if (!vad) return undefined;
+  const r = SpeechSegments.safeParse(vad.data);
+  if (!r.success) throw new DubarrError('E_INVALID_ARGUMENT', `inputs.vad is not a SpeechSegments document: ${z.prettifyError(r.error)}`);
+  return { ...r.data, segments: [...r.data.segments].sort((a, b) => a.start - b.start) };
+}
+
+export function readExtracted(input: StageInput): ExtractedInput | undefined {
+  const sub = input.inputs.subtitles;
+  if (!sub) return undefined;
+  const path = sub.files?.subtitles;
+  if (typeof path !== 'string' || path === '') {
+    throw new DubarrError('E_INVALID_ARGUMENT', 'inputs.subtitles must name its file as files.subtitles');
+  }
+  const r = ExtractedSubtitles.safeParse(sub.data ?? {});
+  if (!r.success) throw new DubarrError('E_INVALID_ARGUMENT', `inputs.subtitles data: ${z.prettifyError(r.error)}`);
+  return { path, language: languageCode(r.data.language), format: r.data.format, forced: !!r.data.forced };
+}
+
+export function readMediaPath(input: StageInput): string | undefined {
+  const media = input.inputs.source?.files?.media;
+  if (media !== undefined && (typeof media !== 'string' || media === '')) {
+    throw new DubarrError('E_INVALID_ARGUMENT', 'inputs.source.files.media must be the path of the media file');
+  }
+  return media;
+}
