@@ -122,10 +122,7 @@ async function runStep(
       }
     }
     try {
-      const result = await runWithRetries(deps, job, step, choice, { options, params, inputs }, key, jobDir, progress, signal);
-      const out = step.cache
-        ? await deps.cache.put(key, choice.stage.id, result)
-        : { files: result.files ?? {}, data: result.data ?? null, hash: await hashResult(result) };
+      const out = await runWithRetries(deps, job, step, choice, { options, params, inputs }, key, jobDir, progress, signal);
       progress.update(step.id, 1);
       return out;
     } catch (e) {
@@ -139,7 +136,7 @@ async function runStep(
 async function runWithRetries(
   deps: RunnerDeps, job: Job, step: PlanStep, choice: StageChoice, input: StageInput, key: string,
   jobDir: string, progress: ProgressTracker, signal: AbortSignal,
-): Promise<StageResult> {
+): Promise<StageOutput> {
   const { stage, plugin } = choice;
   const retries = stage.retries ?? deps.policy.retries[stage.capability] ?? deps.policy.retries.default ?? 0;
   const timeoutMs = stage.timeoutMs ?? deps.policy.timeoutMs[stage.capability] ?? deps.policy.timeoutMs.default ?? 3_600_000;
@@ -155,10 +152,15 @@ async function runWithRetries(
         onProgress: (f, note) => progress.update(step.id, f, note),
       });
       assertFilesInside(stage.id, result, workDir);
+      // Only a result in the cache counts as finished: a crash before this line redoes the stage.
+      const out = step.cache
+        ? await deps.cache.put(key, stage.id, result)
+        : { files: result.files ?? {}, data: result.data ?? null, hash: await hashResult(result) };
+      if (step.cache) await rm(workDir, { recursive: true, force: true });
       const durationMs = Math.round(performance.now() - t0);
-      deps.store.finishStageRun(runId, 'succeeded', { artifacts: { files: result.files ?? {} } });
+      deps.store.finishStageRun(runId, 'succeeded', { artifacts: { files: out.files, hash: out.hash } });
       deps.journal.record(job.id, 'stage.succeeded', step.id, { stage: stage.id, provider: plugin.def.name, durationMs });
-      return result;
+      return out;
     } catch (e) {
       const err = DubarrError.from(e);
       const durationMs = Math.round(performance.now() - t0);
