@@ -64,6 +64,7 @@ export async function createRuntime(config: Config, o: RuntimeOptions): Promise<
       closed = true;
       await scheduler.stop();
       await pool.close();
+      journal.flush();
       db.close();
     },
   };

@@ -22,13 +22,28 @@ export class JobBus extends EventEmitter<{ event: [BusEvent] }> {}
  * log line. Progress goes to the bus at full rate but is persisted sparsely (see ProgressTracker).
  */
 export class Journal {
+  private pending: BusEvent[] = [];
+
   constructor(readonly store: JobStore, readonly bus: JobBus, readonly log: Logger) {}
 
   record(jobId: string, type: JobEventType, step?: string, data?: Record<string, unknown>, opts: { persist?: boolean; level?: 'debug' | 'info' | 'warn' | 'error' } = {}): void {
-    const ts = Date.now();
-    if (opts.persist !== false) this.store.addEvent(jobId, type, step, data, ts);
-    this.bus.emit('event', { jobId, type, step, ts, data });
+    const event: BusEvent = { jobId, type, step, ts: Date.now(), data };
+    if (opts.persist !== false) this.persist(event);
+    this.bus.emit('event', event);
     if (type !== 'job.progress') this.log[opts.level ?? levelOf(type)]({ job: jobId, step, ...data }, type);
+  }
+
+  /** Events of one turn of the event loop are written in one transaction: one commit instead of many. */
+  private persist(e: BusEvent): void {
+    if (this.pending.push(e) === 1) setImmediate(() => this.flush());
+  }
+
+  /** Writes buffered events now (also called before the database closes). */
+  flush(): void {
+    const batch = this.pending;
+    if (batch.length === 0) return;
+    this.pending = [];
+    this.store.transaction(() => { for (const e of batch) this.store.addEvent(e.jobId, e.type, e.step, e.data, e.ts); });
   }
 }
 

@@ -74,6 +74,9 @@ export async function fingerprintMedia(path: string): Promise<string> {
 }
 
 export class StageCache {
+  /** Shard dirs known to exist; saves a mkdir per put. Prune never removes shards. */
+  private readonly shards = new Set<string>();
+
   constructor(readonly dir: string) {}
 
   private entryDir(key: string): string { return join(this.dir, key.slice(0, 2), key); }
@@ -117,7 +120,8 @@ export class StageCache {
       const manifest: Manifest = { key, stageId, files, data, hash, sizeBytes, createdAt: Date.now() };
       await writeFile(join(tmp, 'manifest.json'), JSON.stringify(manifest));
       const final = this.entryDir(key);
-      await mkdir(join(final, '..'), { recursive: true });
+      const shard = join(final, '..');
+      if (!this.shards.has(shard)) { await mkdir(shard, { recursive: true }); this.shards.add(shard); }
       try {
         await rename(tmp, final);
       } catch (e) {
@@ -125,9 +129,7 @@ export class StageCache {
         if ((e as NodeJS.ErrnoException).code !== 'ENOTEMPTY' && (e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
         await rm(tmp, { recursive: true, force: true });
       }
-      const out = await this.get(key);
-      if (!out) throw new Error(`cache entry ${key} vanished after write`);
-      return out;
+      return { files: Object.fromEntries(Object.entries(files).map(([n, f]) => [n, join(final, f)])), data, hash };
     } catch (e) {
       await rm(tmp, { recursive: true, force: true });
       throw e;

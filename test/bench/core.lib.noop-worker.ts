@@ -1,0 +1,2 @@
+/** The bare piscina baseline: a worker function that does nothing. */
+export default function noop(): null { return null; }
