@@ -1,18 +1,9 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { repoRoot } from '../config/repo-root.js';
 
-/** The repository (or installed package) root, found from here whether running from core/ or dist/core/. */
-export const packageRoot: string = (() => {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    const pkg = join(dir, 'package.json');
-    if (existsSync(pkg) && (JSON.parse(readFileSync(pkg, 'utf8')) as { name?: string }).name === 'dubarr') return dir;
-    const up = dirname(dir);
-    if (up === dir) throw new Error('cannot find the dubarr package root');
-    dir = up;
-  }
-})();
+/** The repository (or installed package) root, whether running from core/ or dist/core/. */
+export const packageRoot: string = repoRoot(import.meta.url);
 
 export const packageVersion: string = (JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')) as { version: string }).version;
 
