@@ -1,19 +1,18 @@
 #!/usr/bin/env node
 import { Command, Option } from 'commander';
 import { DubarrError } from '../../plugins/sdk/errors.js';
-import { createLogger } from '../app/logger.js';
 import { packageVersion } from '../app/paths.js';
-import { createRuntime, type Runtime } from '../app/runtime.js';
+import type { Runtime } from '../app/runtime.js';
 import { loadConfig } from '../config/load.js';
 import { renderConfig } from '../config/print.js';
 import type { Config } from '../config/schema.js';
 import { openDatabase } from '../jobs/database.js';
 import { StageCache } from '../jobs/stage-cache.js';
 import { JobStore, type JobStatus } from '../jobs/store.js';
-import { formatDoctor, runDoctor } from './doctor.js';
-import { dub } from './dub.js';
 import { formatJobDetail, formatJobLine } from './format.js';
-import { serve } from './serve.js';
+
+// The runtime, server and engines load only for the commands that need them, so quick commands
+// (jobs list, config print) start fast.
 
 const program = new Command('dubarr')
   .version(packageVersion)
@@ -26,8 +25,8 @@ function config(): Config {
   return loadConfig({ file: o.config, overrides: o.dataDir ? { dataDir: o.dataDir } : undefined });
 }
 
-async function runtime(takeQueued: boolean): Promise<Runtime> {
-  const cfg = config();
+async function runtime(takeQueued: boolean, cfg: Config = config()): Promise<Runtime> {
+  const [{ createRuntime }, { createLogger }] = await Promise.all([import('../app/runtime.js'), import('../app/logger.js')]);
   return createRuntime(cfg, { takeQueued, log: createLogger({ level: cfg.log.level, pretty: cfg.log.pretty }) });
 }
 
@@ -37,8 +36,8 @@ program.command('serve').description('run the server: HTTP API, watched folders,
   .option('-p, --port <port>', 'HTTP port (0 = any free port)')
   .action(async (o: { port?: string }) => {
     const cfg = config();
-    const rt = await createRuntime(o.port !== undefined ? { ...cfg, server: { ...cfg.server, port: Number(o.port) } } : cfg,
-      { takeQueued: true, log: createLogger({ level: cfg.log.level, pretty: cfg.log.pretty }) });
+    const rt = await runtime(true, o.port !== undefined ? { ...cfg, server: { ...cfg.server, port: Number(o.port) } } : cfg);
+    const { serve } = await import('./serve.js');
     await serve(rt);
   });
 
@@ -51,6 +50,7 @@ program.command('dub').description('dub one file now, in this process')
   .option('--preset <name>', 'preset (stage graph)')
   .action(async (input: string, o: { to?: string; from?: string; out?: string; mode?: 'mux'; preset?: string }) => {
     const rt = await runtime(false);
+    const { dub } = await import('./dub.js');
     try {
       const job = await dub(rt, { input, ...o });
       if (job.status !== 'succeeded') {
@@ -108,6 +108,7 @@ program.command('config').description('configuration').command('print').descript
   .action(() => { process.stdout.write(renderConfig(config())); });
 
 program.command('doctor').description('check system dependencies and print the commands that fix what is missing').action(async () => {
+  const { formatDoctor, runDoctor } = await import('./doctor.js');
   const r = await runDoctor({ dataDir: config().dataDir });
   process.stdout.write(`${formatDoctor(r)}\n`);
   if (!r.ok) process.exitCode = 1;

@@ -5,54 +5,9 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { distRoot } from '../../../core/app/paths.js';
-import { openDatabase } from '../../../core/jobs/database.js';
-import { JobStore, type Job } from '../../../core/jobs/store.js';
-import { TEST_PLUGINS_DIR } from './harness.js';
-
-const CLI = join(distRoot, 'core', 'cli', 'main.js');
-const STEPS = ['a', 'b', 'c', 'd'];
-const STEP_MS = 700;
-
-async function workspace(name: string) {
-  const dir = await mkdtemp(join(tmpdir(), `dubarr-crash-${name}-`));
-  const logFile = join(dir, 'runs.jsonl');
-  await mkdir(join(dir, 'data', 'presets'), { recursive: true });
-  await writeFile(join(dir, 'dubarr.yaml'), [
-    `dataDir: ${join(dir, 'data')}`,
-    'log: { level: warn }',
-    'watch: { enabled: false }',
-    'plugins:',
-    `  dirs: [${TEST_PLUGINS_DIR}]`,
-    `  options: { test-stages: { logFile: ${logFile} } }`,
-  ].join('\n'));
-  const steps = STEPS.map((id, i) => ({
-    id, capability: 'slow', inputs: i === 0 ? { source: 'source' } : { prev: STEPS[i - 1]! }, params: { ms: STEP_MS, step: id },
-  }));
-  await writeFile(join(dir, 'data', 'presets', 'chain.json'), JSON.stringify({ steps }));
-  const input = join(dir, 'movie.bin');
-  await writeFile(input, 'pretend movie\n');
-  const cli = (...args: string[]): ChildProcess => spawn(process.execPath, [CLI, '--config', join(dir, 'dubarr.yaml'), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  const store = () => new JobStore(openDatabase(join(dir, 'data', 'dubarr.db')));
-  const runs = async () => (await readFile(logFile, 'utf8').catch(() => '')).split('\n').filter(Boolean).map((l) => JSON.parse(l) as { step: string });
-  return { dir, input, cli, store, runs };
-}
-
-const exited = (p: ChildProcess) => new Promise<number | null>((r) => (p.exitCode !== null ? r(p.exitCode) : p.once('exit', (code) => r(code))));
-
-async function poll<T>(fn: () => T | undefined, timeoutMs: number, what: string): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const v = fn();
-    if (v !== undefined) return v;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+import { readFile, rm } from 'node:fs/promises';
+import type { Job } from '../../../core/jobs/store.js';
+import { exited, poll, STEP_MS, workspace } from './cli-harness.js';
 
 async function outputOf(job: Job): Promise<string> {
   const out = (job.result as { outputs: Record<string, { files: { out: string } }> }).outputs.d!.files.out;
