@@ -2,3 +2,5 @@ export * from './errors.js';
 export * from './plugin.js';
 export * from './languages.js';
 export * from './artifacts.js';
+export * from './glossary.js';
+export * from './synthesis.js';
