@@ -1,0 +1,54 @@
+/**
+ * Timed text segments -> subtitle cues that follow the reading rules as far as the timing
+ * allows, plus the rules that could not be met. Pure; the stage formats and writes.
+ */
+import { layout, type Cue, type Part } from './cue-layout.js';
+import { splitToFit } from './fit-text.js';
+import { functionWords } from './function-words.js';
+import { charCount, wrapGreedy, type LineRules } from './line-break.js';
+import { fitReadingTime } from './reading-time.js';
+import { findViolations, type Limits, type TimedLines, type Violation } from './violations.js';
+
+export interface TextSegment {
+  start: number;
+  end: number;
+  text: string;
+  speaker?: string;
+}
+
+export interface CuePlan {
+  cues: TimedLines[];
+  violations: Violation[];
+}
+
+export function planCues(segments: readonly TextSegment[], o: Limits, language?: string): CuePlan {
+  const r: LineRules = { maxLineChars: o.maxLineChars, maxLines: o.maxLines, words: functionWords(language) };
+  const cues = segments
+    .map((s) => ({ ...s, text: s.text.replace(/\s+/g, ' ').trim() }))
+    .filter((s) => s.text !== '')
+    .sort((a, b) => a.start - b.start)
+    .flatMap((s) => chunk(s, r, o.minGapMs));
+  const timed = fitReadingTime(cues, o, r).map((c) => ({
+    start: c.start,
+    end: c.end,
+    lines: layout(c.parts, r) ?? wrapGreedy(c.parts.map((p) => p.text).join(' '), o.maxLineChars),
+  }));
+  return { cues: timed, violations: findViolations(timed, o) };
+}
+
+/** A segment as one or more sequential cues, time shared in proportion to characters. */
+function chunk(s: TextSegment, r: LineRules, gap: number): Cue[] {
+  const texts = splitToFit(s.text, r);
+  const part = (text: string): Part[] => [{ text, ...(s.speaker !== undefined ? { speaker: s.speaker } : {}) }];
+  if (texts.length === 1) return [{ start: s.start, end: Math.max(s.end, s.start), parts: part(texts[0]!) }];
+  const gaps = (texts.length - 1) * gap;
+  const usable = Math.max(0, s.end - s.start - gaps);
+  const total = texts.reduce((n, t) => n + charCount(t), 0);
+  let chars = 0;
+  return texts.map((text, i) => {
+    const start = s.start + Math.round((usable * chars) / total) + i * (usable > 0 ? gap : 0);
+    chars += charCount(text);
+    const end = s.start + Math.round((usable * chars) / total) + i * (usable > 0 ? gap : 0);
+    return { start, end, parts: part(text) };
+  });
+}

@@ -1,0 +1,34 @@
+/**
+ * subtitle-writer:subtitle — SRT and WebVTT files from a Translation or a Transcript,
+ * following the reading rules (line length and count, reading speed, minimum duration,
+ * gaps). Files: { srt, vtt } (as configured); data: a SubtitleReport.
+ */
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { DubarrError, defineStage, throwIfCancelled } from '../sdk/index.js';
+import { formatCues } from './format.js';
+import { planCues } from './plan-cues.js';
+import type { SubtitleReport } from './report.js';
+import { readOptions, readSource } from './stage-inputs.js';
+
+export default defineStage<unknown, SubtitleReport>(async (input, ctx) => {
+  throwIfCancelled(ctx.signal);
+  const options = readOptions(input);
+  const source = readSource(input);
+  const plan = planCues(source.segments, options, source.language);
+  ctx.progress(0.8, `${plan.cues.length} cues`);
+  throwIfCancelled(ctx.signal);
+  const files: Record<string, string> = {};
+  for (const format of new Set(options.formats)) {
+    const path = join(ctx.workDir, `subtitles.${source.language}.${format}`);
+    await writeFile(path, formatCues(plan.cues, format)).catch((e: unknown) => {
+      throw new DubarrError('E_OUTPUT_WRITE', `Cannot write ${path}: ${(e as Error).message}`, { cause: e });
+    });
+    files[format] = path;
+  }
+  if (plan.violations.length) {
+    ctx.log.info({ count: plan.violations.length, first: plan.violations.slice(0, 5) }, 'subtitle cues that the timing does not let meet every reading rule');
+  }
+  ctx.progress(1);
+  return { files, data: { language: source.language, from: source.kind, cues: plan.cues.length, violations: plan.violations } };
+});
