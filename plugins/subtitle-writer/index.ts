@@ -15,7 +15,8 @@ export default definePlugin<SubtitleWriterOptions>({
     id: 'subtitle-writer:subtitle',
     capability: 'subtitle',
     languages: { input: '*', output: '*' },
-    runIn: 'main',
+    // Line breaking a feature film's few thousand cues takes a few hundred ms of CPU.
+    runIn: 'worker',
     entry: new URL('./subtitle.stage.js', import.meta.url),
     weight: 0.05,
   }],

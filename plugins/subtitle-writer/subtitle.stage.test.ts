@@ -107,6 +107,12 @@ test('a transcript gives source-language subtitles; formats and limits follow th
   }
 });
 
+test('a cancelled job writes nothing and says E_CANCELLED', async () => {
+  const ac = new AbortController();
+  ac.abort();
+  await assert.rejects(runStageForTest(def, input(), { signal: ac.signal }), (e: unknown) => e instanceof DubarrError && e.code === 'E_CANCELLED');
+});
+
 test('missing inputs and bad options are E_INVALID_ARGUMENT', async () => {
   for (const bad of [{ options: {}, inputs: {} }, input(translation(), { maxCps: -1 }), { options: {}, inputs: { transcript: outputOf({}, { segments: [] }) } }]) {
     await assert.rejects(runStageForTest(def, bad), (e: unknown) => e instanceof DubarrError && e.code === 'E_INVALID_ARGUMENT');

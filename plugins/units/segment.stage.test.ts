@@ -37,7 +37,7 @@ contractSuite({
   },
 });
 
-test('units:segment rejects missing inputs and bad VAD with E_INVALID_ARGUMENT', async () => {
+test('units:segment: missing inputs and bad VAD are E_INVALID_ARGUMENT, a cancelled job E_CANCELLED', async () => {
   const def = findStage(plugin, 'units:segment');
   const bad: Array<Partial<StageInput> & { options: unknown }> = [
     { options: {}, inputs: {} },
@@ -51,4 +51,8 @@ test('units:segment rejects missing inputs and bad VAD with E_INVALID_ARGUMENT',
     options: {}, inputs: { transcript: outputOf({}, transcript), vad: outputOf({}, { durationMs: 15000, segments: [{ start: 4000, end: 7400 }, { start: 8100, end: 14000 }] }) },
   });
   assert.deepEqual(withVad.result.data!.segments.slice(1).map((s) => [s.start, s.end]), [[4000, 7400], [8100, 14000]]);
+  const ac = new AbortController();
+  ac.abort();
+  await assert.rejects(runStageForTest(def, { options: {}, inputs: { transcript: outputOf({}, transcript) } }, { signal: ac.signal }),
+    (e: unknown) => e instanceof DubarrError && e.code === 'E_CANCELLED');
 });
