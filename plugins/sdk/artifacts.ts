@@ -71,6 +71,7 @@ export const CAPABILITY_OUTPUT: Record<string, z.ZodType> = {
   vad: SpeechSegments,
   transcribe: Transcript,
   'source-text': Transcript,
+  segment: Transcript,
   translate: Translation,
   synthesize: SynthesizedSegments,
 };
