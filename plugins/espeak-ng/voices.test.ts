@@ -1,0 +1,52 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { assignSpeakerVariants } from './speaker-variants.js';
+import { listVoices, parseVoiceList, pickVoice, voiceLanguages } from './voices.js';
+
+// Lines as espeak-ng 1.51 (Debian 12) prints them, including an MBROLA voice.
+const LIST = `Pty Language       Age/Gender VoiceName          File                 Other Languages
+ 5  cmn             --/M      Chinese_(Mandarin,_latin_as_English) sit/cmn              (zh-cmn 5)(zh 5)
+ 2  en-gb           --/M      English_(Great_Britain) gmw/en               (en 2)
+ 2  en-us           --/M      English_(America)  gmw/en-US            (en 3)
+ 5  en-us           --/F      us-mbrola-1        mb/mb-us1            (en 8)
+ 5  es              --/M      Spanish_(Spain)    roa/es
+ 5  es-419          --/M      Spanish_(Latin_America) roa/es-419           (es-mx 6)(es 6)
+ 5  fr-be           --/M      French_(Belgium)   roa/fr-BE            (fr 8)
+ 5  fr-fr           --/M      French_(France)    roa/fr               (fr 5)
+ 5  pt              --/M      Portuguese_(Portugal) roa/pt               (pt-pt 5)
+ 5  pt-br           --/M      Portuguese_(Brazil) roa/pt-BR            (pt 6)
+`;
+
+test('voice list: parsed, MBROLA voices (which need mbrola) left out', () => {
+  const voices = parseVoiceList(LIST);
+  assert.equal(voices.length, 9);
+  assert.deepEqual(voices[0], { priority: 5, language: 'cmn', name: 'Chinese_(Mandarin,_latin_as_English)', file: 'sit/cmn', otherLanguages: [{ language: 'zh-cmn', priority: 5 }, { language: 'zh', priority: 5 }] });
+  assert.deepEqual(voiceLanguages(voices), ['cmn', 'en', 'es', 'fr', 'pt', 'zh']);
+});
+
+test('pickVoice: exact tag, then the plain language, then the best-priority voice listing it', () => {
+  const voices = parseVoiceList(LIST);
+  assert.equal(pickVoice(voices, 'es'), 'es');
+  assert.equal(pickVoice(voices, 'spa'), 'es');
+  assert.equal(pickVoice(voices, 'es-419'), 'es-419');
+  assert.equal(pickVoice(voices, 'es-AR'), 'es');
+  assert.equal(pickVoice(voices, 'pt-BR'), 'pt-br');
+  assert.equal(pickVoice(voices, 'en'), 'en-gb');
+  assert.equal(pickVoice(voices, 'en-US'), 'en-us');
+  assert.equal(pickVoice(voices, 'fr'), 'fr-fr');
+  assert.equal(pickVoice(voices, 'zh'), 'cmn');
+  assert.equal(pickVoice(voices, 'yo'), undefined);
+});
+
+test('the installed espeak-ng has voices for the pipeline\'s languages', async () => {
+  const voices = await listVoices('espeak-ng');
+  assert.equal(pickVoice(voices, 'es'), 'es');
+  assert.equal(pickVoice(voices, 'ca'), 'ca');
+  assert.equal(pickVoice(voices, 'en'), 'en-gb');
+  assert.ok(!voices.some((v) => v.file.startsWith('mb/')));
+});
+
+test('speaker variants: by first appearance, repeating when speakers outnumber variants', () => {
+  const v = assignSpeakerVariants(['B', undefined, 'A', 'B', 'C', 'A'], ['m1', 'f2']);
+  assert.deepEqual([...v], [['B', 'm1'], ['A', 'f2'], ['C', 'm1']]);
+});
