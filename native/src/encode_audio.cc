@@ -1,0 +1,51 @@
+#include "encode_audio.h"
+
+#include "audio_args.h"
+
+namespace dubarr {
+namespace {
+
+constexpr int kChunkSamples = 16384;
+
+}  // namespace
+
+void pump(AudioSource& source, AudioWriter& writer, OpContext& ctx) {
+  const AudioSourceInfo& info = source.info();
+  ctx.progress.set_total(info.duration);
+  SampleBuffer buffer;
+  buffer.reserve(kChunkSamples, info.layout.channels(), info.sample_format);
+  for (;;) {
+    const int n = source.read(buffer.planes(), kChunkSamples);
+    if (n == 0) break;
+    writer.write(buffer.planes(), n);
+    ctx.progress.update(source.position());
+  }
+  writer.finish();
+  ctx.progress.done(source.position());
+}
+
+EncodeAudioOp::Args EncodeAudioOp::parse(Napi::Env, const Napi::Object& o) {
+  return Args{parse_source_spec(o.Get("source").As<Napi::Object>()), req_string(o, "out"),
+              parse_encode_spec(o.Get("encode").As<Napi::Object>())};
+}
+
+EncodeAudioOp::Result EncodeAudioOp::run(const Args& args, OpContext& ctx) {
+  AudioSource source(args.source, ctx.cancel);
+  const AudioSourceInfo& info = source.info();
+  AudioWriter writer(args.out, args.encode, AudioFormat{info.sample_rate, info.layout, info.sample_format}, ctx.cancel);
+  pump(source, writer, ctx);
+  return Result{args.out, writer.codec_name(), writer.output_format(), writer.samples_written()};
+}
+
+Napi::Value EncodeAudioOp::to_js(Napi::Env env, Result& r) {
+  Napi::Object o = Napi::Object::New(env);
+  o.Set("path", r.path);
+  o.Set("codec", r.codec);
+  o.Set("sampleRate", r.format.sample_rate);
+  o.Set("channels", r.format.layout.channels());
+  o.Set("channelLayout", r.format.layout.describe());
+  o.Set("samples", Napi::Number::New(env, static_cast<double>(r.samples)));
+  return o;
+}
+
+}  // namespace dubarr

@@ -1,0 +1,31 @@
+// encodeAudio: an audio file (or headerless PCM) re-encoded as AAC, Opus, FLAC or WAV.
+#pragma once
+
+#include "audio_source.h"
+#include "audio_writer.h"
+#include "js_bridge.h"
+
+namespace dubarr {
+
+struct EncodeAudioOp {
+  static constexpr const char* kName = "dubarr:encodeAudio";
+  struct Args {
+    AudioSourceSpec source;
+    std::string out;
+    AudioEncodeSpec encode;
+  };
+  struct Result {
+    std::string path;
+    std::string codec;
+    AudioFormat format;
+    int64_t samples = 0;
+  };
+  static Args parse(Napi::Env env, const Napi::Object& o);
+  static Result run(const Args& args, OpContext& ctx);
+  static Napi::Value to_js(Napi::Env env, Result& r);
+};
+
+// Copies every sample of `source` into `writer`, reporting progress. Shared with decodeToWav.
+void pump(AudioSource& source, AudioWriter& writer, OpContext& ctx);
+
+}  // namespace dubarr

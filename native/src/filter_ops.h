@@ -1,0 +1,46 @@
+// runFilterGraph (inputs -> graph -> encoded file) and measureLoudness (EBU R128).
+#pragma once
+
+#include "audio_source.h"
+#include "audio_writer.h"
+#include "js_bridge.h"
+
+namespace dubarr {
+
+struct RunFilterGraphOp {
+  static constexpr const char* kName = "dubarr:runFilterGraph";
+  struct Args {
+    std::vector<AudioSourceSpec> inputs;
+    std::string graph;
+    std::string out;
+    AudioEncodeSpec encode;
+  };
+  struct Result {
+    std::string path;
+    std::string codec;
+    AudioFormat format;
+    int64_t samples = 0;
+  };
+  static Args parse(Napi::Env env, const Napi::Object& o);
+  static Result run(const Args& args, OpContext& ctx);
+  static Napi::Value to_js(Napi::Env env, Result& r);
+};
+
+struct MeasureLoudnessOp {
+  static constexpr const char* kName = "dubarr:measureLoudness";
+  struct Args {
+    AudioSourceSpec source;
+  };
+  struct Result {
+    double integrated = NAN;   // LUFS
+    double lra = NAN;          // LU
+    double lra_low = NAN;      // LUFS
+    double lra_high = NAN;     // LUFS
+    double true_peak = NAN;    // dBTP
+  };
+  static Args parse(Napi::Env env, const Napi::Object& o);
+  static Result run(const Args& args, OpContext& ctx);
+  static Napi::Value to_js(Napi::Env env, Result& r);
+};
+
+}  // namespace dubarr

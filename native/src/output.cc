@@ -1,0 +1,110 @@
+#include "output.h"
+
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <vector>
+
+#include "errors.h"
+
+namespace dubarr {
+
+AtomicFile::AtomicFile(std::string final_path) : final_path_(std::move(final_path)) {
+  std::string::size_type slash = final_path_.find_last_of('/');
+  std::string dir = slash == std::string::npos ? "." : final_path_.substr(0, slash);
+  std::string base = slash == std::string::npos ? final_path_ : final_path_.substr(slash + 1);
+  // Hidden and with a foreign suffix so folder watchers and media scanners skip it.
+  std::string pattern = dir + "/." + base + ".dubarr-XXXXXX.part";
+  std::vector<char> buf(pattern.begin(), pattern.end());
+  buf.push_back('\0');
+  int fd = mkstemps(buf.data(), 5);
+  if (fd < 0) fail(ErrorCode::OutputWrite, "cannot create a file in '" + dir + "'", AVERROR(errno));
+  close(fd);
+  temp_path_ = buf.data();
+}
+
+AtomicFile::~AtomicFile() {
+  if (!committed_) unlink(temp_path_.c_str());
+}
+
+void AtomicFile::commit() {
+  if (std::rename(temp_path_.c_str(), final_path_.c_str()) != 0) {
+    fail(ErrorCode::OutputWrite, "cannot move the finished file to '" + final_path_ + "'", AVERROR(errno));
+  }
+  committed_ = true;
+}
+
+MuxedOutput::MuxedOutput(const std::string& final_path, const std::string& muxer, const CancelToken& cancel)
+    : cancel_(cancel), file_(final_path) {
+  AVFormatContext* raw = nullptr;
+  int ret = avformat_alloc_output_context2(&raw, nullptr, muxer.c_str(), file_.temp_path().c_str());
+  if (ret < 0 || !raw) fail(ErrorCode::UnsupportedCodec, "this FFmpeg build cannot write '" + muxer + "'", ret);
+  ctx_.reset(raw);
+  ctx_->interrupt_callback = cancel.interrupt_callback();
+}
+
+AVStream* MuxedOutput::new_stream() {
+  AVStream* st = avformat_new_stream(ctx_.get(), nullptr);
+  if (!st) throw std::bad_alloc();
+  return st;
+}
+
+void MuxedOutput::write_header(Dictionary& options, const std::string& encoder) {
+  if (!(ctx_->oformat->flags & AVFMT_NOFILE)) {
+    AVIOInterruptCB cb = cancel_.interrupt_callback();
+    int ret = avio_open2(&ctx_->pb, ("file:" + file_.temp_path()).c_str(), AVIO_FLAG_WRITE, &cb, nullptr);
+    if (ret < 0) {
+      cancel_.throw_if_cancelled();
+      fail(ErrorCode::OutputWrite, "cannot open '" + file_.temp_path() + "' for writing", ret);
+    }
+  }
+  // avformat_init_output stamps "encoder" with libavformat's name; muxers write tags only
+  // in write_header (Matroska) or the trailer (MP4), so a tag set in between survives.
+  // MP4 writes its tool atom (read back as "encoder") from "encoding_tool" instead.
+  int ret = avformat_init_output(ctx_.get(), options.get());
+  if (ret >= 0) {
+    if (!encoder.empty()) {
+      av_dict_set(&ctx_->metadata, "encoder", encoder.c_str(), 0);
+      av_dict_set(&ctx_->metadata, "encoding_tool", encoder.c_str(), 0);
+    }
+    ret = avformat_write_header(ctx_.get(), nullptr);
+  }
+  if (ret < 0) {
+    cancel_.throw_if_cancelled();
+    if (ctx_->pb && ctx_->pb->error < 0) fail(ErrorCode::OutputWrite, "cannot write to '" + final_path() + "'", ctx_->pb->error);
+    fail(ErrorCode::UnsupportedCodec, "the " + std::string(ctx_->oformat->name) + " muxer rejected these streams", ret);
+  }
+}
+
+void MuxedOutput::write(AVPacket* pkt) {
+  int ret = av_interleaved_write_frame(ctx_.get(), pkt);
+  if (ret < 0) {
+    cancel_.throw_if_cancelled();
+    check_io("cannot write to");
+    fail(ErrorCode::OutputWrite, "cannot write a packet to '" + final_path() + "'", ret);
+  }
+}
+
+void MuxedOutput::check_io(const char* what) {
+  if (ctx_->pb && ctx_->pb->error < 0) fail(ErrorCode::OutputWrite, std::string(what) + " '" + final_path() + "'", ctx_->pb->error);
+}
+
+void MuxedOutput::finish() {
+  int ret = av_write_trailer(ctx_.get());
+  if (ret < 0) {
+    cancel_.throw_if_cancelled();
+    check_io("cannot finish");
+    fail(ErrorCode::OutputWrite, "cannot finish '" + final_path() + "'", ret);
+  }
+  if (ctx_->pb && !(ctx_->oformat->flags & AVFMT_NOFILE)) {
+    avio_flush(ctx_->pb);
+    check_io("cannot write to");
+    ret = avio_closep(&ctx_->pb);
+    if (ret < 0) fail(ErrorCode::OutputWrite, "cannot close '" + final_path() + "'", ret);
+  }
+  file_.commit();
+}
+
+}  // namespace dubarr
