@@ -26,6 +26,7 @@ const inputOf = (t: Transcript, params: StageParams = { targetLanguage: 'es' }, 
 
 async function translate(t: Transcript, params?: StageParams, options?: object): Promise<Translation> {
   const run = await runStageForTest<Translation>(def, inputOf(t, params, options));
+  await rm(run.workDir, { recursive: true, force: true });
   return Translation.parse(run.result.data);
 }
 

@@ -1,0 +1,43 @@
+/** The transcribe stage's inputs, validated. */
+import { z } from 'zod';
+import { DubarrError, lookupLanguage, SpeechSegments, type StageInput } from '../sdk/index.js';
+import { readWavInfo, type WavInfo } from '../sdk/wav.js';
+import { PocketsphinxOptions } from './options.js';
+
+export function readOptions(input: StageInput): PocketsphinxOptions {
+  const r = PocketsphinxOptions.safeParse(input.options ?? {});
+  if (!r.success) throw new DubarrError('E_INVALID_ARGUMENT', `pocketsphinx options: ${z.prettifyError(r.error)}`);
+  return r.data;
+}
+
+/** Only the US English model is packaged; an unset source language is taken as English. */
+export function requireEnglish(input: StageInput): void {
+  const tag = input.params.sourceLanguage;
+  if (tag === undefined) return;
+  const lang = lookupLanguage(tag);
+  if (!lang) throw new DubarrError('E_INVALID_ARGUMENT', `params.sourceLanguage '${tag}' is not an ISO 639 language code`);
+  if (lang.code !== 'en') {
+    throw new DubarrError('E_LANGUAGE_UNSUPPORTED',
+      `pocketsphinx only has an English model, and the source is ${lang.name}; use subtitles or another transcribe provider for it`,
+      { details: { language: lang.code } });
+  }
+}
+
+export async function readAudio(input: StageInput): Promise<{ path: string; info: WavInfo }> {
+  const path = input.inputs.audio?.files.audio;
+  if (!path) throw new DubarrError('E_INVALID_ARGUMENT', 'pocketsphinx:transcribe needs inputs.audio with files.audio (a 16 kHz mono s16 WAV)');
+  const info = await readWavInfo(path);
+  if (info.sampleRate !== 16000 || info.channels !== 1 || info.format !== 's16') {
+    throw new DubarrError('E_INVALID_ARGUMENT',
+      `${path} is ${info.sampleRate} Hz, ${info.channels} channel(s), ${info.format}; pocketsphinx needs 16 kHz mono s16 (the extract stage's analysis track)`);
+  }
+  return { path, info };
+}
+
+export function readVad(input: StageInput): SpeechSegments | undefined {
+  const v = input.inputs.vad;
+  if (!v) return undefined;
+  const r = SpeechSegments.safeParse(v.data);
+  if (!r.success) throw new DubarrError('E_INVALID_ARGUMENT', `inputs.vad is not a SpeechSegments document: ${z.prettifyError(r.error)}`);
+  return r.data;
+}
