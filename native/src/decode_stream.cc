@@ -36,10 +36,9 @@ Chunk read_chunk(StreamState& s) {
 
 Napi::Value chunk_to_js(Napi::Env env, Chunk& c) {
   if (c.samples == 0) return env.Null();
-  // The vector's memory becomes the Buffer's; no copy unless the runtime forbids external memory.
-  auto* owned = new std::vector<uint8_t>(std::move(c.data));
-  Napi::Buffer<uint8_t> buf = Napi::Buffer<uint8_t>::NewOrCopy(
-      env, owned->data(), owned->size(), [](Napi::Env, uint8_t*, std::vector<uint8_t>* v) { delete v; }, owned);
+  // Copied into memory V8 allocates and accounts for: an external buffer's size is invisible
+  // to the garbage collector, so dropped chunks would pile up before it felt any pressure.
+  Napi::Buffer<uint8_t> buf = Napi::Buffer<uint8_t>::Copy(env, c.data.data(), c.data.size());
   Napi::Object o = Napi::Object::New(env);
   o.Set("data", buf);
   o.Set("samples", c.samples);

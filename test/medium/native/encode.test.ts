@@ -1,0 +1,90 @@
+/** encodeAudio: PCM to AAC, Opus, FLAC and WAV, with bitrate and channel options. */
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { decodeToWav, encodeAudio, encodeAudioSync, probe, type NativeError } from '../../../native/lib/index.js';
+import * as media from '../../fixtures/media.js';
+import { readWav, toneFrequency } from './signal.js';
+import { leftovers, scratchDir } from './scratch.js';
+
+const dir = scratchDir('encode');
+
+async function expectCode(p: Promise<unknown>, code: string): Promise<void> {
+  await assert.rejects(p, (e: NativeError) => (assert.equal(e.code, code, e.message), true));
+}
+
+describe('encodeAudio', () => {
+  const cases = [
+    { codec: 'aac', file: 'a.m4a', probeCodec: 'aac', frame: 1024 },
+    { codec: 'aac', file: 'a.aac', probeCodec: 'aac', frame: 1024 },
+    { codec: 'opus', file: 'a.opus', probeCodec: 'opus', frame: 960 },
+    { codec: 'flac', file: 'a.flac', probeCodec: 'flac', frame: 4608 },
+    { codec: 'wav', file: 'a.wav', probeCodec: 'pcm_s16le', frame: 0 },
+    { codec: 'aac', file: 'a.mka', probeCodec: 'aac', frame: 1024 },
+  ] as const;
+  for (const { codec, file, probeCodec, frame } of cases) {
+    it(`WAV -> ${codec} (${file}): right codec, length, and the tone survives`, async () => {
+      const input = await media.toneWav(1000, 2, 48000, 2);
+      const path = join(dir, file);
+      const result = await encodeAudio(input, path, { codec });
+      assert.equal(result.path, path);
+      assert.equal(result.samples, 96000);
+      const info = await probe(path);
+      const audio = info.streams[0]!;
+      assert.equal(audio.codec, probeCodec);
+      assert.equal(audio.channels, 2);
+      assert.equal(audio.sampleRate, 48000);
+      const back = await decodeToWav(path, join(dir, `back-${file}.wav`), { channels: 'mono', format: 'f32' });
+      // Codec delay and padding may add up to a frame or two; never lose audio.
+      assert.ok(back.samples >= 96000 - 1 && back.samples <= 96000 + 2 * frame + 1, `${back.samples} samples decoded back`);
+      assert.ok(Math.abs(toneFrequency(readWav(back.path).samples, 48000) - 1000) < 1);
+    });
+  }
+
+  it('sets bitrate, channels, layout and rate', async () => {
+    const input = await media.toneWav(1000, 2, 48000, 1);
+    const aac = await encodeAudio(input, join(dir, 'b.m4a'), { codec: 'aac', bitrate: 64000, channels: 2 });
+    assert.equal(aac.channels, 2);
+    const aacInfo = (await probe(aac.path)).streams[0]!;
+    assert.ok(Math.abs(aacInfo.bitRate! - 64000) < 16000, `AAC at ${aacInfo.bitRate} b/s`);
+    const surround = await encodeAudio(input, join(dir, 'c.m4a'), { codec: 'aac', layout: '5.1' });
+    assert.deepEqual([surround.channels, (await probe(surround.path)).streams[0]!.channels], [6, 6]);
+    const opus = await encodeAudio(input, join(dir, 'd.opus'), { codec: 'opus', sampleRate: 44100 });
+    assert.equal(opus.sampleRate, 48000, 'Opus moves 44.1 kHz to a rate it supports');
+    const wav24 = await encodeAudio(input, join(dir, 'e.wav'), { codec: 'wav', wavFormat: 's24', sampleRate: 16000 });
+    const w = readWav(wav24.path);
+    assert.deepEqual([w.format, w.sampleRate, w.frames], ['s24', 16000, 32000]);
+    const float = readWav((await encodeAudio(input, join(dir, 'f.wav'), { codec: 'wav', wavFormat: 'f32' })).path);
+    assert.equal(float.format, 'f32');
+  });
+
+  it('reads headerless PCM when told its format', async () => {
+    const raw = join(dir, 'tone.s16');
+    const samples = new Int16Array(16000);
+    for (let i = 0; i < samples.length; i++) samples[i] = Math.round(8000 * Math.sin((2 * Math.PI * 500 * i) / 16000));
+    writeFileSync(raw, Buffer.from(samples.buffer));
+    const result = encodeAudioSync(raw, join(dir, 'raw.wav'), { codec: 'wav', raw: { sampleFormat: 's16', sampleRate: 16000, channels: 1 } });
+    assert.equal(result.samples, 16000);
+    const wav = readWav(result.path);
+    assert.ok(wav.data.equals(Buffer.from(samples.buffer)), 'the samples pass through unchanged');
+  });
+
+  it('encodes the chosen stream of a video file', async () => {
+    const result = await encodeAudio(await media.h264Ac3Mkv(), join(dir, 'ger.flac'), { codec: 'flac', language: 'ger' });
+    assert.equal(result.channels, 2);
+  });
+
+  it('rejects bad arguments before any work, and unwritable outputs without leaving files', async () => {
+    const input = await media.toneWav(1000, 2);
+    await expectCode(encodeAudio(input, join(dir, 'x.m4a'), { codec: 'opus' }), 'E_INVALID_ARGUMENT');
+    await expectCode(encodeAudio(input, join(dir, 'x.xyz'), { codec: 'aac' }), 'E_INVALID_ARGUMENT');
+    await expectCode(encodeAudio(input, join(dir, 'x.flac'), { codec: 'flac', bitrate: 128000 }), 'E_INVALID_ARGUMENT');
+    await expectCode(encodeAudio(input, join(dir, 'x.m4a'), { codec: 'aac', layout: 'seven-ish' }), 'E_INVALID_ARGUMENT');
+    await expectCode(encodeAudio(input, join(dir, 'missing', 'x.m4a'), { codec: 'aac' }), 'E_OUTPUT_WRITE');
+    await expectCode(encodeAudio(join(dir, 'nothing.wav'), join(dir, 'y.m4a'), { codec: 'aac' }), 'E_MEDIA_UNREADABLE');
+    assert.equal(existsSync(join(dir, 'y.m4a')), false);
+    assert.deepEqual(leftovers(dir), []);
+    assert.ok(readdirSync(dir).length > 0);
+  });
+});

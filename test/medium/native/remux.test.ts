@@ -1,0 +1,163 @@
+/**
+ * remux: original streams copied byte for byte (video and audio packet checksums equal the
+ * source's), new tracks carry their tags and dispositions, durations hold, in MKV and MP4;
+ * with two audio tracks the right one is tagged; fallback to MKV; no partial files.
+ */
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { probe, remux, remuxSync, type NativeError, type ProbeResult } from '../../../native/lib/index.js';
+import { toolTag } from '../../../native/lib/binding.js';
+import * as media from '../../fixtures/media.js';
+import { ffprobe, packets, span } from './ffprobe.js';
+import { leftovers, scratchDir } from './scratch.js';
+
+const dir = scratchDir('remux');
+
+async function assertSameStream(source: string, sourceIndex: number, output: string, outputIndex: number): Promise<void> {
+  const [a, b] = await Promise.all([packets(source, sourceIndex), packets(output, outputIndex)]);
+  assert.ok(a.length > 0);
+  assert.equal(b.length, a.length, `stream ${sourceIndex}: packet count`);
+  assert.deepEqual(b.map((p) => p.hash), a.map((p) => p.hash), `stream ${sourceIndex}: packet payloads differ (re-encoded?)`);
+}
+
+function tag(info: ProbeResult, index: number, name: string): string | undefined {
+  const tags = info.streams[index]!.tags;
+  const key = Object.keys(tags).find((k) => k.toLowerCase() === name);
+  return key === undefined ? undefined : tags[key];
+}
+
+/**
+ * A new track lasts as long as its file (within one frame) and sits where it should against
+ * the video: muxers may shift a whole file (Matroska moves AAC priming to >= 0), never one track.
+ */
+async function assertTrackTiming(dub: string, source: string, output: string, outputIndex: number): Promise<void> {
+  const [track, file, video, sourceVideo] = await Promise.all([span(output, outputIndex), span(dub, 0), span(output, 0), span(source, 0)]);
+  const length = track.end - track.start;
+  assert.ok(Math.abs(length - (file.end - file.start)) <= file.maxPacket + 1e-3, `new track lasts ${length} s, its file ${file.end - file.start} s`);
+  const offset = track.start - video.start;
+  const expected = file.start - sourceVideo.start;
+  assert.ok(Math.abs(offset - expected) <= 0.002, `new track starts ${offset} s from the video, expected ${expected} s`);
+}
+
+describe('remux to MKV', () => {
+  it('copies every original stream, adds tagged tracks, tags the right one of two audio tracks', async () => {
+    const source = await media.h264Ac3Mkv();
+    const dub = await media.toneM4a(660, 4);
+    const srt = await media.srtFile();
+    const result = await remux({
+      source,
+      out: join(dir, 'dubbed.mkv'),
+      audio: [{ path: dub, language: 'spa', title: 'Español (doblaje)', dispositions: { dub: true } }],
+      subtitles: [{ path: srt, language: 'spa', title: 'Español', dispositions: { forced: true, hearingImpaired: true } }],
+      markSourceOriginal: 2,
+      makeDubDefault: true,
+      sourceStreams: [{ index: 2, title: 'Deutsch (Original)' }],
+    });
+    assert.equal(result.container, 'mkv');
+    assert.equal(result.fallbackReason, null);
+    assert.equal(result.path, join(dir, 'dubbed.mkv'));
+    assert.deepEqual(
+      result.streams.map((s) => [s.index, s.origin, s.originIndex, s.codec]),
+      [[0, 'source', 0, 'h264'], [1, 'source', 1, 'ac3'], [2, 'source', 2, 'ac3'], [3, 'source', 3, 'subrip'], [4, 'audio', 0, 'aac'], [5, 'subtitle', 0, 'subrip'], [6, 'source', 4, 'ttf']],
+    );
+
+    for (const i of [0, 1, 2, 3]) await assertSameStream(source, i, result.path, i);
+
+    const info = await probe(result.path);
+    const before = await probe(source);
+    assert.deepEqual(info.streams.map((s) => s.codec), ['h264', 'ac3', 'ac3', 'subrip', 'aac', 'subrip', 'ttf']);
+    // The source's audio: English loses default (the dub takes it), German is marked original and renamed.
+    assert.deepEqual([info.streams[1]!.dispositions.default, info.streams[1]!.dispositions.original, info.streams[1]!.title], [false, false, 'English 5.1']);
+    assert.deepEqual([info.streams[2]!.dispositions.original, info.streams[2]!.title, info.streams[2]!.language], [true, 'Deutsch (Original)', 'ger']);
+    const dubInfo = info.streams[4]!;
+    assert.deepEqual([dubInfo.language, dubInfo.title, dubInfo.dispositions.default, dubInfo.dispositions.dub], ['spa', 'Español (doblaje)', true, true]);
+    const sub = info.streams[5]!;
+    assert.deepEqual([sub.language, sub.title, sub.dispositions.forced, sub.dispositions.hearingImpaired, sub.dispositions.default], ['spa', 'Español', true, true, false]);
+    assert.equal(info.streams[0]!.dispositions.default, true, 'video keeps its flags');
+    assert.deepEqual(info.attachments.map(({ filename, mimeType, size }) => [filename, mimeType, size]), before.attachments.map(({ filename, mimeType, size }) => [filename, mimeType, size]));
+    assert.deepEqual(info.chapters.map((c) => [c.title, c.start, c.end]), before.chapters.map((c) => [c.title, c.start, c.end]));
+    assert.equal(info.tags.ENCODER, toolTag);
+    assert.match(toolTag, /^dubarr \d+\.\d+\.\d+/);
+    await assertTrackTiming(dub, source, result.path, 4);
+    assert.deepEqual(leftovers(dir), []);
+  });
+
+  it('keeps WebM when the new track fits, else falls back to MKV and says why', async () => {
+    const webm = await media.vp9OpusWebm();
+    const opus = join(dir, 'dub.opus');
+    const { encodeAudio } = await import('../../../native/lib/index.js');
+    await encodeAudio(await media.toneWav(660, 2), opus, { codec: 'opus' });
+    const kept = await remux({ source: webm, out: join(dir, 'kept.webm'), audio: [{ path: opus, language: 'spa' }] });
+    assert.deepEqual([kept.container, kept.path, kept.fallbackReason], ['webm', join(dir, 'kept.webm'), null]);
+    assert.equal((await ffprobe(kept.path)).format.format_name, 'matroska,webm');
+
+    const fallback = await remux({ source: webm, out: join(dir, 'fallback.webm'), audio: [{ path: await media.toneM4a(660, 2), language: 'spa' }] });
+    assert.equal(fallback.container, 'mkv');
+    assert.equal(fallback.path, join(dir, 'fallback.mkv'));
+    assert.match(fallback.fallbackReason!, /aac .*cannot go into webm/);
+    assert.equal(existsSync(join(dir, 'fallback.webm')), false);
+    await assertSameStream(webm, 0, fallback.path, 0);
+  });
+});
+
+describe('remux to MP4', () => {
+  it('copies streams, converts SRT to mov_text, puts the title in handler_name', async () => {
+    const source = await media.h264AacMp4();
+    const dub = await media.toneM4a(660, 4);
+    const result = remuxSync({
+      source,
+      out: join(dir, 'dubbed.mp4'),
+      audio: [{ path: dub, language: 'spa', title: 'Español', dispositions: { dub: true } }],
+      subtitles: [{ path: await media.srtFile(), language: 'spa', title: 'Spanish subtitles', dispositions: { forced: true } }],
+      markSourceOriginal: true,
+      makeDubDefault: true,
+    });
+    assert.equal(result.container, 'mp4');
+    assert.deepEqual(result.streams.map((s) => s.codec), ['h264', 'aac', 'aac', 'mov_text']);
+    await assertSameStream(source, 0, result.path, 0);
+    await assertSameStream(source, 1, result.path, 1);
+    const info = await probe(result.path);
+    assert.deepEqual([info.streams[1]!.language, info.streams[1]!.dispositions.default], ['eng', false]);
+    const dubInfo = info.streams[2]!;
+    assert.deepEqual([dubInfo.language, dubInfo.handlerName, dubInfo.dispositions.default, dubInfo.dispositions.dub], ['spa', 'Español', true, true]);
+    const sub = info.streams[3]!;
+    assert.deepEqual([sub.codec, sub.language, sub.handlerName, sub.dispositions.forced], ['mov_text', 'spa', 'Spanish subtitles', true]);
+    assert.equal(info.tags.encoder, toolTag);
+    assert.ok(Math.abs(info.duration! - 4) < 0.05);
+    await assertTrackTiming(dub, source, result.path, 2);
+  });
+
+  it('refuses an explicit MP4 when a stream cannot go there', async () => {
+    await assert.rejects(
+      remux({ source: await media.h264Ac3Mkv(), out: join(dir, 'no.mp4'), container: 'mp4' }),
+      (e: NativeError) => e.code === 'E_UNSUPPORTED_CODEC' && /ttf .*mp4/.test(e.message),
+    );
+    assert.equal(existsSync(join(dir, 'no.mp4')), false);
+    assert.deepEqual(leftovers(dir), []);
+  });
+
+  it('keeps timestamps (a late audio start stays late) and puts WebVTT into MKV as it is', async () => {
+    const result = await remux({ source: await media.lateAudioMp4(), out: join(dir, 'late.mkv'), container: 'mkv', subtitles: [{ path: await media.vttFile(), language: 'eng' }] });
+    assert.deepEqual(result.streams.map((s) => s.codec), ['h264', 'aac', 'webvtt']);
+    const late = (await probe(result.path)).streams[1]!;
+    assert.ok(Math.abs(late.startTime! - (media.LATE_AUDIO_START - 1024 / 48000)) < 0.002, `late audio still starts at ${late.startTime}`);
+  });
+});
+
+describe('remux arguments', () => {
+  it('rejects bad plans with E_INVALID_ARGUMENT', async () => {
+    const source = await media.h264AacMp4();
+    const bad = [
+      { source, out: join(dir, 'x.mp4'), audio: [{ path: source, language: 'spanish' }] },
+      { source, out: join(dir, 'x.mp4'), sourceStreams: [{ index: 9, title: 'x' }] },
+      { source, out: join(dir, 'x.mp4'), markSourceOriginal: 0 },
+      { source, out: join(dir, 'x.mp4'), subtitles: [{ path: join(dir, 'subs.txt') }] },
+      { source, out: join(dir, 'x.mp4'), audio: [{ path: source, dispositions: { loud: true } }] },
+    ];
+    for (const plan of bad) {
+      await assert.rejects(remux(plan as never), (e: NativeError) => (assert.equal(e.code, 'E_INVALID_ARGUMENT', e.message), true));
+    }
+  });
+});
