@@ -4,3 +4,4 @@ export * from './languages.js';
 export * from './artifacts.js';
 export * from './glossary.js';
 export * from './synthesis.js';
+export * from './sidecar-name.js';

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DubarrError } from '../sdk/index.js';
+import { DubarrError } from './errors.js';
 import { parseSidecarName, sidecarName } from './sidecar-name.js';
 
 const V = 'Movie.mkv';

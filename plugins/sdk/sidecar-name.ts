@@ -4,7 +4,8 @@
  * name) and flags (`forced`, `sdh`/`hi`/`cc`, `default`), in any order and case.
  */
 import { basename, extname } from 'node:path';
-import { DubarrError, languageCode } from '../sdk/index.js';
+import { DubarrError } from './errors.js';
+import { languageCode } from './languages.js';
 
 export const SUBTITLE_FORMATS = ['srt', 'ass', 'ssa', 'vtt'] as const;
 export type SubtitleFormat = (typeof SUBTITLE_FORMATS)[number];

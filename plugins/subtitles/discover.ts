@@ -17,7 +17,7 @@
  *  7. Format: srt, ass, ssa, vtt — a tie-break only.
  *  8. Path, so the order is stable.
  */
-import { SUBTITLE_FORMATS, parseSidecarName, type SidecarTags } from './sidecar-name.js';
+import { SUBTITLE_FORMATS, parseSidecarName, type SidecarTags } from '../sdk/sidecar-name.js';
 
 export interface DiscoverOptions {
   /** ISO 639-1; undefined when the job does not know the source language. */

@@ -1,7 +1,7 @@
 import { definePlugin } from '../sdk/index.js';
 import { SubtitlesOptions } from './options.js';
 
-export { sidecarName, parseSidecarName } from './sidecar-name.js';
+export { sidecarName, parseSidecarName } from '../sdk/sidecar-name.js';
 export { discoverSidecars } from './discover.js';
 export { alignToSpeech } from './align.js';
 export { parseSubtitleText } from './parse.js';

@@ -4,7 +4,7 @@
  * (subsrt-ts silently drops unmatched SRT blocks and throws on a bad ASS time).
  */
 import subsrt from 'subsrt-ts';
-import type { SubtitleFormat } from './sidecar-name.js';
+import type { SubtitleFormat } from '../sdk/sidecar-name.js';
 
 export interface RawCue {
   start: number;

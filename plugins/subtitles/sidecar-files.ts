@@ -1,7 +1,7 @@
 import { readdir } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { SUBTITLE_FOLDERS } from './discover.js';
-import { isSubtitleFormat } from './sidecar-name.js';
+import { isSubtitleFormat } from '../sdk/sidecar-name.js';
 
 /**
  * Subtitle-looking files beside the video and in its Subs/ or Subtitles/ folder, as paths

@@ -13,7 +13,7 @@ import { decodeSubtitleBytes } from './decode.js';
 import { discoverSidecars } from './discover.js';
 import { parseSubtitleText } from './parse.js';
 import { listSidecarFiles } from './sidecar-files.js';
-import type { SubtitleFormat } from './sidecar-name.js';
+import type { SubtitleFormat } from '../sdk/sidecar-name.js';
 import { MIN_SPEECH_COVERAGE, speechCoverage } from './speech-coverage.js';
 import { readExtracted, readMediaPath, readOptions, readSourceLanguage, readSpeech } from './stage-inputs.js';
 

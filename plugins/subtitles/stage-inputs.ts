@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { DubarrError, SpeechSegments, languageCode, type StageInput } from '../sdk/index.js';
-import { SUBTITLE_FORMATS, type SubtitleFormat } from './sidecar-name.js';
+import { SUBTITLE_FORMATS, type SubtitleFormat } from '../sdk/sidecar-name.js';
 import { SubtitlesOptions } from './options.js';
 
 /** What an extraction stage says about the subtitle stream it wrote to files.subtitles. */
@@ -48,6 +48,8 @@ export function readExtracted(input: StageInput): ExtractedInput | undefined {
   const sub = input.inputs.subtitles;
   if (!sub) return undefined;
   const path = sub.files?.subtitles;
+  // An extraction stage that found no usable embedded stream returns no file.
+  if (path === undefined) return undefined;
   if (typeof path !== 'string' || path === '') {
     throw new DubarrError('E_INVALID_ARGUMENT', 'inputs.subtitles must name its file as files.subtitles');
   }
