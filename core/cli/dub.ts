@@ -4,6 +4,7 @@ import { requireLanguage } from '../../plugins/sdk/languages.js';
 import { DubarrError } from '../../plugins/sdk/errors.js';
 import type { Runtime } from '../app/runtime.js';
 import { PRIORITY, type Job } from '../jobs/store.js';
+import { jobOptions } from '../pipeline/job-options.js';
 
 export interface DubArgs {
   input: string;
@@ -29,7 +30,7 @@ export async function dub(rt: Runtime, a: DubArgs): Promise<Job> {
   }
   const { job, done } = rt.scheduler.runNow({
     input: resolve(a.input), preset: a.preset ?? cfg.preset, sourceLanguage, targetLanguages,
-    options: { mode: a.mode ?? cfg.mode, outDir: a.out ? resolve(a.out) : cfg.outDir || undefined },
+    options: jobOptions(cfg, { mode: a.mode, outDir: a.out ? resolve(a.out) : undefined }),
     priority: PRIORITY.interactive, origin: 'cli',
   });
   const stop = renderProgress(rt, job.id);

@@ -14,6 +14,7 @@ export const PRIORITY = { interactive: 0, watch: 1, backfill: 2 } as const;
 export interface JobOptions {
   mode?: 'mux' | 'sidecar' | 'inplace';
   outDir?: string;
+  forceInplaceHardlinked?: boolean;
   /** Explicit provider (plugin name) per capability. */
   providers?: Record<string, string>;
   /** Per-plugin option overrides for this job. */

@@ -56,6 +56,8 @@ export async function runJob(deps: RunnerDeps, job: Job, signal: AbortSignal): P
     const outputs = new Map<string, StageOutput>([['source', await sourceOutput(job.input)]]);
     const pending = new Map(plan.steps.map((s) => [s.id, s]));
     const inFlight = new Map<string, Promise<void>>();
+    // With no source language given, steps after extract use the audio stream's language tag.
+    const detected: { sourceLanguage?: string } = {};
     const siblings = new AbortController();
     const stepSignal = AbortSignal.any([signal, siblings.signal]);
     let firstError: unknown;
@@ -64,8 +66,12 @@ export async function runJob(deps: RunnerDeps, job: Job, signal: AbortSignal): P
         for (const step of [...pending.values()]) {
           if (!Object.values(step.inputs).every((ref) => outputs.has(ref))) continue;
           pending.delete(step.id);
-          const p = runStep(deps, job, step, outputs, jobDir, progress, stepSignal)
-            .then((out) => { outputs.set(step.id, out); })
+          const p = runStep(deps, job, step, outputs, jobDir, progress, stepSignal, detected)
+            .then((out) => {
+              outputs.set(step.id, out);
+              const lang = (out.data as { language?: unknown } | null)?.language;
+              if (step.capability === 'extract' && typeof lang === 'string') detected.sourceLanguage ??= lang;
+            })
             .catch((e: unknown) => { if (firstError === undefined) { firstError = e; siblings.abort(); } })
             .finally(() => inFlight.delete(step.id));
           inFlight.set(step.id, p);
@@ -96,9 +102,10 @@ async function sourceOutput(input: string): Promise<StageOutput> {
 
 async function runStep(
   deps: RunnerDeps, job: Job, step: PlanStep, outputs: Map<string, StageOutput>, jobDir: string,
-  progress: ProgressTracker, signal: AbortSignal,
+  progress: ProgressTracker, signal: AbortSignal, detected: { sourceLanguage?: string },
 ): Promise<StageOutput> {
-  const params = step.params as StageInput['params'];
+  const params = { ...step.params } as StageInput['params'];
+  if (!params.sourceLanguage && detected.sourceLanguage) params.sourceLanguage = detected.sourceLanguage;
   const choices = await deps.plugins.select(step.capability, {
     provider: step.provider, sourceLanguage: params.sourceLanguage, targetLanguage: params.targetLanguage,
   });

@@ -5,8 +5,38 @@ import { DubarrError } from '../../plugins/sdk/errors.js';
 import { expandPreset, Preset, type Plan, type PresetInput } from './plan.js';
 import type { Job } from '../jobs/store.js';
 
-/** Built-in presets; files in <dataDir>/presets add more or replace these by name. */
-export const BUILTIN_PRESETS: Record<string, PresetInput> = {};
+/**
+ * Built-in presets; files in <dataDir>/presets add more or replace these by name.
+ * 'dub': extract and analyse once, take the source text from subtitles when there are any
+ * (else speech recognition), then per target language translate, speak, fit, mix and
+ * subtitle; deliver everything in one mux step and report on it.
+ */
+export const BUILTIN_PRESETS: Record<string, PresetInput> = {
+  dub: {
+    description: 'Dubbed audio tracks and translated subtitles for each target language',
+    steps: [
+      { id: 'extract', capability: 'extract', inputs: { source: 'source' }, weight: 2 },
+      { id: 'vad', capability: 'vad', inputs: { audio: 'extract' }, weight: 1 },
+      { id: 'embedded-subtitles', capability: 'subtitle-stream', inputs: { source: 'source', extract: 'extract' }, weight: 0.2 },
+      { id: 'text', capability: 'source-text', inputs: { source: 'source', audio: 'extract', vad: 'vad', subtitles: 'embedded-subtitles' }, weight: 4 },
+      { id: 'units', capability: 'segment', inputs: { transcript: 'text', vad: 'vad' }, weight: 0.2 },
+      { id: 'translate', capability: 'translate', inputs: { units: 'units' }, perTarget: true, weight: 1 },
+      { id: 'synthesize', capability: 'synthesize', inputs: { translation: 'translate' }, perTarget: true, weight: 3 },
+      { id: 'fit', capability: 'fit', inputs: { speech: 'synthesize', extract: 'extract' }, perTarget: true, weight: 1 },
+      { id: 'mix', capability: 'mix', inputs: { fit: 'fit', source: 'source', extract: 'extract' }, perTarget: true, weight: 3 },
+      { id: 'subtitles', capability: 'subtitle', inputs: { translation: 'translate' }, perTarget: true, weight: 0.3 },
+      { id: 'source-subtitles', capability: 'subtitle', inputs: { transcript: 'units' }, weight: 0.2 },
+      {
+        id: 'mux', capability: 'mux', cache: false, weight: 2,
+        inputs: { source: 'source', extract: 'extract', mix: 'mix', subtitles: 'subtitles', 'source-subtitles': 'source-subtitles' },
+      },
+      {
+        id: 'qa', capability: 'qa', cache: false, weight: 0.1,
+        inputs: { text: 'text', units: 'units', vad: 'vad', extract: 'extract', fit: 'fit', mix: 'mix', subtitles: 'subtitles', mux: 'mux' },
+      },
+    ],
+  },
+};
 
 /** User presets: one YAML or JSON file per preset, named after the file ('fast-es.yaml' -> 'fast-es'). */
 export function readPresetDir(dir: string): Record<string, PresetInput> {
@@ -51,7 +81,7 @@ export class PresetRegistry {
       sourceLanguage: job.sourceLanguage,
       targetLanguages: job.targetLanguages,
       providers: job.options.providers,
-      params: { mode: job.options.mode, outDir: job.options.outDir },
+      params: { mode: job.options.mode, outDir: job.options.outDir, forceInplaceHardlinked: job.options.forceInplaceHardlinked },
     });
   }
 }

@@ -3,9 +3,9 @@ import { extname, resolve } from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
 import type { Runtime } from '../app/runtime.js';
 import { PRIORITY } from '../jobs/store.js';
+import { jobOptions } from '../pipeline/job-options.js';
+import { isDubarrOutput } from '../../plugins/sdk/sidecar-name.js';
 
-/** Files dubarr writes itself; never picked up as new work. */
-const OWN_OUTPUT = /\.(dubarr|dub)\.|\.dubarr-tmp|\.bak$/i;
 
 /**
  * Watches the configured folders and queues a job per new video once it has stopped growing
@@ -20,7 +20,7 @@ export function watchFolders(rt: Runtime): FSWatcher | undefined {
   const watcher = watch([...byPath.keys()], {
     ignoreInitial: false,
     awaitWriteFinish: { stabilityThreshold: cfg.stableMs, pollInterval: Math.min(1000, cfg.stableMs) },
-    ignored: (p: string) => OWN_OUTPUT.test(p),
+    ignored: (p: string) => isDubarrOutput(p),
   });
   watcher.on('add', (path: string) => {
     if (!exts.has(extname(path).toLowerCase())) return;
@@ -33,7 +33,7 @@ export function watchFolders(rt: Runtime): FSWatcher | undefined {
       preset: folder.preset ?? rt.config.pipeline.preset,
       targetLanguages: [...(folder.targetLanguages ?? rt.config.pipeline.targetLanguages)],
       sourceLanguage: rt.config.pipeline.sourceLanguage === 'auto' ? undefined : rt.config.pipeline.sourceLanguage,
-      options: { mode: folder.mode ?? rt.config.pipeline.mode, outDir: folder.outDir ?? (rt.config.pipeline.outDir || undefined) },
+      options: jobOptions(rt.config.pipeline, { mode: folder.mode, outDir: folder.outDir }),
       priority: PRIORITY.watch, origin: 'watch',
     });
     rt.log.info({ job: job.id, input: path }, 'watch folder: queued');

@@ -109,3 +109,14 @@ export function sidecarName(
   parts.push(ext);
   return parts.join('.');
 }
+
+/** Marks a dubbed version dubarr wrote: `Movie (2001) - dub es ca.mkv`. */
+export const DUB_VERSION_PATTERN = / - dub [a-z]{2,3}(?: [a-z]{2,3})*\.[a-z0-9]+$/i;
+
+/**
+ * Files dubarr itself writes (dubbed versions, in-place temp files and backups), which a
+ * watched folder must never pick up as new work.
+ */
+export function isDubarrOutput(path: string): boolean {
+  return DUB_VERSION_PATTERN.test(path) || /\.dubarr-(tmp|bak)\b/.test(path);
+}

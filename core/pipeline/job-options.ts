@@ -1,0 +1,21 @@
+import type { Config } from '../config/schema.js';
+import type { JobOptions } from '../jobs/store.js';
+
+/**
+ * A job's options: what the caller asked for over the configured pipeline defaults. The one
+ * place config turns into job options, for the CLI, the watch folders and the API alike.
+ */
+export function jobOptions(pipeline: Config['pipeline'], given: Partial<JobOptions> = {}): JobOptions {
+  const defined = Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined)) as Partial<JobOptions>;
+  const out: JobOptions = {
+    mode: pipeline.mode,
+    outDir: pipeline.outDir || undefined,
+    forceInplaceHardlinked: pipeline.forceInplaceHardlinked,
+    ...defined,
+  };
+  if (!pipeline.preferSubtitles) {
+    // Existing subtitles are then never the source text: speech recognition always runs.
+    out.plugins = { ...out.plugins, subtitles: { ...out.plugins?.subtitles, enabled: false } };
+  }
+  return out;
+}

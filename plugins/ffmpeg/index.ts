@@ -1,0 +1,26 @@
+import { definePlugin } from '../sdk/plugin.js';
+import { FfmpegOptions } from './options.js';
+
+const entry = (f: string) => new URL(`./${f}.stage.js`, import.meta.url);
+
+export default definePlugin<FfmpegOptions>({
+  name: 'ffmpeg',
+  version: '1.0.0',
+  description: 'Media I/O through the native FFmpeg addon: extract the audio to analyse, embedded subtitles, and deliver the dub (mux, sidecar, in place).',
+  options: FfmpegOptions,
+  stages: [
+    { id: 'ffmpeg:extract', capability: 'extract', runIn: 'worker', entry: entry('extract'), weight: 1 },
+    { id: 'ffmpeg:subtitle-stream', capability: 'subtitle-stream', runIn: 'worker', entry: entry('subtitle-stream'), weight: 0.1 },
+    { id: 'ffmpeg:mux', capability: 'mux', runIn: 'worker', entry: entry('mux'), weight: 1, retries: 0 },
+  ],
+  async available() {
+    try {
+      // Imported here, so a missing addon makes the plugin unavailable with a reason instead of unloadable.
+      const { nativeVersions } = await import('../../native/lib/index.js');
+      const v = nativeVersions();
+      return { ok: true, reason: `FFmpeg ${v.ffmpeg ?? ''}`.trim() };
+    } catch (e) {
+      return { ok: false, reason: `the native FFmpeg addon is not built (${(e as Error).message}); run npm run setup` };
+    }
+  },
+});

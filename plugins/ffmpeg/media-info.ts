@@ -1,0 +1,81 @@
+/**
+ * What the pipeline needs to know about a source file, from one probe: which audio stream to
+ * dub, where it sits on the timeline, the container, and the embedded subtitle streams.
+ */
+import { z } from 'zod';
+import type { ProbeResult, StreamInfo } from '../../native/lib/index.js';
+import { DubarrError } from '../sdk/errors.js';
+import { languageCode, lookupLanguage } from '../sdk/languages.js';
+
+export const SubtitleStreamInfo = z.object({
+  index: z.number().int(),
+  codec: z.string(),
+  language: z.string().optional(),
+  title: z.string().optional(),
+  forced: z.boolean(),
+  hearingImpaired: z.boolean(),
+  text: z.boolean(),
+});
+export type SubtitleStreamInfo = z.infer<typeof SubtitleStreamInfo>;
+
+/** The extract stage's document; later stages (mix, mux, QA) read it. */
+export const MediaInfo = z.object({
+  /** Absolute index of the audio stream being dubbed. */
+  audioStream: z.number().int(),
+  /** ISO 639-1 language of that stream, when tagged. */
+  language: z.string().optional(),
+  codec: z.string(),
+  channels: z.number().int().positive(),
+  channelLayout: z.string(),
+  sampleRate: z.number().int().positive(),
+  /** Where the stream's first sample sits on the video timeline, ms (audio that starts late). */
+  startMs: z.number().int(),
+  durationMs: z.number().int().nonnegative(),
+  /** Short container name: 'mkv', 'mp4', 'mov', 'webm', 'avi', ... */
+  container: z.string(),
+  audioStreams: z.number().int(),
+  hasVideo: z.boolean(),
+  subtitleStreams: z.array(SubtitleStreamInfo),
+});
+export type MediaInfo = z.infer<typeof MediaInfo>;
+
+const TEXT_SUBTITLE_CODECS = new Set(['subrip', 'srt', 'ass', 'ssa', 'webvtt', 'mov_text', 'text']);
+
+export function shortContainer(p: ProbeResult): string {
+  const names = p.container.split(',');
+  if (names.includes('matroska')) return p.path.toLowerCase().endsWith('.webm') ? 'webm' : 'mkv';
+  if (names.includes('mov') || names.includes('mp4')) {
+    const ext = p.path.toLowerCase().split('.').pop() ?? '';
+    return ext === 'mov' ? 'mov' : 'mp4';
+  }
+  return names[0] ?? 'unknown';
+}
+
+/**
+ * The stream to dub: the one in the source language if one is named, else the default audio
+ * stream, else the first. Commentary and audio-description tracks are passed over when another exists.
+ */
+export function chooseAudioStream(p: ProbeResult, sourceLanguage?: string): StreamInfo {
+  const audio = p.streams.filter((s) => s.type === 'audio');
+  if (audio.length === 0) {
+    throw new DubarrError('E_NO_AUDIO_STREAM', `${p.path} has no audio stream to dub (streams: ${p.streams.map((s) => s.type).join(', ') || 'none'})`);
+  }
+  const main = audio.filter((s) => !s.dispositions.comment && !s.dispositions.visualImpaired && !s.dispositions.descriptions);
+  const pool = main.length ? main : audio;
+  const wanted = sourceLanguage ? lookupLanguage(sourceLanguage) : undefined;
+  return (wanted && pool.find((s) => lookupLanguage(s.language)?.code === wanted.code))
+    ?? pool.find((s) => s.dispositions.default)
+    ?? pool[0]!;
+}
+
+export function subtitleStreams(p: ProbeResult): SubtitleStreamInfo[] {
+  return p.streams.filter((s) => s.type === 'subtitle').map((s) => ({
+    index: s.index,
+    codec: s.codec,
+    language: languageCode(s.language),
+    title: s.title ?? undefined,
+    forced: s.dispositions.forced || /\bforced\b/i.test(s.title ?? ''),
+    hearingImpaired: s.dispositions.hearingImpaired || /\b(sdh|cc|hearing)\b/i.test(s.title ?? ''),
+    text: TEXT_SUBTITLE_CODECS.has(s.codec),
+  }));
+}

@@ -1,0 +1,123 @@
+/**
+ * Mux: deliver the dub to the user's library in the chosen mode.
+ *  - mux (default): a new file beside the source with every original stream copied and the dub
+ *    tracks (and subtitles) added; the source is never touched.
+ *  - sidecar: `Movie.es.mka` + `Movie.es.srt` beside the untouched source.
+ *  - inplace: the source replaced by an atomic, verified swap (see inplace-swap.ts).
+ * Subtitles are also written as SRT and WebVTT sidecars named after the video.
+ */
+import { copyFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { probeSync, remuxSync, type NewAudioTrack, type NewSubtitleTrack, type RemuxPlan } from '../../native/lib/index.js';
+import { DubarrError } from '../sdk/errors.js';
+import { requireLanguage } from '../sdk/languages.js';
+import { DUB_VERSION_PATTERN } from '../sdk/sidecar-name.js';
+import { defineStage, type StageInput } from '../sdk/plugin.js';
+import { assertSwappable, swapInPlace, tempPathFor } from './inplace-swap.js';
+import { MuxOptions } from './options.js';
+import { dubTitle, dubVersionPath, sidecarPath } from './output-names.js';
+import { mediaInfo, sourcePath } from './stage-inputs.js';
+
+interface Target { lang: string; track: string; offsetMs: number; srt?: string; vtt?: string }
+
+function targets(input: StageInput): Target[] {
+  const langs = input.params.targetLanguages;
+  if (!Array.isArray(langs) || langs.length === 0) throw new DubarrError('E_INVALID_ARGUMENT', 'mux needs params.targetLanguages');
+  return (langs as string[]).map((lang) => {
+    const mix = input.inputs[`mix:${lang}`];
+    if (!mix?.files.track) throw new DubarrError('E_INVALID_ARGUMENT', `mux needs inputs.mix:${lang} with files.track`);
+    const subs = input.inputs[`subtitles:${lang}`];
+    const offsetMs = Number((mix.data as { offsetMs?: number } | null)?.offsetMs ?? 0);
+    return { lang, track: mix.files.track, offsetMs, srt: subs?.files.srt, vtt: subs?.files.vtt };
+  });
+}
+
+export default defineStage(async (input, ctx) => {
+  const opts = MuxOptions.parse(input.options ?? {});
+  const source = sourcePath(input);
+  const info = mediaInfo(input);
+  const list = targets(input);
+  const mode = (input.params.mode as string | undefined) ?? 'mux';
+  const outDir = (input.params.outDir as string | undefined) || undefined;
+  const progress = (p: { seconds: number }) => { if (info.durationMs > 0) ctx.progress(Math.min(0.95, (p.seconds * 1000) / info.durationMs), 'writing'); };
+  const written: string[] = [];
+
+  const audio: NewAudioTrack[] = list.map((t) => ({
+    path: t.track, language: requireLanguage(t.lang).iso6392B, title: dubTitle(t.lang, 'dub'),
+    offset: t.offsetMs / 1000, dispositions: { dub: true },
+  }));
+  const subtitles: NewSubtitleTrack[] = opts.embedSubtitles
+    ? list.filter((t) => t.srt).map((t) => ({ path: t.srt!, format: 'srt', language: requireLanguage(t.lang).iso6392B, title: dubTitle(t.lang, 'subtitles') }))
+    : [];
+  const plan = (out: string): RemuxPlan => ({
+    source, out, audio, subtitles, markSourceOriginal: opts.markSourceOriginal, makeDubDefault: opts.makeDubDefault, container: 'auto',
+  });
+  const expectedAudio = info.audioStreams + list.length;
+  const verify = (path: string) => {
+    const p = probeSync(path, { cancelFlag: ctx.cancelFlag });
+    const n = p.streams.filter((s) => s.type === 'audio').length;
+    const durationMs = (p.duration ?? 0) * 1000;
+    if (n !== expectedAudio) throw new DubarrError('E_OUTPUT_WRITE', `${path}: expected ${expectedAudio} audio tracks, found ${n}`);
+    if (info.durationMs > 0 && Math.abs(durationMs - info.durationMs) > 1000) {
+      throw new DubarrError('E_OUTPUT_WRITE', `${path}: duration ${Math.round(durationMs)} ms differs from the source's ${info.durationMs} ms`);
+    }
+  };
+
+  let video: string | undefined;
+  let container: string | undefined;
+  let fallbackReason: string | null = null;
+  if (mode === 'mux') {
+    const r = remuxSync(plan(dubVersionPath(source, list.map((t) => t.lang), outDir)), { cancelFlag: ctx.cancelFlag, onProgress: progress });
+    verify(r.path);
+    ({ path: video, container, fallbackReason } = r);
+    written.push(r.path);
+  } else if (mode === 'inplace') {
+    await assertSwappable(source, Boolean(input.params.forceInplaceHardlinked));
+    const r = remuxSync(plan(tempPathFor(source)), { cancelFlag: ctx.cancelFlag, onProgress: progress });
+    video = await swapInPlace(source, r.path, { forceHardlinked: Boolean(input.params.forceInplaceHardlinked), verify });
+    ({ container, fallbackReason } = r);
+    written.push(video);
+  } else if (mode === 'sidecar') {
+    for (const t of list) {
+      const out = sidecarPath(source, t.lang, 'mka', outDir);
+      const r = remuxSync({
+        source: t.track, out, container: 'mkv',
+        sourceStreams: [{ index: 0, language: requireLanguage(t.lang).iso6392B, title: dubTitle(t.lang, 'dub'), dispositions: { dub: true } }],
+      }, { cancelFlag: ctx.cancelFlag });
+      written.push(r.path);
+    }
+  } else {
+    throw new DubarrError('E_INVALID_ARGUMENT', `Unknown output mode '${mode}': use mux, sidecar or inplace`);
+  }
+
+  if (opts.subtitleSidecars) {
+    const base = video ?? source;
+    for (const t of list) {
+      for (const [ext, file] of [['srt', t.srt], ['vtt', t.vtt]] as const) {
+        if (!file) continue;
+        const dest = freeSidecarPath(base, t.lang, ext, video ? undefined : outDir);
+        await copyFile(file, dest);
+        written.push(dest);
+      }
+    }
+    const transcript = input.inputs['source-subtitles'];
+    const srcLang = (transcript?.data as { language?: string } | null)?.language;
+    if (transcript?.files.srt && srcLang && srcLang !== 'und') {
+      const dest = sidecarPath(base, srcLang, 'srt', video ? undefined : outDir);
+      // A source-language sidecar may be the user's own subtitles (they may be what we read): keep it.
+      if (!existsSync(dest)) { await copyFile(transcript.files.srt, dest); written.push(dest); }
+    }
+  }
+  ctx.progress(1);
+  return { data: { mode, video, container, fallbackReason, written, tracks: list.map((t) => ({ language: t.lang, title: dubTitle(t.lang, 'dub') })) } };
+});
+
+/**
+ * `Movie.es.srt`, unless such a file already exists beside the source in sidecar mode (it may be
+ * the user's own): then `Movie.es.dubarr.srt`. Beside a dubbed version the name is ours anyway.
+ */
+function freeSidecarPath(video: string, lang: string, ext: string, outDir?: string): string {
+  const p = sidecarPath(video, lang, ext, outDir);
+  if (!existsSync(p) || DUB_VERSION_PATTERN.test(video)) return p;
+  return p.replace(new RegExp(`\\.${ext}$`), `.dubarr.${ext}`);
+}

@@ -1,0 +1,77 @@
+/**
+ * The QA report of a dub job: what the dub was made from and how well it fits, per target
+ * language. Built from the documents the other stages return; read loosely, so a provider
+ * that reports less still gets a report with what it did report.
+ */
+import type { StageOutput } from '../sdk/plugin.js';
+
+export interface TargetReport {
+  units: number;
+  stretched?: number;
+  overflows?: number;
+  maxFactor?: number;
+  factorHistogram?: Record<string, number>;
+  /** Largest |placed start - source start| in the fit plan, ms. */
+  maxPlacementErrorMs?: number;
+  ttsRates?: { resynthesized: number; maxRate: number };
+  loudness?: Record<string, number>;
+  subtitles?: { cues: number; violations: number };
+}
+
+export interface QaReport {
+  source: { kind: string; provider: string; detail?: string; language?: string };
+  segments: { transcript: number; units: number; speech: number; speechMs: number };
+  asrConfidence: number | null;
+  targets: Record<string, TargetReport>;
+  output?: { mode?: string; video?: string; written?: string[] };
+  backTranscription: { available: boolean; reason?: string };
+}
+
+type Doc = Record<string, unknown> | null | undefined;
+const doc = (o: StageOutput | undefined): Doc => (o?.data ?? undefined) as Doc;
+const arr = (v: unknown): Array<Record<string, unknown>> => (Array.isArray(v) ? (v as Array<Record<string, unknown>>) : []);
+const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
+
+export function buildReport(inputs: Record<string, StageOutput>, targets: readonly string[]): QaReport {
+  const text = doc(inputs.text);
+  const segments = arr(text?.segments);
+  const source = (text?.source ?? {}) as { kind?: string; provider?: string; detail?: string };
+  const confidences = segments.map((s) => num(s.confidence)).filter((c): c is number => c !== undefined);
+  const speech = arr(doc(inputs.vad)?.segments);
+  const report: QaReport = {
+    source: { kind: source.kind ?? 'unknown', provider: source.provider ?? 'unknown', detail: source.detail, language: text?.language as string | undefined },
+    segments: {
+      transcript: segments.length,
+      units: arr(doc(inputs.units)?.segments).length,
+      speech: speech.length,
+      speechMs: speech.reduce((n, s) => n + (Number(s.end) - Number(s.start)), 0),
+    },
+    asrConfidence: source.kind === 'asr' && confidences.length ? round(confidences.reduce((a, b) => a + b, 0) / confidences.length) : null,
+    targets: {},
+    backTranscription: { available: false, reason: 'no speech recognizer is installed for the target languages' },
+  };
+  for (const lang of targets) {
+    const fit = doc(inputs[`fit:${lang}`]);
+    const units = arr(fit?.units);
+    const summary = (fit?.summary ?? {}) as Record<string, unknown>;
+    const rates = units.map((u) => num(u.rate) ?? 1);
+    const mix = doc(inputs[`mix:${lang}`]);
+    const subs = doc(inputs[`subtitles:${lang}`]);
+    report.targets[lang] = {
+      units: units.length,
+      stretched: num(summary.stretched),
+      overflows: num(summary.overflows),
+      maxFactor: num(summary.maxFactor),
+      factorHistogram: summary.histogram as Record<string, number> | undefined,
+      maxPlacementErrorMs: units.length ? Math.max(...units.map((u) => Math.abs(Number(u.placedStart) - Number(u.start)))) : undefined,
+      ttsRates: { resynthesized: rates.filter((r) => r > 1).length, maxRate: Math.max(1, ...rates) },
+      loudness: mix?.loudness as Record<string, number> | undefined,
+      subtitles: subs ? { cues: Number(subs.cues ?? 0), violations: arr(subs.violations).length } : undefined,
+    };
+  }
+  const mux = doc(inputs.mux);
+  if (mux) report.output = { mode: mux.mode as string, video: mux.video as string | undefined, written: mux.written as string[] | undefined };
+  return report;
+}
+
+const round = (x: number) => Math.round(x * 1000) / 1000;
