@@ -92,10 +92,12 @@ export default defineStage(async (input, ctx) => {
 
   if (opts.subtitleSidecars) {
     const base = video ?? source;
+    const dir = video ? undefined : outDir;
     for (const t of list) {
-      for (const [ext, file] of [['srt', t.srt], ['vtt', t.vtt]] as const) {
-        if (!file) continue;
-        const dest = freeSidecarPath(base, t.lang, ext, video ? undefined : outDir);
+      const files = ([['srt', t.srt], ['vtt', t.vtt]] as const).filter((f): f is readonly ['srt' | 'vtt', string] => Boolean(f[1]));
+      const tag = sidecarTag(base, t.lang, files.map(([ext]) => ext), dir);
+      for (const [ext, file] of files) {
+        const dest = sidecarPath(base, t.lang, ext, dir, tag);
         await copyFile(file, dest);
         written.push(dest);
       }
@@ -113,11 +115,11 @@ export default defineStage(async (input, ctx) => {
 });
 
 /**
- * `Movie.es.srt`, unless such a file already exists beside the source in sidecar mode (it may be
- * the user's own): then `Movie.es.dubarr.srt`. Beside a dubbed version the name is ours anyway.
+ * No extra tag (`Movie.es.srt`), unless a sidecar of that language already exists beside a
+ * source we did not write (it may be the user's own): then 'dubarr' for every format
+ * (`Movie.es.dubarr.srt`), so the SRT and VTT of one run keep one name.
  */
-function freeSidecarPath(video: string, lang: string, ext: string, outDir?: string): string {
-  const p = sidecarPath(video, lang, ext, outDir);
-  if (!existsSync(p) || DUB_VERSION_PATTERN.test(video)) return p;
-  return p.replace(new RegExp(`\\.${ext}$`), `.dubarr.${ext}`);
+function sidecarTag(video: string, lang: string, exts: readonly string[], outDir?: string): string | undefined {
+  if (DUB_VERSION_PATTERN.test(video)) return undefined;
+  return exts.some((ext) => existsSync(sidecarPath(video, lang, ext, outDir))) ? 'dubarr' : undefined;
 }

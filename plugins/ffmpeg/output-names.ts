@@ -16,8 +16,10 @@ export function dubVersionPath(source: string, langs: readonly string[], outDir?
   return join(outputDir(source, outDir), `${stem(source)} - dub ${langs.join(' ')}${extname(source)}`);
 }
 
-export function sidecarPath(video: string, lang: string, ext: string, outDir?: string): string {
-  return join(outputDir(video, outDir), sidecarName(video, lang, { ext }));
+/** `Movie.es.srt`; with a tag, `Movie.es.<tag>.srt`. */
+export function sidecarPath(video: string, lang: string, ext: string, outDir?: string, tag?: string): string {
+  const name = sidecarName(video, lang, { ext });
+  return join(outputDir(video, outDir), tag ? `${name.slice(0, -ext.length - 1)}.${tag}.${ext}` : name);
 }
 
 /** 'Español (AI dub)': the language's own name, so the player's track menu reads naturally. */

@@ -1,0 +1,191 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { copyFile, link, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { probeSync } from '../../native/lib/index.js';
+import { contractSuite } from '../sdk/contract.js';
+import { DubarrError } from '../sdk/errors.js';
+import { findStage, outputOf, runStageForTest } from '../sdk/testing.js';
+import { readWavInfo } from '../sdk/wav.js';
+import {
+  h264AacMp4, h264Ac3Mkv, lateAudioMp4, LATE_AUDIO_START, randomBytesFile, toneM4a, videoOnlyMp4, srtFile, vttFile,
+} from '../../test/fixtures/media.js';
+import ffmpeg from './index.js';
+import type { MediaInfo } from './media-info.js';
+
+const extract = findStage(ffmpeg, 'extract');
+const subtitleStream = findStage(ffmpeg, 'subtitle-stream');
+const mux = findStage(ffmpeg, 'mux');
+
+async function extracted(media: string, params = {}) {
+  const run = await runStageForTest<MediaInfo>(extract, { options: {}, params, inputs: { source: outputOf({ media }) } });
+  return { ...run, info: run.result.data! };
+}
+
+contractSuite({
+  plugin: ffmpeg,
+  stage: 'ffmpeg:extract',
+  invalidOptions: { makeDubDefault: 'yes' },
+  validInput: async () => ({ options: {}, inputs: { source: outputOf({ media: await h264AacMp4() }) } }),
+  corruptInput: async () => ({ options: {}, inputs: { source: outputOf({ media: await randomBytesFile() }) } }),
+  corruptCode: 'E_MEDIA_UNREADABLE',
+});
+
+test('extract: picks the audio stream, 16 kHz mono analysis track, timeline offset, container, subtitle streams', async () => {
+  const mp4 = await extracted(await h264AacMp4());
+  assert.deepEqual([mp4.info.audioStream, mp4.info.language, mp4.info.container, mp4.info.channels, mp4.info.startMs], [1, 'en', 'mp4', 2, 0]);
+  const wav = await readWavInfo(mp4.result.files!.audio!);
+  assert.deepEqual([wav.sampleRate, wav.channels, wav.format], [16000, 1, 's16']);
+  assert.ok(Math.abs(wav.durationMs - mp4.info.durationMs) < 50, `${wav.durationMs} vs ${mp4.info.durationMs}`);
+
+  const mkv = await extracted(await h264Ac3Mkv(), { sourceLanguage: 'de' });
+  assert.equal(mkv.info.audioStream, 2, 'the German track was asked for');
+  assert.equal(mkv.info.audioStreams, 2);
+  assert.deepEqual(mkv.info.subtitleStreams.map((s) => [s.index, s.language, s.text]), [[3, 'en', true]]);
+  const mkvDefault = await extracted(await h264Ac3Mkv());
+  assert.deepEqual([mkvDefault.info.audioStream, mkvDefault.info.channels, mkvDefault.info.container], [1, 6, 'mkv']);
+
+  const late = await extracted(await lateAudioMp4());
+  assert.ok(Math.abs(late.info.startMs - LATE_AUDIO_START * 1000) <= 25, `late audio starts at ${late.info.startMs} ms`);
+
+  await assert.rejects(extracted(await videoOnlyMp4()), (e: unknown) => e instanceof DubarrError && e.code === 'E_NO_AUDIO_STREAM');
+  for (const r of [mp4, mkv, mkvDefault, late]) await rm(r.workDir, { recursive: true, force: true });
+});
+
+test('subtitle-stream: the embedded text stream in the source language, or none', async () => {
+  const mkv = await h264Ac3Mkv();
+  const info = await extracted(mkv);
+  const run = await runStageForTest(subtitleStream, { options: {}, params: {}, inputs: { source: outputOf({ media: mkv }), extract: outputOf({}, info.info) } });
+  assert.equal((run.result.data as { language: string }).language, 'en');
+  assert.match(await readFile(run.result.files!.subtitles!, 'utf8'), /-->/);
+  const none = await runStageForTest(subtitleStream, { options: {}, params: { sourceLanguage: 'fr' }, inputs: { source: outputOf({ media: mkv }), extract: outputOf({}, info.info) } });
+  assert.deepEqual(none.result, { data: { found: false } });
+  for (const r of [info, run, none]) await rm(r.workDir, { recursive: true, force: true });
+});
+
+/**
+ * Video packet sizes and checksums, in order: equal means the video was copied, not re-encoded.
+ * (Timestamps are compared separately: a muxer may shift the whole timeline a few ms.)
+ */
+function videoPackets(path: string): string {
+  return createHash('sha256').update(execFileSync('ffmpeg', ['-v', 'error', '-i', path, '-map', '0:v', '-c', 'copy', '-f', 'framemd5', '-'])
+    .toString().split('\n').filter((l) => l && !l.startsWith('#')).map((l) => l.split(',').slice(4).join(',')).join('\n')).digest('hex');
+}
+
+async function muxFixture() {
+  const dir = await mkdtemp(join(tmpdir(), 'dubarr-mux-'));
+  const source = join(dir, 'Movie (2001).mp4');
+  await copyFile(await h264AacMp4(), source);
+  const info = (await extracted(source)).info;
+  const inputs = {
+    source: outputOf({ media: source }),
+    extract: outputOf({}, info),
+    'mix:es': outputOf({ track: await toneM4a(500, 4) }, { offsetMs: 0 }),
+    'subtitles:es': outputOf({ srt: await srtFile(), vtt: await vttFile() }, { language: 'es' }),
+  };
+  const original = createHash('sha256').update(await readFile(source)).digest('hex');
+  return { dir, source, info, inputs, original };
+}
+
+const sha = async (p: string) => createHash('sha256').update(await readFile(p)).digest('hex');
+
+test('mux mode: a new tagged version beside the untouched source, video copied, subtitles beside it', async () => {
+  const f = await muxFixture();
+  try {
+    const run = await runStageForTest(mux, { options: {}, params: { mode: 'mux', targetLanguages: ['es'] }, inputs: f.inputs });
+    const data = run.result.data as { video: string; written: string[] };
+    assert.equal(basename(data.video), 'Movie (2001) - dub es.mp4');
+    assert.equal(await sha(f.source), f.original, 'the source is untouched');
+    const p = probeSync(data.video);
+    const audio = p.streams.filter((s) => s.type === 'audio');
+    assert.equal(audio.length, 2);
+    assert.equal(audio[1]!.language, 'spa');
+    assert.equal(audio[1]!.handlerName ?? audio[1]!.title, 'Español (AI dub)');
+    assert.equal(videoPackets(data.video), videoPackets(f.source));
+    assert.ok(Math.abs((p.duration ?? 0) * 1000 - f.info.durationMs) < 100);
+    const names = (await readdir(f.dir)).sort();
+    assert.deepEqual(names, ['Movie (2001) - dub es.es.srt', 'Movie (2001) - dub es.es.vtt', 'Movie (2001) - dub es.mp4', 'Movie (2001).mp4']);
+    await rm(run.workDir, { recursive: true, force: true });
+  } finally {
+    await rm(f.dir, { recursive: true, force: true });
+  }
+});
+
+test('mux into MKV with two audio tracks: the new track is tagged, the source default marked original', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'dubarr-mux-mkv-'));
+  try {
+    const source = join(dir, 'Show S01E01.mkv');
+    await copyFile(await h264Ac3Mkv(), source);
+    const info = (await extracted(source)).info;
+    const run = await runStageForTest(mux, {
+      options: { makeDubDefault: true }, params: { mode: 'mux', targetLanguages: ['es', 'ca'] },
+      inputs: {
+        source: outputOf({ media: source }), extract: outputOf({}, info),
+        'mix:es': outputOf({ track: await toneM4a(500, 4) }, {}), 'mix:ca': outputOf({ track: await toneM4a(700, 4) }, {}),
+      },
+    });
+    const out = (run.result.data as { video: string }).video;
+    assert.equal(basename(out), 'Show S01E01 - dub es ca.mkv');
+    const streams = probeSync(out).streams;
+    const audio = streams.filter((s) => s.type === 'audio');
+    assert.deepEqual(audio.map((s) => [s.language, s.title, s.dispositions.default, s.dispositions.original]), [
+      ['eng', 'English 5.1', false, true],
+      ['ger', 'Deutsch', false, false],
+      ['spa', 'Español (AI dub)', true, false],
+      ['cat', 'Català (AI dub)', false, false],
+    ]);
+    assert.ok(streams.some((s) => s.type === 'attachment'), 'the font attachment is kept');
+    assert.equal(videoPackets(out), videoPackets(source));
+    await rm(run.workDir, { recursive: true, force: true });
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('sidecar mode: Movie.es.mka and Movie.es.srt; a user\'s own Movie.es.srt is never overwritten', async () => {
+  const f = await muxFixture();
+  try {
+    await writeFile(join(f.dir, 'Movie (2001).es.srt'), 'user subtitles');
+    const run = await runStageForTest(mux, { options: {}, params: { mode: 'sidecar', targetLanguages: ['es'] }, inputs: f.inputs });
+    assert.equal(await sha(f.source), f.original);
+    assert.equal(await readFile(join(f.dir, 'Movie (2001).es.srt'), 'utf8'), 'user subtitles');
+    const names = (await readdir(f.dir)).sort();
+    assert.deepEqual(names, ['Movie (2001).es.dubarr.srt', 'Movie (2001).es.dubarr.vtt', 'Movie (2001).es.mka', 'Movie (2001).es.srt', 'Movie (2001).mp4']);
+    const mka = probeSync(join(f.dir, 'Movie (2001).es.mka'));
+    assert.equal(mka.streams[0]!.language, 'spa');
+    await rm(run.workDir, { recursive: true, force: true });
+  } finally {
+    await rm(f.dir, { recursive: true, force: true });
+  }
+});
+
+test('in-place mode: replaced atomically and verified, no backup left; hard-linked files are refused unless forced', async () => {
+  const f = await muxFixture();
+  try {
+    const before = videoPackets(f.source);
+    const run = await runStageForTest(mux, { options: {}, params: { mode: 'inplace', targetLanguages: ['es'] }, inputs: f.inputs });
+    assert.equal((run.result.data as { video: string }).video, f.source);
+    assert.notEqual(await sha(f.source), f.original);
+    assert.equal(probeSync(f.source).streams.filter((s) => s.type === 'audio').length, 2);
+    assert.equal(videoPackets(f.source), before);
+    assert.deepEqual((await readdir(f.dir)).filter((n) => n.includes('dubarr')), [], 'no temp file or backup left');
+
+    const f2 = await muxFixture();
+    try {
+      await link(f2.source, join(f2.dir, 'hardlink.mp4'));
+      await assert.rejects(
+        runStageForTest(mux, { options: {}, params: { mode: 'inplace', targetLanguages: ['es'] }, inputs: f2.inputs }),
+        (e: unknown) => e instanceof DubarrError && e.code === 'E_FILE_HARDLINKED',
+      );
+      assert.equal(await sha(f2.source), f2.original);
+      assert.equal((await stat(f2.source)).nlink, 2);
+    } finally {
+      await rm(f2.dir, { recursive: true, force: true });
+    }
+  } finally {
+    await rm(f.dir, { recursive: true, force: true });
+  }
+});
