@@ -1,5 +1,5 @@
 /** units:segment — dubbing units from a transcript (and VAD pauses, when given). */
-import { defineStage, throwIfCancelled, type Transcript } from '../sdk/index.js';
+import { DubarrError, defineStage, throwIfCancelled, type Transcript } from '../sdk/index.js';
 import { segmentUnits } from './segment-units.js';
 import { readOptions, readSpeech, readTranscript } from './stage-inputs.js';
 
@@ -9,6 +9,10 @@ export default defineStage<unknown, Transcript>(async (input, ctx) => {
   const transcript = readTranscript(input);
   const speech = readSpeech(input);
   const units = segmentUnits(transcript, speech, options);
+  // Nothing to dub: fail clearly here rather than write a silent track (the documented behaviour).
+  if (units.segments.length === 0) {
+    throw new DubarrError('E_NO_SPEECH', `No speech was found (${transcript.source.kind}: ${transcript.source.provider}); no dub track or subtitles were written and the source is untouched.`);
+  }
   ctx.progress(1, `${transcript.segments.length} segments -> ${units.segments.length} units`);
   return { data: units };
 });
