@@ -59,7 +59,7 @@ test('units:segment: missing inputs and bad VAD are E_INVALID_ARGUMENT, a cancel
 
 test('units:segment: a transcript with no speech fails with E_NO_SPEECH instead of an empty dub', async () => {
   const empty: Transcript = { language: 'en', source: { kind: 'asr', provider: 'pocketsphinx' }, segments: [] };
-  await assert.rejects(runStageForTest(def, { options: {}, inputs: { transcript: outputOf({}, empty) } }), (e: unknown) => {
+  await assert.rejects(runStageForTest(findStage(plugin, 'segment'), { options: {}, inputs: { transcript: outputOf({}, empty) } }), (e: unknown) => {
     assert.ok(e instanceof DubarrError && e.code === 'E_NO_SPEECH');
     assert.match(e.message, /source is untouched/);
     return true;
