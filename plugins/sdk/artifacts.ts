@@ -75,3 +75,102 @@ export const CAPABILITY_OUTPUT: Record<string, z.ZodType> = {
   translate: Translation,
   synthesize: SynthesizedSegments,
 };
+
+/**
+ * Timing fit: every synthesized unit sped up (pitch kept) only as much as its slot needs, cut
+ * with a fade where even the bounded stretch does not fit, and placed at its absolute start.
+ * `file` names an entry of the stage's files (a mono WAV at `sampleRate`).
+ */
+export const FitUnit = z.object({
+  id: z.string(),
+  /** The source unit's slot. */
+  start: ms,
+  end: ms,
+  file: z.string(),
+  /** Measured length of the fitted file. */
+  durationMs: ms,
+  /** Length of the synthesized clip before fitting. */
+  sourceDurationMs: ms,
+  /** Time-stretch factor applied (1 = unchanged, 1.2 = 20 % faster). */
+  factor: z.number().min(1),
+  /** Speaking rate the synthesizer already used (1 = its default pace). */
+  rate: z.number().positive(),
+  /** Where the fitted clip sits on the timeline; placedEnd = placedStart + durationMs. */
+  placedStart: ms,
+  placedEnd: ms,
+  /** What the plan predicted would not fit at the chosen factor. */
+  overflowMs: ms,
+  /** What was actually cut (with a fade-out) so the clip ends before the next unit. */
+  trimmedMs: ms,
+});
+export type FitUnit = z.infer<typeof FitUnit>;
+
+export const FitPlan = z.object({
+  language: z.string(),
+  sampleRate: z.number().int().positive(),
+  /** The time-stretch method used: 'rubberband' or 'atempo' (libavfilter). */
+  stretcher: z.string().optional(),
+  units: z.array(FitUnit),
+  summary: z.object({
+    units: z.number().int().nonnegative(),
+    stretched: z.number().int().nonnegative(),
+    overflows: z.number().int().nonnegative(),
+    trimmed: z.number().int().nonnegative().optional(),
+    maxFactor: z.number(),
+    histogram: z.record(z.string(), z.number().int().nonnegative()),
+  }),
+});
+export type FitPlan = z.infer<typeof FitPlan>;
+
+/** The dubbed audio track (`files.track`), ready for the muxer, and how it was made. */
+export const MixedTrack = z.object({
+  mode: z.enum(['duck', 'dub-only']),
+  /** 'aac', 'opus' or 'flac', and the libav encoder that wrote it. */
+  codec: z.string(),
+  encoder: z.string(),
+  bitrate: z.number().int().positive().optional(),
+  channels: z.number().int().positive(),
+  channelLayout: z.string(),
+  sampleRate: z.number().int().positive(),
+  /**
+   * Where the track's first sample belongs on the video timeline, ms; the muxer delays the
+   * track by this much. The track is rendered from timeline 0, so this is 0.
+   */
+  offsetMs: z.number().int(),
+  durationMs: ms,
+  /** Channels carrying the dub (and, when ducking, the ducked original), by libav name. */
+  dubChannels: z.array(z.string()),
+  units: z.number().int().nonnegative(),
+  loudness: z.object({
+    /** How the target was chosen, in words. */
+    rule: z.string(),
+    sourceLufs: z.number().nullable(),
+    targetLufs: z.number(),
+    dubLufsBefore: z.number().nullable(),
+    dubLufsAfter: z.number().nullable(),
+    gainDb: z.number(),
+    /** The dub's true peak after the gain, dBTP. */
+    dubTruePeakDbtp: z.number().nullable(),
+    /** The gain was lowered to keep the dub's true peak under the ceiling. */
+    peakLimited: z.boolean(),
+  }),
+  /** null in 'dub-only' mode. */
+  ducking: z.object({
+    duckDb: z.number(),
+    attackMs: z.number(),
+    releaseMs: z.number(),
+    /** Stretches of the timeline where the original is lowered, and their total length. */
+    regions: z.number().int().nonnegative(),
+    duckedMs: ms,
+  }).nullable(),
+  limiter: z.object({
+    ceilingDbfs: z.number(),
+    /** Samples per dub channel the limiter turned down, and by how much at most. */
+    limitedFrames: z.number().int().nonnegative(),
+    maxReductionDb: z.number(),
+  }),
+});
+export type MixedTrack = z.infer<typeof MixedTrack>;
+
+// Added after the table rather than inside it, so concurrent additions to the SDK do not collide.
+Object.assign(CAPABILITY_OUTPUT, { fit: FitPlan, mix: MixedTrack });
