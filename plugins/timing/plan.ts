@@ -62,14 +62,15 @@ export function planTiming(clips: readonly TimedClip[], opts: FitOptions = DEFAU
     if (joined(i)) factors[i] = Math.max(factors[i]!, factors[i + 1]! - opts.maxStep);
   }
   return sorted.map((c, i) => {
-    const factor = round3(Math.min(opts.maxFactor, factors[i]!));
+    const factor = Math.min(opts.maxFactor, ceil3(factors[i]!));
     const stretched = Math.round(c.durationMs / factor);
     const placedEnd = c.start + Math.min(stretched, avail[i]!);
     return { ...c, availableMs: avail[i]!, factor, placedStart: c.start, placedEnd, overflowMs: Math.max(0, stretched - avail[i]!) };
   });
 }
 
-const round3 = (x: number) => Math.round(x * 1000) / 1000;
+// Up, not to nearest: a factor rounded down would leave the clip a millisecond too long for its slot.
+const ceil3 = (x: number) => Math.ceil(x * 1000 - 1e-6) / 1000;
 
 export interface FitSummary {
   units: number;
