@@ -96,7 +96,7 @@ const providers = z.strictObject({
   preference: z.record(capability, z.array(pluginName))
     .default({
       vad: ['silero-vad', 'energy-vad'],
-      'source-text': ['subtitles'],
+      'source-text': ['subtitles', 'pocketsphinx'],
       transcribe: ['pocketsphinx'],
       translate: ['apertium'],
       synthesize: ['espeak-ng'],

@@ -33,6 +33,14 @@ export default definePlugin<PocketsphinxOptions>({
     runIn: 'worker',
     entry: new URL('./transcribe.stage.js', import.meta.url),
     weight: 3,
+  }, {
+    // The same recognizer as the fallback source of the text to dub, after existing subtitles.
+    id: 'pocketsphinx:source-text',
+    capability: 'source-text',
+    languages: { input: ['en'], output: ['en'] },
+    runIn: 'worker',
+    entry: new URL('./transcribe.stage.js', import.meta.url),
+    weight: 3,
   }],
   async available(options) {
     const notRunning = await probeBinary(options.binary);

@@ -1,0 +1,38 @@
+/**
+ * Runs the real `dubarr dub` CLI on generated media, offline, with a fresh data dir, and reads
+ * the job back from its database.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { distRoot } from '../../core/app/paths.js';
+import { openDatabase } from '../../core/jobs/database.js';
+import { JobStore, type Job, type StageRun } from '../../core/jobs/store.js';
+
+const CLI = join(distRoot, 'core', 'cli', 'main.js');
+
+export interface DubRun { code: number | null; out: string; err: string; job: Job; runs: StageRun[]; store: JobStore }
+
+export async function dubWorkspace(name: string) {
+  const dir = await mkdtemp(join(tmpdir(), `dubarr-e2e-${name}-`));
+  await writeFile(join(dir, 'dubarr.yaml'), `dataDir: ${join(dir, 'data')}\nlog: { level: warn }\nwatch: { enabled: false }\n`);
+  const store = () => new JobStore(openDatabase(join(dir, 'data', 'dubarr.db')));
+  async function dub(input: string, ...args: string[]): Promise<DubRun> {
+    const p = spawn(process.execPath, [CLI, '--config', join(dir, 'dubarr.yaml'), 'dub', input, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    p.stdout.on('data', (d: Buffer) => { out += d.toString(); });
+    p.stderr.on('data', (d: Buffer) => { err += d.toString(); });
+    const code = await new Promise<number | null>((r) => p.once('exit', (c) => r(c)));
+    const s = store();
+    const job = s.listJobs({ limit: 1 })[0]!;
+    return { code, out, err, job, runs: s.stageRuns(job.id), store: s };
+  }
+  return { dir, dub };
+}
+
+/** The result document of a finished step of a job (from the stage runs' artifacts). */
+export function outputsOf(job: Job): Record<string, { files: Record<string, string>; data: unknown }> {
+  return (job.result as { outputs: Record<string, { files: Record<string, string>; data: unknown }> }).outputs;
+}
