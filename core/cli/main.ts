@@ -25,9 +25,9 @@ function config(): Config {
   return loadConfig({ file: o.config, overrides: o.dataDir ? { dataDir: o.dataDir } : undefined });
 }
 
-async function runtime(takeQueued: boolean, cfg: Config = config()): Promise<Runtime> {
+async function runtime(takeQueued: boolean, cfg: Config = config(), level: string = cfg.log.level): Promise<Runtime> {
   const [{ createRuntime }, { createLogger }] = await Promise.all([import('../app/runtime.js'), import('../app/logger.js')]);
-  return createRuntime(cfg, { takeQueued, log: createLogger({ level: cfg.log.level, pretty: cfg.log.pretty }) });
+  return createRuntime(cfg, { takeQueued, log: createLogger({ level, pretty: cfg.log.pretty }) });
 }
 
 function store(): JobStore { return new JobStore(openDatabase(config().database.path)); }
@@ -48,11 +48,14 @@ program.command('dub').description('dub one file now, in this process')
   .option('--out <dir>', 'output folder (default: beside the input)')
   .addOption(new Option('--mode <mode>', 'mux: new file; sidecar: .mka + .srt; inplace: replace the original').choices(['mux', 'sidecar', 'inplace']))
   .option('--preset <name>', 'preset (stage graph)')
-  .action(async (input: string, o: { to?: string; from?: string; out?: string; mode?: 'mux'; preset?: string }) => {
-    const rt = await runtime(false);
+  .option('-v, --verbose', 'log every stage transition (default: warnings and errors only)')
+  .action(async (input: string, o: { to?: string; from?: string; out?: string; mode?: 'mux'; preset?: string; verbose?: boolean }) => {
+    const cfg = config();
+    // The progress display is the interactive view; stage logs would drown it.
+    const rt = await runtime(false, cfg, o.verbose ? cfg.log.level : 'warn');
     const { dub } = await import('./dub.js');
     try {
-      const job = await dub(rt, { input, ...o });
+      const job = await dub(rt, { input, to: o.to, from: o.from, out: o.out, mode: o.mode, preset: o.preset });
       if (job.status !== 'succeeded') {
         process.stderr.write(`dub ${job.status}: ${job.error?.code ?? ''} ${job.error?.message ?? ''}\n`);
         if (job.error) process.stderr.write(`hint: ${DubarrError.fromJSON({ code: job.error.code, message: '' }).hint}\n`);
