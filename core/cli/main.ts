@@ -52,7 +52,8 @@ program.command('dub').description('dub one file now, in this process')
   .action(async (input: string, o: { to?: string; from?: string; out?: string; mode?: 'mux'; preset?: string; verbose?: boolean }) => {
     const cfg = config();
     // The progress display is the interactive view; stage logs would drown it.
-    const rt = await runtime(false, cfg, o.verbose ? cfg.log.level : 'warn');
+    const quieter = ['error', 'fatal', 'silent'].includes(cfg.log.level) ? cfg.log.level : 'warn';
+    const rt = await runtime(false, cfg, o.verbose ? cfg.log.level : quieter);
     const { dub } = await import('./dub.js');
     try {
       const job = await dub(rt, { input, to: o.to, from: o.from, out: o.out, mode: o.mode, preset: o.preset });
