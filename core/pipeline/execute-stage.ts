@@ -1,7 +1,8 @@
 import type { Logger } from 'pino';
 import { DubarrError } from '../../plugins/sdk/errors.js';
-import type { StageContext, StageDefinition, StageInput, StageResult, StageRun } from '../../plugins/sdk/plugin.js';
+import type { StageContext, StageDefinition, StageInput, StageResult } from '../../plugins/sdk/plugin.js';
 import type { StagePool } from '../workers/stage-pool.js';
+import { loadStageEntry } from '../workers/load-stage.js';
 
 export interface ExecuteOptions {
   workDir: string;
@@ -12,20 +13,6 @@ export interface ExecuteOptions {
   onProgress(fraction: number, note?: string): void;
 }
 
-const mainEntries = new Map<string, Promise<StageRun>>();
-
-function loadMain(entry: string): Promise<StageRun> {
-  let p = mainEntries.get(entry);
-  if (!p) {
-    p = import(entry).then((m: { default?: unknown }) => {
-      if (typeof m.default !== 'function') throw new DubarrError('E_PLUGIN_INVALID', `${entry} has no default-exported StageRun`);
-      return m.default as StageRun;
-    });
-    p.catch(() => mainEntries.delete(entry));
-    mainEntries.set(entry, p);
-  }
-  return p;
-}
 
 /**
  * One attempt of one stage, in the pool or on the main thread, bounded by the timeout.
@@ -58,7 +45,7 @@ async function runOnMain(
   stage: StageDefinition, input: StageInput,
   o: ExecuteOptions & { cancelFlag: Int32Array; log: Logger },
 ): Promise<StageResult> {
-  const run = await loadMain(stage.entry.href);
+  const run = await loadStageEntry(stage.entry.href);
   const ctx: StageContext = {
     signal: o.signal, cancelFlag: o.cancelFlag, workDir: o.workDir, progress: o.onProgress,
     log: { debug: (a, m) => o.log.debug(a as object, m), info: (a, m) => o.log.info(a as object, m), warn: (a, m) => o.log.warn(a as object, m), error: (a, m) => o.log.error(a as object, m) },

@@ -6,7 +6,8 @@
  */
 import type { MessagePort } from 'node:worker_threads';
 import { DubarrError, type SerializedError } from '../../plugins/sdk/errors.js';
-import type { Logger, StageContext, StageInput, StageResult, StageRun } from '../../plugins/sdk/plugin.js';
+import type { Logger, StageContext, StageInput, StageResult } from '../../plugins/sdk/plugin.js';
+import { loadStageEntry } from './load-stage.js';
 
 export interface WorkerTask {
   entry: string;
@@ -22,20 +23,6 @@ export type PortMessage =
   | { t: 'progress'; fraction: number; note?: string }
   | { t: 'log'; level: 'debug' | 'info' | 'warn' | 'error'; obj: unknown; msg?: string };
 
-const entries = new Map<string, Promise<StageRun>>();
-
-function load(entry: string): Promise<StageRun> {
-  let p = entries.get(entry);
-  if (!p) {
-    p = import(entry).then((m: { default?: unknown }) => {
-      if (typeof m.default !== 'function') throw new DubarrError('E_PLUGIN_INVALID', `${entry} has no default-exported StageRun`);
-      return m.default as StageRun;
-    });
-    p.catch(() => entries.delete(entry));
-    entries.set(entry, p);
-  }
-  return p;
-}
 
 const PROGRESS_INTERVAL_MS = 100;
 
@@ -61,7 +48,7 @@ export default async function runStageTask(task: WorkerTask): Promise<WorkerRepl
     },
   };
   try {
-    const run = await load(task.entry);
+    const run = await loadStageEntry(task.entry);
     const result = await run(task.input, ctx);
     return { ok: true, result: result ?? {} };
   } catch (e) {
