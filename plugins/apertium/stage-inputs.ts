@@ -1,21 +1,11 @@
 /** The translate stage's inputs, validated. */
-import { z } from 'zod';
-import { DubarrError, lookupLanguage, Transcript, type StageInput } from '../sdk/index.js';
+import { DubarrError, lookupLanguage, parseOptions, requireDocument, Transcript, type StageInput } from '../sdk/index.js';
 import { ApertiumOptions } from './options.js';
 
-export function readOptions(input: StageInput): ApertiumOptions {
-  const r = ApertiumOptions.safeParse(input.options ?? {});
-  if (!r.success) throw new DubarrError('E_INVALID_ARGUMENT', `apertium options: ${z.prettifyError(r.error)}`);
-  return r.data;
-}
+export const readOptions = (input: StageInput): ApertiumOptions => parseOptions(ApertiumOptions, input, 'apertium');
 
-export function readUnits(input: StageInput): Transcript {
-  const u = input.inputs.units;
-  if (!u) throw new DubarrError('E_INVALID_ARGUMENT', 'apertium:translate needs inputs.units (a Transcript of dubbing units)');
-  const r = Transcript.safeParse(u.data);
-  if (!r.success) throw new DubarrError('E_INVALID_ARGUMENT', `inputs.units is not a Transcript: ${z.prettifyError(r.error)}`);
-  return r.data;
-}
+export const readUnits = (input: StageInput): Transcript =>
+  requireDocument(Transcript, input, 'units', 'a Transcript of dubbing units', 'apertium:translate');
 
 /** Source and target language tags as given (a region or variant may pick a mode variant). */
 export function readLanguages(input: StageInput, units: Transcript): { source: string; target: string } {

@@ -1,6 +1,6 @@
-import { z } from 'zod';
 import { DubarrError } from '../sdk/errors.js';
 import type { StageInput } from '../sdk/plugin.js';
+import { requireDocument } from '../sdk/stage-input.js';
 import { MediaInfo } from './media-info.js';
 
 export function sourcePath(input: StageInput): string {
@@ -9,8 +9,4 @@ export function sourcePath(input: StageInput): string {
   return p;
 }
 
-export function mediaInfo(input: StageInput, name = 'extract'): MediaInfo {
-  const r = MediaInfo.safeParse(input.inputs[name]?.data);
-  if (!r.success) throw new DubarrError('E_INVALID_ARGUMENT', `inputs.${name} is not an extract document: ${z.prettifyError(r.error)}`);
-  return r.data;
-}
+export const mediaInfo = (input: StageInput): MediaInfo => requireDocument(MediaInfo, input, 'extract', 'the extract stage\'s media info', 'this stage');

@@ -5,3 +5,4 @@ export * from './artifacts.js';
 export * from './glossary.js';
 export * from './synthesis.js';
 export * from './sidecar-name.js';
+export * from './stage-input.js';

@@ -1,6 +1,5 @@
 /** The subtitle stage's inputs: a Translation (target text) or a Transcript, validated. */
-import { z } from 'zod';
-import { DubarrError, Transcript, Translation, languageCode, type StageInput } from '../sdk/index.js';
+import { DubarrError, optionalDocument, parseOptions, Transcript, Translation, languageCode, type StageInput } from '../sdk/index.js';
 import { SubtitleWriterOptions } from './options.js';
 import type { TextSegment } from './plan-cues.js';
 
@@ -11,31 +10,24 @@ export interface SubtitleSource {
   segments: TextSegment[];
 }
 
-export function readOptions(input: StageInput): SubtitleWriterOptions {
-  const r = SubtitleWriterOptions.safeParse(input.options ?? {});
-  if (!r.success) throw new DubarrError('E_INVALID_ARGUMENT', `subtitle-writer options: ${z.prettifyError(r.error)}`);
-  return r.data;
-}
+export const readOptions = (input: StageInput): SubtitleWriterOptions => parseOptions(SubtitleWriterOptions, input, 'subtitle-writer');
 
 /** inputs.translation (its target text) wins over inputs.transcript (source-language text). */
 export function readSource(input: StageInput): SubtitleSource {
-  const { translation, transcript } = input.inputs;
+  const translation = optionalDocument(Translation, input, 'translation', 'a Translation');
   if (translation) {
-    const r = Translation.safeParse(translation.data);
-    if (!r.success) throw new DubarrError('E_INVALID_ARGUMENT', `inputs.translation is not a Translation: ${z.prettifyError(r.error)}`);
     return {
       kind: 'translation',
-      language: languageCode(r.data.targetLanguage) ?? r.data.targetLanguage,
-      segments: r.data.segments.map((s) => ({ start: s.start, end: s.end, text: s.target, ...(s.speaker ? { speaker: s.speaker } : {}) })),
+      language: languageCode(translation.targetLanguage) ?? translation.targetLanguage,
+      segments: translation.segments.map((s) => ({ start: s.start, end: s.end, text: s.target, ...(s.speaker ? { speaker: s.speaker } : {}) })),
     };
   }
+  const transcript = optionalDocument(Transcript, input, 'transcript', 'a Transcript');
   if (transcript) {
-    const r = Transcript.safeParse(transcript.data);
-    if (!r.success) throw new DubarrError('E_INVALID_ARGUMENT', `inputs.transcript is not a Transcript: ${z.prettifyError(r.error)}`);
     return {
       kind: 'transcript',
-      language: languageCode(r.data.language) ?? r.data.language,
-      segments: r.data.segments.map((s) => ({ start: s.start, end: s.end, text: s.text, ...(s.speaker ? { speaker: s.speaker } : {}) })),
+      language: languageCode(transcript.language) ?? transcript.language,
+      segments: transcript.segments.map((s) => ({ start: s.start, end: s.end, text: s.text, ...(s.speaker ? { speaker: s.speaker } : {}) })),
     };
   }
   throw new DubarrError('E_INVALID_ARGUMENT', 'subtitle-writer needs inputs.translation (a Translation) or inputs.transcript (a Transcript)');

@@ -140,7 +140,7 @@ test('an extracted subtitle stream is used without a media path', async () => {
   assert.deepEqual([t.language, t.segments[0]!.text, t.segments[0]!.speaker, t.source.detail], ['en', 'Hi & bye.', 'Bob', 'extracted stream (vtt, utf-8)']);
   await rejects({ options: {}, params: { sourceLanguage: 'fr' }, inputs: { subtitles: outputOf({ subtitles: file }, { language: 'en' }) } },
     'E_NOT_APPLICABLE', /in 'en', not 'fr'/);
-  await rejects({ options: {}, params: {}, inputs: { subtitles: outputOf({}, { language: 'en' }) } }, 'E_INVALID_ARGUMENT', /files\.subtitles/);
+  await rejects({ options: {}, params: {}, inputs: { subtitles: outputOf({}, { language: 'en' }) } }, 'E_INVALID_ARGUMENT', /inputs\.source\.files\.media or inputs\.subtitles/);
 });
 
 test('no usable subtitles: E_NOT_APPLICABLE so the runtime falls back to ASR', async () => {

@@ -3,7 +3,7 @@
  * E_INVALID_ARGUMENT naming the input, not a crash further down.
  */
 import { z } from 'zod';
-import { DubarrError, SpeechSegments, languageCode, type StageInput } from '../sdk/index.js';
+import { DubarrError, optionalDocument, parseOptions, SpeechSegments, languageCode, type StageInput } from '../sdk/index.js';
 import { SUBTITLE_FORMATS, type SubtitleFormat } from '../sdk/sidecar-name.js';
 import { SubtitlesOptions } from './options.js';
 
@@ -22,11 +22,7 @@ export interface ExtractedInput {
   forced: boolean;
 }
 
-export function readOptions(input: StageInput): SubtitlesOptions {
-  const r = SubtitlesOptions.safeParse(input.options ?? {});
-  if (!r.success) throw new DubarrError('E_INVALID_ARGUMENT', `subtitles options: ${z.prettifyError(r.error)}`);
-  return r.data;
-}
+export const readOptions = (input: StageInput): SubtitlesOptions => parseOptions(SubtitlesOptions, input, 'subtitles');
 
 export function readSourceLanguage(input: StageInput): string | undefined {
   const raw = input.params.sourceLanguage;
@@ -37,11 +33,8 @@ export function readSourceLanguage(input: StageInput): string | undefined {
 }
 
 export function readSpeech(input: StageInput): SpeechSegments | undefined {
-  const vad = input.inputs.vad;
-  if (!vad) return undefined;
-  const r = SpeechSegments.safeParse(vad.data);
-  if (!r.success) throw new DubarrError('E_INVALID_ARGUMENT', `inputs.vad is not a SpeechSegments document: ${z.prettifyError(r.error)}`);
-  return { ...r.data, segments: [...r.data.segments].sort((a, b) => a.start - b.start) };
+  const vad = optionalDocument(SpeechSegments, input, 'vad', 'a SpeechSegments document');
+  return vad && { ...vad, segments: [...vad.segments].sort((a, b) => a.start - b.start) };
 }
 
 export function readExtracted(input: StageInput): ExtractedInput | undefined {
