@@ -1,15 +1,39 @@
 #include "output.h"
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <fstream>
+#include <string>
 #include <vector>
 
 #include "errors.h"
 
 namespace dubarr {
+namespace {
+
+// The process umask, read without changing it (umask() itself would race other threads).
+mode_t current_umask() {
+  std::ifstream status("/proc/self/status");
+  std::string line;
+  while (std::getline(status, line)) {
+    if (line.rfind("Umask:", 0) == 0) return static_cast<mode_t>(std::stoul(line.substr(6), nullptr, 8));
+  }
+  return 022;
+}
+
+// mkstemp creates 0600 files; a media server running as another user must still read the
+// result, so it gets the mode of the file it replaces, or what open() would have given.
+mode_t final_mode(const std::string& final_path) {
+  struct stat st {};
+  if (stat(final_path.c_str(), &st) == 0) return st.st_mode & 07777;
+  return 0666 & ~current_umask();
+}
+
+}  // namespace
 
 AtomicFile::AtomicFile(std::string final_path) : final_path_(std::move(final_path)) {
   std::string::size_type slash = final_path_.find_last_of('/');
@@ -21,6 +45,7 @@ AtomicFile::AtomicFile(std::string final_path) : final_path_(std::move(final_pat
   buf.push_back('\0');
   int fd = mkstemps(buf.data(), 5);
   if (fd < 0) fail(ErrorCode::OutputWrite, "cannot create a file in '" + dir + "'", AVERROR(errno));
+  fchmod(fd, final_mode(final_path_));
   close(fd);
   temp_path_ = buf.data();
 }

@@ -1,7 +1,7 @@
 /** encodeAudio: PCM to AAC, Opus, FLAC and WAV, with bitrate and channel options. */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { decodeToWav, encodeAudio, encodeAudioSync, probe, type NativeError } from '../../../native/lib/index.js';
 import * as media from '../../fixtures/media.js';
@@ -68,6 +68,13 @@ describe('encodeAudio', () => {
     assert.equal(result.samples, 16000);
     const wav = readWav(result.path);
     assert.ok(wav.data.equals(Buffer.from(samples.buffer)), 'the samples pass through unchanged');
+  });
+
+  it('gives outputs the mode a plain new file gets (not the 0600 of its temp file)', async () => {
+    const reference = join(dir, 'reference.txt');
+    writeFileSync(reference, '');
+    const result = await encodeAudio(await media.toneWav(1000, 1), join(dir, 'mode.wav'), { codec: 'wav' });
+    assert.equal(statSync(result.path).mode & 0o777, statSync(reference).mode & 0o777);
   });
 
   it('encodes the chosen stream of a video file', async () => {

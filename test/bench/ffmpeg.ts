@@ -1,0 +1,119 @@
+/**
+ * `npm run bench -- ffmpeg`: the native addon against the ffmpeg CLI on the same generated
+ * file in the same run.
+ *   (a) decode + resample to 16 kHz mono s16      vs `ffmpeg -i IN -vn -ac 1 -ar 16000 -f s16le -` > /dev/null
+ *   (b) remux adding one AAC track                vs `ffmpeg -i IN -i DUB -map 0 -map 1:a -c copy`, and vs `cp`
+ *   (c) RSS growth while decoding a 2-hour file   (decodeToWav and the chunk iterator, each in a fresh process)
+ * Each timing is the median of several runs after a warm-up that puts the inputs in the page cache.
+ */
+import { execFile, spawn } from 'node:child_process';
+import { openSync, closeSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { decodeToWav, remux } from '../../native/lib/index.js';
+import { benchMp4, toneM4a, twoHourMkv } from '../fixtures/media.js';
+
+const exec = promisify(execFile);
+const RUNS = 5;
+
+async function time(fn: () => Promise<unknown>): Promise<number> {
+  const start = performance.now();
+  await fn();
+  return (performance.now() - start) / 1000;
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)]!;
+}
+
+/** Runs each contender RUNS times, interleaved so drift in the machine hits all alike. */
+async function race(contenders: Record<string, () => Promise<unknown>>): Promise<Record<string, number>> {
+  const samples: Record<string, number[]> = Object.fromEntries(Object.keys(contenders).map((k) => [k, []]));
+  for (const fn of Object.values(contenders)) await fn(); // warm-up: page cache, lazy loading
+  for (let i = 0; i < RUNS; i++) {
+    for (const [name, fn] of Object.entries(contenders)) samples[name]!.push(await time(fn));
+  }
+  return Object.fromEntries(Object.entries(samples).map(([k, v]) => [k, median(v)]));
+}
+
+function cliToDevNull(args: string[]): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const devnull = openSync('/dev/null', 'w');
+    const child = spawn('ffmpeg', ['-nostdin', '-v', 'error', ...args], { stdio: ['ignore', devnull, 'inherit'] });
+    child.on('error', reject);
+    child.on('exit', (code) => {
+      closeSync(devnull);
+      code === 0 ? resolve() : reject(new Error(`ffmpeg exited with ${code}`));
+    });
+  });
+}
+
+/** Peak RSS growth over the baseline while `mode` decodes `input`, measured in a fresh process. */
+async function rssGrowth(input: string, out: string, mode: 'file' | 'iterator'): Promise<{ growthMb: number; seconds: number }> {
+  const lib = new URL('../../native/lib/index.js', import.meta.url).href;
+  const script = `
+    const n = await import(${JSON.stringify(lib)});
+    globalThis.gc?.();
+    const base = process.memoryUsage().rss;
+    let peak = base;
+    const timer = setInterval(() => { peak = Math.max(peak, process.memoryUsage().rss); }, 20);
+    const t = performance.now();
+    if (${JSON.stringify(mode)} === 'file') {
+      await n.decodeToWav(${JSON.stringify(input)}, ${JSON.stringify(out)}, { sampleRate: 16000, channels: 'mono' });
+    } else {
+      for await (const chunk of n.decodeAudio(${JSON.stringify(input)}, { sampleRate: 16000, channels: 'mono', chunkSeconds: 1 })) {
+        peak = Math.max(peak, process.memoryUsage().rss);
+      }
+    }
+    clearInterval(timer);
+    peak = Math.max(peak, process.memoryUsage().rss);
+    console.log(JSON.stringify({ growthMb: (peak - base) / 2 ** 20, seconds: (performance.now() - t) / 1000 }));`;
+  const { stdout } = await exec(process.execPath, ['--expose-gc', '--input-type=module', '-e', script], { maxBuffer: 1 << 20 });
+  return JSON.parse(stdout.trim().split('\n').pop()!) as { growthMb: number; seconds: number };
+}
+
+function row(cells: (string | number)[]): string {
+  return cells.map((c, i) => String(c).padEnd(i === 0 ? 44 : 14)).join('');
+}
+
+export default async function bench(): Promise<void> {
+  console.log('generating inputs (cached after the first run)...');
+  const [input, dub, long] = await Promise.all([benchMp4(), toneM4a(660, 180), twoHourMkv()]);
+  const dir = mkdtempSync(join(tmpdir(), 'dubarr-bench-ffmpeg-'));
+  try {
+    readFileSync(input); // into the page cache before anything is timed
+    const sizeMb = statSync(input).size / 2 ** 20;
+    console.log(`input: ${input} (${sizeMb.toFixed(0)} MiB, 180 s 720p H.264 + AAC)\n`);
+
+    const decode = await race({
+      native: () => decodeToWav(input, join(dir, 'a.wav'), { sampleRate: 16000, channels: 'mono', format: 's16' }),
+      cli: () => cliToDevNull(['-i', input, '-vn', '-ac', '1', '-ar', '16000', '-f', 's16le', '-']),
+    });
+    const remuxed = await race({
+      native: () => remux({ source: input, out: join(dir, 'native.mp4'), audio: [{ path: dub, language: 'spa', title: 'Dub' }] }),
+      cli: () => cliToDevNull(['-y', '-i', input, '-i', dub, '-map', '0', '-map', '1:a', '-c', 'copy', join(dir, 'cli.mp4')]),
+      cp: () => exec('cp', [input, join(dir, 'copy.mp4')]),
+    });
+    const rssFile = await rssGrowth(long, join(dir, 'long.wav'), 'file');
+    const rssIterator = await rssGrowth(long, join(dir, 'unused.wav'), 'iterator');
+
+    const decodeRatio = decode.cli! / decode.native!;
+    const remuxRatio = remuxed.cli! / remuxed.native!;
+    const remuxVsCp = remuxed.native! / remuxed.cp!;
+    console.log(row(['measure', 'native', 'reference', 'ratio', 'goal']));
+    console.log(row(['(a) decode -> 16 kHz mono s16 (s)', decode.native!.toFixed(3), decode.cli!.toFixed(3) + ' cli', decodeRatio.toFixed(2) + 'x', '>= 1.0x']));
+    console.log(row(['(b) remux + 1 AAC track (s)', remuxed.native!.toFixed(3), remuxed.cli!.toFixed(3) + ' cli', remuxRatio.toFixed(2) + 'x', '>= 1.0x']));
+    console.log(row(['(b) remux time / cp time', remuxed.native!.toFixed(3), remuxed.cp!.toFixed(3) + ' cp', remuxVsCp.toFixed(2) + 'x', '<= 2.0x']));
+    console.log(row(['(c) RSS growth, 2 h decodeToWav (MiB)', rssFile.growthMb.toFixed(1), `${rssFile.seconds.toFixed(1)} s`, '', '< 100']));
+    console.log(row(['(c) RSS growth, 2 h chunk iterator (MiB)', rssIterator.growthMb.toFixed(1), `${rssIterator.seconds.toFixed(1)} s`, '', '< 100']));
+    console.log(
+      `RESULT ffmpeg decode_vs_cli=${decodeRatio.toFixed(2)} remux_vs_cli=${remuxRatio.toFixed(2)} remux_vs_cp=${remuxVsCp.toFixed(2)} ` +
+        `rss_growth_mb=${Math.max(rssFile.growthMb, rssIterator.growthMb).toFixed(1)} decode_s=${decode.native!.toFixed(3)} cli_decode_s=${decode.cli!.toFixed(3)} ` +
+        `remux_s=${remuxed.native!.toFixed(3)} cli_remux_s=${remuxed.cli!.toFixed(3)} cp_s=${remuxed.cp!.toFixed(3)} input_mb=${sizeMb.toFixed(0)}`,
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
