@@ -8,18 +8,16 @@ test('speech regions: padded, clamped, close ones merged; no VAD = the whole tra
     [{ start: 0, end: 2200 }, { start: 4800, end: 10_000 }]);
 });
 
-test('runs: balanced by speech, each with a warm-up, times map back to the source', () => {
+test('runs: balanced by speech, times map back to the source', () => {
   const regions = [{ start: 0, end: 4000 }, { start: 10_000, end: 12_000 }, { start: 20_000, end: 22_000 }, { start: 30_000, end: 34_000 }];
-  const runs = planRuns(regions, 2, 3000);
+  const runs = planRuns(regions, 2);
   assert.deepEqual(runs.map((r) => r.regions.map((x) => x.start)), [[0, 10_000], [20_000, 30_000]]);
   const [a] = runs;
-  assert.deepEqual(a!.warmup, { start: 0, end: 3000 });
-  assert.deepEqual(a!.regions.map((r) => r.streamStart), [3000 + GAP_MS, 3000 + GAP_MS + 4000 + GAP_MS]);
-  assert.equal(a!.streamMs, 3000 + GAP_MS + 4000 + GAP_MS + 2000);
-  assert.equal(toSourceTime(a!, 1000), undefined, 'inside the warm-up');
-  assert.equal(toSourceTime(a!, 4000 + 500), 500);
-  assert.equal(toSourceTime(a!, 3000 + GAP_MS + 4000 + 300), 4000, 'inside a gap: clamped to the region end');
-  assert.equal(toSourceTime(a!, 3000 + GAP_MS + 4000 + GAP_MS + 1500), 11_500);
+  assert.deepEqual(a!.regions.map((r) => r.streamStart), [0, 4000 + GAP_MS]);
+  assert.equal(a!.streamMs, 4000 + GAP_MS + 2000);
+  assert.equal(toSourceTime(a!, 500), 500);
+  assert.equal(toSourceTime(a!, 4000 + 300), 4000, 'inside a gap: clamped to the region end');
+  assert.equal(toSourceTime(a!, 4000 + GAP_MS + 1500), 11_500);
   assert.equal(planRuns(regions, 1).length, 1);
   assert.ok(planRuns(regions, 8).length <= regions.length, 'never more runs than regions');
   assert.deepEqual(planRuns([], 2), []);

@@ -1,6 +1,6 @@
 /**
- * Writes a decode run's audio as raw 16 kHz s16 mono PCM: its warm-up and regions cut from
- * the source WAV with silent gaps between. A file rather than a pipe: pocketsphinx_continuous opens
+ * Writes a decode run's audio as raw 16 kHz s16 mono PCM: its regions cut from the source
+ * WAV with silent gaps between (the whole track is one region without VAD). A file rather than a pipe: pocketsphinx_continuous opens
  * -infile by name, and /dev/stdin cannot be opened on the socket Node gives a child.
  */
 import { open } from 'node:fs/promises';
@@ -17,8 +17,7 @@ export async function writeRunStream(source: string, info: WavInfo, run: DecodeR
   try {
     const gap = Buffer.alloc(GAP_MS * BYTES_PER_MS);
     const buf = Buffer.alloc(CHUNK);
-    const pieces = run.warmup.end > run.warmup.start ? [run.warmup, ...run.regions] : run.regions;
-    for (const [i, r] of pieces.entries()) {
+    for (const [i, r] of run.regions.entries()) {
       if (i > 0) await dst.write(gap);
       const from = info.dataOffset + Math.min(info.dataBytes, r.start * BYTES_PER_MS);
       const to = info.dataOffset + Math.min(info.dataBytes, r.end * BYTES_PER_MS);

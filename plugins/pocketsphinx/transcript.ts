@@ -6,16 +6,14 @@
 import type { TranscriptSegment } from '../sdk/index.js';
 import type { Utterance } from './decoder-output.js';
 
-/** Words whose time maps to nothing (the warm-up) are dropped. */
-export function toSegments(utterances: ReadonlyArray<{ words: Utterance; toSource(ms: number): number | undefined }>): TranscriptSegment[] {
+export function toSegments(utterances: ReadonlyArray<{ words: Utterance; toSource(ms: number): number }>): TranscriptSegment[] {
   const segments = utterances
-    .map(({ words, toSource }) => words.flatMap((w) => {
-      const start = toSource(w.startMs);
-      if (start === undefined) return [];
-      return [{ start, end: Math.max(start, toSource(w.endMs) ?? start), text: w.text, confidence: round(w.posterior) }];
-    }))
-    .filter((mapped) => mapped.length > 0)
-    .map((mapped) => {
+    .filter((u) => u.words.length > 0)
+    .map(({ words, toSource }) => {
+      const mapped = words.map((w) => {
+        const start = toSource(w.startMs);
+        return { start, end: Math.max(start, toSource(w.endMs)), text: w.text, confidence: round(w.posterior) };
+      });
       return {
         start: mapped[0]!.start,
         end: mapped.at(-1)!.end,
