@@ -7,8 +7,8 @@ export const EspeakOptions = z.object({
   rate: z.number().int().min(80).max(450).default(175),
   /** Base pitch, 0-99 (espeak-ng -p). */
   pitch: z.number().int().min(0).max(99).default(50),
-  /** Voice per language, overriding the automatic choice: { es: 'es-419', en: 'en-us' }. */
-  voices: z.record(z.string(), z.string().regex(/^[\w-]+$/)).default({}),
+  /** Voice per language, overriding the automatic choice: { es: 'es-419', en: 'en-us+f2' }. */
+  voices: z.record(z.string(), z.string().regex(/^[\w+-]+$/, 'an espeak-ng voice such as es-419 or en-us+f2')).default({}),
   /**
    * Variants given to speakers in order of first appearance (speaker 1 -> +m1 ...);
    * they repeat when there are more speakers. Segments without a speaker get the plain voice.

@@ -1,4 +1,8 @@
-/** espeak-ng:synthesize — one WAV per dubbing unit, spoken faster (bounded) when it overflows its slot. */
+/**
+ * espeak-ng:synthesize — one WAV (22.05 kHz mono s16) per dubbing unit, spoken faster
+ * (bounded by maxRate) when it overflows its slot. A unit whose target text is empty has
+ * nothing to say: it is left out of the result (no file, no entry) with a warning in the log.
+ */
 import { join } from 'node:path';
 import {
   defineStage, DubarrError, lookupLanguage, synthesizeToFit, throwIfCancelled,
