@@ -3,8 +3,8 @@
  * the container's start, so audio that starts late begins with silence). As a WAV file
  * (decodeToWav) or as PCM chunks with bounded memory (openAudioStream / decodeAudio).
  */
-import { binding, type RawChunk, type RawSourceInfo } from './binding.js';
-import { captureCallSite, fromNative, withCallSite, type CallSite } from './errors.js';
+import { binding, type RawAudioStream, type RawChunk, type RawSourceInfo } from './binding.js';
+import { captureCallSite, fromNative, invalidArgument, withCallSite, type CallSite } from './errors.js';
 import { callNative, callNativeSync, checkOperationOptions, type OperationOptions } from './run.js';
 import { CancelScope, checkCancelOptions, type CancelOptions } from './cancel.js';
 import { sourceSpec, type AudioConversion, type AudioStreamSelector } from './source.js';
@@ -118,7 +118,7 @@ function streamArgs(input: string, opts: AudioStreamOptions, where: string) {
 }
 
 abstract class AudioStreamBase {
-  protected readonly native;
+  protected readonly native: RawAudioStream;
   protected readonly scope: CancelScope;
   protected closed = false;
   info!: DecodedAudioInfo;
@@ -174,7 +174,7 @@ export class AudioStream extends AudioStreamBase implements AsyncIterable<PcmChu
   async read(): Promise<PcmChunk | null> {
     const site = captureCallSite(this.read);
     if (this.closed) return null;
-    if (this.reading) throw withCallSite(new Error('AudioStream.read: the previous read has not finished'), site);
+    if (this.reading) throw withCallSite(invalidArgument('AudioStream.read: the previous read has not finished'), site);
     this.reading = true;
     try {
       return this.chunk(await this.native.read());
