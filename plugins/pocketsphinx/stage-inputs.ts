@@ -1,14 +1,9 @@
 /** The transcribe stage's inputs, validated. */
-import { z } from 'zod';
-import { DubarrError, lookupLanguage, SpeechSegments, type StageInput } from '../sdk/index.js';
+import { DubarrError, lookupLanguage, optionalDocument, parseOptions, SpeechSegments, type StageInput } from '../sdk/index.js';
 import { readWavInfo, type WavInfo } from '../sdk/wav.js';
 import { PocketsphinxOptions } from './options.js';
 
-export function readOptions(input: StageInput): PocketsphinxOptions {
-  const r = PocketsphinxOptions.safeParse(input.options ?? {});
-  if (!r.success) throw new DubarrError('E_INVALID_ARGUMENT', `pocketsphinx options: ${z.prettifyError(r.error)}`);
-  return r.data;
-}
+export const readOptions = (input: StageInput): PocketsphinxOptions => parseOptions(PocketsphinxOptions, input, 'pocketsphinx');
 
 /** Only the US English model is packaged; an unset source language is taken as English. */
 export function requireEnglish(input: StageInput): void {
@@ -34,10 +29,5 @@ export async function readAudio(input: StageInput): Promise<{ path: string; info
   return { path, info };
 }
 
-export function readVad(input: StageInput): SpeechSegments | undefined {
-  const v = input.inputs.vad;
-  if (!v) return undefined;
-  const r = SpeechSegments.safeParse(v.data);
-  if (!r.success) throw new DubarrError('E_INVALID_ARGUMENT', `inputs.vad is not a SpeechSegments document: ${z.prettifyError(r.error)}`);
-  return r.data;
-}
+export const readVad = (input: StageInput): SpeechSegments | undefined =>
+  optionalDocument(SpeechSegments, input, 'vad', 'a SpeechSegments document');
