@@ -1,0 +1,30 @@
+/** The dub track's codec: what the source's container plays best, at a per-channel bitrate. */
+import type { AudioEncoding } from '../../native/lib/index.js';
+import { encoderLayout } from './channel-layout.js';
+import type { MixOptions } from './options.js';
+
+export type TrackCodec = 'aac' | 'opus' | 'flac';
+
+const DEFAULT_KBPS: Record<Exclude<TrackCodec, 'flac'>, number> = { aac: 96, opus: 64 };
+
+/**
+ * The file each codec is written to. Not Matroska: libav's Matroska muxer does not signal
+ * AAC's 1024 priming samples (nor, read back by our decoder, Opus's pre-skip), which would put
+ * the whole dub ~21 ms late; MP4's edit list and Ogg's pre-skip keep it sample-exact.
+ */
+export const TRACK_FILE: Record<TrackCodec, string> = { aac: 'track.m4a', opus: 'track.opus', flac: 'track.flac' };
+
+export function chooseCodec(option: MixOptions['codec'], container: string): TrackCodec {
+  if (option !== 'auto') return option;
+  // WebM takes only Opus (and Vorbis); every other container dubarr writes plays AAC everywhere.
+  return container === 'webm' ? 'opus' : 'aac';
+}
+
+export function trackEncoding(codec: TrackCodec, options: MixOptions, layout: string, channels: number): AudioEncoding {
+  const wanted = encoderLayout(codec, layout, channels);
+  return {
+    codec,
+    ...(codec === 'flac' ? {} : { bitrate: (options.bitratePerChannel ?? DEFAULT_KBPS[codec]) * 1000 * channels }),
+    ...(wanted ? { layout: wanted } : {}),
+  };
+}

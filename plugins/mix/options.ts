@@ -1,0 +1,21 @@
+import { z } from 'zod';
+
+export const MixOptions = z.object({
+  /** 'duck': the original stays under the dub, lowered while lines play; 'dub-only': the dub alone. */
+  mode: z.enum(['duck', 'dub-only']).default('duck'),
+  /** How far the original is lowered under the dub, dB. */
+  duckDb: z.number().min(-60).max(0).default(-12),
+  /** Ramp down before each line starts, ms. */
+  attackMs: z.number().int().min(0).max(2000).default(60),
+  /** Ramp back up after each line ends, ms. */
+  releaseMs: z.number().int().min(0).max(5000).default(250),
+  /** Set the dub's integrated loudness to the source stream's (EBU R128). */
+  loudnessMatch: z.boolean().default(true),
+  /** True-peak ceiling for the dub, dBTP; the mix's peaks are limited to it too. */
+  ceilingDbtp: z.number().min(-20).max(0).default(-1),
+  /** 'auto': Opus in WebM, AAC in everything else. */
+  codec: z.enum(['auto', 'aac', 'opus', 'flac']).default('auto'),
+  /** kb/s per channel; default 96 for AAC, 64 for Opus (FLAC is lossless). */
+  bitratePerChannel: z.number().int().min(16).max(256).optional(),
+});
+export type MixOptions = z.infer<typeof MixOptions>;

@@ -1,0 +1,54 @@
+/** The mix stage's inputs, validated. */
+import { existsSync } from 'node:fs';
+import { z } from 'zod';
+import { DubarrError, FitPlan, type StageInput } from '../sdk/index.js';
+import { MixOptions } from './options.js';
+
+export function readOptions(input: StageInput): MixOptions {
+  const r = MixOptions.safeParse(input.options ?? {});
+  if (!r.success) throw new DubarrError('E_INVALID_ARGUMENT', `mix options: ${z.prettifyError(r.error)}`);
+  return r.data;
+}
+
+export interface FitInput { plan: FitPlan; files: Record<string, string> }
+
+export function readFit(input: StageInput): FitInput {
+  const out = input.inputs.fit;
+  if (!out) throw new DubarrError('E_INVALID_ARGUMENT', 'mix needs inputs.fit (a FitPlan)');
+  const r = FitPlan.safeParse(out.data);
+  if (!r.success) throw new DubarrError('E_INVALID_ARGUMENT', `inputs.fit is not a FitPlan: ${z.prettifyError(r.error)}`);
+  for (const u of r.data.units) {
+    const path = out.files[u.file];
+    if (!path) throw new DubarrError('E_INVALID_ARGUMENT', `inputs.fit unit '${u.id}' names file '${u.file}', which the fit stage did not produce`);
+    if (!existsSync(path)) throw new DubarrError('E_INPUT_NOT_FOUND', `the fitted audio of unit '${u.id}' is missing (${path}); re-run the fit stage`);
+  }
+  return { plan: r.data, files: out.files };
+}
+
+export function readSourcePath(input: StageInput): string {
+  const p = input.inputs.source?.files.media;
+  if (typeof p !== 'string' || !p) throw new DubarrError('E_INVALID_ARGUMENT', 'mix needs inputs.source (the job\'s media file)');
+  if (!existsSync(p)) throw new DubarrError('E_INPUT_NOT_FOUND', `${p} does not exist`);
+  return p;
+}
+
+/** The fields of the extract document the mix reads. */
+export const MixSource = z.object({
+  /** Absolute index of the audio stream being dubbed. */
+  audioStream: z.number().int().nonnegative(),
+  channels: z.number().int().positive().max(16),
+  channelLayout: z.string(),
+  sampleRate: z.number().int().positive(),
+  /** Where that stream starts on the video timeline, ms. */
+  startMs: z.number().int(),
+  /** The media's length, ms. */
+  durationMs: z.number().int().nonnegative(),
+  container: z.string(),
+});
+export type MixSource = z.infer<typeof MixSource>;
+
+export function readExtract(input: StageInput): MixSource {
+  const r = MixSource.safeParse(input.inputs.extract?.data);
+  if (!r.success) throw new DubarrError('E_INVALID_ARGUMENT', `inputs.extract is not an extract document: ${z.prettifyError(r.error)}`);
+  return r.data;
+}
