@@ -6,3 +6,4 @@ export * from './glossary.js';
 export * from './synthesis.js';
 export * from './sidecar-name.js';
 export * from './stage-input.js';
+export * from './child-process.js';
