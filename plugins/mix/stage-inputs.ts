@@ -1,28 +1,24 @@
 /** The mix stage's inputs, validated. */
 import { existsSync } from 'node:fs';
 import { z } from 'zod';
-import { DubarrError, FitPlan, type StageInput } from '../sdk/index.js';
+import { DubarrError, FitPlan, parseOptions, requireDocument, type StageInput } from '../sdk/index.js';
 import { MixOptions } from './options.js';
 
 export function readOptions(input: StageInput): MixOptions {
-  const r = MixOptions.safeParse(input.options ?? {});
-  if (!r.success) throw new DubarrError('E_INVALID_ARGUMENT', `mix options: ${z.prettifyError(r.error)}`);
-  return r.data;
+  return parseOptions(MixOptions, input, 'mix');
 }
 
 export interface FitInput { plan: FitPlan; files: Record<string, string> }
 
 export function readFit(input: StageInput): FitInput {
-  const out = input.inputs.fit;
-  if (!out) throw new DubarrError('E_INVALID_ARGUMENT', 'mix needs inputs.fit (a FitPlan)');
-  const r = FitPlan.safeParse(out.data);
-  if (!r.success) throw new DubarrError('E_INVALID_ARGUMENT', `inputs.fit is not a FitPlan: ${z.prettifyError(r.error)}`);
-  for (const u of r.data.units) {
-    const path = out.files[u.file];
+  const plan = requireDocument(FitPlan, input, 'fit', 'a FitPlan', 'mix:mix');
+  const files = input.inputs.fit!.files;
+  for (const u of plan.units) {
+    const path = files[u.file];
     if (!path) throw new DubarrError('E_INVALID_ARGUMENT', `inputs.fit unit '${u.id}' names file '${u.file}', which the fit stage did not produce`);
     if (!existsSync(path)) throw new DubarrError('E_INPUT_NOT_FOUND', `the fitted audio of unit '${u.id}' is missing (${path}); re-run the fit stage`);
   }
-  return { plan: r.data, files: out.files };
+  return { plan, files };
 }
 
 export function readSourcePath(input: StageInput): string {
@@ -48,7 +44,5 @@ export const MixSource = z.object({
 export type MixSource = z.infer<typeof MixSource>;
 
 export function readExtract(input: StageInput): MixSource {
-  const r = MixSource.safeParse(input.inputs.extract?.data);
-  if (!r.success) throw new DubarrError('E_INVALID_ARGUMENT', `inputs.extract is not an extract document: ${z.prettifyError(r.error)}`);
-  return r.data;
+  return requireDocument(MixSource, input, 'extract', 'an extract document', 'mix:mix');
 }

@@ -1,12 +1,10 @@
 /** The fit stage's inputs, validated. */
 import { z } from 'zod';
-import { DubarrError, SynthesizedSegments, type StageInput } from '../sdk/index.js';
+import { DubarrError, optionalDocument, parseOptions, requireDocument, SynthesizedSegments, type StageInput } from '../sdk/index.js';
 import { FitStageOptions } from './options.js';
 
 export function readOptions(input: StageInput): FitStageOptions {
-  const r = FitStageOptions.safeParse(input.options ?? {});
-  if (!r.success) throw new DubarrError('E_INVALID_ARGUMENT', `timing options: ${z.prettifyError(r.error)}`);
-  return r.data;
+  return parseOptions(FitStageOptions, input, 'timing');
 }
 
 export interface SpeechInput {
@@ -16,28 +14,23 @@ export interface SpeechInput {
 }
 
 export function readSpeech(input: StageInput): SpeechInput {
-  const out = input.inputs.speech;
-  if (!out) throw new DubarrError('E_INVALID_ARGUMENT', 'timing:fit needs inputs.speech (SynthesizedSegments)');
-  const r = SynthesizedSegments.safeParse(out.data);
-  if (!r.success) throw new DubarrError('E_INVALID_ARGUMENT', `inputs.speech is not SynthesizedSegments: ${z.prettifyError(r.error)}`);
+  const speech = requireDocument(SynthesizedSegments, input, 'speech', 'SynthesizedSegments', 'timing:fit');
+  const files = input.inputs.speech!.files;
   const clips = new Map<string, string>();
-  for (const s of r.data.segments) {
+  for (const s of speech.segments) {
     // Unit ids name the fitted files, so they must be unique.
     if (clips.has(s.id)) throw new DubarrError('E_INVALID_ARGUMENT', `inputs.speech has unit id '${s.id}' more than once`);
-    const path = out.files[s.file];
+    const path = files[s.file];
     if (!path) throw new DubarrError('E_INVALID_ARGUMENT', `inputs.speech unit '${s.id}' names file '${s.file}', which the stage did not produce`);
     clips.set(s.id, path);
   }
-  return { speech: r.data, clips };
+  return { speech, clips };
 }
 
 const ExtractDuration = z.object({ durationMs: z.number().int().nonnegative() });
 
 /** The media's length (the last unit may not run past it), when the extract document is given. */
 export function readMediaEndMs(input: StageInput): number | undefined {
-  const out = input.inputs.extract;
-  if (!out) return undefined;
-  const r = ExtractDuration.safeParse(out.data);
-  if (!r.success) throw new DubarrError('E_INVALID_ARGUMENT', `inputs.extract has no media duration: ${z.prettifyError(r.error)}`);
-  return r.data.durationMs > 0 ? r.data.durationMs : undefined;
+  const durationMs = optionalDocument(ExtractDuration, input, 'extract', 'an extract document with the media duration')?.durationMs;
+  return durationMs ? durationMs : undefined;
 }
