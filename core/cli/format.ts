@@ -20,9 +20,29 @@ export function formatJobDetail(j: Job, runs: StageRun[], events: JobEvent[]): s
     'stages:',
     ...runs.map((r) => `  ${r.step.padEnd(16)} ${r.status.padEnd(9)} ${(r.provider ?? '').padEnd(14)} ${r.durationMs != null ? `${r.durationMs} ms` : ''}${r.attempt > 1 ? ` (attempt ${r.attempt})` : ''}${r.error ? `  ${r.error.code}: ${r.error.message}` : ''}`),
   ];
-  const qa = (j.result as { qa?: unknown } | undefined)?.qa;
+  const qa = (j.result as { outputs?: Record<string, { data: unknown }> } | undefined)?.outputs?.qa?.data;
   if (qa) lines.push('', 'QA report:', ...JSON.stringify(qa, null, 2).split('\n').map((l) => `  ${l}`));
   const notable = events.filter((e) => e.type !== 'job.progress').slice(-15);
   if (notable.length) lines.push('', 'recent events:', ...notable.map((e) => `  ${when(e.ts)} ${e.type}${e.step ? ` ${e.step}` : ''}`));
+  return lines.join('\n');
+}
+
+interface QaLike {
+  source?: { kind?: string; provider?: string };
+  targets?: Record<string, { units?: number; stretched?: number; overflows?: number; maxFactor?: number; loudness?: { sourceLufs?: number; dubLufsAfter?: number } }>;
+  output?: { video?: string; written?: string[] };
+}
+
+/** What a finished dub produced, in a few lines: files written and the QA figures per language. */
+export function formatDubSummary(j: Job): string {
+  const outputs = (j.result as { outputs?: Record<string, { data: unknown }> } | undefined)?.outputs ?? {};
+  const qa = outputs.qa?.data as QaLike | undefined;
+  const lines = [`job ${j.id} succeeded${qa?.source ? ` (source text: ${qa.source.kind} via ${qa.source.provider})` : ''}`];
+  for (const f of qa?.output?.written ?? []) lines.push(`  wrote ${f}`);
+  for (const [lang, t] of Object.entries(qa?.targets ?? {})) {
+    const loud = t.loudness?.dubLufsAfter !== undefined ? `, dub ${t.loudness.dubLufsAfter} LUFS (source ${t.loudness.sourceLufs})` : '';
+    lines.push(`  ${lang}: ${t.units ?? 0} units, ${t.stretched ?? 0} sped up (max x${t.maxFactor ?? 1}), ${t.overflows ?? 0} cut short${loud}`);
+  }
+  lines.push(`details: dubarr jobs show ${j.id}`);
   return lines.join('\n');
 }

@@ -9,7 +9,7 @@ import type { Config } from '../config/schema.js';
 import { openDatabase } from '../jobs/database.js';
 import { StageCache } from '../jobs/stage-cache.js';
 import { JobStore, type JobStatus } from '../jobs/store.js';
-import { formatJobDetail, formatJobLine } from './format.js';
+import { formatDubSummary, formatJobDetail, formatJobLine } from './format.js';
 
 // The runtime, server and engines load only for the commands that need them, so quick commands
 // (jobs list, config print) start fast.
@@ -48,12 +48,13 @@ program.command('dub').description('dub one file now, in this process')
   .option('--out <dir>', 'output folder (default: beside the input)')
   .addOption(new Option('--mode <mode>', 'mux: new file; sidecar: .mka + .srt; inplace: replace the original').choices(['mux', 'sidecar', 'inplace']))
   .option('--preset <name>', 'preset (stage graph)')
-  .option('-v, --verbose', 'log every stage transition (default: warnings and errors only)')
-  .action(async (input: string, o: { to?: string; from?: string; out?: string; mode?: 'mux'; preset?: string; verbose?: boolean }) => {
+  .option('-v, --verbose', 'log every stage transition and warning (default: progress and the outcome only)')
+  .option('--json', 'print the finished job as JSON')
+  .action(async (input: string, o: { to?: string; from?: string; out?: string; mode?: 'mux'; preset?: string; verbose?: boolean; json?: boolean }) => {
     const cfg = config();
     // The progress display is the interactive view; stage logs would drown it.
-    const quieter = ['error', 'fatal', 'silent'].includes(cfg.log.level) ? cfg.log.level : 'warn';
-    const rt = await runtime(false, cfg, o.verbose ? cfg.log.level : quieter);
+    // Without -v the job's outcome is printed once, below, not also as log lines.
+    const rt = await runtime(false, cfg, o.verbose ? cfg.log.level : cfg.log.level === 'silent' ? 'silent' : 'fatal');
     const { dub } = await import('./dub.js');
     try {
       const job = await dub(rt, { input, to: o.to, from: o.from, out: o.out, mode: o.mode, preset: o.preset });
@@ -62,7 +63,7 @@ program.command('dub').description('dub one file now, in this process')
         if (job.error) process.stderr.write(`hint: ${DubarrError.fromJSON({ code: job.error.code, message: '' }).hint}\n`);
         process.exitCode = job.status === 'cancelled' ? 130 : 1;
       } else {
-        process.stdout.write(`${JSON.stringify({ job: job.id, status: job.status, result: job.result }, null, 2)}\n`);
+        process.stdout.write(o.json ? `${JSON.stringify(job, null, 2)}\n` : `${formatDubSummary(job)}\n`);
       }
     } finally {
       await rt.close();

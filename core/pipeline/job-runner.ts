@@ -82,8 +82,9 @@ export async function runJob(deps: RunnerDeps, job: Job, signal: AbortSignal): P
     }
     if (firstError !== undefined) throw signal.aborted ? new DubarrError('E_CANCELLED', 'Cancelled') : firstError;
     if (pending.size > 0) throw new DubarrError('E_INTERNAL', `steps never became ready: ${[...pending.keys()].join(', ')}`);
+    // The job's result: its final steps and its delivery steps (those with side effects).
     const consumed = new Set(plan.steps.flatMap((s) => Object.values(s.inputs)));
-    const final = plan.steps.filter((s) => !consumed.has(s.id));
+    const final = plan.steps.filter((s) => !consumed.has(s.id) || !s.cache);
     progress.finish();
     return { outputs: Object.fromEntries(final.map((s) => [s.id, { files: outputs.get(s.id)!.files, data: outputs.get(s.id)!.data }])) };
   } catch (e) {

@@ -19,6 +19,11 @@ export const PresetStep = z.object({
   /** false: always run (side effects such as writing the user's output); its files live only for the job. */
   cache: z.boolean().default(true),
   params: z.record(z.string(), z.unknown()).default({}),
+  /**
+   * Job-level parameters this step reads (e.g. 'mode', 'outDir'). Only these reach it, so a
+   * change of output mode does not invalidate the cached analysis of every other step.
+   */
+  jobParams: z.array(z.string()).default([]),
 });
 export type PresetStep = z.infer<typeof PresetStep>;
 
@@ -65,6 +70,7 @@ export function expandPreset(name: string, preset: Preset, req: PlanRequest): Pl
       if (ref !== 'source' && !known.has(ref)) throw new DubarrError('E_INVALID_ARGUMENT', `Preset '${name}': step '${s.id}' reads unknown step '${ref}'`);
     }
     const langs = s.perTarget ? req.targetLanguages : [undefined];
+    const gathers = !s.perTarget && Object.values(s.inputs).some((ref) => perTarget.has(ref));
     for (const lang of langs) {
       const inputs: Record<string, string> = {};
       for (const [inputName, ref] of Object.entries(s.inputs)) {
@@ -78,10 +84,11 @@ export function expandPreset(name: string, preset: Preset, req: PlanRequest): Pl
         provider: req.providers?.[s.capability] ?? s.provider,
         inputs,
         params: {
-          ...req.params,
+          ...Object.fromEntries(s.jobParams.filter((k) => req.params?.[k] !== undefined).map((k) => [k, req.params![k]])),
           ...s.params,
           ...(req.sourceLanguage ? { sourceLanguage: req.sourceLanguage } : {}),
-          ...(lang ? { targetLanguage: lang } : { targetLanguages: req.targetLanguages }),
+          // A step that gathers every language's results is told which languages there are.
+          ...(lang ? { targetLanguage: lang } : gathers ? { targetLanguages: req.targetLanguages } : {}),
         },
         weight: s.weight,
         cache: s.cache,

@@ -27,7 +27,7 @@ export const BUILTIN_PRESETS: Record<string, PresetInput> = {
       { id: 'subtitles', capability: 'subtitle', inputs: { translation: 'translate' }, perTarget: true, weight: 0.3 },
       { id: 'source-subtitles', capability: 'subtitle', inputs: { transcript: 'units' }, weight: 0.2 },
       {
-        id: 'mux', capability: 'mux', cache: false, weight: 2,
+        id: 'mux', capability: 'mux', cache: false, weight: 2, jobParams: ['mode', 'outDir', 'forceInplaceHardlinked'],
         inputs: { source: 'source', extract: 'extract', mix: 'mix', subtitles: 'subtitles', 'source-subtitles': 'source-subtitles' },
       },
       {

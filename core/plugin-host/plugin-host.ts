@@ -157,7 +157,11 @@ export class PluginHost {
       if (!a.ok) { rejected.push(`${c.plugin.def.name}: unavailable (${a.reason ?? 'no reason given'})`); continue; }
       const langs = a.languages ?? c.stage.languages;
       const mismatch = languageMismatch(langs, req);
-      if (mismatch) { rejected.push(`${c.plugin.def.name}: ${mismatch}`); continue; }
+      if (mismatch) {
+        const fix = a.howToAdd?.(req.sourceLanguage, req.targetLanguage);
+        rejected.push(`${c.plugin.def.name}: ${mismatch}${fix ? `; ${fix}` : ''}`);
+        continue;
+      }
       chosen.push(c);
     }
     if (chosen.length === 0) {

@@ -2,6 +2,7 @@ import { definePlugin } from '../sdk/index.js';
 import { installedPairs, listModes } from './modes.js';
 import { ApertiumOptions } from './options.js';
 import { probeApertium } from './probe.js';
+import { missingPairHint } from './no-pair-error.js';
 
 export { findMode, listModes, parseModeName, installedPairs, type ApertiumMode } from './modes.js';
 export { debianPackageFor } from './packages.js';
@@ -30,6 +31,6 @@ export default definePlugin<ApertiumOptions>({
         reason: `${probe.version} has no language pair in ${options.modesDir ?? '/usr/share/apertium/modes'}: apt-get install apertium-eng-spa (or another apertium-xxx-yyy pair)`,
       };
     }
-    return { ok: true, languages: { pairs: installedPairs(modes) } };
+    return { ok: true, languages: { pairs: installedPairs(modes) }, howToAdd: missingPairHint };
   },
 });

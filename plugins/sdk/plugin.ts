@@ -22,6 +22,8 @@ export interface Availability {
   reason?: string;
   /** Languages the engine reports at run time (installed voices, installed pairs). */
   languages?: LanguageSupport;
+  /** What would add a language (pair) it lacks: 'apt-get install apertium-eng-fra'. */
+  howToAdd?(from: string | undefined, to: string | undefined): string | undefined;
 }
 
 export interface StageDefinition {
