@@ -7,6 +7,7 @@
  * offset 0 and memory stays flat for any length.
  */
 import { join } from 'node:path';
+import type { EncodeResult } from '../../native/lib/index.js';
 import { DubarrError, defineStage, throwIfCancelled, type MixedTrack } from '../sdk/index.js';
 import { planChannels, loudnessWeight, type ChannelPlan } from './channel-layout.js';
 import { chooseCodec, TRACK_FILE, trackEncoding } from './codec.js';
@@ -69,7 +70,7 @@ export default defineStage<unknown, MixedTrack>(async (input, ctx) => {
   const out = join(ctx.workDir, TRACK_FILE[codec]);
   const sink = await openTrackSink(ctx.workDir, out, { sampleRate, channels: channels.names.length, mask: channels.mask }, encoding, ctx.cancelFlag);
 
-  let encoded;
+  let encoded: EncodeResult;
   try {
     const original = duck ? await SourceAudio.open(media, extract.audioStream, cancel) : null;
     await renderTrack({
