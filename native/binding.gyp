@@ -25,6 +25,8 @@
         "src/extract_subtitle.cc",
         "src/remux_layout.cc",
         "src/remux_tags.cc",
+        "src/remux_inputs.cc",
+        "src/remux_js.cc",
         "src/remux.cc"
       ],
       "include_dirs": [

@@ -4,10 +4,15 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <condition_variable>
 #include <cstdio>
 #include <cstring>
+#include <deque>
 #include <fstream>
+#include <mutex>
 #include <string>
+#include <system_error>
+#include <thread>
 #include <vector>
 
 #include "errors.h"
@@ -33,6 +38,66 @@ mode_t final_mode(const std::string& final_path) {
   return 0666 & ~current_umask();
 }
 
+// Deleting a partly written file can take tens of milliseconds while the kernel drops its
+// dirty pages; a cancelled operation must return within 200 ms, so abandoned temp files are
+// removed by one background thread. They are hidden (.name.dubarr-*.part), and the queue is
+// drained when the process exits.
+class FileReaper {
+ public:
+  static FileReaper& instance() {
+    static FileReaper reaper;
+    return reaper;
+  }
+
+  void discard(std::string path) {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      if (thread_.joinable()) {
+        queue_.push_back(std::move(path));
+        wake_.notify_one();
+        return;
+      }
+    }
+    unlink(path.c_str());  // no thread (could not start one): delete in place
+  }
+
+  ~FileReaper() {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      stopping_ = true;
+      wake_.notify_one();
+    }
+    if (thread_.joinable()) thread_.join();
+  }
+
+ private:
+  FileReaper() {
+    try {
+      thread_ = std::thread([this] { run(); });
+    } catch (const std::system_error&) {
+    }
+  }
+
+  void run() {
+    std::unique_lock<std::mutex> lock(mutex_);
+    for (;;) {
+      wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+      if (queue_.empty()) return;  // stopping, and nothing left to delete
+      std::string path = std::move(queue_.front());
+      queue_.pop_front();
+      lock.unlock();
+      unlink(path.c_str());
+      lock.lock();
+    }
+  }
+
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  std::deque<std::string> queue_;
+  bool stopping_ = false;
+  std::thread thread_;
+};
+
 }  // namespace
 
 AtomicFile::AtomicFile(std::string final_path) : final_path_(std::move(final_path)) {
@@ -51,7 +116,7 @@ AtomicFile::AtomicFile(std::string final_path) : final_path_(std::move(final_pat
 }
 
 AtomicFile::~AtomicFile() {
-  if (!committed_) unlink(temp_path_.c_str());
+  if (!committed_) FileReaper::instance().discard(temp_path_);
 }
 
 void AtomicFile::commit() {

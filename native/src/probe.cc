@@ -23,7 +23,7 @@ StreamProbe probe_stream(const AVStream* st) {
   s.type = media_type_name(par->codec_type);
   const AVCodecDescriptor* desc = avcodec_descriptor_get(par->codec_id);
   s.codec = desc ? desc->name : "unknown";
-  s.codec_long_name = desc && desc->long_name ? desc->long_name : "";
+  s.codec_long_name = desc && desc->long_name ? desc->long_name : "unknown";  // as ffprobe
   if (const char* profile = avcodec_profile_name(par->codec_id, par->profile)) s.profile = profile;
   s.tags = read_tags(st->metadata);
   s.dispositions = disposition_names(st->disposition);

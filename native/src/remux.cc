@@ -6,112 +6,12 @@
 #include "errors.h"
 #include "input.h"
 #include "output.h"
+#include "remux_inputs.h"
 #include "remux_layout.h"
 #include "subtitle_transcoder.h"
 
 namespace dubarr {
 namespace {
-
-// One input file of the remux and where its packets go.
-struct RemuxInput {
-  InputFormatPtr ctx;
-  std::string origin;  // source | audio | subtitle
-  int origin_index = 0;
-  int64_t shift_us = 0;            // added to every timestamp
-  std::vector<int> out_index;      // per input stream; -1 = not written
-  std::vector<std::unique_ptr<SubtitleTranscoder>> transcoders;  // per input stream
-  PacketPtr pending = make_packet();
-  bool has_pending = false;
-  bool ended = false;
-  int64_t pending_us = 0;
-};
-
-const char* demuxer_for_subtitle(const std::string& format) {
-  if (format == "ass") return "ass";
-  if (format == "vtt") return "webvtt";
-  return "srt";
-}
-
-int first_stream_of(AVFormatContext* ctx, AVMediaType type) {
-  for (unsigned i = 0; i < ctx->nb_streams; i++) {
-    if (ctx->streams[i]->codecpar->codec_type == type) return static_cast<int>(i);
-  }
-  return -1;
-}
-
-void keep_only(RemuxInput& in, int stream) {
-  for (unsigned i = 0; i < in.ctx->nb_streams; i++) {
-    if (static_cast<int>(i) != stream) in.ctx->streams[i]->discard = AVDISCARD_ALL;
-  }
-}
-
-RemuxInput open_source(const RemuxOp::Args& args, const CancelToken& cancel) {
-  RemuxInput in;
-  in.ctx = open_input(args.source, cancel);
-  in.origin = "source";
-  // Timeline zero of the source becomes 0 in the output, as the CLI does without -copyts;
-  // new tracks are already relative to that zero.
-  in.shift_us = -timeline_zero(in.ctx.get());
-  const int count = static_cast<int>(in.ctx->nb_streams);
-  for (const SourceStreamTags& t : args.source_streams) {
-    if (t.index >= count) fail(ErrorCode::InvalidArgument, "sourceStreams: stream " + std::to_string(t.index) + " does not exist");
-  }
-  return in;
-}
-
-RemuxInput open_audio(const NewAudioTrack& track, int n, const CancelToken& cancel) {
-  RemuxInput in;
-  in.ctx = open_input(track.path, cancel);
-  in.origin = "audio";
-  in.origin_index = n;
-  in.shift_us = static_cast<int64_t>(track.offset * AV_TIME_BASE);
-  keep_only(in, select_audio_stream(in.ctx.get(), track.stream_index, {}));
-  return in;
-}
-
-RemuxInput open_subtitle(const NewSubtitleTrack& track, int n, const CancelToken& cancel) {
-  RemuxInput in;
-  InputOptions options;
-  options.format = demuxer_for_subtitle(track.format);
-  in.ctx = open_input(track.path, cancel, options);
-  in.origin = "subtitle";
-  in.origin_index = n;
-  in.shift_us = static_cast<int64_t>(track.offset * AV_TIME_BASE);
-  const int stream = first_stream_of(in.ctx.get(), AVMEDIA_TYPE_SUBTITLE);
-  if (stream < 0) fail(ErrorCode::MediaUnreadable, "'" + track.path + "' holds no subtitles", AVERROR_INVALIDDATA);
-  keep_only(in, stream);
-  return in;
-}
-
-// The streams each input contributes, in output order (source streams keep their indices).
-std::vector<const AVCodecParameters*> candidate_streams(const std::vector<RemuxInput>& inputs) {
-  std::vector<const AVCodecParameters*> list;
-  for (const RemuxInput& in : inputs) {
-    for (unsigned i = 0; i < in.ctx->nb_streams; i++) {
-      if (in.ctx->streams[i]->discard != AVDISCARD_ALL) list.push_back(in.ctx->streams[i]->codecpar);
-    }
-  }
-  return list;
-}
-
-int resolve_original(const RemuxOp::Args& args, const AVFormatContext* source) {
-  if (args.mark_source_original == RemuxOp::kNoOriginal) return -1;
-  if (args.mark_source_original >= 0) {
-    const int i = args.mark_source_original;
-    if (i >= static_cast<int>(source->nb_streams) || source->streams[i]->codecpar->codec_type != AVMEDIA_TYPE_AUDIO) {
-      fail(ErrorCode::InvalidArgument, "markSourceOriginal: stream " + std::to_string(i) + " is not an audio stream of the source");
-    }
-    return i;
-  }
-  int first = -1;
-  for (unsigned i = 0; i < source->nb_streams; i++) {
-    const AVStream* st = source->streams[i];
-    if (st->codecpar->codec_type != AVMEDIA_TYPE_AUDIO) continue;
-    if (st->disposition & AV_DISPOSITION_DEFAULT) return static_cast<int>(i);
-    if (first < 0) first = static_cast<int>(i);
-  }
-  return first;  // -1: no audio, nothing to mark
-}
 
 class Remuxer {
  public:
@@ -297,86 +197,8 @@ class Remuxer {
   double progress_total_ = NAN;
 };
 
-TrackTags parse_tags(const Napi::Object& o) {
-  TrackTags t;
-  t.language = opt_string(o, "language");
-  t.title = opt_string(o, "title");
-  Napi::Value d = o.Get("dispositions");
-  if (d.IsObject()) {
-    Napi::Object map = d.As<Napi::Object>();
-    Napi::Array names = map.GetPropertyNames();
-    for (uint32_t i = 0; i < names.Length(); i++) {
-      const std::string name = names.Get(i).As<Napi::String>().Utf8Value();
-      t.dispositions.emplace_back(name, opt_bool(map, name.c_str(), false));
-    }
-  }
-  return t;
-}
-
-template <class T, class F>
-std::vector<T> parse_list(const Napi::Object& o, const char* key, F each) {
-  std::vector<T> list;
-  Napi::Value v = o.Get(key);
-  if (!v.IsArray()) return list;
-  Napi::Array a = v.As<Napi::Array>();
-  for (uint32_t i = 0; i < a.Length(); i++) list.push_back(each(a.Get(i).As<Napi::Object>()));
-  return list;
-}
-
 }  // namespace
 
-RemuxOp::Args RemuxOp::parse(Napi::Env, const Napi::Object& o) {
-  Args a;
-  a.source = req_string(o, "source");
-  a.out = req_string(o, "out");
-  a.container = opt_string(o, "container").value_or("auto");
-  a.tool = req_string(o, "tool");
-  a.audio = parse_list<NewAudioTrack>(o, "audio", [](const Napi::Object& t) {
-    return NewAudioTrack{req_string(t, "path"), static_cast<int>(opt_int(t, "streamIndex", -1)), opt_double(t, "offset", 0), parse_tags(t)};
-  });
-  a.subtitles = parse_list<NewSubtitleTrack>(o, "subtitles", [](const Napi::Object& t) {
-    return NewSubtitleTrack{req_string(t, "path"), opt_string(t, "format").value_or("srt"), opt_double(t, "offset", 0), parse_tags(t)};
-  });
-  a.source_streams = parse_list<SourceStreamTags>(o, "sourceStreams", [](const Napi::Object& t) {
-    return SourceStreamTags{static_cast<int>(opt_int(t, "index", 0)), parse_tags(t)};
-  });
-  a.mark_source_original = static_cast<int>(opt_int(o, "markSourceOriginal", kNoOriginal));
-  a.make_dub_default = opt_bool(o, "makeDubDefault", false);
-  a.faststart = opt_bool(o, "faststart", false);
-  return a;
-}
-
 RemuxOp::Result RemuxOp::run(const Args& args, OpContext& ctx) { return Remuxer(args, ctx).run(); }
-
-Napi::Value RemuxOp::to_js(Napi::Env env, Result& r) {
-  Napi::Object o = Napi::Object::New(env);
-  o.Set("path", r.path);
-  o.Set("container", r.container);
-  o.Set("fallbackReason", r.fallback_reason.empty() ? env.Null() : Napi::String::New(env, r.fallback_reason));
-  Napi::Array streams = Napi::Array::New(env, r.streams.size());
-  for (size_t i = 0; i < r.streams.size(); i++) {
-    const OutStream& s = r.streams[i];
-    Napi::Object so = Napi::Object::New(env);
-    so.Set("index", s.index);
-    so.Set("type", s.type);
-    so.Set("codec", s.codec);
-    so.Set("origin", s.origin);
-    so.Set("originIndex", s.origin_index);
-    streams.Set(static_cast<uint32_t>(i), so);
-  }
-  o.Set("streams", streams);
-  Napi::Array skipped = Napi::Array::New(env, r.skipped.size());
-  for (size_t i = 0; i < r.skipped.size(); i++) {
-    const Skipped& s = r.skipped[i];
-    Napi::Object so = Napi::Object::New(env);
-    so.Set("index", s.index);
-    so.Set("type", s.type);
-    so.Set("codec", s.codec);
-    so.Set("reason", s.reason);
-    skipped.Set(static_cast<uint32_t>(i), so);
-  }
-  o.Set("skipped", skipped);
-  return o;
-}
 
 }  // namespace dubarr

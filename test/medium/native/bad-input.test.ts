@@ -20,7 +20,7 @@ import {
   type NativeError,
 } from '../../../native/lib/index.js';
 import * as media from '../../fixtures/media.js';
-import { leftovers, scratchDir } from './scratch.js';
+import { scratchDir, settledLeftovers } from './scratch.js';
 
 const dir = scratchDir('bad-input');
 const out = (ext: string) => join(dir, `out.${ext}`);
@@ -83,7 +83,7 @@ describe('bad inputs give coded errors', () => {
     assert.equal(remuxed.streams.length, 1, 'remuxing it is fine');
   });
 
-  it('leaves no output or temporary files behind', () => {
-    assert.deepEqual(leftovers(dir), []);
+  it('leaves no output or temporary files behind', async () => {
+    assert.deepEqual(await settledLeftovers(dir), []);
   });
 });

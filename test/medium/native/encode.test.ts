@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { decodeToWav, encodeAudio, encodeAudioSync, probe, type NativeError } from '../../../native/lib/index.js';
 import * as media from '../../fixtures/media.js';
 import { readWav, toneFrequency } from './signal.js';
-import { leftovers, scratchDir } from './scratch.js';
+import { scratchDir, settledLeftovers } from './scratch.js';
 
 const dir = scratchDir('encode');
 
@@ -91,7 +91,7 @@ describe('encodeAudio', () => {
     await expectCode(encodeAudio(input, join(dir, 'missing', 'x.m4a'), { codec: 'aac' }), 'E_OUTPUT_WRITE');
     await expectCode(encodeAudio(join(dir, 'nothing.wav'), join(dir, 'y.m4a'), { codec: 'aac' }), 'E_MEDIA_UNREADABLE');
     assert.equal(existsSync(join(dir, 'y.m4a')), false);
-    assert.deepEqual(leftovers(dir), []);
+    assert.deepEqual(await settledLeftovers(dir), []);
     assert.ok(readdirSync(dir).length > 0);
   });
 });

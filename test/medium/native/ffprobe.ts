@@ -7,7 +7,9 @@ const run = promisify(execFile);
 export interface FfprobeStream {
   index: number;
   codec_name?: string;
+  codec_long_name?: string;
   codec_type?: string;
+  extradata_size?: number;
   profile?: string;
   sample_fmt?: string;
   sample_rate?: string;

@@ -44,6 +44,8 @@ function compare(ours: ProbeResult, theirs: FfprobeResult): void {
     assert.equal(s.index, t.index, at);
     assert.equal(s.type, t.codec_type, at);
     assert.equal(s.codec, t.codec_name, at);
+    assert.equal(s.codecLongName, t.codec_long_name, at);
+    if (t.codec_type === 'attachment') assert.equal(ours.attachments.find((a) => a.index === s.index)?.size, t.extradata_size, `${at} attachment size`);
     if (t.profile !== undefined && !/^-?\d+$/.test(t.profile) && t.profile !== 'unknown') assert.equal(s.profile, t.profile, `${at} profile`);
     assert.equal(s.timeBase, t.time_base ?? null, `${at} time_base`);
     close(s.startTime, t.start_time, `${at} start_time`);

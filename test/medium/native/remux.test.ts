@@ -11,7 +11,7 @@ import { probe, remux, remuxSync, type NativeError, type ProbeResult } from '../
 import { toolTag } from '../../../native/lib/binding.js';
 import * as media from '../../fixtures/media.js';
 import { ffprobe, packets, span } from './ffprobe.js';
-import { leftovers, scratchDir } from './scratch.js';
+import { scratchDir, settledLeftovers } from './scratch.js';
 
 const dir = scratchDir('remux');
 
@@ -81,7 +81,7 @@ describe('remux to MKV', () => {
     assert.equal(info.tags.ENCODER, toolTag);
     assert.match(toolTag, /^dubarr \d+\.\d+\.\d+/);
     await assertTrackTiming(dub, source, result.path, 4);
-    assert.deepEqual(leftovers(dir), []);
+    assert.deepEqual(await settledLeftovers(dir), []);
   });
 
   it('keeps WebM when the new track fits, else falls back to MKV and says why', async () => {
@@ -135,7 +135,7 @@ describe('remux to MP4', () => {
       (e: NativeError) => e.code === 'E_UNSUPPORTED_CODEC' && /ttf .*mp4/.test(e.message),
     );
     assert.equal(existsSync(join(dir, 'no.mp4')), false);
-    assert.deepEqual(leftovers(dir), []);
+    assert.deepEqual(await settledLeftovers(dir), []);
   });
 
   it('keeps timestamps (a late audio start stays late) and puts WebVTT into MKV as it is', async () => {

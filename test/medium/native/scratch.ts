@@ -13,3 +13,13 @@ export function scratchDir(name: string): string {
 export function leftovers(dir: string): string[] {
   return readdirSync(dir).filter((f) => f.includes('.dubarr-'));
 }
+
+/**
+ * Temporary files still there after the addon's background cleanup had time to run: a failed
+ * or cancelled operation returns at once and its hidden temp file is deleted just after.
+ */
+export async function settledLeftovers(dir: string, timeoutMs = 3000): Promise<string[]> {
+  const deadline = Date.now() + timeoutMs;
+  while (leftovers(dir).length > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  return leftovers(dir);
+}

@@ -1,0 +1,97 @@
+#include "remux_inputs.h"
+
+#include "errors.h"
+#include "input.h"
+
+namespace dubarr {
+namespace {
+
+const char* demuxer_for_subtitle(const std::string& format) {
+  if (format == "ass") return "ass";
+  if (format == "vtt") return "webvtt";
+  return "srt";
+}
+
+int first_stream_of(AVFormatContext* ctx, AVMediaType type) {
+  for (unsigned i = 0; i < ctx->nb_streams; i++) {
+    if (ctx->streams[i]->codecpar->codec_type == type) return static_cast<int>(i);
+  }
+  return -1;
+}
+
+void keep_only(RemuxInput& in, int stream) {
+  for (unsigned i = 0; i < in.ctx->nb_streams; i++) {
+    if (static_cast<int>(i) != stream) in.ctx->streams[i]->discard = AVDISCARD_ALL;
+  }
+}
+
+}  // namespace
+
+RemuxInput open_source(const RemuxOp::Args& args, const CancelToken& cancel) {
+  RemuxInput in;
+  in.ctx = open_input(args.source, cancel);
+  in.origin = "source";
+  // Timeline zero of the source becomes 0 in the output, as the CLI does without -copyts;
+  // new tracks are already relative to that zero.
+  in.shift_us = -timeline_zero(in.ctx.get());
+  const int count = static_cast<int>(in.ctx->nb_streams);
+  for (const SourceStreamTags& t : args.source_streams) {
+    if (t.index >= count) fail(ErrorCode::InvalidArgument, "sourceStreams: stream " + std::to_string(t.index) + " does not exist");
+  }
+  return in;
+}
+
+RemuxInput open_audio(const NewAudioTrack& track, int n, const CancelToken& cancel) {
+  RemuxInput in;
+  in.ctx = open_input(track.path, cancel);
+  in.origin = "audio";
+  in.origin_index = n;
+  in.shift_us = static_cast<int64_t>(track.offset * AV_TIME_BASE);
+  keep_only(in, select_audio_stream(in.ctx.get(), track.stream_index, {}));
+  return in;
+}
+
+RemuxInput open_subtitle(const NewSubtitleTrack& track, int n, const CancelToken& cancel) {
+  RemuxInput in;
+  InputOptions options;
+  options.format = demuxer_for_subtitle(track.format);
+  in.ctx = open_input(track.path, cancel, options);
+  in.origin = "subtitle";
+  in.origin_index = n;
+  in.shift_us = static_cast<int64_t>(track.offset * AV_TIME_BASE);
+  const int stream = first_stream_of(in.ctx.get(), AVMEDIA_TYPE_SUBTITLE);
+  if (stream < 0) fail(ErrorCode::MediaUnreadable, "'" + track.path + "' holds no subtitles", AVERROR_INVALIDDATA);
+  keep_only(in, stream);
+  return in;
+}
+
+std::vector<const AVCodecParameters*> candidate_streams(const std::vector<RemuxInput>& inputs) {
+  std::vector<const AVCodecParameters*> list;
+  for (const RemuxInput& in : inputs) {
+    for (unsigned i = 0; i < in.ctx->nb_streams; i++) {
+      if (in.ctx->streams[i]->discard != AVDISCARD_ALL) list.push_back(in.ctx->streams[i]->codecpar);
+    }
+  }
+  return list;
+}
+
+int resolve_original(const RemuxOp::Args& args, const AVFormatContext* source) {
+  if (args.mark_source_original == RemuxOp::kNoOriginal) return -1;
+  if (args.mark_source_original >= 0) {
+    const int i = args.mark_source_original;
+    if (i >= static_cast<int>(source->nb_streams) || source->streams[i]->codecpar->codec_type != AVMEDIA_TYPE_AUDIO) {
+      fail(ErrorCode::InvalidArgument, "markSourceOriginal: stream " + std::to_string(i) + " is not an audio stream of the source");
+    }
+    return i;
+  }
+  int first = -1;
+  for (unsigned i = 0; i < source->nb_streams; i++) {
+    const AVStream* st = source->streams[i];
+    if (st->codecpar->codec_type != AVMEDIA_TYPE_AUDIO) continue;
+    if (st->disposition & AV_DISPOSITION_DEFAULT) return static_cast<int>(i);
+    if (first < 0) first = static_cast<int>(i);
+  }
+  return first;  // -1: no audio, nothing to mark
+}
+
+}  // namespace dubarr

@@ -1,0 +1,39 @@
+// The inputs of a remux: the source and each new track's file, opened with only the
+// streams that will be written, plus where their packets go.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "av_handles.h"
+#include "cancel.h"
+#include "remux.h"
+#include "subtitle_transcoder.h"
+
+namespace dubarr {
+
+struct RemuxInput {
+  InputFormatPtr ctx;
+  std::string origin;  // source | audio | subtitle
+  int origin_index = 0;
+  int64_t shift_us = 0;            // added to every timestamp
+  std::vector<int> out_index;      // per input stream; -1 = not written
+  std::vector<std::unique_ptr<SubtitleTranscoder>> transcoders;  // per input stream
+  PacketPtr pending = make_packet();
+  bool has_pending = false;
+  bool ended = false;
+  int64_t pending_us = 0;
+};
+
+RemuxInput open_source(const RemuxOp::Args& args, const CancelToken& cancel);
+RemuxInput open_audio(const NewAudioTrack& track, int n, const CancelToken& cancel);
+RemuxInput open_subtitle(const NewSubtitleTrack& track, int n, const CancelToken& cancel);
+
+// The streams each input contributes, in output order (source streams keep their indices).
+std::vector<const AVCodecParameters*> candidate_streams(const std::vector<RemuxInput>& inputs);
+
+// The source audio stream markSourceOriginal names, or -1 for none.
+int resolve_original(const RemuxOp::Args& args, const AVFormatContext* source);
+
+}  // namespace dubarr
