@@ -6,7 +6,10 @@ import { join } from 'node:path';
 import { DubarrError } from '../../plugins/sdk/errors.js';
 import { languageMismatch, PluginHost } from './plugin-host.js';
 
-/** External plugins as a user would install them: compiled JS folders in a configured dir. */
+/**
+ * External plugins as a user would install them: compiled JS folders in a configured dir. Their
+ * capability is a test-only one, so the built-in providers do not take part.
+ */
 async function externalPlugins(defs: Record<string, string>): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'dubarr-plugins-'));
   for (const [name, source] of Object.entries(defs)) {
@@ -19,7 +22,7 @@ async function externalPlugins(defs: Record<string, string>): Promise<string> {
 const schema = `{ safeParse: (v) => (v && v.bad ? { success: false, error: { issues: [{ path: ['bad'], message: 'bad is not allowed' }] } } : { success: true, data: v ?? {} }) }`;
 const translator = (name: string, pairs: string[][], ok = true) => `export default {
   name: '${name}', version: '1.0.0', options: ${schema},
-  stages: [{ id: '${name}:translate', capability: 'translate', runIn: 'main', entry: new URL('./t.js', import.meta.url) }],
+  stages: [{ id: '${name}:translate', capability: 'test-translate', runIn: 'main', entry: new URL('./t.js', import.meta.url) }],
   available: async () => (${ok} ? { ok: true, languages: { pairs: ${JSON.stringify(pairs)} } } : { ok: false, reason: 'engine missing: apt-get install it' }),
 };`;
 
@@ -31,19 +34,19 @@ test('selection: explicit provider, preference order, language pairs, unavailabl
     broken: 'export default { name: "Broken Name" }',
   });
   try {
-    const host = await PluginHost.load({ dirs: [dir], options: {}, preference: { translate: ['beta'] } });
+    const host = await PluginHost.load({ dirs: [dir], options: {}, preference: { 'test-translate': ['beta'] } });
     assert.deepEqual(host.broken.map((b) => b.location.split('/').pop()), ['broken']);
-    const names = async (req: object) => (await host.select('translate', req)).map((c) => c.plugin.def.name);
+    const names = async (req: object) => (await host.select('test-translate', req)).map((c) => c.plugin.def.name);
     assert.deepEqual(await names({ sourceLanguage: 'en', targetLanguage: 'es' }), ['beta', 'alpha']);
     assert.deepEqual(await names({ sourceLanguage: 'en', targetLanguage: 'ca' }), ['beta']);
     assert.deepEqual(await names({ provider: 'alpha', targetLanguage: 'es' }), ['alpha']);
-    await assert.rejects(host.select('translate', { sourceLanguage: 'en', targetLanguage: 'fr' }), (e: unknown) => {
+    await assert.rejects(host.select('test-translate', { sourceLanguage: 'en', targetLanguage: 'fr' }), (e: unknown) => {
       assert.ok(e instanceof DubarrError && e.code === 'E_NO_PROVIDER');
       assert.match(e.message, /alpha: no en -> fr pair; installed pairs: en->es/);
       assert.match(e.message, /gamma: unavailable \(engine missing: apt-get install it\)/);
       return true;
     });
-    await assert.rejects(host.select('translate', { provider: 'nope' }), /Provider 'nope' cannot translate/);
+    await assert.rejects(host.select('test-translate', { provider: 'nope' }), /Provider 'nope' cannot test-translate/);
     await assert.rejects(host.select('teleport'), /No installed plugin can teleport/);
   } finally {
     await rm(dir, { recursive: true, force: true });
