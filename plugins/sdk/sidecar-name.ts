@@ -118,5 +118,5 @@ export const DUB_VERSION_PATTERN = / - dub [a-z]{2,3}(?: [a-z]{2,3})*\.[a-z0-9]+
  * watched folder must never pick up as new work.
  */
 export function isDubarrOutput(path: string): boolean {
-  return DUB_VERSION_PATTERN.test(path) || /\.dubarr-(tmp|bak)\b/.test(path);
+  return DUB_VERSION_PATTERN.test(path) || /\.dubarr-(tmp|bak)\b|\.dubarr-[^/]*\.part$/.test(path);
 }
