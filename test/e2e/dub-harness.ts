@@ -14,9 +14,10 @@ const CLI = join(distRoot, 'core', 'cli', 'main.js');
 
 export interface DubRun { code: number | null; out: string; err: string; job: Job; runs: StageRun[]; store: JobStore }
 
-export async function dubWorkspace(name: string) {
+export async function dubWorkspace(name: string, watchDir?: string) {
   const dir = await mkdtemp(join(tmpdir(), `dubarr-e2e-${name}-`));
-  await writeFile(join(dir, 'dubarr.yaml'), `dataDir: ${join(dir, 'data')}\nlog: { level: warn }\nwatch: { enabled: false }\n`);
+  const watch = watchDir ? `{ folders: [{ path: ${join(dir, watchDir)}, targetLanguages: [es] }], stableMs: 500 }` : '{ enabled: false }';
+  await writeFile(join(dir, 'dubarr.yaml'), `dataDir: ${join(dir, 'data')}\nlog: { level: warn }\nwatch: ${watch}\n`);
   const store = () => new JobStore(openDatabase(join(dir, 'data', 'dubarr.db')));
   async function dub(input: string, ...args: string[]): Promise<DubRun> {
     const p = spawn(process.execPath, [CLI, '--config', join(dir, 'dubarr.yaml'), 'dub', input, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -29,7 +30,9 @@ export async function dubWorkspace(name: string) {
     const job = s.listJobs({ limit: 1 })[0]!;
     return { code, out, err, job, runs: s.stageRuns(job.id), store: s };
   }
-  return { dir, dub };
+  /** `dubarr serve` on a free port; stop it with SIGTERM. */
+  const serve = () => spawn(process.execPath, [CLI, '--config', join(dir, 'dubarr.yaml'), 'serve', '--port', '0'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  return { dir, dub, serve, store };
 }
 
 /** The result document of a finished step of a job (from the stage runs' artifacts). */

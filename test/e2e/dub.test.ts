@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { readFile, rm } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, rm } from 'node:fs/promises';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseSubtitles } from 'subsrt-ts';
@@ -190,6 +190,35 @@ test('bad inputs: no audio, no speech, an uninstalled language pair', async () =
     assert.match(noPair.err, /en->es/);
     assert.match(noPair.err, /apertium-eng-fra|apt-get/);
   } finally {
+    await rm(w.dir, { recursive: true, force: true });
+  }
+});
+
+test('watch folder: a video dropped in is dubbed beside itself, once', async () => {
+  const w = await dubWorkspace('watch', 'library');
+  const library = join(w.dir, 'library');
+  await mkdir(library, { recursive: true });
+  const server = w.serve();
+  try {
+    const video = await talkVideo({ srtSidecar: true, name: 'Episode' });
+    // As a download client would: subtitles first, then the video.
+    await copyFile(video.srtPath!, join(library, 'Episode.en.srt'));
+    await copyFile(video.path, join(library, 'Episode.mp4'));
+    const s = w.store();
+    const until = Date.now() + 90_000;
+    let job = s.listJobs()[0];
+    while ((!job || !['succeeded', 'failed'].includes(job.status)) && Date.now() < until) {
+      await new Promise((r) => setTimeout(r, 250));
+      job = s.listJobs()[0];
+    }
+    assert.equal(job?.status, 'succeeded', job?.error?.message);
+    assert.equal(job!.origin, 'watch');
+    assert.ok(existsSync(join(library, 'Episode - dub es.mp4')));
+    await new Promise((r) => setTimeout(r, 1500)); // the dubbed file must not become a job of its own
+    assert.equal(s.listJobs().length, 1);
+  } finally {
+    server.kill('SIGTERM');
+    await new Promise((r) => server.once('exit', r));
     await rm(w.dir, { recursive: true, force: true });
   }
 });
