@@ -107,9 +107,19 @@ async function runStep(
 ): Promise<StageOutput> {
   const params = { ...step.params } as StageInput['params'];
   if (!params.sourceLanguage && detected.sourceLanguage) params.sourceLanguage = detected.sourceLanguage;
-  const choices = await deps.plugins.select(step.capability, {
-    provider: step.provider, sourceLanguage: params.sourceLanguage, targetLanguage: params.targetLanguage,
-  });
+  let choices: StageChoice[];
+  try {
+    choices = await deps.plugins.select(step.capability, {
+      provider: step.provider, sourceLanguage: params.sourceLanguage, targetLanguage: params.targetLanguage,
+    });
+  } catch (e) {
+    if (!step.optional || DubarrError.from(e).code !== 'E_NO_PROVIDER') throw e;
+    const id = deps.store.startStageRun({ jobId: job.id, step: step.id, status: 'skipped' });
+    deps.store.finishStageRun(id, 'skipped', { error: { code: 'E_NO_PROVIDER', message: (e as Error).message } });
+    deps.journal.record(job.id, 'stage.skipped', step.id, { reason: (e as Error).message });
+    progress.update(step.id, 1);
+    return { files: {}, data: null, hash: 'skipped' };
+  }
   const inputs = Object.fromEntries(Object.entries(step.inputs).map(([name, ref]) => [name, outputs.get(ref)!]));
   const declined: string[] = [];
   for (const choice of choices) {

@@ -24,6 +24,10 @@ export const PresetStep = z.object({
    * change of output mode does not invalidate the cached analysis of every other step.
    */
   jobParams: z.array(z.string()).default([]),
+  /** Skip the step (its consumers get no document) when no provider can do it, instead of failing the job. */
+  optional: z.boolean().default(false),
+  /** For per-target steps that work on the dub itself (recognizing it): the target is their source language. */
+  sourceIsTarget: z.boolean().default(false),
 });
 export type PresetStep = z.infer<typeof PresetStep>;
 
@@ -42,6 +46,7 @@ export interface PlanStep {
   params: Record<string, unknown>;
   weight: number;
   cache: boolean;
+  optional: boolean;
 }
 
 export interface Plan {
@@ -86,12 +91,13 @@ export function expandPreset(name: string, preset: Preset, req: PlanRequest): Pl
         params: {
           ...Object.fromEntries(s.jobParams.filter((k) => req.params?.[k] !== undefined).map((k) => [k, req.params![k]])),
           ...s.params,
-          ...(req.sourceLanguage ? { sourceLanguage: req.sourceLanguage } : {}),
+          ...(s.sourceIsTarget && lang ? { sourceLanguage: lang } : req.sourceLanguage ? { sourceLanguage: req.sourceLanguage } : {}),
           // A step that gathers every language's results is told which languages there are.
           ...(lang ? { targetLanguage: lang } : gathers ? { targetLanguages: req.targetLanguages } : {}),
         },
         weight: s.weight,
         cache: s.cache,
+        optional: s.optional,
       });
     }
   }

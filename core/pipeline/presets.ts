@@ -26,13 +26,19 @@ export const BUILTIN_PRESETS: Record<string, PresetInput> = {
       { id: 'mix', capability: 'mix', inputs: { fit: 'fit', source: 'source', extract: 'extract' }, perTarget: true, weight: 3 },
       { id: 'subtitles', capability: 'subtitle', inputs: { translation: 'translate' }, perTarget: true, weight: 0.3 },
       { id: 'source-subtitles', capability: 'subtitle', inputs: { transcript: 'units' }, weight: 0.2 },
+      // Back-transcription for the QA report, where a recognizer for the target language exists.
+      { id: 'dub-audio', capability: 'analysis-audio', inputs: { fit: 'fit' }, perTarget: true, weight: 0.2 },
+      { id: 'back', capability: 'transcribe', inputs: { audio: 'dub-audio' }, perTarget: true, optional: true, sourceIsTarget: true, weight: 1 },
       {
         id: 'mux', capability: 'mux', cache: false, weight: 2, jobParams: ['mode', 'outDir', 'forceInplaceHardlinked'],
         inputs: { source: 'source', extract: 'extract', mix: 'mix', subtitles: 'subtitles', 'source-subtitles': 'source-subtitles' },
       },
       {
         id: 'qa', capability: 'qa', cache: false, weight: 0.1,
-        inputs: { text: 'text', units: 'units', vad: 'vad', extract: 'extract', fit: 'fit', mix: 'mix', subtitles: 'subtitles', mux: 'mux' },
+        inputs: {
+          text: 'text', units: 'units', vad: 'vad', extract: 'extract', translate: 'translate', fit: 'fit', mix: 'mix',
+          subtitles: 'subtitles', back: 'back', mux: 'mux',
+        },
       },
     ],
   },

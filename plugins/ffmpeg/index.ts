@@ -12,6 +12,7 @@ export default definePlugin<FfmpegOptions>({
     { id: 'ffmpeg:extract', capability: 'extract', runIn: 'worker', entry: entry('extract'), weight: 1 },
     { id: 'ffmpeg:subtitle-stream', capability: 'subtitle-stream', runIn: 'worker', entry: entry('subtitle-stream'), weight: 0.1 },
     { id: 'ffmpeg:mux', capability: 'mux', runIn: 'worker', entry: entry('mux'), weight: 1, retries: 0 },
+    { id: 'ffmpeg:analysis-audio', capability: 'analysis-audio', runIn: 'worker', entry: entry('analysis-audio'), weight: 0.2 },
   ],
   async available() {
     try {

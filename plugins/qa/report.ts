@@ -4,6 +4,7 @@
  * that reports less still gets a report with what it did report.
  */
 import type { StageOutput } from '../sdk/plugin.js';
+import { wordErrorRate } from './word-error-rate.js';
 
 export interface TargetReport {
   units: number;
@@ -16,6 +17,8 @@ export interface TargetReport {
   ttsRates?: { resynthesized: number; maxRate: number };
   loudness?: Record<string, number>;
   subtitles?: { cues: number; violations: number };
+  /** What a recognizer hears in the dub, against the translation it should say. */
+  backTranscription?: { provider: string; wordErrorRate: number } | { unavailable: string };
 }
 
 export interface QaReport {
@@ -24,7 +27,6 @@ export interface QaReport {
   asrConfidence: number | null;
   targets: Record<string, TargetReport>;
   output?: { mode?: string; video?: string; written?: string[] };
-  backTranscription: { available: boolean; reason?: string };
 }
 
 type Doc = Record<string, unknown> | null | undefined;
@@ -48,7 +50,6 @@ export function buildReport(inputs: Record<string, StageOutput>, targets: readon
     },
     asrConfidence: source.kind === 'asr' && confidences.length ? round(confidences.reduce((a, b) => a + b, 0) / confidences.length) : null,
     targets: {},
-    backTranscription: { available: false, reason: 'no speech recognizer is installed for the target languages' },
   };
   for (const lang of targets) {
     const fit = doc(inputs[`fit:${lang}`]);
@@ -67,6 +68,7 @@ export function buildReport(inputs: Record<string, StageOutput>, targets: readon
       ttsRates: { resynthesized: rates.filter((r) => r > 1).length, maxRate: Math.max(1, ...rates) },
       loudness: mix?.loudness as Record<string, number> | undefined,
       subtitles: subs ? { cues: Number(subs.cues ?? 0), violations: arr(subs.violations).length } : undefined,
+      backTranscription: backTranscription(doc(inputs[`translate:${lang}`]), doc(inputs[`back:${lang}`]), lang),
     };
   }
   const mux = doc(inputs.mux);
@@ -75,3 +77,11 @@ export function buildReport(inputs: Record<string, StageOutput>, targets: readon
 }
 
 const round = (x: number) => Math.round(x * 1000) / 1000;
+
+function backTranscription(translation: Doc, heard: Doc, lang: string): TargetReport['backTranscription'] {
+  if (!heard) return { unavailable: `no speech recognizer for '${lang}' is installed` };
+  const said = arr(translation?.segments).map((s) => String(s.target ?? '')).join(' ');
+  const recognized = arr(heard.segments).map((s) => String(s.text ?? '')).join(' ');
+  const provider = String((heard.source as { provider?: string } | undefined)?.provider ?? 'unknown');
+  return { provider, wordErrorRate: round(wordErrorRate(said, recognized)) };
+}

@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { copyFile, mkdir, readFile, rm } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseSubtitles } from 'subsrt-ts';
@@ -222,3 +222,36 @@ test('watch folder: a video dropped in is dubbed beside itself, once', async () 
     await rm(w.dir, { recursive: true, force: true });
   }
 });
+
+const SPANISH = [
+  'Buenas noches y bienvenidos al programa.',
+  'El primer puente del valle era de madera.',
+  'El puente nuevo es de piedra y de acero.',
+  'Los niños cruzan el río cada mañana.',
+  'Gracias por mirar y buenas noches.',
+];
+
+test('Spanish source with Spanish subtitles -> English dub, back-transcribed by the English recognizer for the QA report', async () => {
+  const w = await dubWorkspace('back');
+  try {
+    const video = await talkVideo({ dir: w.dir, name: 'Pelicula', voice: 'es', sentences: SPANISH, backgroundDb: -45 });
+    const srt = video.cues.map((c, i) => `${i + 1}\n${stamp(c.start)} --> ${stamp(c.end)}\n${c.text}\n`).join('\n');
+    await writeFile(join(w.dir, 'Pelicula.es.srt'), srt);
+    const run = await w.dub(video.path, '--from', 'es', '--to', 'en');
+    assert.equal(run.code, 0, run.err);
+    assert.equal(run.runs.find((r) => r.step === 'back:en')?.provider, 'pocketsphinx');
+    const qa = outputsOf(run.job).qa!.data as { targets: Record<string, { backTranscription: { provider?: string; wordErrorRate?: number } }> };
+    const back = qa.targets.en!.backTranscription;
+    assert.equal(back.provider, 'pocketsphinx');
+    // A dub the recognizer cannot follow at all scores ~1.0; espeak-ng English over a ducked bed scores far lower.
+    assert.ok(back.wordErrorRate! < 0.85, `back-transcription WER ${back.wordErrorRate}`);
+    assert.match(await readFile(join(w.dir, 'Pelicula - dub en.en.srt'), 'utf8'), /bridge/i);
+  } finally {
+    await rm(w.dir, { recursive: true, force: true });
+  }
+});
+
+function stamp(ms: number): string {
+  const p = (n: number, w = 2) => String(Math.floor(n)).padStart(w, '0');
+  return `${p(ms / 3_600_000)}:${p((ms / 60_000) % 60)}:${p((ms / 1000) % 60)},${p(ms % 1000, 3)}`;
+}
