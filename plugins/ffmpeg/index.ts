@@ -1,4 +1,5 @@
 import { definePlugin } from '../sdk/plugin.js';
+import { nativeAddonAvailability } from '../sdk/native-availability.js';
 import { FfmpegOptions } from './options.js';
 
 const entry = (f: string) => new URL(`./${f}.stage.js`, import.meta.url);
@@ -14,14 +15,5 @@ export default definePlugin<FfmpegOptions>({
     { id: 'ffmpeg:mux', capability: 'mux', runIn: 'worker', entry: entry('mux'), weight: 1, retries: 0 },
     { id: 'ffmpeg:analysis-audio', capability: 'analysis-audio', runIn: 'worker', entry: entry('analysis-audio'), weight: 0.2 },
   ],
-  async available() {
-    try {
-      // Imported here, so a missing addon makes the plugin unavailable with a reason instead of unloadable.
-      const { nativeVersions } = await import('../../native/lib/index.js');
-      const v = nativeVersions();
-      return { ok: true, reason: `FFmpeg ${v.ffmpeg ?? ''}`.trim() };
-    } catch (e) {
-      return { ok: false, reason: `the native FFmpeg addon is not built (${(e as Error).message}); run npm run setup` };
-    }
-  },
+  available: nativeAddonAvailability,
 });

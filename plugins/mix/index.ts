@@ -1,4 +1,5 @@
 import { definePlugin } from '../sdk/index.js';
+import { nativeAddonAvailability } from '../sdk/native-availability.js';
 import { MixOptions } from './options.js';
 
 export default definePlugin<MixOptions>({
@@ -13,13 +14,5 @@ export default definePlugin<MixOptions>({
     entry: new URL('./mix.stage.js', import.meta.url),
     weight: 3,
   }],
-  async available() {
-    try {
-      // Imported here, so a missing addon makes the plugin unavailable with a reason instead of unloadable.
-      await import('../../native/lib/index.js');
-      return { ok: true };
-    } catch (e) {
-      return { ok: false, reason: `the native FFmpeg addon is not built (${(e as Error).message}); run npm run setup` };
-    }
-  },
+  available: nativeAddonAvailability,
 });

@@ -1,4 +1,5 @@
 import { definePlugin } from '../sdk/index.js';
+import { nativeAddonAvailability } from '../sdk/native-availability.js';
 import { FitStageOptions } from './options.js';
 
 export { planTiming, summarize, DEFAULT_FIT, type PlacedClip, type TimedClip, type FitOptions } from './plan.js';
@@ -15,13 +16,5 @@ export default definePlugin<FitStageOptions>({
     entry: new URL('./fit.stage.js', import.meta.url),
     weight: 1,
   }],
-  async available() {
-    try {
-      // Imported here, so a missing addon makes the plugin unavailable with a reason instead of unloadable.
-      await import('../../native/lib/index.js');
-      return { ok: true };
-    } catch (e) {
-      return { ok: false, reason: `the native FFmpeg addon is not built (${(e as Error).message}); run npm run setup` };
-    }
-  },
+  available: nativeAddonAvailability,
 });

@@ -1,0 +1,15 @@
+import type { Availability } from './plugin.js';
+
+/**
+ * Availability of a plugin that needs the native FFmpeg addon. The addon is imported here,
+ * lazily, so a missing build makes such plugins unavailable with a reason, not unloadable.
+ */
+export async function nativeAddonAvailability(): Promise<Availability> {
+  try {
+    const { nativeVersions } = await import('../../native/lib/index.js');
+    const v = nativeVersions();
+    return { ok: true, reason: v.ffmpeg ? `FFmpeg ${v.ffmpeg}` : undefined };
+  } catch (e) {
+    return { ok: false, reason: `the native FFmpeg addon is not built (${(e as Error).message}); run npm run setup` };
+  }
+}
