@@ -22,21 +22,7 @@ APT_PACKAGES=(
   apertium apertium-eng-spa apertium-eng-cat
   pocketsphinx pocketsphinx-en-us
 )
-missing=()
-for p in "${APT_PACKAGES[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
-done
-if ((${#missing[@]})); then
-  line="apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends ${missing[*]}"
-  if [[ $(id -u) -ne 0 ]]; then
-    say "missing system packages: ${missing[*]}"
-    say "run as root:  $line"
-    exit 1
-  fi
-  say "installing system packages: ${missing[*]}"
-  apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-fi
+bash core/setup/apt-packages.sh "${APT_PACKAGES[@]}"
 
 # --- npm dependencies -----------------------------------------------------------------------
 lock_hash=$(sha256sum package-lock.json | cut -c1-16)
