@@ -18,7 +18,7 @@ export function formatJobDetail(j: Job, runs: StageRun[], events: JobEvent[]): s
     `created   ${when(j.createdAt)}   started ${when(j.startedAt)}   finished ${when(j.finishedAt)}`,
     '',
     'stages:',
-    ...runs.map((r) => `  ${r.step.padEnd(16)} ${r.status.padEnd(9)} ${(r.provider ?? '').padEnd(14)} ${r.durationMs != null ? `${r.durationMs} ms` : ''}${r.attempt > 1 ? ` (attempt ${r.attempt})` : ''}${r.error ? `  ${r.error.code}: ${r.error.message}` : ''}`),
+    ...runs.map((r) => `  ${r.step.padEnd(20)} ${r.status.padEnd(9)} ${(r.provider ?? '').padEnd(16)} ${r.durationMs != null ? `${r.durationMs} ms` : ''}${r.attempt > 1 ? ` (attempt ${r.attempt})` : ''}${r.error ? `  ${r.error.code}: ${r.error.message}` : ''}`),
   ];
   const qa = (j.result as { outputs?: Record<string, { data: unknown }> } | undefined)?.outputs?.qa?.data;
   if (qa) lines.push('', 'QA report:', ...JSON.stringify(qa, null, 2).split('\n').map((l) => `  ${l}`));
