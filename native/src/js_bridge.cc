@@ -82,7 +82,25 @@ JsCancel::JsCancel(const Napi::Value& flags) {
 }
 
 ThreadSafeProgressSink::ThreadSafeProgressSink(Napi::Env env, const Napi::Function& fn)
-    : tsfn_(Napi::ThreadSafeFunction::New(env, fn, "dubarr:progress", 0, 1)) {}
+    : tsfn_(Napi::ThreadSafeFunction::New(env, fn, "dubarr:progress", 0, 1)), fn_(Napi::Persistent(fn)) {}
+
+void ThreadSafeProgressSink::finish(double seconds, double total) {
+  has_final_ = true;
+  final_seconds_ = seconds;
+  final_total_ = total;
+}
+
+void ThreadSafeProgressSink::deliver_final() {
+  if (!has_final_) return;
+  has_final_ = false;
+  Napi::Env env = fn_.Env();
+  Napi::HandleScope scope(env);
+  try {
+    fn_.Call({Napi::Number::New(env, final_seconds_), js_number_or_null(env, final_total_)});
+  } catch (const Napi::Error&) {
+    // A throwing listener must not turn a finished operation into a failure.
+  }
+}
 
 void ThreadSafeProgressSink::emit(double seconds, double total) {
   auto* data = new std::pair<double, double>(seconds, total);

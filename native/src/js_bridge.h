@@ -50,17 +50,26 @@ class JsCancel {
   std::unique_ptr<CancelToken> token_ = std::make_unique<CancelToken>();
 };
 
-// Delivers progress from a libuv worker thread to a JS callback.
+// Delivers progress from a libuv worker thread to a JS callback. The final event is kept
+// back and delivered on the JS thread just before the promise settles: through the queue it
+// could arrive after the result, where the wrappers drop events as stale.
 class ThreadSafeProgressSink final : public ProgressSink {
  public:
   ThreadSafeProgressSink(Napi::Env env, const Napi::Function& fn);
   ~ThreadSafeProgressSink() override { release(); }
   void emit(double seconds, double total) override;
+  void finish(double seconds, double total) override;
+  // JS thread, after the work has finished.
+  void deliver_final();
   void release();
 
  private:
   Napi::ThreadSafeFunction tsfn_;
+  Napi::FunctionReference fn_;
   bool released_ = false;
+  bool has_final_ = false;  // written by the worker before OnOK runs, read in OnOK
+  double final_seconds_ = 0;
+  double final_total_ = 0;
 };
 
 // Calls the JS callback directly; only valid while the JS thread is inside a sync call.
@@ -120,7 +129,10 @@ class OpWorker final : public Napi::AsyncWorker {
   void Execute() override { outcome_.emplace(run_guarded<Op>(args_, cancel_.token(), sink_.get())); }
 
   void OnOK() override {
-    if (sink_) sink_->release();
+    if (sink_) {
+      sink_->deliver_final();
+      sink_->release();
+    }
     Napi::Env env = Env();
     if (auto* failure = std::get_if<NativeFailure>(&*outcome_)) {
       deferred_.Reject(make_js_error(env, *failure).Value());

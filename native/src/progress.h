@@ -12,6 +12,9 @@ class ProgressSink {
   virtual ~ProgressSink() = default;
   // `total` is NaN when the operation cannot know its length.
   virtual void emit(double seconds, double total) = 0;
+  // The last event of a successful operation; a sink may hold it back to deliver it in order
+  // with the result (see ThreadSafeProgressSink).
+  virtual void finish(double seconds, double total) { emit(seconds, total); }
 };
 
 class Progress {
@@ -32,7 +35,7 @@ class Progress {
   // The final position is always reported so a listener sees the operation reach its end.
   void done(double seconds) {
     if (!sink_ || !std::isfinite(seconds)) return;
-    sink_->emit(seconds, total_);
+    sink_->finish(seconds, total_);
   }
 
  private:
