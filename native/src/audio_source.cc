@@ -95,8 +95,13 @@ bool AudioSource::decode_next() {
         decode_errors_++;
         continue;
       }
+      const int before_zero = place_on_timeline(held_.get());
+      if (before_zero >= held_->nb_samples) {  // wholly before the timeline starts
+        av_frame_unref(held_.get());
+        continue;
+      }
+      held_skip_ = before_zero;
       has_held_ = true;
-      place_on_timeline(held_.get());
       any_frame_ = true;
       return true;
     }
@@ -120,25 +125,31 @@ bool AudioSource::decode_next() {
   }
 }
 
-void AudioSource::place_on_timeline(const AVFrame* frame) {
+int AudioSource::place_on_timeline(const AVFrame* frame) {
   const int rate = frame->sample_rate;
   if (cursor_rate_ > 0 && rate != cursor_rate_) cursor_ = av_rescale(cursor_, rate, cursor_rate_);
   cursor_rate_ = rate;
   const int64_t ts = frame->best_effort_timestamp;
+  int before_zero = 0;
   // Timestamps this far out are damage (fuzzed or broken files), not a position.
   if (ts != AV_NOPTS_VALUE && std::llabs(ts) < (int64_t{1} << 52)) {
     const int64_t pos = av_rescale_q(ts - zero_in_stream_tb_, stream_->time_base, AVRational{1, rate});
-    if (!any_frame_) info_.stream_start = static_cast<double>(pos) / rate;
     // The first frame is placed to the millisecond; later, jitter from millisecond
     // container timestamps must not become clicks of inserted silence.
     const int64_t tolerance = any_frame_ ? rate / 50 : rate / 1000;
-    const int64_t gap = pos - cursor_;
+    if (!any_frame_ && pos < -tolerance) {
+      before_zero = static_cast<int>(std::min<int64_t>(-pos, frame->nb_samples));
+      if (before_zero == frame->nb_samples) return before_zero;  // dropped; the cursor stays at 0
+    }
+    if (!any_frame_) info_.stream_start = static_cast<double>(pos + before_zero) / rate;
+    const int64_t gap = pos + before_zero - cursor_;
     if (gap > tolerance && static_cast<double>(pos) / rate <= max_gap_seconds_) {
       pending_silence_ = gap;
       cursor_ = pos;
     }
   }
-  cursor_ += frame->nb_samples;
+  cursor_ += frame->nb_samples - before_zero;
+  return before_zero;
 }
 
 void AudioSource::ensure_resampler(const AVFrame* frame) {
@@ -183,7 +194,19 @@ void AudioSource::convert(const uint8_t** in, int in_samples) {
 }
 
 void AudioSource::feed_frame(AVFrame* frame) {
-  convert(const_cast<const uint8_t**>(frame->extended_data), frame->nb_samples);
+  const int skip = held_skip_;
+  held_skip_ = 0;
+  if (skip == 0) {
+    convert(const_cast<const uint8_t**>(frame->extended_data), frame->nb_samples);
+    return;
+  }
+  const auto format = static_cast<AVSampleFormat>(frame->format);
+  const bool planar = av_sample_fmt_is_planar(format);
+  const int channels = frame->ch_layout.nb_channels;
+  const int step = av_get_bytes_per_sample(format) * (planar ? 1 : channels);
+  std::vector<const uint8_t*> planes(static_cast<size_t>(planar ? channels : 1));
+  for (size_t i = 0; i < planes.size(); i++) planes[i] = frame->extended_data[i] + static_cast<ptrdiff_t>(skip) * step;
+  convert(planes.data(), frame->nb_samples - skip);
 }
 
 void AudioSource::feed_silence(int samples) {

@@ -3,8 +3,10 @@
 // the small FIFO of converted samples, however long the input.
 //
 // Output sample 0 sits at the file's timeline zero (see timeline_zero): a stream that
-// starts 1.5 s late begins with 1.5 s of silence, and gaps inside the stream are filled,
-// so sample index / rate is a position on the video's timeline.
+// starts 1.5 s late begins with 1.5 s of silence, gaps inside the stream are filled, and
+// samples the file places before zero (a codec delay the decoder does not drop itself, e.g.
+// AAC with a Matroska CodecDelay) are cut, so sample index / rate is a position on the
+// video's timeline.
 #pragma once
 
 #include <cstdint>
@@ -64,7 +66,8 @@ class AudioSource {
   void open_decoder();
   void choose_output(const AVFrame* first);
   bool decode_next();
-  void place_on_timeline(const AVFrame* frame);
+  // Positions the frame; returns how many of its leading samples lie before timeline zero.
+  int place_on_timeline(const AVFrame* frame);
   void ensure_resampler(const AVFrame* frame);
   void feed_frame(AVFrame* frame);
   void feed_silence(int samples);
@@ -82,6 +85,7 @@ class AudioSource {
   PacketPtr packet_;
   FramePtr held_;                 // decoded, not yet converted (waits behind gap silence)
   bool has_held_ = false;
+  int held_skip_ = 0;             // leading samples of held_ that lie before timeline zero
   int64_t pending_silence_ = 0;   // input-rate samples of silence owed before held_
   bool decoder_draining_ = false;
   bool finished_ = false;

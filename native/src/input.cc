@@ -1,5 +1,8 @@
 #include "input.h"
 
+#include <algorithm>
+#include <cstdint>
+#include <cstdlib>
 #include <cstring>
 #include <new>
 
@@ -38,7 +41,52 @@ InputFormatPtr open_input(const std::string& path, const CancelToken& cancel, co
   return ctx;
 }
 
-int64_t timeline_zero(const AVFormatContext* ctx) { return ctx->start_time == AV_NOPTS_VALUE ? 0 : ctx->start_time; }
+namespace {
+
+bool is_matroska(const AVFormatContext* ctx) { return ctx->iformat && std::strncmp(ctx->iformat->name, "matroska", 8) == 0; }
+
+// Where a stream's presentation starts, AV_TIME_BASE units. libav 5.1's Matroska demuxer
+// reports a track with a CodecDelay (Opus pre-skip) from its first packet, pre-skip
+// included, and, unlike the MP4 and Ogg demuxers, does not move start_time past it; the
+// decoder then drops those samples and stamps its first frame CodecDelay later (decode.c
+// rounds the delay into the stream's time base, as done here). NOPTS when unknown.
+int64_t matroska_presentation_start(const AVStream* st) {
+  // Far-out values are damage (fuzzed files); they are left as libav reported them.
+  if (st->start_time == AV_NOPTS_VALUE || std::llabs(st->start_time) > (int64_t{1} << 60)) return AV_NOPTS_VALUE;
+  int64_t start = st->start_time;
+  const AVCodecParameters* par = st->codecpar;
+  if (par->codec_type == AVMEDIA_TYPE_AUDIO && par->initial_padding > 0 && par->sample_rate > 0) {
+    // The demuxer expressed the delay in 48 kHz units for Opus, in the stream's rate otherwise.
+    const int rate = par->codec_id == AV_CODEC_ID_OPUS ? 48000 : par->sample_rate;
+    start += av_rescale_q(par->initial_padding, AVRational{1, rate}, st->time_base);
+  }
+  return av_rescale_q(start, st->time_base, AV_TIME_BASE_Q);
+}
+
+}  // namespace
+
+int64_t timeline_zero(const AVFormatContext* ctx) {
+  if (ctx->start_time == AV_NOPTS_VALUE) return 0;
+  if (!is_matroska(ctx)) return ctx->start_time;
+  // libavformat's own rule (update_stream_timings) over the corrected starts: the earliest
+  // audio/video start, or a subtitle/data one when it is less than a second earlier.
+  int64_t media = INT64_MAX;
+  int64_t text = INT64_MAX;
+  bool corrected = false;
+  for (unsigned i = 0; i < ctx->nb_streams; i++) {
+    const AVStream* st = ctx->streams[i];
+    const int64_t start = matroska_presentation_start(st);
+    if (start == AV_NOPTS_VALUE) continue;
+    corrected = corrected || start != av_rescale_q(st->start_time, st->time_base, AV_TIME_BASE_Q);
+    const AVMediaType type = st->codecpar->codec_type;
+    int64_t& slot = type == AVMEDIA_TYPE_SUBTITLE || type == AVMEDIA_TYPE_DATA ? text : media;
+    slot = std::min(slot, start);
+  }
+  if (!corrected) return ctx->start_time;
+  if (media == INT64_MAX) return text == INT64_MAX ? ctx->start_time : text;
+  if (text < media && media - text < AV_TIME_BASE) return text;
+  return media;
+}
 
 int select_audio_stream(AVFormatContext* ctx, int index, const std::vector<std::string>& languages) {
   const int count = static_cast<int>(ctx->nb_streams);

@@ -18,8 +18,10 @@ struct InputOptions {
 
 InputFormatPtr open_input(const std::string& path, const CancelToken& cancel, const InputOptions& options = {});
 
-// Zero of the file's timeline in AV_TIME_BASE units: the container start time, which is
-// where players put 0:00. Everything dubarr hands to JS is relative to it.
+// Zero of the file's timeline in AV_TIME_BASE units: where its presentation starts, which is
+// where players put 0:00. Everything dubarr hands to JS is relative to it. That is the
+// container start time, except in Matroska, where an Opus track's pre-skip (CodecDelay)
+// is not counted: the first audible sample is at its start, not the first packet's.
 int64_t timeline_zero(const AVFormatContext* ctx);
 
 // The audio stream asked for: an absolute index, else the first stream tagged with one of

@@ -84,10 +84,13 @@ export async function span(path: string, streamIndex: number): Promise<{ start: 
   return { start, end, maxPacket };
 }
 
-/** Where a stream's packets end on the file's timeline (last pts + duration - format start). */
+/**
+ * Where a stream's packets end on the file's timeline: last pts + duration - the file's
+ * presentation zero (the earliest first decoded audio/video frame, so pre-skip and priming
+ * do not count; the container start time does count them in Matroska).
+ */
 export async function streamEnd(path: string, streamIndex: number): Promise<{ end: number; maxPacket: number }> {
-  const [list, probe] = await Promise.all([packets(path, streamIndex), ffprobe(path)]);
-  const zero = Number(probe.format.start_time ?? 0);
+  const [list, zero] = await Promise.all([packets(path, streamIndex), presentationZero(path)]);
   let end = 0;
   let maxPacket = 0;
   for (const p of list) {
@@ -112,4 +115,50 @@ export async function ebur128Summary(path: string): Promise<{ i: number; lra: nu
   const summary = stderr.slice(stderr.lastIndexOf('Summary:'));
   const num = (re: RegExp) => Number(re.exec(summary)?.[1]);
   return { i: num(/I:\s+(-?[\d.]+) LUFS/), lra: num(/LRA:\s+(-?[\d.]+) LU/), peak: num(/Peak:\s+(-?[\d.]+) dBFS/) };
+}
+
+/**
+ * Presentation time of a stream's first decoded frame (seconds, file timestamps): ffprobe
+ * decodes it, so priming and pre-skip the file signals are already dropped.
+ */
+export async function firstFrameTime(path: string, streamIndex: number): Promise<number> {
+  const { stdout } = await run('ffprobe', [
+    '-v', 'error', '-select_streams', String(streamIndex), '-read_intervals', '%+1', '-show_entries', 'frame=pts_time', '-of', 'csv=p=0', path,
+  ]);
+  const t = parseFloat(stdout.trim().split('\n')[0] ?? ''); // a line may go on with side data fields
+  if (!Number.isFinite(t)) throw new Error(`${path}: no first frame time for stream ${streamIndex} (${stdout})`);
+  return t;
+}
+
+/**
+ * One audio stream decoded by the ffmpeg CLI to mono f32 at `rate` (default the stream's):
+ * `ffmpeg -i IN -map 0:N -ac 1 -f f32le -`. Sample 0 is the first sample the CLI decodes.
+ */
+export async function cliSamples(path: string, streamIndex: number, rate?: number): Promise<Float32Array> {
+  const { stdout } = await run(
+    'ffmpeg',
+    ['-nostdin', '-v', 'error', '-i', path, '-map', `0:${streamIndex}`, '-ac', '1', ...(rate ? ['-ar', String(rate)] : []), '-f', 'f32le', '-'],
+    { encoding: 'buffer', maxBuffer: 256 << 20 },
+  );
+  const copy = Buffer.from(stdout);
+  return new Float32Array(copy.buffer, copy.byteOffset, copy.length / 4);
+}
+
+/** Samples per channel the CLI decodes from one stream as s16 in its own rate and layout (`-f s16le`). */
+export async function cliSampleCount(path: string, streamIndex: number): Promise<number> {
+  const [{ stdout }, info] = await Promise.all([
+    run('ffmpeg', ['-nostdin', '-v', 'error', '-i', path, '-map', `0:${streamIndex}`, '-f', 's16le', '-'], { encoding: 'buffer', maxBuffer: 256 << 20 }),
+    ffprobe(path),
+  ]);
+  const channels = info.streams[streamIndex]?.channels ?? 1;
+  return stdout.length / 2 / channels;
+}
+
+/** The earliest first decoded frame of the file's audio and video streams (seconds, file timestamps). */
+export async function presentationZero(path: string): Promise<number> {
+  const info = await ffprobe(path);
+  const starts = await Promise.all(
+    info.streams.filter((st) => st.codec_type === 'audio' || st.codec_type === 'video').map((st) => firstFrameTime(path, st.index)),
+  );
+  return starts.length ? Math.min(...starts) : Number(info.format.start_time ?? 0);
 }
