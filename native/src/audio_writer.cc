@@ -70,6 +70,10 @@ AudioWriter::AudioWriter(const std::string& path, const AudioEncodeSpec& spec, c
   codec_name_ = codec->name;
   open_encoder(codec, spec);
 
+  // libav 5.1's Matroska muxer cannot mark AAC priming (or any leading samples but Opus
+  // pre-skip, which it writes as CodecDelay) and would instead play it as sound from 0,
+  // putting the whole track one frame late; packets before 0 are left out instead.
+  drop_before_zero_ = (spec.muxer == "matroska" || spec.muxer == "webm") && codec->id != AV_CODEC_ID_OPUS;
   stream_ = out_.new_stream();
   check(avcodec_parameters_from_context(stream_->codecpar, encoder_.get()), ErrorCode::Internal, "cannot describe the stream");
   stream_->time_base = encoder_->time_base;
@@ -178,6 +182,10 @@ void AudioWriter::encode(AVFrame* frame) {
     ret = avcodec_receive_packet(encoder_.get(), packet_.get());
     if (ret == AVERROR(EAGAIN) || ret == AVERROR_EOF) return;
     if (ret < 0) fail(ErrorCode::Internal, std::string("the ") + codec_name_ + " encoder failed", ret);
+    if (drop_before_zero_ && packet_->pts != AV_NOPTS_VALUE && packet_->pts < 0) {
+      av_packet_unref(packet_.get());
+      continue;
+    }
     packet_->stream_index = stream_->index;
     av_packet_rescale_ts(packet_.get(), encoder_->time_base, stream_->time_base);
     out_.write(packet_.get());

@@ -57,6 +57,7 @@ class AudioWriter {
   SampleBuffer converted_;
   int frame_size_ = 0;
   bool variable_frames_ = false;
+  bool drop_before_zero_ = false;
   int64_t next_pts_ = 0;
 };
 

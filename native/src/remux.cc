@@ -19,9 +19,10 @@ class Remuxer {
 
   RemuxOp::Result run() {
     inputs_.push_back(open_source(args_, ctx_.cancel));
-    for (size_t i = 0; i < args_.audio.size(); i++) inputs_.push_back(open_audio(args_.audio[i], static_cast<int>(i), ctx_.cancel));
+    const int64_t zero = inputs_[0].zero_us;
+    for (size_t i = 0; i < args_.audio.size(); i++) inputs_.push_back(open_audio(args_.audio[i], static_cast<int>(i), ctx_.cancel, zero));
     for (size_t i = 0; i < args_.subtitles.size(); i++) {
-      inputs_.push_back(open_subtitle(args_.subtitles[i], static_cast<int>(i), ctx_.cancel));
+      inputs_.push_back(open_subtitle(args_.subtitles[i], static_cast<int>(i), ctx_.cancel, zero));
     }
     const ContainerChoice choice = choose_container(args_.container, inputs_[0].ctx.get(), args_.source, candidate_streams(inputs_));
     container_ = choice.container;
@@ -38,6 +39,7 @@ class Remuxer {
     if (container_->muxer == "matroska" || container_->muxer == "webm") options.set("default_mode", "passthrough");
     if (args_.faststart && (container_->muxer == "mp4" || container_->muxer == "mov")) options.set("movflags", "+faststart");
     out.write_header(options, args_.tool);
+    plan_timing();
     copy_packets();
     out.finish();
     ctx_.progress.done(progress_total_);
@@ -46,6 +48,36 @@ class Remuxer {
 
  private:
   bool mp4_family() const { return container_->muxer == "mp4" || container_->muxer == "mov"; }
+  bool matroska_family() const { return container_->muxer == "matroska" || container_->muxer == "webm"; }
+
+  // How packet times reach each output stream, known once the muxer has fixed its time bases.
+  // MP4 keeps a track's negative start (AAC priming, Opus pre-skip, a negative offset) in an
+  // edit list, so nothing changes there. libav 5.1's Matroska muxer would instead move the
+  // whole file later until its earliest packet is at 0 (the source's streams included), so
+  // audio is made to start at 0 inside its own track:
+  //  - Opus: the muxer writes CodecDelay (pre-skip) but not the block times the spec pairs
+  //    with it (pts + CodecDelay; the demuxer subtracts it again), so the delay is added
+  //    here, in the input's time base as the input's demuxer subtracted it (a Matroska
+  //    source then gets its blocks back exactly; an Ogg track's first audible sample is
+  //    rounded to the millisecond once, not twice); the pre-skip packets stay and decoders
+  //    drop them as they should.
+  //  - other audio: Matroska as libav writes it cannot mark leading samples to drop, so
+  //    packets that start before 0 (AAC priming, a track moved before the start) are left out.
+  //    The first kept frame decodes without its predecessor's overlap; with AAC that touches
+  //    only the first 21 ms, the priming's own span, which in a dub is silence.
+  void plan_timing() {
+    timing_.assign(out_->ctx()->nb_streams, StreamTiming{});
+    if (!matroska_family()) return;
+    for (unsigned i = 0; i < out_->ctx()->nb_streams; i++) {
+      const AVStream* st = out_->ctx()->streams[i];
+      const AVCodecParameters* par = st->codecpar;
+      if (par->codec_type != AVMEDIA_TYPE_AUDIO) continue;
+      timing_[i].drop_before_zero = true;
+      if (par->codec_id == AV_CODEC_ID_OPUS && par->initial_padding > 0) {  // the muxer's condition for CodecDelay
+        timing_[i].codec_delay_ns = av_rescale_q(par->initial_padding, AVRational{1, 48000}, kNanoseconds);
+      }
+    }
+  }
 
   // Matroska readers list attachments after every track, so they are added last: the
   // indices reported here are the ones a probe of the output will show.
@@ -180,16 +212,50 @@ class Remuxer {
     const int64_t shift = av_rescale_q(in.shift_us, AV_TIME_BASE_Q, tb);
     if (pkt->pts != AV_NOPTS_VALUE) pkt->pts += shift;
     if (pkt->dts != AV_NOPTS_VALUE) pkt->dts += shift;
+    if (in.origin == "subtitle" && !clip_to_start(pkt)) return;
     AVStream* ost = out_->ctx()->streams[in.out_index[stream]];
+    const StreamTiming& timing = timing_[ost->index];
+    if (timing.codec_delay_ns) {
+      const int64_t delay = av_rescale_q(timing.codec_delay_ns, kNanoseconds, tb);
+      if (pkt->pts != AV_NOPTS_VALUE) pkt->pts += delay;
+      if (pkt->dts != AV_NOPTS_VALUE) pkt->dts += delay;
+    }
     av_packet_rescale_ts(pkt, tb, ost->time_base);
+    if (timing.drop_before_zero && pkt->pts != AV_NOPTS_VALUE && pkt->pts < 0) {
+      av_packet_unref(pkt);
+      return;
+    }
     pkt->stream_index = ost->index;
     pkt->pos = -1;
-    if (in.origin == "source" && in.pending_us != INT64_MIN) ctx_.progress.update(static_cast<double>(in.pending_us) / AV_TIME_BASE);
+    if (in.origin == "source" && in.pending_us != INT64_MIN) {
+      ctx_.progress.update(static_cast<double>(in.pending_us - in.zero_us) / AV_TIME_BASE);
+    }
     out_->write(pkt);
   }
 
+  // A new subtitle moved before the start keeps only what is shown from 0 on; the muxer
+  // would otherwise move the whole file. False when nothing is left of the event.
+  static bool clip_to_start(AVPacket* pkt) {
+    if (pkt->pts == AV_NOPTS_VALUE || pkt->pts >= 0) return true;
+    if (pkt->duration <= 0 || pkt->pts + pkt->duration <= 0) {
+      av_packet_unref(pkt);
+      return false;
+    }
+    pkt->duration += pkt->pts;
+    pkt->pts = 0;
+    pkt->dts = 0;
+    return true;
+  }
+
+  struct StreamTiming {
+    int64_t codec_delay_ns = 0;     // added to pts/dts (Opus in Matroska)
+    bool drop_before_zero = false;  // packets with pts < 0 are left out
+  };
+  static constexpr AVRational kNanoseconds{1, 1000000000};
+
   const RemuxOp::Args& args_;
   OpContext& ctx_;
+  std::vector<StreamTiming> timing_;  // per output stream
   std::vector<RemuxInput> inputs_;
   const Container* container_ = nullptr;
   MuxedOutput* out_ = nullptr;

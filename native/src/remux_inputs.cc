@@ -31,9 +31,9 @@ RemuxInput open_source(const RemuxOp::Args& args, const CancelToken& cancel) {
   RemuxInput in;
   in.ctx = open_input(args.source, cancel);
   in.origin = "source";
-  // Timeline zero of the source becomes 0 in the output, as the CLI does without -copyts;
-  // new tracks are already relative to that zero.
-  in.shift_us = -timeline_zero(in.ctx.get());
+  // The source's timestamps are written as they are (no -copyts style shift to 0): chapters,
+  // sidecar subtitles and players' 0:00 keep matching the original file.
+  in.zero_us = timeline_zero(in.ctx.get());
   const int count = static_cast<int>(in.ctx->nb_streams);
   for (const SourceStreamTags& t : args.source_streams) {
     if (t.index >= count) fail(ErrorCode::InvalidArgument, "sourceStreams: stream " + std::to_string(t.index) + " does not exist");
@@ -41,24 +41,28 @@ RemuxInput open_source(const RemuxOp::Args& args, const CancelToken& cancel) {
   return in;
 }
 
-RemuxInput open_audio(const NewAudioTrack& track, int n, const CancelToken& cancel) {
+RemuxInput open_audio(const NewAudioTrack& track, int n, const CancelToken& cancel, int64_t source_zero_us) {
   RemuxInput in;
   in.ctx = open_input(track.path, cancel);
   in.origin = "audio";
   in.origin_index = n;
-  in.shift_us = static_cast<int64_t>(track.offset * AV_TIME_BASE);
+  // The track file's own zero (its first audible sample, priming excluded) lands `offset`
+  // after the source's: the same convention decoding uses, sample 0 = timeline zero.
+  in.zero_us = timeline_zero(in.ctx.get());
+  in.shift_us = source_zero_us + static_cast<int64_t>(track.offset * AV_TIME_BASE) - in.zero_us;
   keep_only(in, select_audio_stream(in.ctx.get(), track.stream_index, {}));
   return in;
 }
 
-RemuxInput open_subtitle(const NewSubtitleTrack& track, int n, const CancelToken& cancel) {
+RemuxInput open_subtitle(const NewSubtitleTrack& track, int n, const CancelToken& cancel, int64_t source_zero_us) {
   RemuxInput in;
   InputOptions options;
   options.format = demuxer_for_subtitle(track.format);
   in.ctx = open_input(track.path, cancel, options);
   in.origin = "subtitle";
   in.origin_index = n;
-  in.shift_us = static_cast<int64_t>(track.offset * AV_TIME_BASE);
+  // Subtitle times are positions on the player's timeline already (no zero of their own).
+  in.shift_us = source_zero_us + static_cast<int64_t>(track.offset * AV_TIME_BASE);
   const int stream = first_stream_of(in.ctx.get(), AVMEDIA_TYPE_SUBTITLE);
   if (stream < 0) fail(ErrorCode::MediaUnreadable, "'" + track.path + "' holds no subtitles", AVERROR_INVALIDDATA);
   keep_only(in, stream);

@@ -17,7 +17,8 @@ struct RemuxInput {
   InputFormatPtr ctx;
   std::string origin;  // source | audio | subtitle
   int origin_index = 0;
-  int64_t shift_us = 0;            // added to every timestamp
+  int64_t shift_us = 0;            // added to every timestamp (0 for the source: never moved)
+  int64_t zero_us = 0;             // the file's timeline zero (timeline_zero)
   std::vector<int> out_index;      // per input stream; -1 = not written
   std::vector<std::unique_ptr<SubtitleTranscoder>> transcoders;  // per input stream
   PacketPtr pending = make_packet();
@@ -27,8 +28,9 @@ struct RemuxInput {
 };
 
 RemuxInput open_source(const RemuxOp::Args& args, const CancelToken& cancel);
-RemuxInput open_audio(const NewAudioTrack& track, int n, const CancelToken& cancel);
-RemuxInput open_subtitle(const NewSubtitleTrack& track, int n, const CancelToken& cancel);
+// New tracks are placed `offset` seconds after the source's timeline zero.
+RemuxInput open_audio(const NewAudioTrack& track, int n, const CancelToken& cancel, int64_t source_zero_us);
+RemuxInput open_subtitle(const NewSubtitleTrack& track, int n, const CancelToken& cancel, int64_t source_zero_us);
 
 // The streams each input contributes, in output order (source streams keep their indices).
 std::vector<const AVCodecParameters*> candidate_streams(const std::vector<RemuxInput>& inputs);
