@@ -20,6 +20,7 @@ it('rejects bad arguments with E_INVALID_ARGUMENT', async () => {
     ['encode: no codec', () => native.encodeAudio(wav, '/tmp/o.m4a', {} as never)],
     ['encode: wavFormat on aac', () => native.encodeAudio(wav, '/tmp/o.m4a', { codec: 'aac', wavFormat: 's16' })],
     ['filter: no graph', () => native.runFilterGraph({ inputs: [wav], graph: ' ', out: '/tmp/o.wav', codec: 'wav' })],
+    ['loudness: truePeak not a boolean', () => native.measureLoudness(wav, { truePeak: 'no' as never })],
     ['remux: no source', () => native.remux({ source: '', out: '/tmp/o.mkv' })],
     ['remux: bad container', () => native.remux({ source: wav, out: '/tmp/o.mkv', container: 'avi' as never })],
     ['remux: twice the same source stream', () => native.remux({ source: wav, out: '/tmp/o.mkv', sourceStreams: [{ index: 1 }, { index: 1 }] })],

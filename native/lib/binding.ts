@@ -152,8 +152,8 @@ export interface NativeBinding {
   encodeAudioSync: SyncOp<{ source: RawSourceSpec; out: string; encode: RawEncodeSpec }, RawEncodeResult>;
   runFilterGraph: AsyncOp<{ inputs: RawSourceSpec[]; graph: string; out: string; encode: RawEncodeSpec }, RawEncodeResult>;
   runFilterGraphSync: SyncOp<{ inputs: RawSourceSpec[]; graph: string; out: string; encode: RawEncodeSpec }, RawEncodeResult>;
-  measureLoudness: AsyncOp<{ source: RawSourceSpec }, RawLoudness>;
-  measureLoudnessSync: SyncOp<{ source: RawSourceSpec }, RawLoudness>;
+  measureLoudness: AsyncOp<{ source: RawSourceSpec; truePeak: boolean }, RawLoudness>;
+  measureLoudnessSync: SyncOp<{ source: RawSourceSpec; truePeak: boolean }, RawLoudness>;
   extractSubtitle: AsyncOp<{ path: string; streamIndex: number; out: string; format: 'srt' | 'ass' }, { path: string; events: number }>;
   extractSubtitleSync: SyncOp<{ path: string; streamIndex: number; out: string; format: 'srt' | 'ass' }, { path: string; events: number }>;
   remux: AsyncOp<RawRemuxArgs, RawRemuxResult>;

@@ -30,13 +30,15 @@ struct MeasureLoudnessOp {
   static constexpr const char* kName = "dubarr:measureLoudness";
   struct Args {
     AudioSourceSpec source;
+    bool true_peak = true;     // false: no 192 kHz oversampling; the sample peak instead
   };
   struct Result {
     double integrated = NAN;   // LUFS
     double lra = NAN;          // LU
     double lra_low = NAN;      // LUFS
     double lra_high = NAN;     // LUFS
-    double true_peak = NAN;    // dBTP
+    double true_peak = NAN;    // dBTP, when measured
+    double sample_peak = NAN;  // dBFS, when the true peak is not measured
   };
   static Args parse(Napi::Env env, const Napi::Object& o);
   static Result run(const Args& args, OpContext& ctx);
