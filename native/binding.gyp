@@ -14,6 +14,7 @@
         "src/output.cc",
         "src/audio_source.cc",
         "src/audio_writer.cc",
+        "src/encoder_layouts.cc",
         "src/audio_args.cc",
         "src/probe.cc",
         "src/decode_to_file.cc",

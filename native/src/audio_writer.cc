@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <climits>
 
+#include "encoder_layouts.h"
 #include "errors.h"
 
 namespace dubarr {
@@ -36,29 +37,6 @@ AVSampleFormat supported_format(const AVCodec* codec, AVSampleFormat input) {
     }
   }
   return codec->sample_fmts[0];
-}
-
-ChannelLayout supported_layout(const AVCodec* codec, const ChannelLayout& wanted) {
-  if (!codec->ch_layouts) return wanted;
-  const AVChannelLayout* same_count = nullptr;
-  for (const AVChannelLayout* l = codec->ch_layouts; l->nb_channels; l++) {
-    if (av_channel_layout_compare(l, wanted.get()) == 0) return wanted;
-    if (!same_count && l->nb_channels == wanted.channels()) same_count = l;
-  }
-  if (same_count) return ChannelLayout(*same_count);
-  fail(ErrorCode::UnsupportedCodec, std::string("the ") + codec->name + " encoder cannot write " + wanted.describe() + " audio");
-}
-
-// libopus takes more than two channels only in Vorbis channel order (RFC 7845 family 1).
-ChannelLayout opus_layout(const ChannelLayout& wanted) {
-  static const uint64_t kVorbisOrder[] = {AV_CH_LAYOUT_MONO,         AV_CH_LAYOUT_STEREO,       AV_CH_LAYOUT_SURROUND,
-                                          AV_CH_LAYOUT_QUAD,         AV_CH_LAYOUT_5POINT0_BACK, AV_CH_LAYOUT_5POINT1_BACK,
-                                          AV_CH_LAYOUT_6POINT1,      AV_CH_LAYOUT_7POINT1};
-  const int n = wanted.channels();
-  if (n <= 2 || n > 8) return wanted;
-  ChannelLayout l;
-  if (av_channel_layout_from_mask(l.get(), kVorbisOrder[n - 1]) < 0) return wanted;
-  return l;
 }
 
 }  // namespace
@@ -104,7 +82,7 @@ void AudioWriter::open_encoder(const AVCodec* codec, const AudioEncodeSpec& spec
   } else if (spec.channels > 0) {
     layout = ChannelLayout::default_for(spec.channels);
   }
-  output_.layout = codec->id == AV_CODEC_ID_OPUS ? opus_layout(layout) : supported_layout(codec, layout);
+  output_.layout = encoder_layout(codec, layout);
   output_.sample_rate = supported_rate(codec, spec.sample_rate > 0 ? spec.sample_rate : input_.sample_rate);
   output_.format = supported_format(codec, input_.format);
 

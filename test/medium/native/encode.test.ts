@@ -5,7 +5,7 @@ import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { decodeToWav, encodeAudio, encodeAudioSync, probe, type NativeError } from '../../../native/lib/index.js';
 import * as media from '../../fixtures/media.js';
-import { readWav, toneFrequency } from './signal.js';
+import { channel, readWav, toneAmplitude, toneFrequency } from './signal.js';
 import { scratchDir, settledLeftovers } from './scratch.js';
 
 const dir = scratchDir('encode');
@@ -68,6 +68,32 @@ describe('encodeAudio', () => {
     assert.equal(result.samples, 16000);
     const wav = readWav(result.path);
     assert.ok(wav.data.equals(Buffer.from(samples.buffer)), 'the samples pass through unchanged');
+  });
+
+  describe('layouts an encoder does not take become the nearest it does', () => {
+    const cases = [
+      // Opus takes only the Vorbis order. Side and back surrounds are the same speakers, so
+      // 5.1(side) is relabelled: the side tones come out of the back channels.
+      { from: '5.1(side)', count: 6, codec: 'opus', file: 'side.opus', to: '5.1', expect: [[0, 300], [1, 400], [2, 1000], [4, 500], [5, 600]] },
+      // 7.1 plus a top centre -> AAC (no such configuration, not even with a PCE): 7.1.
+      { from: 'FL+FR+FC+LFE+BL+BR+SL+SR+TC', count: 9, codec: 'aac', file: 'nine.m4a', to: '7.1', expect: [[0, 300], [1, 400], [2, 1000], [4, 500], [6, 700]] },
+      // 2.1 -> FLAC (whose readers take 3 channels as FL+FR+FC): stereo, not an LFE played as centre.
+      { from: '2.1', count: 3, codec: 'flac', file: 'two-one.flac', to: 'stereo', expect: [[0, 300], [1, 400]] },
+      // 16 channels -> Opus (at most 8): 7.1, the speakers it has kept in place.
+      { from: 'hexadecagonal', count: 16, codec: 'opus', file: 'sixteen.opus', to: '7.1', expect: [[0, 300], [1, 400], [2, 1000], [6, 700], [7, 800]] },
+    ] as const;
+    for (const { from, count, codec, file, to, expect } of cases) {
+      it(`${from} -> ${codec}: ${to}`, async () => {
+        const input = await media.channelTonesWav(from, count);
+        const result = await encodeAudio(input, join(dir, file), { codec });
+        assert.equal(result.channelLayout, to);
+        assert.equal((await probe(result.path)).streams[0]!.channelLayout, to);
+        const decoded = readWav((await decodeToWav(result.path, join(dir, `${file}.wav`), { format: 'f32' })).path);
+        for (const [c, hz] of expect) {
+          assert.ok(toneAmplitude(channel(decoded, c), 48000, hz, 0.2, 0.8) > 0.1, `output channel ${c} carries ${hz} Hz`);
+        }
+      });
+    }
   });
 
   it('gives outputs the mode a plain new file gets (not the 0600 of its temp file)', async () => {
