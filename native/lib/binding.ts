@@ -21,7 +21,7 @@ export interface RawSourceSpec {
   channelMode?: 'original' | 'mono' | 'count' | 'center';
   channels?: number;
   sampleFormat?: 's16' | 'f32' | 'native';
-  raw?: { sampleFormat: 's16' | 'f32'; sampleRate: number; channels: number };
+  raw?: { sampleFormat: 's16' | 'f32'; sampleRate: number; channels: number; layout?: string };
 }
 
 export interface RawSourceInfo {

@@ -2,7 +2,7 @@
 import type { RawSourceSpec } from './binding.js';
 import { invalidArgument } from './errors.js';
 import { languageAliases } from './languages.js';
-import { SAMPLE_RATE_RANGE, oneOf, optionalBoolean, optionalInt, requireObject, requirePath } from './validate.js';
+import { SAMPLE_RATE_RANGE, oneOf, optionalBoolean, optionalInt, optionalString, requireObject, requirePath } from './validate.js';
 
 export interface AudioStreamSelector {
   /** Absolute stream index (as in ProbeResult.streams[].index). */
@@ -24,7 +24,14 @@ export interface AudioConversion {
 export interface RawPcmInput {
   sampleFormat: 's16' | 'f32';
   sampleRate: number;
-  channels: number;
+  /** Channel count; with only this, libav's default layout for the count (6 = '5.1(side)'). */
+  channels?: number;
+  /**
+   * The interleaved channels' layout in libav's names: '5.1', '5.1(side)', 'stereo', 'quad',
+   * 'FL+FR+LFE', ... Needed for multichannel PCM whose order is not the default for its count.
+   * Give channels, layout, or both (they must agree).
+   */
+  layout?: string;
 }
 
 export function sourceSpec(
@@ -64,7 +71,12 @@ export function sourceSpec(
       sampleRate: optionalInt(raw.sampleRate, `${where}: raw.sampleRate`, ...SAMPLE_RATE_RANGE) ?? 0,
       channels: optionalInt(raw.channels, `${where}: raw.channels`, 1, 16) ?? 0,
     };
-    if (!spec.raw.sampleRate || !spec.raw.channels) throw invalidArgument(`${where}: raw needs sampleRate and channels`);
+    // The layout name itself is checked natively (libav's parser is the authority on names).
+    const layout = optionalString(raw.layout, `${where}: raw.layout`, 64);
+    if (layout !== undefined) spec.raw.layout = layout;
+    if (!spec.raw.sampleRate || (!spec.raw.channels && layout === undefined)) {
+      throw invalidArgument(`${where}: raw needs sampleRate and channels or layout`);
+    }
   }
   return spec;
 }

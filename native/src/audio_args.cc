@@ -33,7 +33,8 @@ AudioSourceSpec parse_source_spec(const Napi::Object& o) {
     const std::string f = req_string(r, "sampleFormat");
     spec.input.format = f == "f32" ? "f32le" : "s16le";
     spec.input.demuxer_options.emplace_back("sample_rate", std::to_string(opt_int(r, "sampleRate", 48000)));
-    spec.input.demuxer_options.emplace_back("ch_layout", ChannelLayout::default_for(static_cast<int>(opt_int(r, "channels", 1))).describe());
+    spec.raw_channels = static_cast<int>(opt_int(r, "channels", 0));
+    spec.raw_layout = opt_string(r, "layout").value_or("");
   }
   return spec;
 }

@@ -17,6 +17,26 @@ bool plausible(const AVFrame* f) {
          f->ch_layout.nb_channels <= kMaxChannels && f->format >= 0 && f->format < AV_SAMPLE_FMT_NB;
 }
 
+// The raw demuxer's ch_layout for headerless PCM. Checked here, off the JS thread like every
+// libav call, so a bad name is an E_INVALID_ARGUMENT from the operation.
+InputOptions raw_input(const AudioSourceSpec& spec) {
+  InputOptions input = spec.input;
+  if (input.format.empty()) return input;
+  ChannelLayout layout = ChannelLayout::default_for(spec.raw_channels > 0 ? spec.raw_channels : 1);
+  if (!spec.raw_layout.empty()) {
+    if (av_channel_layout_from_string(layout.get(), spec.raw_layout.c_str()) < 0 || layout.channels() < 1 || layout.channels() > kMaxChannels) {
+      fail(ErrorCode::InvalidArgument, "raw.layout: unknown channel layout '" + spec.raw_layout + "'");
+    }
+    if (spec.raw_channels > 0 && spec.raw_channels != layout.channels()) {
+      fail(ErrorCode::InvalidArgument, "raw.layout '" + spec.raw_layout + "' has " + std::to_string(layout.channels()) +
+                                           " channels, raw.channels says " + std::to_string(spec.raw_channels));
+    }
+  }
+  // The demuxer parses the caller's own spelling (a described custom order would not parse back).
+  input.demuxer_options.emplace_back("ch_layout", spec.raw_layout.empty() ? layout.describe() : spec.raw_layout);
+  return input;
+}
+
 }  // namespace
 
 AVSampleFormat packed_format(const std::string& name) {
@@ -26,7 +46,7 @@ AVSampleFormat packed_format(const std::string& name) {
 }
 
 AudioSource::AudioSource(const AudioSourceSpec& spec, const CancelToken& cancel) : cancel_(cancel), spec_(spec) {
-  input_ = open_input(spec.path, cancel, spec.input);
+  input_ = open_input(spec.path, cancel, raw_input(spec));
   const int index = select_audio_stream(input_.get(), spec.stream_index, spec.languages);
   stream_ = input_->streams[index];
   // Skipping the other streams at the demuxer saves reading video payloads at all.

@@ -30,6 +30,8 @@ struct AudioSourceSpec {
   int channels = 0;                     // with ChannelMode::Count
   AVSampleFormat sample_format = AV_SAMPLE_FMT_NONE;  // NONE: keep the decoder's format
   InputOptions input;                   // raw PCM inputs name their format here
+  int raw_channels = 0;                 // raw PCM: channel count, 0 when only the layout is given
+  std::string raw_layout;               // raw PCM: layout name, empty for the count's default
 };
 
 struct AudioSourceInfo {

@@ -70,6 +70,37 @@ describe('encodeAudio', () => {
     assert.ok(wav.data.equals(Buffer.from(samples.buffer)), 'the samples pass through unchanged');
   });
 
+  it('reads multichannel headerless PCM in the layout raw.layout names', async () => {
+    const rate = 48000;
+    const frames = rate / 2;
+    const pcm = new Int16Array(frames * 6);
+    for (let i = 0; i < frames; i++) {
+      for (let c = 0; c < 6; c++) pcm[i * 6 + c] = Math.round(8000 * Math.sin((2 * Math.PI * media.CHANNEL_TONES_HZ[c]! * i) / rate));
+    }
+    const raw = join(dir, 'six.s16');
+    writeFileSync(raw, Buffer.from(pcm.buffer));
+    const back = await encodeAudio(raw, join(dir, 'six-back.wav'), { codec: 'wav', raw: { sampleFormat: 's16', sampleRate: rate, layout: '5.1' } });
+    assert.deepEqual([back.channels, back.channelLayout], [6, '5.1']);
+    assert.equal((await probe(back.path)).streams[0]!.channelLayout, '5.1');
+    assert.ok(readWav(back.path).data.equals(Buffer.from(pcm.buffer)), 'the samples pass through unchanged');
+    const custom = encodeAudioSync(raw, join(dir, 'six-custom.wav'), { codec: 'wav', raw: { sampleFormat: 's16', sampleRate: rate, channels: 6, layout: 'FL+FR+FC+LFE+SL+SR' } });
+    assert.equal(custom.channelLayout, '5.1(side)');
+
+    // Into AAC, the side surrounds stay side surrounds (written with a PCE), each channel where it was.
+    const aac = await encodeAudio(raw, join(dir, 'six-side.m4a'), { codec: 'aac', raw: { sampleFormat: 's16', sampleRate: rate, layout: '5.1(side)' } });
+    assert.equal(aac.channelLayout, '5.1(side)');
+    const decoded = readWav((await decodeToWav(aac.path, join(dir, 'six-side.wav'), { format: 'f32' })).path);
+    for (const c of [0, 1, 2, 4, 5]) {
+      const hz = media.CHANNEL_TONES_HZ[c]!;
+      assert.ok(toneAmplitude(channel(decoded, c), rate, hz, 0.1, 0.4) > 0.15, `channel ${c} carries its ${hz} Hz tone`);
+    }
+
+    for (const bad of [{ layout: 'seven-ish' }, { layout: 'stereo', channels: 6 }]) {
+      await expectCode(encodeAudio(raw, join(dir, 'bad.wav'), { codec: 'wav', raw: { sampleFormat: 's16', sampleRate: rate, ...bad } }), 'E_INVALID_ARGUMENT');
+    }
+    await expectCode(encodeAudio(raw, join(dir, 'bad.wav'), { codec: 'wav', raw: { sampleFormat: 's16', sampleRate: rate } }), 'E_INVALID_ARGUMENT');
+  });
+
   describe('layouts an encoder does not take become the nearest it does', () => {
     const cases = [
       // Opus takes only the Vorbis order. Side and back surrounds are the same speakers, so
