@@ -82,6 +82,7 @@ export interface RawEncodeSpec {
   sampleRate?: number;
   channels?: number;
   layout?: string;
+  aacCoder?: 'twoloop' | 'fast';
 }
 
 export interface RawEncodeResult {

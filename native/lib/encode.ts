@@ -21,7 +21,14 @@ export interface AudioEncoding {
   layout?: string;
   /** WAV sample format (default s16). */
   wavFormat?: WavSampleFormat;
+  /**
+   * AAC only: FFmpeg's coding search (its `aac_coder`). 'twoloop' (default) searches harder for
+   * quality; 'fast' takes about half the time (5.1: ~2x faster), with more noise at low bitrates.
+   */
+  aacCoder?: AacCoder;
 }
+
+export type AacCoder = 'twoloop' | 'fast';
 
 export interface EncodeOptions extends AudioEncoding, AudioStreamSelector, OperationOptions {
   /** The input is headerless PCM in this format. */
@@ -76,6 +83,8 @@ export function encodeSpec(out: string, enc: AudioEncoding, where: string): RawE
   spec.sampleRate = optionalInt(enc.sampleRate, `${where}: sampleRate`, ...SAMPLE_RATE_RANGE);
   spec.channels = optionalInt(enc.channels, `${where}: channels`, 1, 16);
   spec.layout = optionalString(enc.layout, `${where}: layout`, 64);
+  spec.aacCoder = oneOf(enc.aacCoder, ['twoloop', 'fast'] as const, `${where}: aacCoder`);
+  if (spec.aacCoder !== undefined && codec !== 'aac') throw invalidArgument(`${where}: aacCoder applies to codec 'aac' only`);
   return spec;
 }
 

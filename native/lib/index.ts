@@ -42,7 +42,7 @@ export {
   type PcmChunk,
   type PcmFormat,
 } from './decode.js';
-export { encodeAudio, encodeAudioSync, type AudioCodec, type AudioEncoding, type EncodeOptions, type EncodeResult, type WavSampleFormat } from './encode.js';
+export { encodeAudio, encodeAudioSync, type AacCoder, type AudioCodec, type AudioEncoding, type EncodeOptions, type EncodeResult, type WavSampleFormat } from './encode.js';
 export {
   runFilterGraph,
   runFilterGraphSync,

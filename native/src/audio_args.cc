@@ -47,6 +47,7 @@ AudioEncodeSpec parse_encode_spec(const Napi::Object& o) {
   spec.sample_rate = static_cast<int>(opt_int(o, "sampleRate", 0));
   spec.channels = static_cast<int>(opt_int(o, "channels", 0));
   spec.layout = opt_string(o, "layout").value_or("");
+  spec.aac_coder = opt_string(o, "aacCoder").value_or("");
   return spec;
 }
 

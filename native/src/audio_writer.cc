@@ -101,6 +101,11 @@ void AudioWriter::open_encoder(const AVCodec* codec, const AudioEncodeSpec& spec
   }
   if (output_.format == AV_SAMPLE_FMT_S32 || output_.format == AV_SAMPLE_FMT_S32P) encoder_->bits_per_raw_sample = 24;
   if (out_.ctx()->oformat->flags & AVFMT_GLOBALHEADER) encoder_->flags |= AV_CODEC_FLAG_GLOBAL_HEADER;
+  if (!spec.aac_coder.empty()) {
+    // The search is most of the AAC encoder's time (twoloop about twice fast's on 5.1).
+    check(av_opt_set(encoder_->priv_data, "aac_coder", spec.aac_coder.c_str(), 0), ErrorCode::InvalidArgument,
+          std::string("the ") + codec->name + " encoder has no aac_coder '" + spec.aac_coder + "'");
+  }
   int ret = avcodec_open2(encoder_.get(), codec, nullptr);
   if (ret < 0) {
     fail(ErrorCode::UnsupportedCodec, std::string("cannot open the ") + codec->name + " encoder for " + output_.layout.describe() + " at " +

@@ -24,6 +24,7 @@ struct AudioEncodeSpec {
   int sample_rate = 0;   // 0 keeps the input rate (moved to the nearest the encoder supports)
   int channels = 0;      // 0 keeps the input channels
   std::string layout;    // "5.1", "stereo", ...; wins over `channels`
+  std::string aac_coder; // FFmpeg AAC encoder's aac_coder ("twoloop", "fast"); empty: its default
 };
 
 class AudioWriter {

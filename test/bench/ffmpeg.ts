@@ -4,6 +4,8 @@
  *   (a) decode + resample to 16 kHz mono s16      vs `ffmpeg -i IN -vn -ac 1 -ar 16000 -f s16le -` > /dev/null
  *   (b) remux adding one AAC track                vs `ffmpeg -i IN -i DUB -map 0 -map 1:a -c copy`, and vs `cp`
  *   (c) RSS growth while decoding a 2-hour file   (decodeToWav and the chunk iterator, each in a fresh process)
+ *   (d) AAC encoding of 60 s of 5.1 at 384 kb/s    aacCoder 'twoloop' (FFmpeg's default) vs 'fast': time, RTF and
+ *                                                  the signal-to-noise ratio of the decoded result
  * Each timing is the median of several runs after a warm-up that puts the inputs in the page cache.
  */
 import { execFile, spawn } from 'node:child_process';
@@ -11,8 +13,9 @@ import { openSync, closeSync, mkdtempSync, readFileSync, rmSync, statSync } from
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { decodeToWav, remux } from '../../native/lib/index.js';
-import { benchMp4, toneM4a, twoHourMkv } from '../fixtures/media.js';
+import { decodeToWav, encodeAudio, remux, type AacCoder } from '../../native/lib/index.js';
+import { benchMp4, surroundNoiseWav, toneM4a, twoHourMkv } from '../fixtures/media.js';
+import { readWav } from '../medium/native/signal.js';
 
 const exec = promisify(execFile);
 const RUNS = 5;
@@ -74,13 +77,39 @@ async function rssGrowth(input: string, out: string, mode: 'file' | 'iterator'):
   return JSON.parse(stdout.trim().split('\n').pop()!) as { growthMb: number; seconds: number };
 }
 
+/** SNR (dB) of `coded` against `reference`, over every channel, aligned on the first sample. */
+function snrDb(reference: Float32Array, coded: Float32Array): number {
+  let signal = 0;
+  let noise = 0;
+  const n = Math.min(reference.length, coded.length);
+  for (let i = 0; i < n; i++) {
+    signal += reference[i]! * reference[i]!;
+    noise += (coded[i]! - reference[i]!) ** 2;
+  }
+  return 10 * Math.log10(signal / noise);
+}
+
+async function aacCoders(input: string, dir: string): Promise<Record<AacCoder, { seconds: number; rtf: number; snrDb: number }>> {
+  const reference = readWav(input).samples;
+  const seconds = reference.length / 6 / 48000;
+  const out = {} as Record<AacCoder, { seconds: number; rtf: number; snrDb: number }>;
+  for (const coder of ['twoloop', 'fast'] as const) {
+    const path = join(dir, `${coder}.m4a`);
+    const times: number[] = [];
+    for (let i = 0; i < 3; i++) times.push(await time(() => encodeAudio(input, path, { codec: 'aac', bitrate: 384000, aacCoder: coder })));
+    const decoded = readWav((await decodeToWav(path, join(dir, `${coder}.wav`), { format: 'f32' })).path).samples;
+    out[coder] = { seconds: median(times), rtf: median(times) / seconds, snrDb: snrDb(reference, decoded) };
+  }
+  return out;
+}
+
 function row(cells: (string | number)[]): string {
   return cells.map((c, i) => String(c).padEnd(i === 0 ? 44 : 14)).join('');
 }
 
 export default async function bench(): Promise<void> {
   console.log('generating inputs (cached after the first run)...');
-  const [input, dub, long] = await Promise.all([benchMp4(), toneM4a(660, 180), twoHourMkv()]);
+  const [input, dub, long, surround] = await Promise.all([benchMp4(), toneM4a(660, 180), twoHourMkv(), surroundNoiseWav(60)]);
   const dir = mkdtempSync(join(tmpdir(), 'dubarr-bench-ffmpeg-'));
   try {
     readFileSync(input); // into the page cache before anything is timed
@@ -98,6 +127,7 @@ export default async function bench(): Promise<void> {
     });
     const rssFile = await rssGrowth(long, join(dir, 'long.wav'), 'file');
     const rssIterator = await rssGrowth(long, join(dir, 'unused.wav'), 'iterator');
+    const aac = await aacCoders(surround, dir);
 
     const decodeRatio = decode.cli! / decode.native!;
     const remuxRatio = remuxed.cli! / remuxed.native!;
@@ -108,10 +138,18 @@ export default async function bench(): Promise<void> {
     console.log(row(['(b) remux time / cp time', remuxed.native!.toFixed(3), remuxed.cp!.toFixed(3) + ' cp', remuxVsCp.toFixed(2) + 'x', '<= 2.0x']));
     console.log(row(['(c) RSS growth, 2 h decodeToWav (MiB)', rssFile.growthMb.toFixed(1), `${rssFile.seconds.toFixed(1)} s`, '', '< 100']));
     console.log(row(['(c) RSS growth, 2 h chunk iterator (MiB)', rssIterator.growthMb.toFixed(1), `${rssIterator.seconds.toFixed(1)} s`, '', '< 100']));
+    for (const coder of ['twoloop', 'fast'] as const) {
+      const a = aac[coder];
+      console.log(row([`(d) AAC 5.1 384k, 60 s, aacCoder ${coder} (s)`, a.seconds.toFixed(2), `RTF ${a.rtf.toFixed(3)}`, `SNR ${a.snrDb.toFixed(1)} dB`, '']));
+    }
+    const aacSpeedup = aac.twoloop.seconds / aac.fast.seconds;
+    console.log(row(['(d) fast / twoloop speed', '', '', aacSpeedup.toFixed(2) + 'x', '']));
     console.log(
       `RESULT ffmpeg decode_vs_cli=${decodeRatio.toFixed(2)} remux_vs_cli=${remuxRatio.toFixed(2)} remux_vs_cp=${remuxVsCp.toFixed(2)} ` +
         `rss_growth_mb=${Math.max(rssFile.growthMb, rssIterator.growthMb).toFixed(1)} decode_s=${decode.native!.toFixed(3)} cli_decode_s=${decode.cli!.toFixed(3)} ` +
-        `remux_s=${remuxed.native!.toFixed(3)} cli_remux_s=${remuxed.cli!.toFixed(3)} cp_s=${remuxed.cp!.toFixed(3)} input_mb=${sizeMb.toFixed(0)}`,
+        `remux_s=${remuxed.native!.toFixed(3)} cli_remux_s=${remuxed.cli!.toFixed(3)} cp_s=${remuxed.cp!.toFixed(3)} input_mb=${sizeMb.toFixed(0)} ` +
+        `aac51_twoloop_rtf=${aac.twoloop.rtf.toFixed(3)} aac51_fast_rtf=${aac.fast.rtf.toFixed(3)} aac51_fast_speedup=${aacSpeedup.toFixed(2)} ` +
+        `aac51_twoloop_snr_db=${aac.twoloop.snrDb.toFixed(1)} aac51_fast_snr_db=${aac.fast.snrDb.toFixed(1)}`,
     );
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -1,7 +1,7 @@
 /** encodeAudio: PCM to AAC, Opus, FLAC and WAV, with bitrate and channel options. */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { decodeToWav, encodeAudio, encodeAudioSync, probe, type NativeError } from '../../../native/lib/index.js';
 import * as media from '../../fixtures/media.js';
@@ -125,6 +125,23 @@ describe('encodeAudio', () => {
         }
       });
     }
+  });
+
+  it("aacCoder picks the AAC encoder's search ('fast' writes a different, valid stream)", async () => {
+    const input = await media.channelTonesWav('5.1', 6);
+    const [twoloop, fast] = await Promise.all([
+      encodeAudio(input, join(dir, 'twoloop.m4a'), { codec: 'aac', aacCoder: 'twoloop' }),
+      encodeAudio(input, join(dir, 'fast.m4a'), { codec: 'aac', aacCoder: 'fast' }),
+    ]);
+    assert.ok(!readFileSync(twoloop.path).equals(readFileSync(fast.path)), 'the coder option reached the encoder');
+    const decoded = readWav((await decodeToWav(fast.path, join(dir, 'fast.wav'), { format: 'f32' })).path);
+    assert.equal(decoded.channels, 6);
+    for (const c of [0, 1, 2, 4, 5]) {
+      const hz = media.CHANNEL_TONES_HZ[c]!;
+      assert.ok(Math.abs(toneFrequency(channel(decoded, c), 48000, 0.2, 0.8) - hz) < 1, `channel ${c} keeps its ${hz} Hz tone`);
+    }
+    await expectCode(encodeAudio(input, join(dir, 'x.opus'), { codec: 'opus', aacCoder: 'fast' }), 'E_INVALID_ARGUMENT');
+    await expectCode(encodeAudio(input, join(dir, 'x.m4a'), { codec: 'aac', aacCoder: 'anmr' as never }), 'E_INVALID_ARGUMENT');
   });
 
   it('gives outputs the mode a plain new file gets (not the 0600 of its temp file)', async () => {
