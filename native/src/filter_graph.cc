@@ -23,7 +23,12 @@ AVFilterInOut* make_inout(const std::string& name, AVFilterContext* ctx, AVFilte
 
 std::string list_pads(const AVFilterInOut* io) {
   std::string names;
-  for (; io; io = io->next) names += std::string(names.empty() ? "" : ", ") + "[" + (io->name ? io->name : "?") + "]";
+  int unlabelled = 0;
+  for (; io; io = io->next) {
+    if (io->name) names += std::string(names.empty() ? "" : ", ") + "[" + io->name + "]";
+    else unlabelled++;
+  }
+  if (unlabelled) names += (names.empty() ? "" : ", ") + std::to_string(unlabelled) + (unlabelled == 1 ? " unlabelled pad" : " unlabelled pads");
   return names;
 }
 

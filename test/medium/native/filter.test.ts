@@ -27,6 +27,22 @@ describe('runFilterGraph', () => {
     assert.ok(Math.abs(toneFrequency(readWav(result.path).samples, 48000) - 1000) < 2);
   });
 
+  it('a one-input graph may leave out either label or both, async and sync', async () => {
+    const input = await media.toneWav(1000, 1);
+    for (const graph of ['atempo=1.25', '[in0]atempo=1.25', 'atempo=1.25[out]', 'atempo=1.25,volume=0.5', 'asplit[a][b];[a][b]amix=inputs=2']) {
+      const tempo = graph.includes('atempo') ? 1.25 : 1;
+      for (const result of [await runFilterGraph({ inputs: [input], graph, out: out(), codec: 'wav' }), runFilterGraphSync({ inputs: [input], graph, out: out(), codec: 'wav' })]) {
+        assert.ok(Math.abs(result.durationSeconds - 1 / tempo) < 0.03, `'${graph}': ${result.durationSeconds} s`);
+      }
+    }
+    // With several inputs the graph has to say which is which.
+    await assert.rejects(runFilterGraph({ inputs: [input, input], graph: 'amix=inputs=2', out: out(), codec: 'wav' }), (e: NativeError) => {
+      assert.equal(e.code, 'E_INVALID_ARGUMENT');
+      assert.match(e.message, /\[in0\], \[in1\] and 2 unlabelled pads unconnected/);
+      return true;
+    });
+  });
+
   it('volume and loudnorm change loudness by what they say', async () => {
     const input = await media.toneWav(1000, 4);
     const before = await measureLoudness(input);
