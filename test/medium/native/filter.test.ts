@@ -111,15 +111,18 @@ describe('measureLoudness', () => {
     });
   }
 
-  it('truePeak: false gives the same loudness and LRA, over twice as fast, with the sample peak', async () => {
+  it('truePeak: false gives the same loudness and LRA for about 40 % of the CPU time, with the sample peak', async () => {
     const input = await media.loudnessWav();
+    // CPU time of this process, not wall time: the other test files run alongside on the
+    // same cores and would make a wall-clock ratio noise.
     const time = async (truePeak: boolean) => {
       let best = Infinity;
       let result: Awaited<ReturnType<typeof measureLoudness>> | undefined;
       for (let i = 0; i < 2; i++) { // the best of two: the first also warms the page cache
-        const start = performance.now();
+        const start = process.cpuUsage();
         result = await measureLoudness(input, { truePeak });
-        best = Math.min(best, performance.now() - start);
+        const used = process.cpuUsage(start);
+        best = Math.min(best, (used.user + used.system) / 1000);
       }
       return { result: result!, ms: best };
     };
@@ -133,8 +136,8 @@ describe('measureLoudness', () => {
     assert.equal(full.result.samplePeakDbfs, null);
     // The sample peak never exceeds the true peak, and for these tones sits within 0.1 dB of it.
     assert.ok(fast.result.samplePeakDbfs! <= full.result.truePeakDbtp! + 1e-6 && fast.result.samplePeakDbfs! > full.result.truePeakDbtp! - 0.1);
-    // 192 kHz oversampling is ~65 % of the work here (ebur128 itself and the decode the rest).
-    assert.ok(fast.ms * 2 < full.ms, `truePeak: false took ${fast.ms.toFixed(0)} ms, with the true peak ${full.ms.toFixed(0)} ms`);
+    // 192 kHz oversampling is ~60 % of the work here (ebur128 itself and the decode the rest).
+    assert.ok(fast.ms < 0.55 * full.ms, `truePeak: false took ${fast.ms.toFixed(0)} ms of CPU, with the true peak ${full.ms.toFixed(0)} ms`);
   });
 
   it('works on a chosen stream, synchronously too', async () => {
