@@ -39,9 +39,9 @@ mode_t final_mode(const std::string& final_path) {
 }
 
 // Deleting a partly written file can take tens of milliseconds while the kernel drops its
-// dirty pages; a cancelled operation must return within 200 ms, so abandoned temp files are
-// removed by one background thread. They are hidden (.name.dubarr-*.part), and the queue is
-// drained when the process exits.
+// dirty pages; a cancelled operation must return within 200 ms, so abandoned temp files (and
+// files an output replaced, see AtomicFile::commit) are removed by one background thread.
+// They are hidden (.name.dubarr-*.part), and the queue is drained when the process exits.
 class FileReaper {
  public:
   static FileReaper& instance() {
@@ -119,11 +119,30 @@ AtomicFile::~AtomicFile() {
   if (!committed_) FileReaper::instance().discard(temp_path_);
 }
 
+// Renaming over an existing file frees the old file's blocks inside rename() when that was
+// its last name: ~0.2 s per 150 MB on ext4 (seconds for a film), on the operation's clock and
+// the largest and least steady part of a remux that replaces its output. A second name keeps
+// the old file alive through the rename; the reaper thread deletes it afterwards. Returns
+// that name, or "" when there is nothing to replace or no link can be made (FAT, some network
+// shares): then the rename just does the work itself, as before.
+std::string AtomicFile::keep_replaced_file() const {
+  struct stat st {};
+  if (lstat(final_path_.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return "";
+  // Our temp name is unique in this folder; the same stem with ".old.part" is too, and is
+  // just as hidden from watchers and media scanners.
+  std::string name = temp_path_.substr(0, temp_path_.size() - 5) + ".old.part";
+  return link(final_path_.c_str(), name.c_str()) == 0 ? name : "";
+}
+
 void AtomicFile::commit() {
+  const std::string replaced = keep_replaced_file();
   if (std::rename(temp_path_.c_str(), final_path_.c_str()) != 0) {
-    fail(ErrorCode::OutputWrite, "cannot move the finished file to '" + final_path_ + "'", AVERROR(errno));
+    const int err = errno;
+    if (!replaced.empty()) unlink(replaced.c_str());
+    fail(ErrorCode::OutputWrite, "cannot move the finished file to '" + final_path_ + "'", AVERROR(err));
   }
   committed_ = true;
+  if (!replaced.empty()) FileReaper::instance().discard(replaced);
 }
 
 MuxedOutput::MuxedOutput(const std::string& final_path, const std::string& muxer, const CancelToken& cancel)

@@ -22,6 +22,8 @@ class AtomicFile {
   void commit();
 
  private:
+  std::string keep_replaced_file() const;
+
   std::string final_path_;
   std::string temp_path_;
   bool committed_ = false;

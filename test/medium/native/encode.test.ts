@@ -1,7 +1,7 @@
 /** encodeAudio: PCM to AAC, Opus, FLAC and WAV, with bitrate and channel options. */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, linkSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { decodeToWav, encodeAudio, encodeAudioSync, probe, type NativeError } from '../../../native/lib/index.js';
 import * as media from '../../fixtures/media.js';
@@ -149,6 +149,22 @@ describe('encodeAudio', () => {
     writeFileSync(reference, '');
     const result = await encodeAudio(await media.toneWav(1000, 1), join(dir, 'mode.wav'), { codec: 'wav' });
     assert.equal(statSync(result.path).mode & 0o777, statSync(reference).mode & 0o777);
+  });
+
+  it('replaces an existing output whole, and deletes the old file in the background', async () => {
+    const target = join(dir, 'replaced.wav');
+    const usersOtherName = join(dir, 'hard-link-of-the-old-file.wav');
+    writeFileSync(target, 'the old file');
+    linkSync(target, usersOtherName);
+    const before = statSync(target);
+    const result = await encodeAudio(await media.toneWav(1000, 1), target, { codec: 'wav' });
+    assert.equal(readWav(result.path).frames, 48000);
+    assert.notEqual(statSync(target).ino, before.ino);
+    assert.equal(statSync(target).mode, before.mode, 'the replacement gets the mode of the file it replaces');
+    // The hidden second name that kept the old file alive through the rename is gone...
+    assert.deepEqual(await settledLeftovers(dir), []);
+    // ...and only that name: another link to the old file is someone else's.
+    assert.equal(readFileSync(usersOtherName, 'utf8'), 'the old file');
   });
 
   it('encodes the chosen stream of a video file', async () => {
