@@ -8,9 +8,9 @@ export type TrackCodec = 'aac' | 'opus' | 'flac';
 const DEFAULT_KBPS: Record<Exclude<TrackCodec, 'flac'>, number> = { aac: 96, opus: 64 };
 
 /**
- * The file each codec is written to. Not Matroska: libav's Matroska muxer does not signal
- * AAC's 1024 priming samples (nor, read back by our decoder, Opus's pre-skip), which would put
- * the whole dub ~21 ms late; MP4's edit list and Ogg's pre-skip keep it sample-exact.
+ * The file each codec is written to. Not Matroska: it has no way to signal AAC's 1024 priming
+ * samples, so an AAC track written there loses its first frame; MP4's edit list and Ogg's
+ * pre-skip keep the track sample-exact, and the remux then places it exactly.
  */
 export const TRACK_FILE: Record<TrackCodec, string> = { aac: 'track.m4a', opus: 'track.opus', flac: 'track.flac' };
 
