@@ -34,17 +34,21 @@ EncodeAudioOp::Result EncodeAudioOp::run(const Args& args, OpContext& ctx) {
   const AudioSourceInfo& info = source.info();
   AudioWriter writer(args.out, args.encode, AudioFormat{info.sample_rate, info.layout, info.sample_format}, ctx.cancel);
   pump(source, writer, ctx);
-  return Result{args.out, writer.codec_name(), writer.output_format(), writer.samples_written()};
+  return EncodedFile::of(args.out, writer);
 }
 
-Napi::Value EncodeAudioOp::to_js(Napi::Env env, Result& r) {
+EncodedFile EncodedFile::of(const std::string& path, const AudioWriter& writer) {
+  return EncodedFile{path, writer.codec_name(), writer.output_format(), writer.samples_written()};
+}
+
+Napi::Value EncodedFile::to_js(Napi::Env env) const {
   Napi::Object o = Napi::Object::New(env);
-  o.Set("path", r.path);
-  o.Set("codec", r.codec);
-  o.Set("sampleRate", r.format.sample_rate);
-  o.Set("channels", r.format.layout.channels());
-  o.Set("channelLayout", r.format.layout.describe());
-  o.Set("samples", Napi::Number::New(env, static_cast<double>(r.samples)));
+  o.Set("path", path);
+  o.Set("codec", codec);
+  o.Set("sampleRate", format.sample_rate);
+  o.Set("channels", format.layout.channels());
+  o.Set("channelLayout", format.layout.describe());
+  o.Set("samples", Napi::Number::New(env, static_cast<double>(samples)));
   return o;
 }
 

@@ -7,6 +7,17 @@
 
 namespace dubarr {
 
+// What an operation that writes one encoded audio file returns (encodeAudio, runFilterGraph).
+struct EncodedFile {
+  std::string path;
+  std::string codec;
+  AudioFormat format;
+  int64_t samples = 0;
+
+  static EncodedFile of(const std::string& path, const AudioWriter& writer);
+  Napi::Value to_js(Napi::Env env) const;
+};
+
 struct EncodeAudioOp {
   static constexpr const char* kName = "dubarr:encodeAudio";
   struct Args {
@@ -14,15 +25,10 @@ struct EncodeAudioOp {
     std::string out;
     AudioEncodeSpec encode;
   };
-  struct Result {
-    std::string path;
-    std::string codec;
-    AudioFormat format;
-    int64_t samples = 0;
-  };
+  using Result = EncodedFile;
   static Args parse(Napi::Env env, const Napi::Object& o);
   static Result run(const Args& args, OpContext& ctx);
-  static Napi::Value to_js(Napi::Env env, Result& r);
+  static Napi::Value to_js(Napi::Env env, Result& r) { return r.to_js(env); }
 };
 
 // Copies every sample of `source` into `writer`, reporting progress. Shared with decodeToWav.

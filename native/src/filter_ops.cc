@@ -51,19 +51,9 @@ RunFilterGraphOp::Result RunFilterGraphOp::run(const Args& args, OpContext& ctx)
   }
   writer.finish();
   ctx.progress.done(graph.position());
-  return Result{args.out, writer.codec_name(), writer.output_format(), writer.samples_written()};
+  return EncodedFile::of(args.out, writer);
 }
 
-Napi::Value RunFilterGraphOp::to_js(Napi::Env env, Result& r) {
-  Napi::Object o = Napi::Object::New(env);
-  o.Set("path", r.path);
-  o.Set("codec", r.codec);
-  o.Set("sampleRate", r.format.sample_rate);
-  o.Set("channels", r.format.layout.channels());
-  o.Set("channelLayout", r.format.layout.describe());
-  o.Set("samples", Napi::Number::New(env, static_cast<double>(r.samples)));
-  return o;
-}
 
 MeasureLoudnessOp::Args MeasureLoudnessOp::parse(Napi::Env, const Napi::Object& o) {
   return Args{parse_source_spec(o.Get("source").As<Napi::Object>()), opt_bool(o, "truePeak", true)};

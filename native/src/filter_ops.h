@@ -3,6 +3,7 @@
 
 #include "audio_source.h"
 #include "audio_writer.h"
+#include "encode_audio.h"
 #include "js_bridge.h"
 
 namespace dubarr {
@@ -15,15 +16,10 @@ struct RunFilterGraphOp {
     std::string out;
     AudioEncodeSpec encode;
   };
-  struct Result {
-    std::string path;
-    std::string codec;
-    AudioFormat format;
-    int64_t samples = 0;
-  };
+  using Result = EncodedFile;
   static Args parse(Napi::Env env, const Napi::Object& o);
   static Result run(const Args& args, OpContext& ctx);
-  static Napi::Value to_js(Napi::Env env, Result& r);
+  static Napi::Value to_js(Napi::Env env, Result& r) { return r.to_js(env); }
 };
 
 struct MeasureLoudnessOp {
