@@ -9,10 +9,13 @@ import type { Config } from '../config/schema.js';
 import { openDatabase } from '../jobs/database.js';
 import { StageCache } from '../jobs/stage-cache.js';
 import { JobStore, type JobStatus } from '../jobs/store.js';
+import { dropWritesToClosedPipes } from './closed-pipe.js';
 import { formatDubSummary, formatJobDetail, formatJobLine } from './format.js';
 
 // The runtime, server and engines load only for the commands that need them, so quick commands
 // (jobs list, config print) start fast.
+
+dropWritesToClosedPipes();
 
 const program = new Command('dubarr')
   .version(packageVersion)
