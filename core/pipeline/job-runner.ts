@@ -55,7 +55,7 @@ export async function runJob(deps: RunnerDeps, job: Job, signal: AbortSignal): P
   let failed = false;
   try {
     // Again at start: a queued job may have waited hours, and folders change.
-    prepareOutputLocations(job.input, job.options, { create: false });
+    prepareOutputLocations(job.input, job.options, { when: 'start' });
     const outputs = new Map<string, StageOutput>([['source', await sourceOutput(job.input)]]);
     const pending = new Map(plan.steps.map((s) => [s.id, s]));
     const inFlight = new Map<string, Promise<void>>();

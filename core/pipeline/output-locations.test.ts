@@ -27,23 +27,23 @@ test('a missing output folder is created when the job is created, and refused (n
   const { dir, input } = await library();
   try {
     const out = join(dir, 'not', 'yet', 'there');
-    assert.throws(() => prepareOutputLocations(input, { mode: 'mux', outDir: out }, { create: false }), refused(/no longer exists.*unmounted/));
+    assert.throws(() => prepareOutputLocations(input, { mode: 'mux', outDir: out }, { when: 'start' }), refused(/no longer exists.*unmounted/));
     assert.ok(!existsSync(out));
-    prepareOutputLocations(input, { mode: 'mux', outDir: out }, { create: true });
+    prepareOutputLocations(input, { mode: 'mux', outDir: out }, { when: 'create' });
     assert.ok(existsSync(out));
     assert.deepEqual(await readdir(out), [], 'the write check leaves nothing behind');
-    prepareOutputLocations(input, { mode: 'sidecar', outDir: out }, { create: false });
+    prepareOutputLocations(input, { mode: 'sidecar', outDir: out }, { when: 'start' });
 
     await writeFile(join(dir, 'a-file'), '');
-    assert.throws(() => prepareOutputLocations(input, { outDir: join(dir, 'a-file') }, { create: true }), refused(/is a file, not a folder/));
-    assert.throws(() => prepareOutputLocations(input, { outDir: join(dir, 'a-file', 'sub') }, { create: true }), refused(/Cannot (create|read) the output folder .*ENOTDIR/));
+    assert.throws(() => prepareOutputLocations(input, { outDir: join(dir, 'a-file') }, { when: 'create' }), refused(/is a file, not a folder/));
+    assert.throws(() => prepareOutputLocations(input, { outDir: join(dir, 'a-file', 'sub') }, { when: 'create' }), refused(/Cannot (create|read) the output folder .*ENOTDIR/));
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
 });
 
 test('a missing input is left to the job (E_INPUT_NOT_FOUND when it runs)', () => {
-  assert.doesNotThrow(() => prepareOutputLocations('/nonexistent/dir/Movie.mkv', { mode: 'inplace' }, { create: false }));
+  assert.doesNotThrow(() => prepareOutputLocations('/nonexistent/dir/Movie.mkv', { mode: 'inplace' }, { when: 'start' }));
 });
 
 test('read-only folders are refused with the folder named: the output folder, the source folder (no outDir, or in-place mode)', async (t) => {
@@ -55,11 +55,11 @@ test('read-only folders are refused with the folder named: the output folder, th
   const undoOut = makeReadOnly(out);
   const undoLib = makeReadOnly(join(dir, 'lib'));
   try {
-    assert.throws(() => prepareOutputLocations(input, { mode: 'mux', outDir: out }, { create: true }), refused(new RegExp(`Cannot write to the output folder ${out} \\((EROFS|EACCES)\\)`)));
-    assert.throws(() => prepareOutputLocations(input, { mode: 'sidecar', outDir: out }, { create: true }), refused(/output folder/));
-    assert.throws(() => prepareOutputLocations(input, { mode: 'mux' }, { create: true }), refused(/the source's folder \(results are written beside the source\)/));
+    assert.throws(() => prepareOutputLocations(input, { mode: 'mux', outDir: out }, { when: 'create' }), refused(new RegExp(`Cannot write to the output folder ${out} \\((EROFS|EACCES)\\)`)));
+    assert.throws(() => prepareOutputLocations(input, { mode: 'sidecar', outDir: out }, { when: 'create' }), refused(/output folder/));
+    assert.throws(() => prepareOutputLocations(input, { mode: 'mux' }, { when: 'create' }), refused(/the source's folder \(results are written beside the source\)/));
     // In-place mode writes beside the source whatever outDir says.
-    assert.throws(() => prepareOutputLocations(input, { mode: 'inplace', outDir: dir }, { create: true }), refused(/in-place mode writes the new file beside it/));
+    assert.throws(() => prepareOutputLocations(input, { mode: 'inplace', outDir: dir }, { when: 'create' }), refused(/in-place mode writes the new file beside it/));
   } finally {
     undoLib();
     undoOut();
@@ -72,8 +72,8 @@ test('in-place mode refuses a read-only source file', async (t) => {
   const { dir, input } = await library();
   try {
     await chmod(input, 0o444);
-    assert.throws(() => prepareOutputLocations(input, { mode: 'inplace' }, { create: true }), refused(/In-place mode replaces .*Movie\.mkv, which is read-only/));
-    prepareOutputLocations(input, { mode: 'mux' }, { create: true });
+    assert.throws(() => prepareOutputLocations(input, { mode: 'inplace' }, { when: 'create' }), refused(/In-place mode replaces .*Movie\.mkv, which is read-only/));
+    prepareOutputLocations(input, { mode: 'mux' }, { when: 'create' });
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

@@ -11,8 +11,13 @@ import { DubarrError } from '../../plugins/sdk/errors.js';
 import type { JobOptions } from '../jobs/store.js';
 
 export interface OutputCheck {
-  /** Create a missing outDir (when the job is created). Not when it starts: a folder that vanished may be an unmounted drive, and recreating it would fill the disk under the mount point. */
-  create: boolean;
+  /**
+   * 'create' (the job is being created): a missing outDir is created, and each folder is proven
+   * writable by writing to it. 'start' (a queued job starts): nothing is created (a folder that
+   * vanished may be an unmounted drive, and recreating it would fill the disk under the mount
+   * point), and the permission check is access(), which costs microseconds.
+   */
+  when: 'create' | 'start';
 }
 
 /**
@@ -23,15 +28,15 @@ export interface OutputCheck {
 export function prepareOutputLocations(input: string, options: Pick<JobOptions, 'mode' | 'outDir'>, o: OutputCheck): void {
   if (!existsSync(input)) return;
   if (options.mode === 'inplace') {
-    assertWritableFolder(dirname(input), 'the source\'s folder (in-place mode writes the new file beside it)');
+    assertWritableFolder(dirname(input), 'the source\'s folder (in-place mode writes the new file beside it)', o);
     assertWritableFile(input);
     return;
   }
   if (options.outDir) {
-    ensureFolder(options.outDir, o.create);
-    assertWritableFolder(options.outDir, 'the output folder');
+    ensureFolder(options.outDir, o.when === 'create');
+    assertWritableFolder(options.outDir, 'the output folder', o);
   } else {
-    assertWritableFolder(dirname(input), 'the source\'s folder (results are written beside the source)');
+    assertWritableFolder(dirname(input), 'the source\'s folder (results are written beside the source)', o);
   }
 }
 
@@ -59,19 +64,29 @@ function ensureFolder(dir: string, create: boolean): void {
   if (!isDir) throw refuse(`The output folder ${dir} is a file, not a folder`);
 }
 
+/** Folders a probe file was written to recently, by time: a backfill of a thousand files in one folder probes it once. */
+const proven = new Map<string, number>();
+const PROVEN_MS = 10_000;
+
 /**
- * Creates and removes an empty hidden file: the only test every filesystem answers truthfully
- * (access() trusts mode bits that SMB mounts make up, and root passes it on any folder).
- * The name matches what watch folders ignore.
+ * access() always: it sees permissions, read-only mounts and vanished folders. When a job is
+ * created, also an empty hidden file created and removed, because only the server of a network
+ * share knows what it will refuse (a read-only SMB share mounted read-write passes access()).
+ * The probe's name is one watch folders ignore.
  */
-function assertWritableFolder(dir: string, what: string): void {
-  const probe = join(dir, `.dubarr-write-check-${randomBytes(4).toString('hex')}.part`);
+function assertWritableFolder(dir: string, what: string, o: OutputCheck): void {
   try {
-    closeSync(openSync(probe, 'wx'));
+    accessSync(dir, constants.W_OK | constants.X_OK);
+    if (o.when === 'create' && !(Date.now() - (proven.get(dir) ?? -Infinity) < PROVEN_MS)) {
+      const probe = join(dir, `.dubarr-write-check-${randomBytes(4).toString('hex')}.part`);
+      closeSync(openSync(probe, 'wx'));
+      unlinkSync(probe);
+      proven.set(dir, Date.now());
+    }
   } catch (e) {
+    proven.delete(dir);
     throw refuse(`Cannot write to ${what} ${dir} (${reason(e)})`);
   }
-  unlinkSync(probe);
 }
 
 function assertWritableFile(file: string): void {
