@@ -10,6 +10,7 @@ import { contractSuite } from '../sdk/contract.js';
 import { DubarrError } from '../sdk/errors.js';
 import { findStage, outputOf, runStageForTest } from '../sdk/testing.js';
 import { makeReadOnly, mountUnavailable, readOnlyUnavailable, withTmpfs } from '../../test/fixtures/mounts.js';
+import { settledLeftovers } from '../../test/medium/native/scratch.js';
 import { readWavInfo } from '../sdk/wav.js';
 import {
   h264AacMp4, h264Ac3Mkv, lateAudioMp4, LATE_AUDIO_START, randomBytesFile, toneM4a, videoOnlyMp4, srtFile, vttFile,
@@ -203,6 +204,8 @@ test('in-place mode on a disk too full for the new file (a real tmpfs): a coded 
       (e: unknown) => e instanceof DubarrError && e.code === 'E_OUTPUT_WRITE' && /space/i.test(e.message),
     );
     assert.equal(await sha(f.source), f.original);
+    // The addon deletes a failed output's hidden temp file on its background thread, just after returning.
+    assert.deepEqual(await settledLeftovers(dir, 10_000), []);
     assert.deepEqual(await readdir(dir), ['Movie (2001).mp4']);
   });
 });
@@ -218,6 +221,7 @@ test('in-place mode in a read-only folder: a coded error, the original byte-iden
       (e: unknown) => e instanceof DubarrError && e.code === 'E_OUTPUT_WRITE',
     );
     assert.equal(await sha(f.source), f.original);
+    assert.deepEqual(await settledLeftovers(f.dir, 10_000), []);
     assert.deepEqual(await readdir(f.dir), ['Movie (2001).mp4']);
   } finally {
     undo();
