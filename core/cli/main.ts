@@ -3,16 +3,19 @@ import { Command, Option } from 'commander';
 import { DubarrError } from '../../plugins/sdk/errors.js';
 import { packageVersion } from '../app/paths.js';
 import type { Runtime } from '../app/runtime.js';
-import { loadConfig } from '../config/load.js';
+import { loadConfig, type ConfigFlag } from '../config/load.js';
 import { renderConfig } from '../config/print.js';
 import type { Config } from '../config/schema.js';
 import { openDatabase } from '../jobs/database.js';
 import { StageCache } from '../jobs/stage-cache.js';
 import { JobStore, type JobStatus } from '../jobs/store.js';
+import { dropWritesToClosedPipes } from './closed-pipe.js';
 import { formatDubSummary, formatJobDetail, formatJobLine } from './format.js';
 
 // The runtime, server and engines load only for the commands that need them, so quick commands
 // (jobs list, config print) start fast.
+
+dropWritesToClosedPipes();
 
 const program = new Command('dubarr')
   .version(packageVersion)
@@ -20,9 +23,9 @@ const program = new Command('dubarr')
   .option('-c, --config <file>', 'config file (default: $DUBARR_CONFIG or ./dubarr.yaml)')
   .option('--data-dir <dir>', 'data folder (default ./data)');
 
-function config(): Config {
+function config(flags: ConfigFlag[] = []): Config {
   const o = program.opts<{ config?: string; dataDir?: string }>();
-  return loadConfig({ file: o.config, overrides: o.dataDir ? { dataDir: o.dataDir } : undefined });
+  return loadConfig({ file: o.config, flags: [{ flag: '--data-dir', path: ['dataDir'], value: o.dataDir }, ...flags] });
 }
 
 async function runtime(takeQueued: boolean, cfg: Config = config(), level: string = cfg.log.level): Promise<Runtime> {
@@ -35,10 +38,18 @@ function store(): JobStore { return new JobStore(openDatabase(config().database.
 program.command('serve').description('run the server: HTTP API, watched folders, job queue')
   .option('-p, --port <port>', 'HTTP port (0 = any free port)')
   .action(async (o: { port?: string }) => {
-    const cfg = config();
-    const rt = await runtime(true, o.port !== undefined ? { ...cfg, server: { ...cfg.server, port: Number(o.port) } } : cfg);
-    const { serve } = await import('./serve.js');
-    await serve(rt);
+    const cfg = config([{ flag: '--port', path: ['server', 'port'], value: o.port }]);
+    const { bindHttp, serve } = await import('./serve.js');
+    // The port first: a second server on a busy port exits here, before its runtime claims queued jobs.
+    const http = await bindHttp(cfg.server);
+    let rt: Runtime;
+    try {
+      rt = await runtime(true, cfg);
+    } catch (e) {
+      await http.close();
+      throw e;
+    }
+    await serve(rt, http);
   });
 
 program.command('dub').description('dub one file now, in this process')

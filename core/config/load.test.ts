@@ -231,3 +231,13 @@ test("a '__proto__' key in a file is reported, not merged into the prototype", (
   const { problems } = configFailure(() => loadConfig({ env: {}, cwd: dir }));
   assert.deepEqual(problems.map((p) => p.path), ['server.__proto__']);
 });
+
+test('command-line flags are read like env values, override every layer, and are validated with the rest', () => {
+  const { dir, file } = withFile('server: { port: 9000 }\n');
+  const port = (value: string | undefined) => [{ flag: '--port', path: ['server', 'port'], value }];
+  assert.equal(loadConfig({ file, env: { DUBARR_SERVER_PORT: '9100' }, cwd: dir, flags: port('0') }).server.port, 0);
+  assert.equal(loadConfig({ file, env: {}, cwd: dir, flags: port(undefined) }).server.port, 9000, 'a flag not given changes nothing');
+  const { problems } = configFailure(() => loadConfig({ file, env: { DUBARR_JOBS_CONCURRENCY: 'x' }, cwd: dir, flags: port('abc') }));
+  assert.deepEqual(problems.map((p) => [p.path, p.source]).sort(), [['jobs.concurrency', 'env DUBARR_JOBS_CONCURRENCY'], ['server.port', 'flag --port']]);
+  assert.match(problems.find((p) => p.path === 'server.port')!.message, /got "abc"/);
+});

@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { closestMatch } from './did-you-mean.js';
-import { CONFIG_FILE_ENV, readEnv } from './env.js';
+import { CONFIG_FILE_ENV, parseEnvValue, readEnv } from './env.js';
 import { deepFreeze } from './freeze.js';
 import { isPlainObject, LayeredValue } from './layers.js';
 import { configError, formatKeyPath, type ConfigProblem } from './problems.js';
@@ -22,8 +22,21 @@ export interface LoadConfigOptions {
   env?: NodeJS.ProcessEnv;
   /** Applied last, e.g. from CLI flags; undefined values are ignored. */
   overrides?: DeepPartial<Config>;
+  /**
+   * Command-line flags that set a config key, as the text typed: read like DUBARR_* values and
+   * validated with everything else, so `--port abc` is listed as a problem of server.port
+   * coming from the flag. Undefined values (flag not given) are ignored.
+   */
+  flags?: readonly ConfigFlag[];
   /** Relative paths (file, dataDir, ...) resolve against this; defaults to process.cwd(). */
   cwd?: string;
+}
+
+export interface ConfigFlag {
+  /** As the user typed it, for messages: '--port'. */
+  flag: string;
+  path: readonly string[];
+  value: string | undefined;
 }
 
 export interface LoadedConfig {
@@ -59,12 +72,24 @@ export function loadConfigWithFile(options: LoadConfigOptions = {}): LoadedConfi
   for (const a of fromEnv.assignments) layers.apply(a.value, `env ${a.name}`, a.path);
 
   if (options.overrides) layers.apply(options.overrides, 'override');
+  for (const f of options.flags ?? []) applyFlag(f, layers, problems);
 
   const parsed = configSchema.safeParse(layers.value);
   if (!parsed.success) problems.push(...parsed.error.issues.flatMap((i) => issueProblems(i, layers)));
   if (problems.length > 0 || !parsed.success) throw configError(problems);
 
   return { config: deepFreeze(resolvePaths(configSchema, parsed.data, cwd)), file };
+}
+
+function applyFlag(f: ConfigFlag, layers: LayeredValue, problems: ConfigProblem[]): void {
+  if (f.value === undefined) return;
+  const schema = schemaAt(configSchema, f.path);
+  if (!schema) throw new Error(`flag ${f.flag} names no config key: ${f.path.join('.')}`);
+  try {
+    layers.apply(parseEnvValue(f.value, schema), `flag ${f.flag}`, f.path);
+  } catch (e) {
+    problems.push({ path: formatKeyPath(f.path), source: `flag ${f.flag}`, message: `cannot read the value: ${(e as Error).message.split('\n')[0]}` });
+  }
 }
 
 function chooseFile(explicit: string | undefined, env: NodeJS.ProcessEnv, cwd: string, problems: ConfigProblem[]): string | undefined {

@@ -22,7 +22,8 @@ const nonNegativeInt = () => z.int().min(0);
 const server = z.strictObject({
   host: z.string().min(1).default('127.0.0.1')
     .describe("Address the HTTP server listens on. '127.0.0.1' serves this machine only; '0.0.0.0' serves the network."),
-  port: z.int().min(1).max(65535).default(7878).describe('TCP port of the HTTP server (web page, GraphQL, webhooks).'),
+  port: z.int().min(0).max(65535).default(7878)
+    .describe('TCP port of the HTTP server (web page, GraphQL, webhooks). 0 = any free port (the one chosen is logged).'),
 });
 
 const log = z.strictObject({

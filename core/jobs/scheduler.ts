@@ -2,6 +2,7 @@ import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { DubarrError } from '../../plugins/sdk/errors.js';
 import { runJob, type RunnerDeps } from '../pipeline/job-runner.js';
+import { prepareOutputLocations } from '../pipeline/output-locations.js';
 import type { Job, JobSpec } from './store.js';
 
 const HEARTBEAT_MS = 10_000;
@@ -50,7 +51,9 @@ export class Scheduler {
     }
   }
 
+  /** Queues a job; throws E_OUTPUT_NOT_WRITABLE (creating no job) when it could not write its results. */
   submit(spec: JobSpec): Job {
+    prepareOutputLocations(spec.input, spec.options ?? {}, { when: 'create' });
     const job = this.deps.store.createJob(spec);
     this.deps.journal.record(job.id, 'job.queued', undefined, { input: job.input, preset: job.preset, priority: job.priority, origin: job.origin });
     if (this.opts.takeQueued) this.pump();
@@ -59,6 +62,7 @@ export class Scheduler {
 
   /** Creates a job and runs it here at once, whatever else is queued (the CLI's `dub`). */
   runNow(spec: JobSpec): { job: Job; done: Promise<Job> } {
+    prepareOutputLocations(spec.input, spec.options ?? {}, { when: 'create' });
     const job = this.deps.store.transaction(() => {
       const j = this.deps.store.createJob(spec);
       return this.deps.store.claim(j.id, this.owner)!;

@@ -11,6 +11,7 @@ import type { Job, JobStore } from '../jobs/store.js';
 import type { PluginHost, StageChoice } from '../plugin-host/plugin-host.js';
 import type { StagePool } from '../workers/stage-pool.js';
 import { executeStage } from './execute-stage.js';
+import { prepareOutputLocations } from './output-locations.js';
 import type { Plan, PlanStep } from './plan.js';
 import { ProgressTracker } from './progress.js';
 
@@ -53,6 +54,8 @@ export async function runJob(deps: RunnerDeps, job: Job, signal: AbortSignal): P
   const progress = new ProgressTracker(deps, job.id, plan.steps);
   let failed = false;
   try {
+    // Again at start: a queued job may have waited hours, and folders change.
+    prepareOutputLocations(job.input, job.options, { when: 'start' });
     const outputs = new Map<string, StageOutput>([['source', await sourceOutput(job.input)]]);
     const pending = new Map(plan.steps.map((s) => [s.id, s]));
     const inFlight = new Map<string, Promise<void>>();

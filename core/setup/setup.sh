@@ -24,24 +24,27 @@ APT_PACKAGES=(
 )
 bash core/setup/apt-packages.sh "${APT_PACKAGES[@]}"
 
+# --- What to (re)build -------------------------------------------------------------------------
+source core/setup/stamps.sh
+runtime=$(node_runtime_tag)
+pending=$(pending_steps "$STAMPS" "$runtime")
+
 # --- npm dependencies -----------------------------------------------------------------------
-lock_hash=$(sha256sum package-lock.json | cut -c1-16)
-if [[ ! -f "$STAMPS/npm-$lock_hash" ]]; then
-  say "installing npm dependencies (npm ci)"
+if [[ $pending == *npm* ]]; then
+  say "installing npm dependencies (npm ci) for $runtime"
   ONNXRUNTIME_NODE_INSTALL=skip npm ci --no-audit --no-fund --loglevel=error
-  mkdir -p "$STAMPS" && touch "$STAMPS/npm-$lock_hash"
+  mkdir -p "$STAMPS" && touch "$STAMPS/$(npm_stamp "$runtime")"
 fi
 
 # --- Native addon ----------------------------------------------------------------------------
 if [[ -f native/binding.gyp ]]; then
-  native_hash=$( (cat native/binding.gyp; find native/src -type f -print0 | sort -z | xargs -0 cat) | sha256sum | cut -c1-16)
-  if [[ ! -f "$STAMPS/native-$native_hash" || ! -f native/build/Release/dubarr_native.node ]]; then
-    say "building the native FFmpeg addon"
+  if [[ $pending == *native* ]]; then
+    say "building the native FFmpeg addon for $runtime"
     nodedir=()
     [[ -f /usr/include/node/node.h ]] && nodedir=(--nodedir=/usr)
     (cd native && "$ROOT/node_modules/.bin/node-gyp" rebuild --release -j 2 "${nodedir[@]}" >/dev/null 2>"$ROOT/native/build.log") || {
       say "native build failed; see native/build.log"; tail -40 native/build.log >&2; exit 1; }
-    rm -f "$STAMPS"/native-* && touch "$STAMPS/native-$native_hash"
+    rm -f "$STAMPS"/native-* && touch "$STAMPS/$(native_stamp "$runtime")"
   fi
 fi
 

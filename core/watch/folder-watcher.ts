@@ -4,6 +4,7 @@ import { watch, type FSWatcher } from 'chokidar';
 import type { Runtime } from '../app/runtime.js';
 import { PRIORITY } from '../jobs/store.js';
 import { jobOptions } from '../pipeline/job-options.js';
+import { DubarrError } from '../../plugins/sdk/errors.js';
 import { isDubarrOutput } from '../../plugins/sdk/sidecar-name.js';
 
 
@@ -28,15 +29,21 @@ export function watchFolders(rt: Runtime): FSWatcher | undefined {
     if (!folder) return;
     const busy = rt.store.listJobs({ limit: 500 }).some((j) => j.input === path && (j.status === 'queued' || j.status === 'running' || j.status === 'succeeded'));
     if (busy) return;
-    const job = rt.scheduler.submit({
-      input: path,
-      preset: folder.preset ?? rt.config.pipeline.preset,
-      targetLanguages: [...(folder.targetLanguages ?? rt.config.pipeline.targetLanguages)],
-      sourceLanguage: rt.config.pipeline.sourceLanguage === 'auto' ? undefined : rt.config.pipeline.sourceLanguage,
-      options: jobOptions(rt.config.pipeline, { mode: folder.mode, outDir: folder.outDir }),
-      priority: PRIORITY.watch, origin: 'watch',
-    });
-    rt.log.info({ job: job.id, input: path }, 'watch folder: queued');
+    try {
+      const job = rt.scheduler.submit({
+        input: path,
+        preset: folder.preset ?? rt.config.pipeline.preset,
+        targetLanguages: [...(folder.targetLanguages ?? rt.config.pipeline.targetLanguages)],
+        sourceLanguage: rt.config.pipeline.sourceLanguage === 'auto' ? undefined : rt.config.pipeline.sourceLanguage,
+        options: jobOptions(rt.config.pipeline, { mode: folder.mode, outDir: folder.outDir }),
+        priority: PRIORITY.watch, origin: 'watch',
+      });
+      rt.log.info({ job: job.id, input: path }, 'watch folder: queued');
+    } catch (e) {
+      // The file is seen again at the next start (or when it changes); the server keeps running.
+      const err = DubarrError.from(e);
+      rt.log.error({ input: path, code: err.code, err: err.message, hint: err.hint }, 'watch folder: job refused');
+    }
   });
   watcher.on('error', (e: unknown) => rt.log.error({ err: (e as Error).message }, 'watch folder error'));
   return watcher;

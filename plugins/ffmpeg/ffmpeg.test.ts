@@ -9,6 +9,8 @@ import { probeSync } from '../../native/lib/index.js';
 import { contractSuite } from '../sdk/contract.js';
 import { DubarrError } from '../sdk/errors.js';
 import { findStage, outputOf, runStageForTest } from '../sdk/testing.js';
+import { makeReadOnly, mountUnavailable, readOnlyUnavailable, withTmpfs } from '../../test/fixtures/mounts.js';
+import { settledLeftovers } from '../../test/medium/native/scratch.js';
 import { readWavInfo } from '../sdk/wav.js';
 import {
   h264AacMp4, h264Ac3Mkv, lateAudioMp4, LATE_AUDIO_START, randomBytesFile, toneM4a, videoOnlyMp4, srtFile, vttFile,
@@ -75,8 +77,8 @@ function videoPackets(path: string): string {
     .toString().split('\n').filter((l) => l && !l.startsWith('#')).map((l) => l.split(',').slice(4).join(',')).join('\n')).digest('hex');
 }
 
-async function muxFixture() {
-  const dir = await mkdtemp(join(tmpdir(), 'dubarr-mux-'));
+async function muxFixture(inDir?: string) {
+  const dir = inDir ?? await mkdtemp(join(tmpdir(), 'dubarr-mux-'));
   const source = join(dir, 'Movie (2001).mp4');
   await copyFile(await h264AacMp4(), source);
   const info = (await extracted(source)).info;
@@ -186,6 +188,43 @@ test('in-place mode: replaced atomically and verified, no backup left; hard-link
       await rm(f2.dir, { recursive: true, force: true });
     }
   } finally {
+    await rm(f.dir, { recursive: true, force: true });
+  }
+});
+
+test('in-place mode on a disk too full for the new file (a real tmpfs): a coded error, the original byte-identical, nothing left', async (t) => {
+  const why = mountUnavailable();
+  if (why) { t.skip(why); return; }
+  const size = (await stat(await h264AacMp4())).size;
+  // Room for the original and half of the new file.
+  await withTmpfs(Math.ceil((size * 1.5) / 4096) * 4096, async (dir) => {
+    const f = await muxFixture(dir);
+    await assert.rejects(
+      runStageForTest(mux, { options: {}, params: { mode: 'inplace', targetLanguages: ['es'] }, inputs: f.inputs }),
+      (e: unknown) => e instanceof DubarrError && e.code === 'E_OUTPUT_WRITE' && /space/i.test(e.message),
+    );
+    assert.equal(await sha(f.source), f.original);
+    // The addon deletes a failed output's hidden temp file on its background thread, just after returning.
+    assert.deepEqual(await settledLeftovers(dir, 10_000), []);
+    assert.deepEqual(await readdir(dir), ['Movie (2001).mp4']);
+  });
+});
+
+test('in-place mode in a read-only folder: a coded error, the original byte-identical, nothing written', async (t) => {
+  const why = readOnlyUnavailable();
+  if (why) { t.skip(why); return; }
+  const f = await muxFixture();
+  const undo = makeReadOnly(f.dir);
+  try {
+    await assert.rejects(
+      runStageForTest(mux, { options: {}, params: { mode: 'inplace', targetLanguages: ['es'] }, inputs: f.inputs }),
+      (e: unknown) => e instanceof DubarrError && e.code === 'E_OUTPUT_WRITE',
+    );
+    assert.equal(await sha(f.source), f.original);
+    assert.deepEqual(await settledLeftovers(f.dir, 10_000), []);
+    assert.deepEqual(await readdir(f.dir), ['Movie (2001).mp4']);
+  } finally {
+    undo();
     await rm(f.dir, { recursive: true, force: true });
   }
 });

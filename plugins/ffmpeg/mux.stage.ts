@@ -74,7 +74,9 @@ export default defineStage(async (input, ctx) => {
   } else if (mode === 'inplace') {
     await assertSwappable(source, Boolean(input.params.forceInplaceHardlinked));
     const r = remuxSync(plan(tempPathFor(source)), { cancelFlag: ctx.cancelFlag, onProgress: progress });
-    video = await swapInPlace(source, r.path, { forceHardlinked: Boolean(input.params.forceInplaceHardlinked), verify });
+    const swap = await swapInPlace(source, r.path, { forceHardlinked: Boolean(input.params.forceInplaceHardlinked), verify });
+    for (const w of swap.warnings) ctx.log.warn(w);
+    video = swap.path;
     ({ container, fallbackReason } = r);
     written.push(video);
   } else if (mode === 'sidecar') {

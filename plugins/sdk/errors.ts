@@ -8,6 +8,8 @@ export const ERROR_TABLE = {
   E_NO_AUDIO_STREAM: { status: 422, retryable: false, hint: 'The file has no audio track to dub; pick a file with audio.' },
   E_UNSUPPORTED_CODEC: { status: 422, retryable: false, hint: 'Install an FFmpeg build with this codec, or convert the file first.' },
   E_OUTPUT_WRITE: { status: 500, retryable: false, hint: 'Check free disk space and write permission on the output folder.' },
+  E_OUTPUT_NOT_WRITABLE: { status: 422, retryable: false, hint: 'Make the folder named above writable for the user dubarr runs as, or choose another output folder (--out, pipeline.outDir or the watch folder\'s outDir), then submit the job again.' },
+  E_OUTPUT_EXISTS: { status: 409, retryable: false, hint: 'Move or rename the existing file (dubarr never replaces a file it did not write), or use mux mode, then retry the job.' },
   E_CANCELLED: { status: 499, retryable: false, hint: 'The job was cancelled; retry it to run again.' },
   E_NO_PROVIDER: { status: 422, retryable: false, hint: 'Install or configure a provider for this step (see `dubarr plugins`).' },
   E_PROVIDER_UNAVAILABLE: { status: 503, retryable: false, hint: 'See `dubarr plugins` for why the provider is unavailable.' },
@@ -26,6 +28,7 @@ export const ERROR_TABLE = {
   E_JOB_STATE: { status: 409, retryable: false, hint: 'The job is not in a state that allows this action.' },
   E_FILE_HARDLINKED: { status: 409, retryable: false, hint: 'The file has other hard links; use mux mode, or force in-place mode.' },
   E_TRANSIENT: { status: 503, retryable: true, hint: 'A temporary failure; the job retries with backoff.' },
+  E_PORT_IN_USE: { status: 409, retryable: false, hint: 'Another program (perhaps another dubarr server) listens on this port: stop it, or choose another port with --port or server.port.' },
   E_INTERNAL: { status: 500, retryable: false, hint: 'This is a bug in dubarr; please report it with the job log.' },
 } as const satisfies Record<string, { status: number; retryable: boolean; hint: string }>;
 

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { Piscina } from 'piscina';
 import { pino } from 'pino';
 import { createRuntime } from '../../core/app/runtime.js';
+import { prepareOutputLocations } from '../../core/pipeline/output-locations.js';
 import { loadConfig } from '../../core/config/load.js';
 import type { BusEvent } from '../../core/jobs/journal.js';
 import { StagePool } from '../../core/workers/stage-pool.js';
@@ -69,11 +70,39 @@ async function throughput(jobs: number, stage: 'noop' | 'noop-main'): Promise<nu
   }
 }
 
+/**
+ * The output-folder check every job gets, at creation and at start, in microseconds per job:
+ * into one folder (probed once, then access() only) and into a new folder each time (a probe
+ * file created and removed per job).
+ */
+async function outputCheck(n: number): Promise<{ sameUs: number; freshUs: number }> {
+  const dir = await mkdtemp(join(tmpdir(), 'dubarr-bench-outcheck-'));
+  try {
+    const input = join(dir, 'in.bin');
+    await writeFile(input, 'input\n');
+    const perJob = (folder: (i: number) => string) => {
+      const t0 = performance.now();
+      for (let i = 0; i < n; i++) {
+        prepareOutputLocations(input, { mode: 'mux', outDir: folder(i) }, { when: 'create' });
+        prepareOutputLocations(input, { mode: 'mux', outDir: folder(i) }, { when: 'start' });
+      }
+      return ((performance.now() - t0) * 1000) / n;
+    };
+    perJob((i) => join(dir, 'warm', String(i % 10)));
+    return { sameUs: perJob(() => join(dir, 'out')), freshUs: perJob((i) => join(dir, 'fresh', String(i))) };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
 export default async function bench(): Promise<void> {
   const d = await dispatch(2000);
   console.log(`worker stage dispatch: ${d.poolMs.toFixed(3)} ms per stage (bare piscina call: ${d.bareMs.toFixed(3)} ms; goal < 2 ms)`);
   const worker = await throughput(1000, 'noop');
   const main = await throughput(1000, 'noop-main');
   console.log(`no-op jobs with SQLite + stage cache: ${worker.toFixed(0)} jobs/s (worker stage), ${main.toFixed(0)} jobs/s (main-thread stage); goal >= 200`);
-  console.log(`RESULT core dispatch_ms=${d.poolMs.toFixed(3)} bare_piscina_ms=${d.bareMs.toFixed(3)} dispatch_overhead_ms=${(d.poolMs - d.bareMs).toFixed(3)} noop_jobs_per_s_worker=${worker.toFixed(0)} noop_jobs_per_s_main=${main.toFixed(0)}`);
+  const check = await outputCheck(2000);
+  const share = (us: number) => (us * main) / 1e6;
+  console.log(`output folder check (create + start): ${check.sameUs.toFixed(1)} us per job into one folder, ${check.freshUs.toFixed(1)} us into a new folder each time (creates it, probe file); ${(share(check.sameUs) * 100).toFixed(1)} % / ${(share(check.freshUs) * 100).toFixed(1)} % of a no-op job's time (main-thread)`);
+  console.log(`RESULT core dispatch_ms=${d.poolMs.toFixed(3)} bare_piscina_ms=${d.bareMs.toFixed(3)} dispatch_overhead_ms=${(d.poolMs - d.bareMs).toFixed(3)} noop_jobs_per_s_worker=${worker.toFixed(0)} noop_jobs_per_s_main=${main.toFixed(0)} output_check_us=${check.sameUs.toFixed(1)} output_check_new_folder_us=${check.freshUs.toFixed(1)} output_check_share=${share(check.sameUs).toFixed(4)} output_check_new_folder_share=${share(check.freshUs).toFixed(4)}`);
 }

@@ -1,0 +1,21 @@
+/**
+ * `dubarr jobs show X | head`: when the reader goes away, the next write to the pipe fails with
+ * EPIPE, which Node reports as an unhandled 'error' event, a stack trace and a crash. Output
+ * nobody reads is not a failure: once a stream's reader is gone, writes to it are dropped,
+ * and the command goes on (a `dub` still finishes its job) and exits with its own code.
+ * (The logger writes through pino, which already drops output on EPIPE.)
+ */
+export function dropWritesToClosedPipes(streams: NodeJS.WriteStream[] = [process.stdout, process.stderr]): void {
+  for (const stream of streams) {
+    stream.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code !== 'EPIPE') throw e;
+      stream.write = dropWrite as typeof stream.write;
+    });
+  }
+}
+
+function dropWrite(...args: unknown[]): boolean {
+  const callback = args.find((a) => typeof a === 'function') as (() => void) | undefined;
+  if (callback) process.nextTick(callback);
+  return true;
+}
