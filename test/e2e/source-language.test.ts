@@ -12,7 +12,7 @@ import { promisify } from 'node:util';
 import { distRoot } from '../../core/app/paths.js';
 import { probeSync } from '../../native/lib/index.js';
 import type { SourceLanguageReport } from '../../plugins/qa/report.js';
-import { talkVideo } from '../fixtures/speech.js';
+import { SENTENCES, talkVideo } from '../fixtures/speech.js';
 import { dubWorkspace, outputsOf, type DubRun } from './dub-harness.js';
 
 const run = promisify(execFile);
@@ -93,7 +93,8 @@ test("a WebM with English speech tagged 'deu' beside an untagged English SRT: th
 test('no subtitles: an untagged source is recognized as English (the only recognizer), a German-tagged one fails naming the tag', async () => {
   const w = await dubWorkspace('nosubs');
   try {
-    const video = await talkVideo({ dir: w.dir, name: 'Clip', backgroundDb: -42 });
+    // Three sentences, 12 s: recognition is the slow part of this test.
+    const video = await talkVideo({ dir: w.dir, name: 'Clip', backgroundDb: -42, sentences: SENTENCES.slice(0, 3), durationMs: 12_000 });
     const untagged = await retag(video.path, join(w.dir, 'Untagged.mp4'), ['-metadata:s:a:0', 'language=und']);
     const r = await w.dub(untagged, '--to', 'es');
     assert.equal(r.code, 0, r.err);
