@@ -9,7 +9,7 @@
  * share of identified letters that agree, scaled down when there is too little identifiable
  * text to be sure (a file of three cues never overrules a tag on its own).
  *
- * Not exported from the SDK index: loading the tables takes ~0.5 s and ~50 MB, which only the
+ * Not exported from the SDK index: loading the tables takes 0.5-1.5 s and ~50 MB, which only the
  * stages that identify text should pay.
  */
 import { readFileSync } from 'node:fs';
