@@ -12,7 +12,7 @@ export default definePlugin<SourceLanguageOptions>({
     id: 'source-language:decide',
     capability: 'source-language',
     languages: { input: '*', output: '*' },
-    // Loading the text identifier's tables blocks for ~0.5 s: not on the main thread.
+    // Loading the text identifier's tables blocks for up to a second or so: not on the main thread.
     runIn: 'worker',
     entry: new URL('./decide.stage.js', import.meta.url),
     weight: 0.05,

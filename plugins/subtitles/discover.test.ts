@@ -47,7 +47,7 @@ test('discoverSidecars ranks by the documented rules', () => {
   for (const [what, files, opts, expected] of table) assert.deepEqual(order(files, opts), expected, what);
 });
 
-test('a preferred language (the audio tag, a hint) ranks first but never drops what the rules keep', () => {
+test('a preferred language (the audio tag, a hint) is taken when a file has it, and changes nothing when none does', () => {
   const table: Array<[what: string, files: string[], preferred: string, expected: string[]]> = [
     ['the hinted language wins among several', ['Movie.en.srt', 'Movie.de.srt'], 'de', ['Movie.de.srt:de']],
     ['a wrong hint: the only tagged language is still used', ['Movie.en.srt', 'Movie.srt'], 'de', ['Movie.en.srt:en', 'Movie.srt:unknown']],

@@ -25,8 +25,9 @@ export interface DiscoverOptions {
   /** ISO 639-1; undefined when the job does not know the source language. */
   sourceLanguage?: string;
   /**
-   * ISO 639-1 to rank first when no source language is given: a hint, such as the audio
-   * stream's tag, which may be wrong; it never drops a file the rules would otherwise keep.
+   * ISO 639-1 to take when no source language is given and a file is tagged with it: a hint,
+   * such as the audio stream's tag, which may be wrong. When no file has it, it changes
+   * nothing; untagged files are never dropped for it.
    */
   preferredLanguage?: string;
   preferSdh?: boolean;
