@@ -83,7 +83,9 @@ const pipeline = z.strictObject({
     .describe('Languages to dub or subtitle into, as ISO 639 codes.'),
   sourceLanguage: z.union([z.literal('auto'), languageCode], { error: "expected 'auto' or an ISO 639 code such as 'es'" })
     .default('auto')
-    .describe("Language spoken in the source media; 'auto' = detect it."),
+    .describe("Language spoken in the source media; 'auto' = decide it from the subtitle text, the audio and the tags."),
+  sourceLanguageConfidence: z.number().min(0).max(1).default(0.8)
+    .describe("With sourceLanguage 'auto': how sure content identification (subtitle text, audio) must be, 0-1, to overrule the audio stream's language tag."),
   mode: outputMode.default('mux')
     .describe("'mux' writes a new file with the added tracks; 'sidecar' writes separate audio/subtitle files named after the source; 'inplace' replaces the source file."),
   outDir: fsPath().default('').describe("Folder for results. '' = next to the source file."),

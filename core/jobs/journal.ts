@@ -4,6 +4,7 @@ import type { JobStore } from './store.js';
 
 export type JobEventType =
   | 'job.queued' | 'job.started' | 'job.progress' | 'job.succeeded' | 'job.failed' | 'job.cancelled' | 'job.requeued'
+  | 'job.source-language'
   | 'stage.started' | 'stage.succeeded' | 'stage.cached' | 'stage.skipped' | 'stage.failed' | 'stage.retrying' | 'stage.cancelled';
 
 export interface BusEvent {

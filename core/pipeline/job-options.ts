@@ -13,6 +13,11 @@ export function jobOptions(pipeline: Config['pipeline'], given: Partial<JobOptio
     forceInplaceHardlinked: pipeline.forceInplaceHardlinked,
     ...defined,
   };
+  // The source-language step's threshold is a plugin option, so it is part of that step's cache key.
+  const decide = out.plugins?.['source-language'];
+  if (decide?.minConfidence === undefined) {
+    out.plugins = { ...out.plugins, 'source-language': { ...decide, minConfidence: pipeline.sourceLanguageConfidence } };
+  }
   if (!pipeline.preferSubtitles) {
     // Existing subtitles are then never the source text: speech recognition always runs.
     out.plugins = { ...out.plugins, subtitles: { ...out.plugins?.subtitles, enabled: false } };

@@ -14,6 +14,7 @@ import { executeStage } from './execute-stage.js';
 import { prepareOutputLocations } from './output-locations.js';
 import type { Plan, PlanStep } from './plan.js';
 import { ProgressTracker } from './progress.js';
+import { SourceLanguages } from './source-language.js';
 
 export interface StagePolicy {
   timeoutMs: Readonly<Record<string, number>>;
@@ -59,8 +60,7 @@ export async function runJob(deps: RunnerDeps, job: Job, signal: AbortSignal): P
     const outputs = new Map<string, StageOutput>([['source', await sourceOutput(job.input)]]);
     const pending = new Map(plan.steps.map((s) => [s.id, s]));
     const inFlight = new Map<string, Promise<void>>();
-    // With no source language given, steps after extract use the audio stream's language tag.
-    const detected: { sourceLanguage?: string } = {};
+    const languages = new SourceLanguages(plan);
     const siblings = new AbortController();
     const stepSignal = AbortSignal.any([signal, siblings.signal]);
     let firstError: unknown;
@@ -69,11 +69,11 @@ export async function runJob(deps: RunnerDeps, job: Job, signal: AbortSignal): P
         for (const step of [...pending.values()]) {
           if (!Object.values(step.inputs).every((ref) => outputs.has(ref))) continue;
           pending.delete(step.id);
-          const p = runStep(deps, job, step, outputs, jobDir, progress, stepSignal, detected)
+          const p = runStep(deps, job, step, outputs, jobDir, progress, stepSignal, languages)
             .then((out) => {
               outputs.set(step.id, out);
-              const lang = (out.data as { language?: unknown } | null)?.language;
-              if (step.capability === 'extract' && typeof lang === 'string') detected.sourceLanguage ??= lang;
+              languages.record(step, out);
+              if (step.capability === 'source-language' && out.data) deps.journal.record(job.id, 'job.source-language', step.id, decisionSummary(out.data));
             })
             .catch((e: unknown) => { if (firstError === undefined) { firstError = e; siblings.abort(); } })
             .finally(() => inFlight.delete(step.id));
@@ -106,17 +106,16 @@ async function sourceOutput(input: string): Promise<StageOutput> {
 
 async function runStep(
   deps: RunnerDeps, job: Job, step: PlanStep, outputs: Map<string, StageOutput>, jobDir: string,
-  progress: ProgressTracker, signal: AbortSignal, detected: { sourceLanguage?: string },
+  progress: ProgressTracker, signal: AbortSignal, languages: SourceLanguages,
 ): Promise<StageOutput> {
-  const params = { ...step.params } as StageInput['params'];
-  if (!params.sourceLanguage && detected.sourceLanguage) params.sourceLanguage = detected.sourceLanguage;
+  const params = languages.paramsFor(step);
   let choices: StageChoice[];
   try {
     choices = await deps.plugins.select(step.capability, {
-      provider: step.provider, sourceLanguage: params.sourceLanguage, targetLanguage: params.targetLanguage,
+      provider: step.provider, sourceLanguage: params.sourceLanguage ?? params.sourceLanguageHint, targetLanguage: params.targetLanguage,
     });
   } catch (e) {
-    if (!step.optional || DubarrError.from(e).code !== 'E_NO_PROVIDER') throw e;
+    if (!step.optional || DubarrError.from(e).code !== 'E_NO_PROVIDER') throw withTagNote(e, params);
     const id = deps.store.startStageRun({ jobId: job.id, step: step.id, status: 'skipped' });
     deps.store.finishStageRun(id, 'skipped', { error: { code: 'E_NO_PROVIDER', message: (e as Error).message } });
     deps.journal.record(job.id, 'stage.skipped', step.id, { reason: (e as Error).message });
@@ -151,7 +150,21 @@ async function runStep(
       declined.push(`${name}: ${(e as Error).message}`);
     }
   }
-  throw new DubarrError('E_NO_PROVIDER', `Every provider for step '${step.id}' declined:\n  ${declined.join('\n  ')}`);
+  throw withTagNote(new DubarrError('E_NO_PROVIDER', `Every provider for step '${step.id}' declined:\n  ${declined.join('\n  ')}`), params);
+}
+
+/** A provider chosen by the audio stream's tag failed: say that the tag may be what is wrong. */
+function withTagNote(e: unknown, params: StageInput['params']): unknown {
+  const err = DubarrError.from(e);
+  if (err.code !== 'E_NO_PROVIDER' || params.sourceLanguage || !params.sourceLanguageHint) return e;
+  return new DubarrError(err.code, `${err.message}\n(The source language '${params.sourceLanguageHint}' comes from the audio stream's language tag; if the tag is wrong, pass --from <language>.)`,
+    { details: err.details, cause: err });
+}
+
+/** The decision, in the few fields `dubarr jobs show` prints. */
+function decisionSummary(data: unknown): Record<string, unknown> {
+  const d = data as Record<string, unknown>;
+  return { language: d.language, decidedBy: d.decidedBy, confidence: d.confidence, audioTag: d.audioTag, overridesTag: d.overridesTag, note: d.note };
 }
 
 async function runWithRetries(

@@ -8,8 +8,9 @@ import type { Job } from '../jobs/store.js';
 /**
  * Built-in presets; files in <dataDir>/presets add more or replace these by name.
  * 'dub': extract and analyse once, take the source text from subtitles when there are any
- * (else speech recognition), then per target language translate, speak, fit, mix and
- * subtitle; deliver everything in one mux step and report on it.
+ * (else speech recognition), decide the source language from that text, the audio and the
+ * tags, then per target language translate, speak, fit, mix and subtitle; deliver everything
+ * in one mux step and report on it.
  */
 export const BUILTIN_PRESETS: Record<string, PresetInput> = {
   dub: {
@@ -19,7 +20,11 @@ export const BUILTIN_PRESETS: Record<string, PresetInput> = {
       { id: 'vad', capability: 'vad', inputs: { audio: 'extract' }, weight: 1 },
       { id: 'embedded-subtitles', capability: 'subtitle-stream', inputs: { source: 'source', extract: 'extract' }, weight: 0.2 },
       { id: 'text', capability: 'source-text', inputs: { source: 'source', audio: 'extract', vad: 'vad', subtitles: 'embedded-subtitles' }, weight: 4 },
-      { id: 'units', capability: 'segment', inputs: { transcript: 'text', vad: 'vad' }, weight: 0.2 },
+      // Which language the speech is in, from the audio itself, where a provider can tell (none ships yet).
+      { id: 'spoken-language', capability: 'identify-language', inputs: { audio: 'extract', vad: 'vad' }, optional: true, weight: 0.5 },
+      // The source language for every later step: --from, else content evidence, else tags.
+      { id: 'language', capability: 'source-language', inputs: { text: 'text', extract: 'extract', audio: 'spoken-language' }, weight: 0.1 },
+      { id: 'units', capability: 'segment', inputs: { transcript: 'text', vad: 'vad', language: 'language' }, weight: 0.2 },
       { id: 'translate', capability: 'translate', inputs: { units: 'units' }, perTarget: true, weight: 1 },
       { id: 'synthesize', capability: 'synthesize', inputs: { translation: 'translate' }, perTarget: true, weight: 3 },
       { id: 'fit', capability: 'fit', inputs: { speech: 'synthesize', extract: 'extract' }, perTarget: true, weight: 1 },
@@ -36,7 +41,7 @@ export const BUILTIN_PRESETS: Record<string, PresetInput> = {
       {
         id: 'qa', capability: 'qa', cache: false, weight: 0.1,
         inputs: {
-          text: 'text', units: 'units', vad: 'vad', extract: 'extract', translate: 'translate', fit: 'fit', mix: 'mix',
+          text: 'text', language: 'language', units: 'units', vad: 'vad', extract: 'extract', translate: 'translate', fit: 'fit', mix: 'mix',
           subtitles: 'subtitles', back: 'back', mux: 'mux',
         },
       },

@@ -105,6 +105,16 @@ test('an uninstalled pair is E_NO_PROVIDER naming the installed pairs and the pa
   await assert.rejects(translate(units, {}), (e: unknown) => e instanceof DubarrError && e.code === 'E_INVALID_ARGUMENT');
 });
 
+test('"und" is no language: an unknown job language falls back to the units\' own, and with neither the error says so', async () => {
+  assert.equal((await translate(units, { sourceLanguage: 'und', targetLanguage: 'es' })).sourceLanguage, 'en');
+  assert.equal((await translate({ ...units, language: 'und' }, { sourceLanguage: 'eng', targetLanguage: 'es' })).sourceLanguage, 'en');
+  await assert.rejects(translate({ ...units, language: 'und' }, { sourceLanguage: '', targetLanguage: 'es' }), (e: unknown) => {
+    assert.ok(e instanceof DubarrError && e.code === 'E_LANGUAGE_UNKNOWN', String(e));
+    assert.match(e.message, /does not know the language/);
+    return true;
+  });
+});
+
 test('one apertium process per job; a paragraph-count mismatch is a coded error', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'dubarr-apertium-fake-'));
   try {

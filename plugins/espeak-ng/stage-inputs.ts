@@ -1,5 +1,5 @@
 /** The synthesize stage's inputs, validated. */
-import { DubarrError, lookupLanguage, parseOptions, requireDocument, Translation, type StageInput } from '../sdk/index.js';
+import { DubarrError, knownLanguageTag, languageParam, parseOptions, requireDocument, Translation, type StageInput } from '../sdk/index.js';
 import { EspeakOptions } from './options.js';
 
 export const readOptions = (input: StageInput): EspeakOptions => parseOptions(EspeakOptions, input, 'espeak-ng');
@@ -15,7 +15,7 @@ export function readTranslation(input: StageInput): Translation {
 
 /** The language to speak, as given (a region such as 'pt-BR' may pick a regional voice). */
 export function readTargetLanguage(input: StageInput, translation: Translation): string {
-  const tag = input.params.targetLanguage ?? translation.targetLanguage;
-  if (!lookupLanguage(tag)) throw new DubarrError('E_INVALID_ARGUMENT', `targetLanguage '${tag}' is not an ISO 639 language code`);
+  const tag = languageParam(input, 'targetLanguage') ?? knownLanguageTag(translation.targetLanguage);
+  if (!tag) throw new DubarrError('E_INVALID_ARGUMENT', `targetLanguage '${translation.targetLanguage}' is not an ISO 639 language code`);
   return tag;
 }

@@ -8,13 +8,14 @@ import { decodeToWavSync, probeSync } from '../../native/lib/index.js';
 import { DubarrError } from '../sdk/errors.js';
 import { defineStage } from '../sdk/plugin.js';
 import { languageCode } from '../sdk/languages.js';
+import { languageParam } from '../sdk/stage-input.js';
 import { chooseAudioStream, shortContainer, subtitleStreams, type MediaInfo } from './media-info.js';
 import { sourcePath } from './stage-inputs.js';
 
 export default defineStage<unknown, MediaInfo>(async (input, ctx) => {
   const media = sourcePath(input);
   const probe = probeSync(media, { cancelFlag: ctx.cancelFlag });
-  const stream = chooseAudioStream(probe, input.params.sourceLanguage);
+  const stream = chooseAudioStream(probe, languageParam(input, 'sourceLanguage'));
   const out = join(ctx.workDir, 'analysis.wav');
   const total = probe.duration ?? stream.duration ?? 0;
   const decoded = decodeToWavSync(media, out, {

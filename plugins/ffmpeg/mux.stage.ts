@@ -10,7 +10,7 @@ import { copyFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { probeSync, remuxSync, type NewAudioTrack, type NewSubtitleTrack, type RemuxPlan } from '../../native/lib/index.js';
 import { DubarrError } from '../sdk/errors.js';
-import { requireLanguage } from '../sdk/languages.js';
+import { languageCode, requireLanguage } from '../sdk/languages.js';
 import { DUB_VERSION_PATTERN } from '../sdk/sidecar-name.js';
 import { defineStage, type StageInput } from '../sdk/plugin.js';
 import { assertSwappable, swapInPlace, tempPathFor } from './inplace-swap.js';
@@ -105,8 +105,8 @@ export default defineStage(async (input, ctx) => {
       }
     }
     const transcript = input.inputs['source-subtitles'];
-    const srcLang = (transcript?.data as { language?: string } | null)?.language;
-    if (transcript?.files.srt && srcLang && srcLang !== 'und') {
+    const srcLang = languageCode((transcript?.data as { language?: unknown } | null)?.language);
+    if (transcript?.files.srt && srcLang) {
       const dest = sidecarPath(base, srcLang, 'srt', video ? undefined : outDir);
       // A source-language sidecar may be the user's own subtitles (they may be what we read): keep it.
       if (!existsSync(dest)) { await copyFile(transcript.files.srt, dest); written.push(dest); }

@@ -6,20 +6,27 @@ import { join } from 'node:path';
 import { extractSubtitleSync } from '../../native/lib/index.js';
 import { languageCode } from '../sdk/languages.js';
 import { defineStage, type StageResult } from '../sdk/plugin.js';
+import { languageParam } from '../sdk/stage-input.js';
 import type { SubtitleStreamInfo } from './media-info.js';
 import { mediaInfo, sourcePath } from './stage-inputs.js';
 
-/** Full dialogue subtitles in `lang`: never forced ones (they cover foreign lines only); plain before SDH. */
-export function chooseSubtitleStream(streams: readonly SubtitleStreamInfo[], lang: string | undefined): SubtitleStreamInfo | undefined {
-  const usable = streams.filter((s) => s.text && !s.forced && (lang ? s.language === lang : true));
-  const tagged = lang ? usable : usable.filter((s) => s.language === undefined || s.language === 'en');
-  return tagged.find((s) => !s.hearingImpaired) ?? tagged[0];
+/**
+ * Full dialogue subtitles, never forced ones (they cover foreign lines only), plain before SDH.
+ * With a given language (`lang`), only streams in it. Without one: streams in the hinted
+ * language (the audio's tag, which may be wrong), else untagged or English ones.
+ */
+export function chooseSubtitleStream(streams: readonly SubtitleStreamInfo[], lang: string | undefined, hint?: string): SubtitleStreamInfo | undefined {
+  const usable = streams.filter((s) => s.text && !s.forced);
+  const pick = (list: SubtitleStreamInfo[]) => list.find((s) => !s.hearingImpaired) ?? list[0];
+  if (lang) return pick(usable.filter((s) => s.language === lang));
+  return (hint ? pick(usable.filter((s) => s.language === hint)) : undefined)
+    ?? pick(usable.filter((s) => s.language === undefined || s.language === 'en'));
 }
 
 export default defineStage(async (input, ctx): Promise<StageResult> => {
   const info = mediaInfo(input);
-  const lang = languageCode(input.params.sourceLanguage) ?? info.language;
-  const chosen = chooseSubtitleStream(info.subtitleStreams, lang);
+  const lang = languageCode(languageParam(input, 'sourceLanguage'));
+  const chosen = chooseSubtitleStream(info.subtitleStreams, lang, lang ? undefined : info.language);
   if (!chosen) return { data: { found: false } };
   const format = chosen.codec === 'ass' || chosen.codec === 'ssa' ? 'ass' : 'srt';
   const out = join(ctx.workDir, `embedded.${format}`);

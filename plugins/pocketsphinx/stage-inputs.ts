@@ -1,16 +1,18 @@
 /** The transcribe stage's inputs, validated. */
-import { DubarrError, lookupLanguage, optionalDocument, parseOptions, SpeechSegments, type StageInput } from '../sdk/index.js';
+import { DubarrError, languageParam, lookupLanguage, optionalDocument, parseOptions, SpeechSegments, type StageInput } from '../sdk/index.js';
 import { readWavInfo, type WavInfo } from '../sdk/wav.js';
 import { PocketsphinxOptions } from './options.js';
 
 export const readOptions = (input: StageInput): PocketsphinxOptions => parseOptions(PocketsphinxOptions, input, 'pocketsphinx');
 
-/** Only the US English model is packaged; an unset source language is taken as English. */
+/**
+ * Only the US English model is packaged. An unset or unknown ('und') source language is taken
+ * as English: the runtime only picks this recognizer for a job whose audio is not tagged (or
+ * hinted) as another language, and the job's source-language step reports the assumption.
+ */
 export function requireEnglish(input: StageInput): void {
-  const tag = input.params.sourceLanguage;
-  if (tag === undefined) return;
-  const lang = lookupLanguage(tag);
-  if (!lang) throw new DubarrError('E_INVALID_ARGUMENT', `params.sourceLanguage '${tag}' is not an ISO 639 language code`);
+  const lang = lookupLanguage(languageParam(input, 'sourceLanguage'));
+  if (!lang) return;
   if (lang.code !== 'en') {
     throw new DubarrError('E_LANGUAGE_UNSUPPORTED',
       `pocketsphinx only has an English model, and the source is ${lang.name}; use subtitles or another transcribe provider for it`,

@@ -8,6 +8,7 @@ import { contractSuite } from '../sdk/contract.js';
 import { DubarrError, Transcript, type StageParams, type SpeechSegments } from '../sdk/index.js';
 import { findStage, outputOf, runStageForTest } from '../sdk/testing.js';
 import plugin from './index.js';
+import { requireEnglish } from './stage-inputs.js';
 import { makeSpeech, wordErrorRate, type SpeechFixture } from './speech-fixture.js';
 
 const def = findStage(plugin, 'pocketsphinx:transcribe');
@@ -100,4 +101,11 @@ test('English only; the audio must be the 16 kHz mono analysis track', async () 
     (e: unknown) => e instanceof DubarrError && e.code === 'E_INVALID_ARGUMENT' && /16 kHz mono/.test(e.message));
   await assert.rejects(runStageForTest(def, inputOf(undefined, {}, { binary: '/nonexistent/pocketsphinx_continuous' })),
     (e: unknown) => e instanceof DubarrError && e.code === 'E_PROVIDER_UNAVAILABLE' && /apt-get install pocketsphinx/.test(e.message));
+});
+
+test('an unknown source language ("und", "", "zxx") is taken as English, not rejected; a bad code still is', () => {
+  const withLanguage = (sourceLanguage: string) => ({ options: {}, params: { sourceLanguage }, inputs: {} });
+  for (const tag of ['und', '', 'zxx', 'en', 'eng']) assert.doesNotThrow(() => requireEnglish(withLanguage(tag)), tag);
+  assert.throws(() => requireEnglish(withLanguage('xx')), (e: unknown) => e instanceof DubarrError && e.code === 'E_INVALID_ARGUMENT');
+  assert.throws(() => requireEnglish(withLanguage('de')), (e: unknown) => e instanceof DubarrError && e.code === 'E_LANGUAGE_UNSUPPORTED');
 });

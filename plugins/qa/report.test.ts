@@ -30,3 +30,20 @@ test('the QA report: source, counts, confidence, fit figures, placement error, b
   assert.deepEqual(report.targets.en!.backTranscription, { provider: 'pocketsphinx', wordErrorRate: 1 });
   assert.match((report.targets.ca!.backTranscription as { unavailable: string }).unavailable, /no speech recognizer for 'ca'/);
 });
+
+test('the QA report says which evidence decided the source language and whether it overruled the tag', () => {
+  const decision = {
+    language: 'en', decidedBy: 'subtitle-text', confidence: 0.97, audioTag: 'de', overridesTag: true, minConfidence: 0.8,
+    evidence: [{ method: 'subtitle-text', language: 'en', confidence: 0.97, source: 'eld 2.1.0 (small)' }, { method: 'audio-tag', language: 'de' }],
+    note: 'English, from the subtitle text (eld 2.1.0 (small): 97% confident); the audio stream\'s tag said German and was overruled.',
+  };
+  const report = buildReport({
+    text: outputOf({}, { source: { kind: 'subtitles', provider: 'subtitles', detail: 'sidecar talk.srt' }, segments: [] }),
+    language: outputOf({}, decision),
+  }, []);
+  assert.deepEqual(report.sourceLanguage, {
+    language: 'en', decidedBy: 'subtitle-text', confidence: 0.97, audioTag: 'de', overridesTag: true, evidence: decision.evidence, note: decision.note,
+  });
+  assert.equal(report.source.language, 'en', 'the decided language, not the untagged file\'s (none)');
+  assert.equal(buildReport({ text: outputOf({}, { source: { kind: 'asr', provider: 'x' }, segments: [] }) }, []).sourceLanguage, undefined);
+});

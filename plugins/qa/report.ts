@@ -21,8 +21,20 @@ export interface TargetReport {
   backTranscription?: { provider: string; wordErrorRate: number } | { unavailable: string };
 }
 
+/** Which language the source was taken to be in, what decided it and what else was considered. */
+export interface SourceLanguageReport {
+  language: string;
+  decidedBy: string;
+  confidence?: number;
+  audioTag?: string;
+  overridesTag: boolean;
+  evidence: Array<{ method: string; language: string; confidence?: number; source?: string }>;
+  note: string;
+}
+
 export interface QaReport {
   source: { kind: string; provider: string; detail?: string; language?: string };
+  sourceLanguage?: SourceLanguageReport;
   segments: { transcript: number; units: number; speech: number; speechMs: number };
   asrConfidence: number | null;
   targets: Record<string, TargetReport>;
@@ -51,6 +63,11 @@ export function buildReport(inputs: Record<string, StageOutput>, targets: readon
     asrConfidence: source.kind === 'asr' && confidences.length ? round(confidences.reduce((a, b) => a + b, 0) / confidences.length) : null,
     targets: {},
   };
+  const decision = sourceLanguage(doc(inputs.language));
+  if (decision) {
+    report.sourceLanguage = decision;
+    report.source.language = decision.language;
+  }
   for (const lang of targets) {
     const fit = doc(inputs[`fit:${lang}`]);
     const units = arr(fit?.units);
@@ -77,6 +94,23 @@ export function buildReport(inputs: Record<string, StageOutput>, targets: readon
 }
 
 const round = (x: number) => Math.round(x * 1000) / 1000;
+
+function sourceLanguage(d: Doc): SourceLanguageReport | undefined {
+  if (!d || typeof d.language !== 'string') return undefined;
+  return {
+    language: d.language,
+    decidedBy: String(d.decidedBy ?? 'unknown'),
+    ...(num(d.confidence) !== undefined ? { confidence: num(d.confidence) } : {}),
+    ...(typeof d.audioTag === 'string' ? { audioTag: d.audioTag } : {}),
+    overridesTag: d.overridesTag === true,
+    evidence: arr(d.evidence).map((e) => ({
+      method: String(e.method), language: String(e.language),
+      ...(num(e.confidence) !== undefined ? { confidence: num(e.confidence) } : {}),
+      ...(typeof e.source === 'string' ? { source: e.source } : {}),
+    })),
+    note: String(d.note ?? ''),
+  };
+}
 
 function backTranscription(translation: Doc, heard: Doc, lang: string): TargetReport['backTranscription'] {
   if (!heard) return { unavailable: `no speech recognizer for '${lang}' is installed` };

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { LanguageIdentification, SourceLanguageDecision } from './language-evidence.js';
 
 /**
  * The JSON documents stages pass to each other. Times are integer milliseconds on the
@@ -23,7 +24,8 @@ export const TranscriptSegment = z.object({
 export type TranscriptSegment = z.infer<typeof TranscriptSegment>;
 
 export const Transcript = z.object({
-  language: z.string(),
+  /** ISO 639-1 when known; absent when nothing says which language the text is in. */
+  language: z.string().optional(),
   /** Where the text came from: 'subtitles' (with the file or stream), 'asr' (with the engine). */
   source: z.object({ kind: z.enum(['subtitles', 'asr']), provider: z.string(), detail: z.string().optional() }),
   segments: z.array(TranscriptSegment),
@@ -174,3 +176,4 @@ export type MixedTrack = z.infer<typeof MixedTrack>;
 
 // Added after the table rather than inside it, so concurrent additions to the SDK do not collide.
 Object.assign(CAPABILITY_OUTPUT, { fit: FitPlan, mix: MixedTrack });
+Object.assign(CAPABILITY_OUTPUT, { 'identify-language': LanguageIdentification, 'source-language': SourceLanguageDecision });

@@ -19,6 +19,7 @@ export const ERROR_TABLE = {
   E_WORKER_CRASHED: { status: 500, retryable: true, hint: 'A worker thread died; the stage is retried in a fresh worker.' },
   E_NOT_APPLICABLE: { status: 200, retryable: false, hint: 'This provider does not apply to this input; the next provider is used.' },
   E_NO_SPEECH: { status: 422, retryable: false, hint: 'No speech was found in the audio, so there is nothing to dub.' },
+  E_LANGUAGE_UNKNOWN: { status: 422, retryable: false, hint: 'Say which language the source is in: --from <code> (or pipeline.sourceLanguage).' },
   E_LANGUAGE_UNSUPPORTED: { status: 422, retryable: false, hint: 'Choose a language the installed providers support (see `dubarr plugins`).' },
   E_INPUT_NOT_FOUND: { status: 404, retryable: false, hint: 'Check the path; the file must exist and be readable by dubarr.' },
   E_INVALID_ARGUMENT: { status: 400, retryable: false, hint: 'Fix the argument named in the message.' },

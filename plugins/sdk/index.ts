@@ -2,6 +2,7 @@ export * from './errors.js';
 export * from './plugin.js';
 export * from './languages.js';
 export * from './artifacts.js';
+export * from './language-evidence.js';
 export * from './glossary.js';
 export * from './synthesis.js';
 export * from './sidecar-name.js';

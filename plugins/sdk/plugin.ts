@@ -4,6 +4,7 @@ import type { z } from 'zod';
 export type Capability =
   | 'probe' | 'extract' | 'vad' | 'separate' | 'diarize' | 'source-text' | 'transcribe'
   | 'segment' | 'translate' | 'synthesize' | 'fit' | 'mix' | 'subtitle' | 'mux' | 'qa'
+  | 'identify-language' | 'source-language'
   | (string & {});
 
 /**
@@ -68,7 +69,16 @@ export interface StageOutput<D = unknown> {
 
 /** Job-level parameters a stage sees; all part of its cache key. JSON only. */
 export interface StageParams {
+  /**
+   * The language of the source text: given by the user, or decided by the job's source-language
+   * step (for steps after it). Absent when not known yet. Read it with languageParam().
+   */
   sourceLanguage?: string;
+  /**
+   * Before the source language is decided: the audio stream's language tag. Tags lie, so use it
+   * to rank choices (which subtitles to try first), never to reject content.
+   */
+  sourceLanguageHint?: string;
   targetLanguage?: string;
   [key: string]: unknown;
 }

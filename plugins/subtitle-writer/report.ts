@@ -2,7 +2,8 @@ import { z } from 'zod';
 
 /** The subtitle stage's JSON result: what was written and which rules could not be met. */
 export const SubtitleReport = z.object({
-  language: z.string(),
+  /** Absent for source-language subtitles whose language nothing names. */
+  language: z.string().optional(),
   from: z.enum(['translation', 'transcript']),
   cues: z.number().int().nonnegative(),
   violations: z.array(z.object({

@@ -1,12 +1,12 @@
 /** The subtitle stage's inputs: a Translation (target text) or a Transcript, validated. */
-import { DubarrError, optionalDocument, parseOptions, Transcript, Translation, languageCode, type StageInput } from '../sdk/index.js';
+import { DubarrError, optionalDocument, parseOptions, Transcript, Translation, languageCode, languageParam, type StageInput } from '../sdk/index.js';
 import { SubtitleWriterOptions } from './options.js';
 import type { TextSegment } from './plan-cues.js';
 
 export interface SubtitleSource {
   kind: 'translation' | 'transcript';
-  /** ISO 639-1 where known, else as given. */
-  language: string;
+  /** ISO 639-1 where known, else as given; undefined for a transcript in an unknown language. */
+  language?: string;
   segments: TextSegment[];
 }
 
@@ -26,7 +26,8 @@ export function readSource(input: StageInput): SubtitleSource {
   if (transcript) {
     return {
       kind: 'transcript',
-      language: languageCode(transcript.language) ?? transcript.language,
+      // The job's (given or decided) source language first: the transcript may predate the decision.
+      language: languageCode(languageParam(input, 'sourceLanguage')) ?? languageCode(transcript.language),
       segments: transcript.segments.map((s) => ({ start: s.start, end: s.end, text: s.text, ...(s.speaker ? { speaker: s.speaker } : {}) })),
     };
   }

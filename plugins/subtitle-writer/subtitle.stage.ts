@@ -20,7 +20,7 @@ export default defineStage<unknown, SubtitleReport>(async (input, ctx) => {
   throwIfCancelled(ctx.signal);
   const files: Record<string, string> = {};
   for (const format of new Set(options.formats)) {
-    const path = join(ctx.workDir, `subtitles.${source.language}.${format}`);
+    const path = join(ctx.workDir, `subtitles${source.language ? `.${source.language}` : ''}.${format}`);
     await writeFile(path, formatCues(plan.cues, format)).catch((e: unknown) => {
       throw new DubarrError('E_OUTPUT_WRITE', `Cannot write ${path}: ${(e as Error).message}`, { cause: e });
     });

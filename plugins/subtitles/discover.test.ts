@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { discoverSidecars, type DiscoverOptions } from './discover.js';
 
 const order = (files: string[], opts: DiscoverOptions = {}) =>
-  discoverSidecars('Movie.mkv', files, opts).map((c) => `${c.path}:${c.language}`);
+  discoverSidecars('Movie.mkv', files, opts).map((c) => `${c.path}:${c.language ?? 'unknown'}`);
 
 test('discoverSidecars ranks by the documented rules', () => {
   const table: Array<[what: string, files: string[], opts: DiscoverOptions, expected: string[]]> = [
@@ -30,13 +30,13 @@ test('discoverSidecars ranks by the documented rules', () => {
       ['Subs/Movie.en.srt', 'Subtitles/English.srt', 'Movie.eng.vtt'], { sourceLanguage: 'en' },
       ['Movie.eng.vtt:en', 'Subs/Movie.en.srt:en', 'Subtitles/English.srt:en']],
     ['no source language: the only language present',
-      ['Movie.srt', 'Movie.de.srt', 'Movie.ger.sdh.srt'], {}, ['Movie.de.srt:de', 'Movie.ger.sdh.srt:de', 'Movie.srt:und']],
+      ['Movie.srt', 'Movie.de.srt', 'Movie.ger.sdh.srt'], {}, ['Movie.de.srt:de', 'Movie.ger.sdh.srt:de', 'Movie.srt:unknown']],
     ['no source language, several: English',
       ['Movie.fr.srt', 'Movie.en.srt', 'Movie.de.srt'], {}, ['Movie.en.srt:en']],
     ['no source language, several without English: untagged only',
-      ['Movie.fr.srt', 'Movie.srt', 'Movie.de.srt'], {}, ['Movie.srt:und']],
+      ['Movie.fr.srt', 'Movie.srt', 'Movie.de.srt'], {}, ['Movie.srt:unknown']],
     ['no source language, only untagged',
-      ['Movie.srt'], {}, ['Movie.srt:und']],
+      ['Movie.srt'], {}, ['Movie.srt:unknown']],
     ['a forced file does not make its language "present"',
       ['Movie.fr.srt', 'Movie.en.forced.srt'], {}, ['Movie.fr.srt:fr']],
     ['other videos\' and non-subtitle files are ignored',
@@ -45,4 +45,14 @@ test('discoverSidecars ranks by the documented rules', () => {
       ['SUBS/MOVIE.EN.SRT', 'movie.English.Ass'], { sourceLanguage: 'en' }, ['movie.English.Ass:en', 'SUBS/MOVIE.EN.SRT:en']],
   ];
   for (const [what, files, opts, expected] of table) assert.deepEqual(order(files, opts), expected, what);
+});
+
+test('a preferred language (the audio tag, a hint) is taken when a file has it, and changes nothing when none does', () => {
+  const table: Array<[what: string, files: string[], preferred: string, expected: string[]]> = [
+    ['the hinted language wins among several', ['Movie.en.srt', 'Movie.de.srt'], 'de', ['Movie.de.srt:de']],
+    ['a wrong hint: the only tagged language is still used', ['Movie.en.srt', 'Movie.srt'], 'de', ['Movie.en.srt:en', 'Movie.srt:unknown']],
+    ['a wrong hint: untagged files are still used, with no language', ['Movie.srt'], 'de', ['Movie.srt:unknown']],
+    ['a hint absent among several falls back to English', ['Movie.fr.srt', 'Movie.en.srt'], 'de', ['Movie.en.srt:en']],
+  ];
+  for (const [what, files, preferred, expected] of table) assert.deepEqual(order(files, { preferredLanguage: preferred }), expected, what);
 });

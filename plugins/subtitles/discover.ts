@@ -7,9 +7,11 @@
  *     foreign language, never the whole dialogue, so they are dropped — or, with
  *     `allowForced`, kept behind every full file.
  *  2. Language. With a source language: files tagged with it, then untagged files (assumed
- *     to be in it); other languages are dropped. Without one: the tagged language if only
- *     one is present, else English if present (other languages dropped); untagged files
- *     come after those, and alone they are accepted with language 'und'.
+ *     to be in it); other languages are dropped. Without one: the preferred language (a hint
+ *     such as the audio stream's tag) if a file has it, else the tagged language if only one
+ *     is present, else English if present (other languages dropped); untagged files come
+ *     after those, and alone they are accepted with no language (the job's source-language
+ *     step identifies it from the text).
  *  3. Plain before SDH (`preferSdh` reverses this); SDH text is cleaned either way.
  *  4. Files flagged `default` first.
  *  5. Files without unknown tags (`Movie.en.commentary.srt`) first.
@@ -22,6 +24,12 @@ import { SUBTITLE_FORMATS, parseSidecarName, type SidecarTags } from '../sdk/sid
 export interface DiscoverOptions {
   /** ISO 639-1; undefined when the job does not know the source language. */
   sourceLanguage?: string;
+  /**
+   * ISO 639-1 to take when no source language is given and a file is tagged with it: a hint,
+   * such as the audio stream's tag, which may be wrong. When no file has it, it changes
+   * nothing; untagged files are never dropped for it.
+   */
+  preferredLanguage?: string;
   preferSdh?: boolean;
   allowForced?: boolean;
 }
@@ -30,8 +38,8 @@ export interface SidecarCandidate {
   /** Relative to the video's folder, '/'-separated ('Subs/Movie.en.srt'). */
   path: string;
   tags: SidecarTags;
-  /** The language the text is taken to be in: the tag, else the source language, else 'und'. */
-  language: string;
+  /** The language the text is taken to be in: the tag, else the source language; undefined when neither says. */
+  language?: string;
   inSubfolder: boolean;
 }
 
@@ -45,17 +53,18 @@ export function discoverSidecars(videoFile: string, files: readonly string[], op
     const inSubfolder = path.includes('/');
     return [{ path, tags, inSubfolder }];
   });
-  const wanted = wantedLanguage(parsed.map((p) => p.tags), opts.sourceLanguage);
+  const wanted = wantedLanguage(parsed.map((p) => p.tags), opts);
   const eligible = parsed
     .filter((p) => p.tags.language === undefined || p.tags.language === wanted)
-    .map((p) => ({ ...p, language: p.tags.language ?? opts.sourceLanguage ?? 'und' }));
+    .map((p) => ({ ...p, language: p.tags.language ?? opts.sourceLanguage }));
   return eligible.sort((a, b) => compare(a, b, opts));
 }
 
 /** The tagged language to accept, per rule 2; undefined accepts untagged files only. */
-function wantedLanguage(tags: SidecarTags[], sourceLanguage: string | undefined): string | undefined {
-  if (sourceLanguage) return sourceLanguage;
+function wantedLanguage(tags: SidecarTags[], opts: DiscoverOptions): string | undefined {
+  if (opts.sourceLanguage) return opts.sourceLanguage;
   const present = new Set(tags.filter((t) => !t.forced && t.language).map((t) => t.language!));
+  if (opts.preferredLanguage && present.has(opts.preferredLanguage)) return opts.preferredLanguage;
   if (present.size === 1) return [...present][0];
   if (present.has('en')) return 'en';
   // Forced files alone still name a language, for `allowForced`.

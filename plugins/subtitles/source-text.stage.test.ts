@@ -129,8 +129,21 @@ test('no source language: the only language, else English, reported in the trans
   const t = await run(input(several, { params: {} }));
   assert.deepEqual([t.language, t.segments[0]!.text], ['en', 'Hi.']);
   const untagged = await library({ 'Movie.srt': srt([[0, 1000, 'Who knows.']]) });
-  assert.equal((await run(input(untagged, { params: {} }))).language, 'und');
+  assert.equal('language' in (await run(input(untagged, { params: {} }))), false, 'an untagged file has no language, not "und"');
+  assert.equal('language' in (await run(input(untagged, { params: { sourceLanguage: 'und' } }))), false, '"und" is not a given language');
   assert.equal((await run(input(untagged, { params: { sourceLanguage: 'eng' } }))).language, 'en');
+});
+
+test('the audio tag is a hint: it ranks subtitles first but a wrong one never hides the others', async () => {
+  const both = await library({ 'Movie.en.srt': srt([[0, 1000, 'Hi.']]), 'Movie.de.srt': srt([[0, 1000, 'Hallo.']]) });
+  assert.equal((await run(input(both, { params: { sourceLanguageHint: 'deu' } }))).language, 'de');
+  const englishOnly = await library({ 'Movie.srt': srt([[0, 1000, 'Where were you last night?']]) });
+  const t = await run(input(englishOnly, { params: { sourceLanguageHint: 'deu' } }));
+  assert.deepEqual([t.language, t.segments[0]!.text], [undefined, 'Where were you last night?']);
+  const stream = join(await mkdtemp(join(root, 'x')), 'stream.srt');
+  await writeFile(stream, srt([[0, 1000, 'Hi.']]));
+  const fromStream = await run({ options: {}, params: { sourceLanguageHint: 'de' }, inputs: { subtitles: outputOf({ subtitles: stream }, { language: 'und' }) } });
+  assert.equal('language' in fromStream, false, 'an und-tagged stream has no language');
 });
 
 test('an extracted subtitle stream is used without a media path', async () => {

@@ -15,7 +15,7 @@ import { parseSubtitleText } from './parse.js';
 import { listSidecarFiles } from './sidecar-files.js';
 import type { SubtitleFormat } from '../sdk/sidecar-name.js';
 import { MIN_SPEECH_COVERAGE, speechCoverage } from './speech-coverage.js';
-import { readExtracted, readMediaPath, readOptions, readSourceLanguage, readSpeech } from './stage-inputs.js';
+import { readExtracted, readLanguageHint, readMediaPath, readOptions, readSourceLanguage, readSpeech } from './stage-inputs.js';
 
 /** Larger files are not subtitles (or not ones worth reading into memory). */
 const MAX_SUBTITLE_BYTES = 20 * 1024 * 1024;
@@ -24,7 +24,8 @@ interface Candidate {
   path: string;
   /** For the transcript's source detail and logs. */
   label: string;
-  language: string;
+  /** What the file or stream is labelled (or, untagged, the job's given language); undefined when nothing says. */
+  language?: string;
   format?: SubtitleFormat;
 }
 
@@ -32,6 +33,7 @@ export default defineStage<unknown, Transcript>(async (input, ctx) => {
   throwIfCancelled(ctx.signal);
   const options = readOptions(input);
   const sourceLanguage = readSourceLanguage(input);
+  const hint = readLanguageHint(input);
   const speech = readSpeech(input);
   const extracted = readExtracted(input);
   const media = readMediaPath(input);
@@ -43,14 +45,16 @@ export default defineStage<unknown, Transcript>(async (input, ctx) => {
   if (extracted) {
     if (extracted.forced && !options.allowForced) rejected.push('the extracted stream is forced (foreign-language lines only)');
     else if (sourceLanguage && extracted.language && extracted.language !== sourceLanguage) rejected.push(`the extracted stream is in '${extracted.language}', not '${sourceLanguage}'`);
-    else candidates.push({ path: extracted.path, label: 'extracted stream', language: extracted.language ?? sourceLanguage ?? 'und', format: extracted.format });
+    else candidates.push({ path: extracted.path, label: 'extracted stream', language: extracted.language ?? sourceLanguage, format: extracted.format });
   }
   if (media) {
     await stat(media).catch((e: unknown) => {
       throw new DubarrError('E_INPUT_NOT_FOUND', `The media file ${media} does not exist or cannot be read`, { cause: e });
     });
     const files = await listSidecarFiles(media);
-    const ranked = discoverSidecars(basename(media), files, { sourceLanguage, preferSdh: options.preferSdh, allowForced: options.allowForced });
+    const ranked = discoverSidecars(basename(media), files, {
+      sourceLanguage, preferredLanguage: hint, preferSdh: options.preferSdh, allowForced: options.allowForced,
+    });
     for (const c of ranked) candidates.push({ path: join(dirname(media), c.path), label: `sidecar ${c.path}`, language: c.language, format: c.tags.format });
   }
   ctx.progress(0.2, `${candidates.length} subtitle candidate(s)`);
@@ -61,7 +65,7 @@ export default defineStage<unknown, Transcript>(async (input, ctx) => {
     if (typeof got === 'string') { rejected.push(`${c.label}: ${got}`); continue; }
     const aligned = speech ? alignToSpeech(got.segments, speech.segments, { toleranceMs: options.alignToleranceMs }) : got.segments;
     ctx.progress(1);
-    if (c.language === 'und') ctx.log.warn({ file: c.path }, 'subtitle language unknown: set the job source language for translation to work from it');
+    if (!c.language) ctx.log.info({ file: c.path }, 'subtitles not labelled with a language: the source-language step identifies it from the text');
     return { data: toTranscript(aligned, c, got.detail) };
   }
   const where = media ? `next to ${basename(media)} (or in Subs/, Subtitles/)` : 'in the extracted stream';
@@ -99,7 +103,7 @@ async function readCandidate(c: Candidate, speech: SpeechSegments | undefined, l
 
 function toTranscript(segments: readonly TextSegment[], c: Candidate, detail: string): Transcript {
   return {
-    language: c.language,
+    ...(c.language ? { language: c.language } : {}),
     source: { kind: 'subtitles', provider: 'subtitles', detail },
     segments: segments.map((s, i) => ({
       id: `s${String(i + 1).padStart(4, '0')}`,

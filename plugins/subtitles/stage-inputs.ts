@@ -3,7 +3,7 @@
  * E_INVALID_ARGUMENT naming the input, not a crash further down.
  */
 import { z } from 'zod';
-import { DubarrError, optionalDocument, parseOptions, SpeechSegments, languageCode, type StageInput } from '../sdk/index.js';
+import { DubarrError, optionalDocument, parseOptions, SpeechSegments, languageCode, languageParam, type StageInput } from '../sdk/index.js';
 import { SUBTITLE_FORMATS, type SubtitleFormat } from '../sdk/sidecar-name.js';
 import { SubtitlesOptions } from './options.js';
 
@@ -24,13 +24,11 @@ export interface ExtractedInput {
 
 export const readOptions = (input: StageInput): SubtitlesOptions => parseOptions(SubtitlesOptions, input, 'subtitles');
 
-export function readSourceLanguage(input: StageInput): string | undefined {
-  const raw = input.params.sourceLanguage;
-  if (raw === undefined || raw === null || raw === '') return undefined;
-  const code = typeof raw === 'string' ? languageCode(raw) : undefined;
-  if (!code) throw new DubarrError('E_INVALID_ARGUMENT', `params.sourceLanguage '${String(raw)}' is not a known ISO 639 code; use e.g. 'en'`);
-  return code;
-}
+/** The job's source language (ISO 639-1) when given; 'und' and other "unknown" tags count as not given. */
+export const readSourceLanguage = (input: StageInput): string | undefined => languageCode(languageParam(input, 'sourceLanguage'));
+
+/** The audio stream's tag, passed as a hint: ranks subtitles, never rejects them. */
+export const readLanguageHint = (input: StageInput): string | undefined => languageCode(languageParam(input, 'sourceLanguageHint'));
 
 export function readSpeech(input: StageInput): SpeechSegments | undefined {
   const vad = optionalDocument(SpeechSegments, input, 'vad', 'a SpeechSegments document');

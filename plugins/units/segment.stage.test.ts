@@ -65,3 +65,14 @@ test('units:segment: a transcript with no speech fails with E_NO_SPEECH instead 
     return true;
   });
 });
+
+test('units:segment: the units carry the job\'s source language; an unknown label ("und") is dropped, never passed on', async () => {
+  const def = findStage(plugin, 'segment');
+  const run = async (language: string | undefined, params: Record<string, unknown>) =>
+    (await runStageForTest<Transcript>(def, { options: {}, params, inputs: { transcript: outputOf({}, { ...transcript, language }) } })).result.data!;
+  assert.equal((await run(undefined, { sourceLanguage: 'es' })).language, 'es');
+  assert.equal((await run('de', { sourceLanguage: 'spa' })).language, 'es', 'the decided language wins over a wrong label');
+  assert.equal((await run('es', {})).language, 'es');
+  assert.equal('language' in (await run('und', {})), false);
+  assert.equal('language' in (await run('und', { sourceLanguage: 'und' })), false);
+});

@@ -1,5 +1,5 @@
 /** units:segment — dubbing units from a transcript (and VAD pauses, when given). */
-import { DubarrError, defineStage, throwIfCancelled, type Transcript } from '../sdk/index.js';
+import { DubarrError, defineStage, languageCode, languageParam, throwIfCancelled, type Transcript } from '../sdk/index.js';
 import { segmentUnits } from './segment-units.js';
 import { readOptions, readSpeech, readTranscript } from './stage-inputs.js';
 
@@ -14,5 +14,9 @@ export default defineStage<unknown, Transcript>(async (input, ctx) => {
     throw new DubarrError('E_NO_SPEECH', `No speech was found (${transcript.source.kind}: ${transcript.source.provider}); no dub track or subtitles were written and the source is untouched.`);
   }
   ctx.progress(1, `${transcript.segments.length} segments -> ${units.segments.length} units`);
-  return { data: units };
+  // The job's decided (or given) source language names the units' language: the transcript's own
+  // label may be missing (untagged subtitles) or wrong (a mislabelled file).
+  const language = languageCode(languageParam(input, 'sourceLanguage')) ?? languageCode(transcript.language);
+  const { language: _label, ...rest } = units;
+  return { data: language ? { ...rest, language } : rest };
 });
