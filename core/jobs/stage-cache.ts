@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { copyFile, mkdir, open, readdir, readFile, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, readFile, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { StageOutput } from '../../plugins/sdk/plugin.js';
 
@@ -45,32 +45,6 @@ export async function hashFile(path: string): Promise<string> {
   const h = createHash('sha256');
   for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) h.update(chunk as Buffer);
   return h.digest('hex');
-}
-
-/**
- * A cheap identity for a user's media file: size plus 1 MiB from the start, the end and six
- * points between. Hashing a whole 40 GB remux would cost minutes of disk reads per job; an
- * edited file changes its size or one of the sampled regions in practice.
- */
-export async function fingerprintMedia(path: string): Promise<string> {
-  const block = 1 << 20;
-  const fh = await open(path, 'r');
-  try {
-    const { size } = await fh.stat();
-    const h = createHash('sha256').update(`size:${size};`);
-    if (size <= 8 * block) {
-      h.update(await fh.readFile());
-    } else {
-      const buf = Buffer.alloc(block);
-      for (let i = 0; i < 8; i++) {
-        const { bytesRead } = await fh.read(buf, 0, block, Math.floor((i * (size - block)) / 7));
-        h.update(buf.subarray(0, bytesRead));
-      }
-    }
-    return h.digest('hex');
-  } finally {
-    await fh.close();
-  }
 }
 
 export class StageCache {

@@ -6,7 +6,8 @@ import { DubarrError } from '../../plugins/sdk/errors.js';
 import type { StageInput, StageOutput, StageResult } from '../../plugins/sdk/plugin.js';
 import type { CapabilityLimits } from '../jobs/priority-limiter.js';
 import type { Journal } from '../jobs/journal.js';
-import { cacheKey, canonicalJson, fingerprintMedia, hashFile, type StageCache } from '../jobs/stage-cache.js';
+import { fingerprintFile } from '../../plugins/sdk/file-fingerprint.js';
+import { cacheKey, canonicalJson, hashFile, type StageCache } from '../jobs/stage-cache.js';
 import type { Job, JobStore } from '../jobs/store.js';
 import type { PluginHost, StageChoice } from '../plugin-host/plugin-host.js';
 import type { StagePool } from '../workers/stage-pool.js';
@@ -98,7 +99,8 @@ export async function runJob(deps: RunnerDeps, job: Job, signal: AbortSignal): P
 async function sourceOutput(input: string): Promise<StageOutput> {
   const st = await stat(input).catch(() => undefined);
   if (!st?.isFile()) throw new DubarrError('E_INPUT_NOT_FOUND', `Input file not found: ${input}`);
-  return { files: { media: input }, data: { path: input, size: st.size }, hash: await fingerprintMedia(input) };
+  // Size, mtime and sampled content: see fingerprintFile for what an edit must change to be seen.
+  return { files: { media: input }, data: { path: input, size: st.size }, hash: await fingerprintFile(input) };
 }
 
 async function runStep(
