@@ -4,14 +4,14 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { cacheKey, StageCache } from './stage-cache.js';
+import { cacheKey, type CacheKeyParts, StageCache } from './stage-cache.js';
 
 async function tmp() { return mkdtemp(join(tmpdir(), 'dubarr-cache-')); }
 
 test('cache keys ignore key order and change with any part', () => {
-  const base = { stageId: 's:x', version: '1', options: { a: 1, b: [1, 2] }, params: { to: 'es' }, inputs: { audio: 'h1' } };
-  assert.equal(cacheKey(base), cacheKey({ ...base, options: { b: [1, 2], a: 1 } }));
-  for (const changed of [{ version: '2' }, { options: { a: 2, b: [1, 2] } }, { params: { to: 'ca' } }, { inputs: { audio: 'h2' } }, { stageId: 's:y' }]) {
+  const base: CacheKeyParts = { stageId: 's:x', code: 'c1', engine: { lib: '1.0', model: 'm1' }, options: { a: 1, b: [1, 2] }, params: { to: 'es' }, inputs: { audio: 'h1' } };
+  assert.equal(cacheKey(base), cacheKey({ ...base, options: { b: [1, 2], a: 1 }, engine: { model: 'm1', lib: '1.0' } }));
+  for (const changed of [{ code: 'c2' }, { engine: { lib: '1.1', model: 'm1' } }, { engine: { lib: '1.0' } }, { options: { a: 2, b: [1, 2] } }, { params: { to: 'ca' } }, { inputs: { audio: 'h2' } }, { stageId: 's:y' }] as Array<Partial<CacheKeyParts>>) {
     assert.notEqual(cacheKey(base), cacheKey({ ...base, ...changed }));
   }
 });

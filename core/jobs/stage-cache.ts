@@ -2,17 +2,21 @@ import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { copyFile, mkdir, readdir, readFile, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import type { StageOutput } from '../../plugins/sdk/plugin.js';
+import type { EngineFingerprint, StageOutput } from '../../plugins/sdk/plugin.js';
 
 /**
- * Finished stage results keyed by (stage id, plugin version, options, params, input hashes).
- * An entry is a directory <dir>/<key[0..2]>/<key>/ with the result files and manifest.json;
- * it appears atomically (built in <dir>/.tmp, then renamed), so a crash never leaves half an
- * entry. The cache doubles as the job checkpoint: a restarted job finds its finished stages here.
+ * Finished stage results keyed by (stage id, plugin code identity, engine fingerprint, options,
+ * params, input hashes). An entry is a directory <dir>/<key[0..2]>/<key>/ with the result files
+ * and manifest.json; it appears atomically (built in <dir>/.tmp, then renamed), so a crash never
+ * leaves half an entry. The cache doubles as the job checkpoint: a restarted job finds its
+ * finished stages here.
  */
 export interface CacheKeyParts {
   stageId: string;
-  version: string;
+  /** The plugin's code identity (core/plugin-host/code-identity.ts). */
+  code: string;
+  /** What the provider reports for the step (PluginDefinition.engine). */
+  engine: EngineFingerprint;
   options: unknown;
   params: unknown;
   /** input name -> content hash */
@@ -38,7 +42,7 @@ export function canonicalJson(v: unknown): string {
 }
 
 export function cacheKey(p: CacheKeyParts): string {
-  return createHash('sha256').update(canonicalJson(['dubarr-stage-v1', p.stageId, p.version, p.options, p.params, p.inputs])).digest('hex');
+  return createHash('sha256').update(canonicalJson(['dubarr-stage-v2', p.stageId, p.code, p.engine, p.options, p.params, p.inputs])).digest('hex');
 }
 
 export async function hashFile(path: string): Promise<string> {

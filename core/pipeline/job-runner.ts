@@ -127,8 +127,9 @@ async function runStep(
   for (const choice of choices) {
     const name = choice.plugin.def.name;
     const options = deps.plugins.optionsFor(name, job.options.plugins?.[name]);
+    const { code, engine } = await deps.plugins.fingerprint(name, options, { sourceLanguage: params.sourceLanguage, targetLanguage: params.targetLanguage });
     const key = cacheKey({
-      stageId: choice.stage.id, version: choice.plugin.def.version, options, params,
+      stageId: choice.stage.id, code, engine, options, params,
       inputs: Object.fromEntries(Object.entries(inputs).map(([n, o]) => [n, o.hash])),
     });
     if (step.cache) {
