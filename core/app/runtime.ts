@@ -1,10 +1,11 @@
 import { join } from 'node:path';
 import type { Config } from '../config/schema.js';
+import { openStageCache, type CacheIndex } from '../jobs/cache-index.js';
 import { openDatabase } from '../jobs/database.js';
 import { Journal, JobBus } from '../jobs/journal.js';
 import { CapabilityLimits } from '../jobs/priority-limiter.js';
 import { Scheduler } from '../jobs/scheduler.js';
-import { StageCache } from '../jobs/stage-cache.js';
+import type { StageCache } from '../jobs/stage-cache.js';
 import { JobStore } from '../jobs/store.js';
 import { BUILTIN_PRESETS, PresetRegistry, readPresetDir } from '../pipeline/presets.js';
 import type { PresetInput } from '../pipeline/plan.js';
@@ -25,6 +26,7 @@ export interface Runtime {
   log: Logger;
   store: JobStore;
   cache: StageCache;
+  cacheIndex: CacheIndex;
   plugins: PluginHost;
   presets: PresetRegistry;
   pool: StagePool;
@@ -42,12 +44,12 @@ export async function createRuntime(config: Config, o: RuntimeOptions): Promise<
   const presets = new PresetRegistry(BUILTIN_PRESETS, readPresetDir(join(config.dataDir, 'presets')), o.presets ?? {});
   const db = openDatabase(config.database.path);
   const store = new JobStore(db);
-  const cache = new StageCache(config.cache.dir);
+  const { cache, index: cacheIndex } = openStageCache(db, config.cache.dir);
   const pool = new StagePool({ threads: config.workers.threads, idleTimeoutMs: config.workers.idleTimeoutMs, cancelGraceMs: config.workers.cancelGraceMs });
   const bus = new JobBus();
   const journal = new Journal(store, bus, log);
   const scheduler = new Scheduler({
-    store, cache, plugins, pool, journal, log,
+    store, cache, cacheIndex, plugins, pool, journal, log,
     limits: new CapabilityLimits(config.stages.concurrency),
     policy: { timeoutMs: config.stages.timeoutMs, retries: config.stages.retries, backoff: config.stages.backoff },
     // Work dirs live inside the cache dir so finished results are renamed into it, not copied.
@@ -58,7 +60,7 @@ export async function createRuntime(config: Config, o: RuntimeOptions): Promise<
   scheduler.start();
   let closed = false;
   return {
-    config, log, store, cache, plugins, presets, pool, bus, scheduler,
+    config, log, store, cache, cacheIndex, plugins, presets, pool, bus, scheduler,
     async close() {
       if (closed) return;
       closed = true;

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm, utimes, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cacheKey, type CacheKeyParts, StageCache } from './stage-cache.js';
@@ -36,24 +36,29 @@ test('put moves result files into an entry; get returns them; content hash cover
   }
 });
 
-test('prune removes least recently used entries down to the size limit', async () => {
+test('discardSync takes an entry out at once; entries() lists what is on disk with its size', async () => {
   const dir = await tmp();
   try {
-    const cache = new StageCache(join(dir, 'cache'));
-    const keys = ['11', '22', '33'].map((k) => k.repeat(32));
+    const stored: Array<[string, number]> = [];
+    const cache = new StageCache(join(dir, 'cache'), { onStored: (k, n) => stored.push([k, n]) });
+    const keys = ['11', '22'].map((k) => k.repeat(32));
     for (const [i, k] of keys.entries()) {
       const f = join(dir, `f${i}`);
       await writeFile(f, Buffer.alloc(1000));
-      await cache.put(k, 's:x', { files: { f } });
-      const past = new Date(Date.now() - (10 - i) * 60_000);
-      await utimes(join(cache.dir, k.slice(0, 2), k, 'manifest.json'), past, past);
+      await cache.put(k, 's:x', { files: { f }, data: { i } });
     }
-    await cache.get(keys[0]!); // touching the oldest makes it the newest
-    const r = await cache.prune(1500);
-    assert.deepEqual([r.removed, r.freedBytes, r.remainingBytes], [2, 2000, 1000]);
-    assert.ok(await cache.get(keys[0]!));
-    assert.equal(await cache.get(keys[1]!), undefined);
-    assert.equal(await cache.get(keys[2]!), undefined);
+    const listed = await cache.entries();
+    assert.deepEqual(listed.map((e) => e.key).sort(), keys);
+    assert.deepEqual(stored.map(([k, n]) => [k, n]), listed.map((e) => [e.key, e.sizeBytes]).sort(), 'sizes as stored: files + manifest');
+    assert.ok(stored.every(([, n]) => n > 1000));
+    assert.equal(cache.hasEntrySync(keys[0]!), true);
+    assert.equal(cache.discardSync(keys[0]!), true);
+    assert.equal(cache.hasEntrySync(keys[0]!), false);
+    assert.equal(await cache.get(keys[0]!), undefined);
+    assert.equal(cache.discardSync(keys[0]!), false, 'already gone');
+    assert.deepEqual((await cache.entries()).map((e) => e.key), [keys[1]]);
+    await cache.emptyTrash();
+    assert.deepEqual(await readdir(join(cache.dir, '.trash')), []);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { copyFile, mkdir, readdir, readFile, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
+import { createReadStream, existsSync, mkdirSync, renameSync } from 'node:fs';
+import { copyFile, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { EngineFingerprint, StageOutput } from '../../plugins/sdk/plugin.js';
 
@@ -51,11 +51,18 @@ export async function hashFile(path: string): Promise<string> {
   return h.digest('hex');
 }
 
+export interface CacheEntryInfo { key: string; dir: string; sizeBytes: number; lastUsed: number }
+
+export interface StageCacheOptions {
+  /** Told of every new entry and its size on disk (files + manifest): the runtime's cache index. */
+  onStored?(key: string, sizeBytes: number): void;
+}
+
 export class StageCache {
-  /** Shard dirs known to exist; saves a mkdir per put. Prune never removes shards. */
+  /** Shard dirs known to exist; saves a mkdir per put. Eviction never removes shards. */
   private readonly shards = new Set<string>();
 
-  constructor(readonly dir: string) {}
+  constructor(readonly dir: string, private readonly opts: StageCacheOptions = {}) {}
 
   private entryDir(key: string): string { return join(this.dir, key.slice(0, 2), key); }
 
@@ -67,9 +74,32 @@ export class StageCache {
     } catch {
       return undefined;
     }
-    const now = new Date();
-    await utimes(join(dir, 'manifest.json'), now, now).catch(() => undefined); // LRU clock for prune
     return { files: Object.fromEntries(Object.entries(m.files).map(([n, f]) => [n, join(dir, f)])), data: m.data, hash: m.hash };
+  }
+
+  /** Whether the entry is there now. Synchronous, for use inside the index's transactions. */
+  hasEntrySync(key: string): boolean { return existsSync(join(this.entryDir(key), 'manifest.json')); }
+
+  /**
+   * Takes an entry out of the cache at once (an atomic rename into .trash; emptyTrash deletes
+   * it later). Synchronous, so the cache index can do it inside the transaction that decided
+   * no job needs the entry. False when there was no such entry.
+   */
+  discardSync(key: string): boolean {
+    mkdirSync(join(this.dir, '.trash'), { recursive: true });
+    try {
+      renameSync(this.entryDir(key), join(this.dir, '.trash', `${key}-${randomBytes(4).toString('hex')}`));
+      return true;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return false;
+      throw e;
+    }
+  }
+
+  /** Deletes discarded entries (and those of a process that died before deleting its own). */
+  async emptyTrash(): Promise<void> {
+    const trash = join(this.dir, '.trash');
+    for (const name of await readdir(trash).catch(() => [] as string[])) await rm(join(trash, name), { recursive: true, force: true });
   }
 
   /**
@@ -95,8 +125,8 @@ export class StageCache {
       }
       const data = result.data ?? null;
       const hash = createHash('sha256').update(canonicalJson({ data, files: fileHashes })).digest('hex');
-      const manifest: Manifest = { key, stageId, files, data, hash, sizeBytes, createdAt: Date.now() };
-      await writeFile(join(tmp, 'manifest.json'), JSON.stringify(manifest));
+      const manifest = JSON.stringify({ key, stageId, files, data, hash, sizeBytes, createdAt: Date.now() } satisfies Manifest);
+      await writeFile(join(tmp, 'manifest.json'), manifest);
       const final = this.entryDir(key);
       const shard = join(final, '..');
       if (!this.shards.has(shard)) { await mkdir(shard, { recursive: true }); this.shards.add(shard); }
@@ -107,6 +137,7 @@ export class StageCache {
         if ((e as NodeJS.ErrnoException).code !== 'ENOTEMPTY' && (e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
         await rm(tmp, { recursive: true, force: true });
       }
+      this.opts.onStored?.(key, sizeBytes + Buffer.byteLength(manifest));
       return { files: Object.fromEntries(Object.entries(files).map(([n, f]) => [n, join(final, f)])), data, hash };
     } catch (e) {
       await rm(tmp, { recursive: true, force: true });
@@ -114,8 +145,8 @@ export class StageCache {
     }
   }
 
-  /** Half-built entries of runs that died; an hour old means no live run owns them. */
-  private async removeStaleTemp(): Promise<void> {
+  /** Half-built entries of runs that died; an hour old means no live run owns them (another process may be writing). */
+  async removeStaleTemp(): Promise<void> {
     const tmp = join(this.dir, '.tmp');
     for (const name of await readdir(tmp).catch(() => [] as string[])) {
       const st = await stat(join(tmp, name)).catch(() => undefined);
@@ -123,40 +154,25 @@ export class StageCache {
     }
   }
 
-  /** Entries with size and last use, oldest use first. */
-  async entries(): Promise<Array<{ key: string; dir: string; sizeBytes: number; lastUsed: number }>> {
-    const out: Array<{ key: string; dir: string; sizeBytes: number; lastUsed: number }> = [];
+  /**
+   * Every entry on disk with its size (files + manifest) and the time it was written: a walk of
+   * the whole cache, for reconciling the cache index at start, not for each prune.
+   */
+  async entries(): Promise<CacheEntryInfo[]> {
+    const out: CacheEntryInfo[] = [];
     for (const shard of await readdir(this.dir).catch(() => [] as string[])) {
       if (shard.startsWith('.')) continue;
       for (const key of await readdir(join(this.dir, shard)).catch(() => [] as string[])) {
         const dir = join(this.dir, shard, key);
         try {
           const mpath = join(dir, 'manifest.json');
-          const m = JSON.parse(await readFile(mpath, 'utf8')) as Manifest;
-          out.push({ key, dir, sizeBytes: m.sizeBytes, lastUsed: (await stat(mpath)).mtimeMs });
+          const [text, st] = await Promise.all([readFile(mpath, 'utf8'), stat(mpath)]);
+          out.push({ key, dir, sizeBytes: (JSON.parse(text) as Manifest).sizeBytes + st.size, lastUsed: st.mtimeMs });
         } catch {
           out.push({ key, dir, sizeBytes: 0, lastUsed: 0 }); // unreadable: first to go
         }
       }
     }
-    return out.sort((a, b) => a.lastUsed - b.lastUsed);
-  }
-
-  /** Deletes least recently used entries until the cache is at most maxBytes; leftover temp dirs too. */
-  async prune(maxBytes: number, keep: ReadonlySet<string> = new Set()): Promise<{ removed: number; freedBytes: number; remainingBytes: number }> {
-    await this.removeStaleTemp();
-    const all = await this.entries();
-    let total = all.reduce((n, e) => n + e.sizeBytes, 0);
-    let removed = 0;
-    let freedBytes = 0;
-    for (const e of all) {
-      if (total <= maxBytes) break;
-      if (keep.has(e.key)) continue;
-      await rm(e.dir, { recursive: true, force: true });
-      total -= e.sizeBytes;
-      freedBytes += e.sizeBytes;
-      removed++;
-    }
-    return { removed, freedBytes, remainingBytes: total };
+    return out;
   }
 }

@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import { DubarrError } from '../../plugins/sdk/errors.js';
 import type { StageInput, StageOutput, StageResult } from '../../plugins/sdk/plugin.js';
 import type { CapabilityLimits } from '../jobs/priority-limiter.js';
+import type { CacheIndex } from '../jobs/cache-index.js';
 import type { Journal } from '../jobs/journal.js';
 import { fingerprintFile } from '../../plugins/sdk/file-fingerprint.js';
 import { cacheKey, canonicalJson, hashFile, type StageCache } from '../jobs/stage-cache.js';
@@ -24,6 +25,7 @@ export interface StagePolicy {
 export interface RunnerDeps {
   store: JobStore;
   cache: StageCache;
+  cacheIndex: CacheIndex;
   plugins: PluginHost;
   pool: StagePool;
   limits: CapabilityLimits;
@@ -134,9 +136,11 @@ async function runStep(
     });
     if (step.cache) {
       const hit = await deps.cache.get(key);
-      if (hit) {
+      // Recorded only if the entry is still there: the record is what keeps a prune off it from now on.
+      if (hit && deps.cacheIndex.claimHit(key, () => {
         const id = deps.store.startStageRun({ jobId: job.id, step: step.id, stageId: choice.stage.id, provider: name, status: 'cached', cacheKey: key });
         deps.store.finishStageRun(id, 'cached', { artifacts: { files: hit.files, hash: hit.hash } });
+      })) {
         deps.journal.record(job.id, 'stage.cached', step.id, { stage: choice.stage.id, provider: name });
         progress.update(step.id, 1);
         return hit;
