@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type { Config } from '../config/schema.js';
 import { openStageCache, type CacheIndex } from '../jobs/cache-index.js';
 import { openDatabase } from '../jobs/database.js';
+import { Housekeeping } from '../jobs/housekeeping.js';
 import { Journal, JobBus } from '../jobs/journal.js';
 import { CapabilityLimits } from '../jobs/priority-limiter.js';
 import { Scheduler } from '../jobs/scheduler.js';
@@ -27,6 +28,7 @@ export interface Runtime {
   store: JobStore;
   cache: StageCache;
   cacheIndex: CacheIndex;
+  housekeeping: Housekeeping;
   plugins: PluginHost;
   presets: PresetRegistry;
   pool: StagePool;
@@ -34,6 +36,10 @@ export interface Runtime {
   scheduler: Scheduler;
   close(): Promise<void>;
 }
+
+const DAY_MS = 86_400_000;
+/** Retention counts days, so an idle server looks a few times a day. */
+const HOUSEKEEPING_INTERVAL_MS = 6 * 3_600_000;
 
 /** The composition root: wires the job store, stage cache, plugins, worker pool and scheduler. */
 export async function createRuntime(config: Config, o: RuntimeOptions): Promise<Runtime> {
@@ -45,6 +51,11 @@ export async function createRuntime(config: Config, o: RuntimeOptions): Promise<
   const db = openDatabase(config.database.path);
   const store = new JobStore(db);
   const { cache, index: cacheIndex } = openStageCache(db, config.cache.dir);
+  // Work dirs live inside the cache dir so finished results are renamed into it, not copied.
+  const workRoot = join(config.cache.dir, '.work');
+  const housekeeping = new Housekeeping(store, cacheIndex, cache, log, {
+    maxCacheBytes: config.cache.maxSizeGb * 1e9, retentionMs: config.jobs.retentionDays * DAY_MS, workRoot,
+  });
   const pool = new StagePool({ threads: config.workers.threads, idleTimeoutMs: config.workers.idleTimeoutMs, cancelGraceMs: config.workers.cancelGraceMs });
   const bus = new JobBus();
   const journal = new Journal(store, bus, log);
@@ -52,19 +63,29 @@ export async function createRuntime(config: Config, o: RuntimeOptions): Promise<
     store, cache, cacheIndex, plugins, pool, journal, log,
     limits: new CapabilityLimits(config.stages.concurrency),
     policy: { timeoutMs: config.stages.timeoutMs, retries: config.stages.retries, backoff: config.stages.backoff },
-    // Work dirs live inside the cache dir so finished results are renamed into it, not copied.
-    workRoot: join(config.cache.dir, '.work'),
+    workRoot,
     keepWorkDirOnFailure: config.jobs.keepWorkDirOnFailure,
     buildPlan: (job) => presets.plan(job),
-  }, { concurrency: config.jobs.concurrency, maxAttempts: config.jobs.maxAttempts, takeQueued: o.takeQueued });
+  }, {
+    concurrency: config.jobs.concurrency, maxAttempts: config.jobs.maxAttempts, takeQueued: o.takeQueued,
+    onJobEnded: () => housekeeping.request(),
+  });
   scheduler.start();
+  // A server also cleans up at start and now and then while idle; the CLI only after its job.
+  let housekeepingTimer: NodeJS.Timeout | undefined;
+  if (o.takeQueued) {
+    housekeeping.request({ reconcile: true });
+    housekeepingTimer = setInterval(() => housekeeping.request(), HOUSEKEEPING_INTERVAL_MS).unref();
+  }
   let closed = false;
   return {
-    config, log, store, cache, cacheIndex, plugins, presets, pool, bus, scheduler,
+    config, log, store, cache, cacheIndex, housekeeping, plugins, presets, pool, bus, scheduler,
     async close() {
       if (closed) return;
       closed = true;
+      clearInterval(housekeepingTimer);
       await scheduler.stop();
+      await housekeeping.stop();
       await pool.close();
       journal.flush();
       db.close();

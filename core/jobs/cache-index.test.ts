@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { ENTRY_NEEDED_SQL, openStageCache } from './cache-index.js';
 import { pruneCache } from './cache-prune.js';
 import { openDatabase } from './database.js';
-import { JobStore } from './store.js';
+import { EXPIRE_JOBS_SQL, JobStore } from './store.js';
 
 /** A real database file and cache folder; entries of ~1 KB each. */
 async function setup() {
@@ -115,14 +115,14 @@ test('reconcile indexes entries the index does not know and drops rows whose ent
   }
 });
 
-test('the queries run per eviction read by index, never a whole table', async () => {
+test('the queries run per job and per eviction read by index, never a whole table', async () => {
   const t = await setup();
   try {
     const plan = (sql: string, ...args: unknown[]) => (t.db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...args) as { detail: string }[]).map((r) => r.detail);
-    const sources = [...plan(ENTRY_NEEDED_SQL, 'k'), ...plan('SELECT bytes FROM cache_totals WHERE id = 1')];
+    const sources = [...plan(ENTRY_NEEDED_SQL, 'k'), ...plan(EXPIRE_JOBS_SQL, 1, 1), ...plan('SELECT bytes FROM cache_totals WHERE id = 1')];
     const scans = sources.filter((d) => /^SCAN /.test(d));
     assert.deepEqual(scans, [], sources.join('\n'));
-    assert.ok(sources.some((d) => d.includes('stage_runs_cache_key')), sources.join('\n'));
+    assert.ok(sources.some((d) => d.includes('stage_runs_cache_key')) && sources.some((d) => d.includes('jobs_finished')), sources.join('\n'));
   } finally {
     await t.close();
   }
