@@ -13,7 +13,6 @@ export interface HousekeepingOptions {
   retentionMs: number;
   /** Parent of jobs' work dirs: a failed job's kept work dir goes with the job. */
   workRoot: string;
-  now?: () => number;
 }
 
 export interface RetentionResult { jobs: number }
@@ -89,7 +88,7 @@ export class Housekeeping {
 
   private async expireJobs(): Promise<RetentionResult> {
     if (this.opts.retentionMs <= 0) return { jobs: 0 };
-    const cutoff = (this.opts.now ?? Date.now)() - this.opts.retentionMs;
+    const cutoff = Date.now() - this.opts.retentionMs;
     let jobs = 0;
     for (;;) {
       const ids = this.store.deleteFinishedBefore(cutoff);

@@ -23,7 +23,7 @@ export default definePlugin<ApertiumOptions>({
   async engine(options, languages) {
     const probe = await probeApertium(options.binary);
     if (!probe.ok) throw new Error(`apertium does not run (${probe.error})`);
-    return pairEngine(probe.version ?? '', await listModes(options.modesDir), languages);
+    return pairEngine(options.binary, probe.version ?? '', await listModes(options.modesDir), languages);
   },
   async available(options) {
     const probe = await probeApertium(options.binary);

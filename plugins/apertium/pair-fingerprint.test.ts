@@ -41,7 +41,7 @@ test('upgrading one pair\'s data changes the fingerprint of that pair only', asy
     });
     const before = await print();
     assert.match(before.es.apertium!, /Apertium \d/);
-    assert.deepEqual(Object.keys(before.ca), ['apertium', 'mode:eng-cat']);
+    assert.deepEqual(Object.keys(before.ca), ['apertium', 'launcher', 'mode:eng-cat']);
     assert.deepEqual(await print(), before, 'stable');
     const later = new Date(Date.now() + 60_000);
     await utimes(join(root, 'apertium-eng-cat', 'eng-cat.autobil.bin'), later, later);

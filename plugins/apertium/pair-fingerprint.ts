@@ -46,8 +46,9 @@ async function modeFingerprint(mode: ApertiumMode): Promise<string> {
   return h.digest('hex').slice(0, 32);
 }
 
-export async function pairEngine(version: string, modes: readonly ApertiumMode[], l: StageLanguages): Promise<EngineFingerprint> {
-  const out: Record<string, string> = { apertium: version };
+/** apertium's version and launcher (the script that runs a mode), and each mode the step may run. */
+export async function pairEngine(binary: string, version: string, modes: readonly ApertiumMode[], l: StageLanguages): Promise<EngineFingerprint> {
+  const out: Record<string, string> = { apertium: version, launcher: await executableFingerprint(binary) };
   for (const m of modesFor(modes, l)) out[`mode:${m.name}`] = await modeFingerprint(m);
   return out;
 }
