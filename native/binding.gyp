@@ -28,7 +28,8 @@
         "src/remux_tags.cc",
         "src/remux_inputs.cc",
         "src/remux_js.cc",
-        "src/remux.cc"
+        "src/remux.cc",
+        "src/linked_versions.cc"
       ],
       "include_dirs": [
         "<!(node -p \"require('node-addon-api').include_dir\")"

@@ -1,10 +1,12 @@
 import { join } from 'node:path';
 import type { Config } from '../config/schema.js';
+import { openStageCache, type CacheIndex } from '../jobs/cache-index.js';
 import { openDatabase } from '../jobs/database.js';
+import { Housekeeping } from '../jobs/housekeeping.js';
 import { Journal, JobBus } from '../jobs/journal.js';
 import { CapabilityLimits } from '../jobs/priority-limiter.js';
 import { Scheduler } from '../jobs/scheduler.js';
-import { StageCache } from '../jobs/stage-cache.js';
+import type { StageCache } from '../jobs/stage-cache.js';
 import { JobStore } from '../jobs/store.js';
 import { BUILTIN_PRESETS, PresetRegistry, readPresetDir } from '../pipeline/presets.js';
 import type { PresetInput } from '../pipeline/plan.js';
@@ -25,6 +27,8 @@ export interface Runtime {
   log: Logger;
   store: JobStore;
   cache: StageCache;
+  cacheIndex: CacheIndex;
+  housekeeping: Housekeeping;
   plugins: PluginHost;
   presets: PresetRegistry;
   pool: StagePool;
@@ -32,6 +36,10 @@ export interface Runtime {
   scheduler: Scheduler;
   close(): Promise<void>;
 }
+
+const DAY_MS = 86_400_000;
+/** Retention counts days, so an idle server looks a few times a day. */
+const HOUSEKEEPING_INTERVAL_MS = 6 * 3_600_000;
 
 /** The composition root: wires the job store, stage cache, plugins, worker pool and scheduler. */
 export async function createRuntime(config: Config, o: RuntimeOptions): Promise<Runtime> {
@@ -42,27 +50,42 @@ export async function createRuntime(config: Config, o: RuntimeOptions): Promise<
   const presets = new PresetRegistry(BUILTIN_PRESETS, readPresetDir(join(config.dataDir, 'presets')), o.presets ?? {});
   const db = openDatabase(config.database.path);
   const store = new JobStore(db);
-  const cache = new StageCache(config.cache.dir);
+  const { cache, index: cacheIndex } = openStageCache(db, config.cache.dir);
+  // Work dirs live inside the cache dir so finished results are renamed into it, not copied.
+  const workRoot = join(config.cache.dir, '.work');
+  const housekeeping = new Housekeeping(store, cacheIndex, cache, log, {
+    maxCacheBytes: config.cache.maxSizeGb * 1e9, retentionMs: config.jobs.retentionDays * DAY_MS, workRoot,
+  });
   const pool = new StagePool({ threads: config.workers.threads, idleTimeoutMs: config.workers.idleTimeoutMs, cancelGraceMs: config.workers.cancelGraceMs });
   const bus = new JobBus();
   const journal = new Journal(store, bus, log);
   const scheduler = new Scheduler({
-    store, cache, plugins, pool, journal, log,
+    store, cache, cacheIndex, plugins, pool, journal, log,
     limits: new CapabilityLimits(config.stages.concurrency),
     policy: { timeoutMs: config.stages.timeoutMs, retries: config.stages.retries, backoff: config.stages.backoff },
-    // Work dirs live inside the cache dir so finished results are renamed into it, not copied.
-    workRoot: join(config.cache.dir, '.work'),
+    workRoot,
     keepWorkDirOnFailure: config.jobs.keepWorkDirOnFailure,
     buildPlan: (job) => presets.plan(job),
-  }, { concurrency: config.jobs.concurrency, maxAttempts: config.jobs.maxAttempts, takeQueued: o.takeQueued });
+  }, {
+    concurrency: config.jobs.concurrency, maxAttempts: config.jobs.maxAttempts, takeQueued: o.takeQueued,
+    onJobEnded: () => housekeeping.request(),
+  });
   scheduler.start();
+  // A server also cleans up at start and now and then while idle; the CLI only after its job.
+  let housekeepingTimer: NodeJS.Timeout | undefined;
+  if (o.takeQueued) {
+    housekeeping.request({ reconcile: true });
+    housekeepingTimer = setInterval(() => housekeeping.request(), HOUSEKEEPING_INTERVAL_MS).unref();
+  }
   let closed = false;
   return {
-    config, log, store, cache, plugins, presets, pool, bus, scheduler,
+    config, log, store, cache, cacheIndex, housekeeping, plugins, presets, pool, bus, scheduler,
     async close() {
       if (closed) return;
       closed = true;
+      clearInterval(housekeepingTimer);
       await scheduler.stop();
+      await housekeeping.stop();
       await pool.close();
       journal.flush();
       db.close();

@@ -7,7 +7,8 @@ import { loadConfig, type ConfigFlag } from '../config/load.js';
 import { renderConfig } from '../config/print.js';
 import type { Config } from '../config/schema.js';
 import { openDatabase } from '../jobs/database.js';
-import { StageCache } from '../jobs/stage-cache.js';
+import { openStageCache } from '../jobs/cache-index.js';
+import { pruneCache, reconcileCache } from '../jobs/cache-prune.js';
 import { JobStore, type JobStatus } from '../jobs/store.js';
 import { dropWritesToClosedPipes } from './closed-pipe.js';
 import { formatDubSummary, formatJobDetail, formatJobLine } from './format.js';
@@ -130,14 +131,23 @@ program.command('doctor').description('check system dependencies and print the c
   if (!r.ok) process.exitCode = 1;
 });
 
-program.command('cache').description('stage cache').command('prune').description('delete least recently used results')
+program.command('cache').description('stage cache').command('prune')
+  .description('delete least recently used results now (jobs do it after they finish), keeping those queued and running jobs need')
   .option('--max-size <gb>', 'target size in GB (default: cache.maxSizeGb)')
   .action(async (o: { maxSize?: string }) => {
     const cfg = config();
     const max = Number(o.maxSize ?? cfg.cache.maxSizeGb);
     if (!(max >= 0)) throw new DubarrError('E_INVALID_ARGUMENT', `--max-size must be a number of GB, got '${o.maxSize}'`);
-    const r = await new StageCache(cfg.cache.dir).prune(max * 1e9);
-    process.stdout.write(`removed ${r.removed} entries, freed ${(r.freedBytes / 1e6).toFixed(1)} MB, ${(r.remainingBytes / 1e6).toFixed(1)} MB remain\n`);
+    const db = openDatabase(cfg.database.path);
+    try {
+      const { cache, index } = openStageCache(db, cfg.cache.dir);
+      await reconcileCache(index, cache);
+      const r = await pruneCache(index, cache, max * 1e9);
+      const kept = r.kept ? ` (${r.kept} entries kept: queued or running jobs need them)` : '';
+      process.stdout.write(`removed ${r.evicted} entries, freed ${(r.freedBytes / 1e6).toFixed(1)} MB, ${(r.remainingBytes / 1e6).toFixed(1)} MB remain${kept}\n`);
+    } finally {
+      db.close();
+    }
   });
 
 program.parseAsync().catch((e: unknown) => {

@@ -39,7 +39,8 @@ const database = z.strictObject({
 
 const cache = z.strictObject({
   dir: fsPath().default('').describe("Folder of cached stage results, reused by re-runs and restarts. '' = <dataDir>/cache."),
-  maxSizeGb: z.number().positive().default(20).describe('Size in GB the cache is pruned back to when it grows past it.'),
+  maxSizeGb: z.number().positive().default(20)
+    .describe('Size in GB the cache is pruned back to, least recently used first, after every job; entries that queued or running jobs need are kept.'),
 });
 
 const workers = z.strictObject({
@@ -56,6 +57,8 @@ const jobs = z.strictObject({
   concurrency: positiveInt().default(1).describe('Jobs run at the same time.'),
   maxAttempts: positiveInt().default(3).describe('Times a job is tried before it is marked failed.'),
   keepWorkDirOnFailure: z.boolean().default(false).describe("Keep a failed job's work folder for debugging instead of deleting it."),
+  retentionDays: z.number().nonnegative().default(90)
+    .describe('Days a finished job (with its stage runs, events and kept work folder) is kept after it ended. 0 = forever.'),
 });
 
 const stages = z.strictObject({

@@ -21,6 +21,8 @@ export interface SchedulerOptions {
   maxAttempts: number;
   /** Whether this scheduler takes queued jobs (serve) or only runs what it is handed (the CLI). */
   takeQueued: boolean;
+  /** Called when a job this scheduler ran has ended (housekeeping); must return at once. */
+  onJobEnded?(): void;
 }
 
 interface Active { controller: AbortController; done: Promise<Job> }
@@ -120,6 +122,7 @@ export class Scheduler {
     const done = this.execute(job, controller).finally(() => {
       this.active.delete(job.id);
       if (this.opts.takeQueued) this.pump();
+      this.opts.onJobEnded?.();
     });
     this.active.set(job.id, { controller, done });
     return done;

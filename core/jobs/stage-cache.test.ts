@@ -1,17 +1,17 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm, utimes, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { cacheKey, fingerprintMedia, StageCache } from './stage-cache.js';
+import { cacheKey, type CacheKeyParts, StageCache } from './stage-cache.js';
 
 async function tmp() { return mkdtemp(join(tmpdir(), 'dubarr-cache-')); }
 
 test('cache keys ignore key order and change with any part', () => {
-  const base = { stageId: 's:x', version: '1', options: { a: 1, b: [1, 2] }, params: { to: 'es' }, inputs: { audio: 'h1' } };
-  assert.equal(cacheKey(base), cacheKey({ ...base, options: { b: [1, 2], a: 1 } }));
-  for (const changed of [{ version: '2' }, { options: { a: 2, b: [1, 2] } }, { params: { to: 'ca' } }, { inputs: { audio: 'h2' } }, { stageId: 's:y' }]) {
+  const base: CacheKeyParts = { stageId: 's:x', code: 'c1', engine: { lib: '1.0', model: 'm1' }, options: { a: 1, b: [1, 2] }, params: { to: 'es' }, inputs: { audio: 'h1' } };
+  assert.equal(cacheKey(base), cacheKey({ ...base, options: { b: [1, 2], a: 1 }, engine: { model: 'm1', lib: '1.0' } }));
+  for (const changed of [{ code: 'c2' }, { engine: { lib: '1.1', model: 'm1' } }, { engine: { lib: '1.0' } }, { options: { a: 2, b: [1, 2] } }, { params: { to: 'ca' } }, { inputs: { audio: 'h2' } }, { stageId: 's:y' }] as Array<Partial<CacheKeyParts>>) {
     assert.notEqual(cacheKey(base), cacheKey({ ...base, ...changed }));
   }
 });
@@ -36,41 +36,29 @@ test('put moves result files into an entry; get returns them; content hash cover
   }
 });
 
-test('prune removes least recently used entries down to the size limit', async () => {
+test('discardSync takes an entry out at once; entries() lists what is on disk with its size', async () => {
   const dir = await tmp();
   try {
-    const cache = new StageCache(join(dir, 'cache'));
-    const keys = ['11', '22', '33'].map((k) => k.repeat(32));
+    const stored: Array<[string, number]> = [];
+    const cache = new StageCache(join(dir, 'cache'), { onStored: (k, n) => stored.push([k, n]) });
+    const keys = ['11', '22'].map((k) => k.repeat(32));
     for (const [i, k] of keys.entries()) {
       const f = join(dir, `f${i}`);
       await writeFile(f, Buffer.alloc(1000));
-      await cache.put(k, 's:x', { files: { f } });
-      const past = new Date(Date.now() - (10 - i) * 60_000);
-      await utimes(join(cache.dir, k.slice(0, 2), k, 'manifest.json'), past, past);
+      await cache.put(k, 's:x', { files: { f }, data: { i } });
     }
-    await cache.get(keys[0]!); // touching the oldest makes it the newest
-    const r = await cache.prune(1500);
-    assert.deepEqual([r.removed, r.freedBytes, r.remainingBytes], [2, 2000, 1000]);
-    assert.ok(await cache.get(keys[0]!));
-    assert.equal(await cache.get(keys[1]!), undefined);
-    assert.equal(await cache.get(keys[2]!), undefined);
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
-});
-
-test('media fingerprint: same content same print; a changed byte in a sampled region changes it', async () => {
-  const dir = await tmp();
-  try {
-    const big = Buffer.alloc(20 << 20, 7);
-    await writeFile(join(dir, 'a'), big);
-    await writeFile(join(dir, 'b'), big);
-    assert.equal(await fingerprintMedia(join(dir, 'a')), await fingerprintMedia(join(dir, 'b')));
-    big[big.length - 10] = 8;
-    await writeFile(join(dir, 'b'), big);
-    assert.notEqual(await fingerprintMedia(join(dir, 'a')), await fingerprintMedia(join(dir, 'b')));
-    await writeFile(join(dir, 'c'), big.subarray(0, big.length - 1));
-    assert.notEqual(await fingerprintMedia(join(dir, 'a')), await fingerprintMedia(join(dir, 'c')));
+    const listed = await cache.entries();
+    assert.deepEqual(listed.map((e) => e.key).sort(), keys);
+    assert.deepEqual(stored.map(([k, n]) => [k, n]), listed.map((e) => [e.key, e.sizeBytes]).sort(), 'sizes as stored: files + manifest');
+    assert.ok(stored.every(([, n]) => n > 1000));
+    assert.equal(cache.hasEntrySync(keys[0]!), true);
+    assert.equal(cache.discardSync(keys[0]!), true);
+    assert.equal(cache.hasEntrySync(keys[0]!), false);
+    assert.equal(await cache.get(keys[0]!), undefined);
+    assert.equal(cache.discardSync(keys[0]!), false, 'already gone');
+    assert.deepEqual((await cache.entries()).map((e) => e.key), [keys[1]]);
+    await cache.emptyTrash();
+    assert.deepEqual(await readdir(join(cache.dir, '.trash')), []);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

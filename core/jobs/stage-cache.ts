@@ -1,18 +1,22 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { copyFile, mkdir, open, readdir, readFile, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
+import { createReadStream, existsSync, mkdirSync, renameSync } from 'node:fs';
+import { copyFile, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import type { StageOutput } from '../../plugins/sdk/plugin.js';
+import type { EngineFingerprint, StageOutput } from '../../plugins/sdk/plugin.js';
 
 /**
- * Finished stage results keyed by (stage id, plugin version, options, params, input hashes).
- * An entry is a directory <dir>/<key[0..2]>/<key>/ with the result files and manifest.json;
- * it appears atomically (built in <dir>/.tmp, then renamed), so a crash never leaves half an
- * entry. The cache doubles as the job checkpoint: a restarted job finds its finished stages here.
+ * Finished stage results keyed by (stage id, plugin code identity, engine fingerprint, options,
+ * params, input hashes). An entry is a directory <dir>/<key[0..2]>/<key>/ with the result files
+ * and manifest.json; it appears atomically (built in <dir>/.tmp, then renamed), so a crash never
+ * leaves half an entry. The cache doubles as the job checkpoint: a restarted job finds its
+ * finished stages here.
  */
 export interface CacheKeyParts {
   stageId: string;
-  version: string;
+  /** The plugin's code identity (core/plugin-host/code-identity.ts). */
+  code: string;
+  /** What the provider reports for the step (PluginDefinition.engine). */
+  engine: EngineFingerprint;
   options: unknown;
   params: unknown;
   /** input name -> content hash */
@@ -38,7 +42,7 @@ export function canonicalJson(v: unknown): string {
 }
 
 export function cacheKey(p: CacheKeyParts): string {
-  return createHash('sha256').update(canonicalJson(['dubarr-stage-v1', p.stageId, p.version, p.options, p.params, p.inputs])).digest('hex');
+  return createHash('sha256').update(canonicalJson(['dubarr-stage-v2', p.stageId, p.code, p.engine, p.options, p.params, p.inputs])).digest('hex');
 }
 
 export async function hashFile(path: string): Promise<string> {
@@ -47,37 +51,18 @@ export async function hashFile(path: string): Promise<string> {
   return h.digest('hex');
 }
 
-/**
- * A cheap identity for a user's media file: size plus 1 MiB from the start, the end and six
- * points between. Hashing a whole 40 GB remux would cost minutes of disk reads per job; an
- * edited file changes its size or one of the sampled regions in practice.
- */
-export async function fingerprintMedia(path: string): Promise<string> {
-  const block = 1 << 20;
-  const fh = await open(path, 'r');
-  try {
-    const { size } = await fh.stat();
-    const h = createHash('sha256').update(`size:${size};`);
-    if (size <= 8 * block) {
-      h.update(await fh.readFile());
-    } else {
-      const buf = Buffer.alloc(block);
-      for (let i = 0; i < 8; i++) {
-        const { bytesRead } = await fh.read(buf, 0, block, Math.floor((i * (size - block)) / 7));
-        h.update(buf.subarray(0, bytesRead));
-      }
-    }
-    return h.digest('hex');
-  } finally {
-    await fh.close();
-  }
+export interface CacheEntryInfo { key: string; dir: string; sizeBytes: number; lastUsed: number }
+
+export interface StageCacheOptions {
+  /** Told of every new entry and its size on disk (files + manifest): the runtime's cache index. */
+  onStored?(key: string, sizeBytes: number): void;
 }
 
 export class StageCache {
-  /** Shard dirs known to exist; saves a mkdir per put. Prune never removes shards. */
+  /** Shard dirs known to exist; saves a mkdir per put. Eviction never removes shards. */
   private readonly shards = new Set<string>();
 
-  constructor(readonly dir: string) {}
+  constructor(readonly dir: string, private readonly opts: StageCacheOptions = {}) {}
 
   private entryDir(key: string): string { return join(this.dir, key.slice(0, 2), key); }
 
@@ -89,9 +74,32 @@ export class StageCache {
     } catch {
       return undefined;
     }
-    const now = new Date();
-    await utimes(join(dir, 'manifest.json'), now, now).catch(() => undefined); // LRU clock for prune
     return { files: Object.fromEntries(Object.entries(m.files).map(([n, f]) => [n, join(dir, f)])), data: m.data, hash: m.hash };
+  }
+
+  /** Whether the entry is there now. Synchronous, for use inside the index's transactions. */
+  hasEntrySync(key: string): boolean { return existsSync(join(this.entryDir(key), 'manifest.json')); }
+
+  /**
+   * Takes an entry out of the cache at once (an atomic rename into .trash; emptyTrash deletes
+   * it later). Synchronous, so the cache index can do it inside the transaction that decided
+   * no job needs the entry. False when there was no such entry.
+   */
+  discardSync(key: string): boolean {
+    mkdirSync(join(this.dir, '.trash'), { recursive: true });
+    try {
+      renameSync(this.entryDir(key), join(this.dir, '.trash', `${key}-${randomBytes(4).toString('hex')}`));
+      return true;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return false;
+      throw e;
+    }
+  }
+
+  /** Deletes discarded entries (and those of a process that died before deleting its own). */
+  async emptyTrash(): Promise<void> {
+    const trash = join(this.dir, '.trash');
+    for (const name of await readdir(trash).catch(() => [] as string[])) await rm(join(trash, name), { recursive: true, force: true });
   }
 
   /**
@@ -117,8 +125,8 @@ export class StageCache {
       }
       const data = result.data ?? null;
       const hash = createHash('sha256').update(canonicalJson({ data, files: fileHashes })).digest('hex');
-      const manifest: Manifest = { key, stageId, files, data, hash, sizeBytes, createdAt: Date.now() };
-      await writeFile(join(tmp, 'manifest.json'), JSON.stringify(manifest));
+      const manifest = JSON.stringify({ key, stageId, files, data, hash, sizeBytes, createdAt: Date.now() } satisfies Manifest);
+      await writeFile(join(tmp, 'manifest.json'), manifest);
       const final = this.entryDir(key);
       const shard = join(final, '..');
       if (!this.shards.has(shard)) { await mkdir(shard, { recursive: true }); this.shards.add(shard); }
@@ -129,6 +137,7 @@ export class StageCache {
         if ((e as NodeJS.ErrnoException).code !== 'ENOTEMPTY' && (e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
         await rm(tmp, { recursive: true, force: true });
       }
+      this.opts.onStored?.(key, sizeBytes + Buffer.byteLength(manifest));
       return { files: Object.fromEntries(Object.entries(files).map(([n, f]) => [n, join(final, f)])), data, hash };
     } catch (e) {
       await rm(tmp, { recursive: true, force: true });
@@ -136,8 +145,8 @@ export class StageCache {
     }
   }
 
-  /** Half-built entries of runs that died; an hour old means no live run owns them. */
-  private async removeStaleTemp(): Promise<void> {
+  /** Half-built entries of runs that died; an hour old means no live run owns them (another process may be writing). */
+  async removeStaleTemp(): Promise<void> {
     const tmp = join(this.dir, '.tmp');
     for (const name of await readdir(tmp).catch(() => [] as string[])) {
       const st = await stat(join(tmp, name)).catch(() => undefined);
@@ -145,40 +154,25 @@ export class StageCache {
     }
   }
 
-  /** Entries with size and last use, oldest use first. */
-  async entries(): Promise<Array<{ key: string; dir: string; sizeBytes: number; lastUsed: number }>> {
-    const out: Array<{ key: string; dir: string; sizeBytes: number; lastUsed: number }> = [];
+  /**
+   * Every entry on disk with its size (files + manifest) and the time it was written: a walk of
+   * the whole cache, for reconciling the cache index at start, not for each prune.
+   */
+  async entries(): Promise<CacheEntryInfo[]> {
+    const out: CacheEntryInfo[] = [];
     for (const shard of await readdir(this.dir).catch(() => [] as string[])) {
       if (shard.startsWith('.')) continue;
       for (const key of await readdir(join(this.dir, shard)).catch(() => [] as string[])) {
         const dir = join(this.dir, shard, key);
         try {
           const mpath = join(dir, 'manifest.json');
-          const m = JSON.parse(await readFile(mpath, 'utf8')) as Manifest;
-          out.push({ key, dir, sizeBytes: m.sizeBytes, lastUsed: (await stat(mpath)).mtimeMs });
+          const [text, st] = await Promise.all([readFile(mpath, 'utf8'), stat(mpath)]);
+          out.push({ key, dir, sizeBytes: (JSON.parse(text) as Manifest).sizeBytes + st.size, lastUsed: st.mtimeMs });
         } catch {
           out.push({ key, dir, sizeBytes: 0, lastUsed: 0 }); // unreadable: first to go
         }
       }
     }
-    return out.sort((a, b) => a.lastUsed - b.lastUsed);
-  }
-
-  /** Deletes least recently used entries until the cache is at most maxBytes; leftover temp dirs too. */
-  async prune(maxBytes: number, keep: ReadonlySet<string> = new Set()): Promise<{ removed: number; freedBytes: number; remainingBytes: number }> {
-    await this.removeStaleTemp();
-    const all = await this.entries();
-    let total = all.reduce((n, e) => n + e.sizeBytes, 0);
-    let removed = 0;
-    let freedBytes = 0;
-    for (const e of all) {
-      if (total <= maxBytes) break;
-      if (keep.has(e.key)) continue;
-      await rm(e.dir, { recursive: true, force: true });
-      total -= e.sizeBytes;
-      freedBytes += e.sizeBytes;
-      removed++;
-    }
-    return { removed, freedBytes, remainingBytes: total };
+    return out;
   }
 }

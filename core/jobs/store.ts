@@ -104,6 +104,14 @@ function toJob(r: JobRow): Job {
   };
 }
 
+/**
+ * Up to N finished jobs that ended before a time, deleted; stage runs and events go with them
+ * (ON DELETE CASCADE, by their job_id indexes). Without INDEXED BY the planner picks jobs_queue
+ * for the status test and reads every finished job.
+ */
+export const EXPIRE_JOBS_SQL = `DELETE FROM jobs WHERE id IN (SELECT id FROM jobs INDEXED BY jobs_finished
+  WHERE finished_at < ? AND status IN ('succeeded', 'failed', 'cancelled') LIMIT ?) RETURNING id`;
+
 /** Durable state of jobs, their stage runs and events. Synchronous: better-sqlite3 calls take microseconds. */
 export class JobStore {
   private readonly s: Record<string, Statement>;
@@ -145,6 +153,7 @@ export class JobStore {
                     error_code = @code, error_message = @message, artifacts = @artifacts WHERE id = @id`),
       runs: p('SELECT * FROM stage_runs WHERE job_id = ? ORDER BY id'),
       event: p('INSERT INTO events (job_id, ts, type, step, data) VALUES (?, ?, ?, ?, ?)'),
+      expire: p(EXPIRE_JOBS_SQL),
       events: p('SELECT * FROM events WHERE job_id = ? AND id > ? ORDER BY id LIMIT ?'),
     };
   }
@@ -248,6 +257,15 @@ export class JobStore {
     return (this.s.events!.all(jobId, afterId, limit) as Row[]).map((r) => ({
       id: r.id, jobId: r.job_id, ts: r.ts, type: r.type, step: opt(r.step), data: parse(r.data),
     }));
+  }
+
+  /**
+   * Deletes up to `limit` finished jobs that finished before `cutoff`, with their stage runs and
+   * events; returns their ids. In batches, so a first run over years of history does not hold the
+   * write lock for long.
+   */
+  deleteFinishedBefore(cutoff: number, limit = 500): string[] {
+    return (this.s.expire!.all(cutoff, limit) as { id: string }[]).map((r) => r.id);
   }
 
   /** Runs fn in one transaction (many small writes cost one commit). */

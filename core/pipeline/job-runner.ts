@@ -5,8 +5,10 @@ import type { Logger } from 'pino';
 import { DubarrError } from '../../plugins/sdk/errors.js';
 import type { StageInput, StageOutput, StageResult } from '../../plugins/sdk/plugin.js';
 import type { CapabilityLimits } from '../jobs/priority-limiter.js';
+import type { CacheIndex } from '../jobs/cache-index.js';
 import type { Journal } from '../jobs/journal.js';
-import { cacheKey, canonicalJson, fingerprintMedia, hashFile, type StageCache } from '../jobs/stage-cache.js';
+import { fingerprintFile } from '../../plugins/sdk/file-fingerprint.js';
+import { cacheKey, canonicalJson, hashFile, type StageCache } from '../jobs/stage-cache.js';
 import type { Job, JobStore } from '../jobs/store.js';
 import type { PluginHost, StageChoice } from '../plugin-host/plugin-host.js';
 import type { StagePool } from '../workers/stage-pool.js';
@@ -25,6 +27,7 @@ export interface StagePolicy {
 export interface RunnerDeps {
   store: JobStore;
   cache: StageCache;
+  cacheIndex: CacheIndex;
   plugins: PluginHost;
   pool: StagePool;
   limits: CapabilityLimits;
@@ -101,7 +104,8 @@ export async function runJob(deps: RunnerDeps, job: Job, signal: AbortSignal): P
 async function sourceOutput(input: string): Promise<StageOutput> {
   const st = await stat(input).catch(() => undefined);
   if (!st?.isFile()) throw new DubarrError('E_INPUT_NOT_FOUND', `Input file not found: ${input}`);
-  return { files: { media: input }, data: { path: input, size: st.size }, hash: await fingerprintMedia(input) };
+  // Size, mtime and sampled content: see fingerprintFile for what an edit must change to be seen.
+  return { files: { media: input }, data: { path: input, size: st.size }, hash: await fingerprintFile(input) };
 }
 
 async function runStep(
@@ -127,15 +131,18 @@ async function runStep(
   for (const choice of choices) {
     const name = choice.plugin.def.name;
     const options = deps.plugins.optionsFor(name, job.options.plugins?.[name]);
+    const { code, engine } = await deps.plugins.fingerprint(name, options, { sourceLanguage: params.sourceLanguage, targetLanguage: params.targetLanguage });
     const key = cacheKey({
-      stageId: choice.stage.id, version: choice.plugin.def.version, options, params,
+      stageId: choice.stage.id, code, engine, options, params,
       inputs: Object.fromEntries(Object.entries(inputs).map(([n, o]) => [n, o.hash])),
     });
     if (step.cache) {
       const hit = await deps.cache.get(key);
-      if (hit) {
+      // Recorded only if the entry is still there: the record is what keeps a prune off it from now on.
+      if (hit && deps.cacheIndex.claimHit(key, () => {
         const id = deps.store.startStageRun({ jobId: job.id, step: step.id, stageId: choice.stage.id, provider: name, status: 'cached', cacheKey: key });
         deps.store.finishStageRun(id, 'cached', { artifacts: { files: hit.files, hash: hit.hash } });
+      })) {
         deps.journal.record(job.id, 'stage.cached', step.id, { stage: choice.stage.id, provider: name });
         progress.update(step.id, 1);
         return hit;

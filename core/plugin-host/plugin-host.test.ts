@@ -76,3 +76,55 @@ test('language support checks', () => {
   assert.match(languageMismatch({ output: ['es'] }, { targetLanguage: 'ca' })!, /does not produce 'ca'/);
   assert.equal(languageMismatch({ pairs: [['en', 'es']] }, { targetLanguage: 'es' }), undefined);
 });
+
+test('a stage fingerprint follows the code its plugin loads and the engine it reports, and nothing else', async () => {
+  // Two plugins: alpha uses a shared helper module, beta an npm package; each reports an engine
+  // read from a per-language file, the way a provider fingerprints one language pair's data.
+  const dir = await mkdtemp(join(tmpdir(), 'dubarr-plugins-'));
+  const write = async (rel: string, text: string) => { await mkdir(join(dir, rel, '..'), { recursive: true }); await writeFile(join(dir, rel), text); };
+  const plugin = (name: string) => `import { readFileSync } from 'node:fs';
+    export default {
+      name: '${name}', version: '1.0.0', options: ${schema},
+      stages: [{ id: '${name}:run', capability: 'test-fp', runIn: 'main', entry: new URL('./run.js', import.meta.url) }],
+      available: async () => ({ ok: true }),
+      engine: async (o, l) => ({ model: readFileSync('${dir}/model-' + l.targetLanguage, 'utf8') }),
+    };`;
+  try {
+    await write('shared/text.js', 'export const shout = (s) => s.toUpperCase();\n');
+    await write('node_modules/pad-ish/package.json', '{ "name": "pad-ish", "version": "1.0.0", "main": "index.js" }');
+    await write('node_modules/pad-ish/index.js', 'module.exports = (s) => s;\n');
+    await write('plugins/alpha/index.js', plugin('alpha'));
+    await write('plugins/alpha/run.js', "import { shout } from '../../shared/text.js';\nexport default async () => ({ data: shout('a') });\n");
+    await write('plugins/beta/index.js', plugin('beta'));
+    await write('plugins/beta/run.js', "import pad from 'pad-ish';\nexport default async () => ({ data: pad('b') });\n");
+    await write('model-es', 'v1');
+    await write('model-ca', 'v1');
+    // A new host per look, as after a restart: code identities are computed once per host.
+    const prints = async () => {
+      const host = await PluginHost.load({ dirs: [join(dir, 'plugins')], options: {}, preference: {} });
+      const out: Record<string, string> = {};
+      for (const p of ['alpha', 'beta']) {
+        for (const to of ['es', 'ca']) out[`${p}/${to}`] = JSON.stringify(await host.fingerprint(p, {}, { sourceLanguage: 'en', targetLanguage: to }));
+      }
+      return out;
+    };
+    let last = await prints();
+    const changedSince = async () => {
+      const now = await prints();
+      const diff = Object.keys(now).filter((k) => now[k] !== last[k]).sort();
+      last = now;
+      return diff;
+    };
+    assert.deepEqual(await changedSince(), [], 'stable across restarts');
+    await write('shared/text.js', 'export const shout = (s) => `${s.toUpperCase()}!`;\n');
+    assert.deepEqual(await changedSince(), ['alpha/ca', 'alpha/es'], 'a module alpha loads changed');
+    await write('node_modules/pad-ish/package.json', '{ "name": "pad-ish", "version": "1.0.1", "main": "index.js" }');
+    assert.deepEqual(await changedSince(), ['beta/ca', 'beta/es'], 'an npm package beta imports was upgraded');
+    await write('model-ca', 'v2');
+    assert.deepEqual(await changedSince(), ['alpha/ca', 'beta/ca'], 'an engine change for one language touches only that language');
+    await write('unrelated.js', 'export const x = 1;\n');
+    assert.deepEqual(await changedSince(), []);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});

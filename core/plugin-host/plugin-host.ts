@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { DubarrError } from '../../plugins/sdk/errors.js';
-import type { Availability, LanguageSupport, Logger, PluginDefinition, StageDefinition } from '../../plugins/sdk/plugin.js';
+import type { Availability, EngineFingerprint, LanguageSupport, Logger, PluginDefinition, StageDefinition, StageLanguages } from '../../plugins/sdk/plugin.js';
+import { codeIdentity, type ModuleMemo } from './code-identity.js';
 import { discoverPluginModules } from './discover.js';
 
 export interface PluginHostConfig {
@@ -16,6 +17,16 @@ export interface LoadedPlugin {
   options: object;
   origin: 'builtin' | 'external';
   dir: string;
+  /** The plugin's entry module. */
+  url: string;
+}
+
+/** What a stage's results depend on besides its options, params and inputs; part of its cache key. */
+export interface StageFingerprint {
+  /** Digest of the plugin's compiled code and the npm packages it imports (code-identity.ts). */
+  code: string;
+  /** What the provider reports for the step's options and languages (PluginDefinition.engine). */
+  engine: EngineFingerprint;
 }
 
 export interface StageChoice {
@@ -45,6 +56,7 @@ const PluginShape = z.object({
   options: z.custom<z.ZodType>((v) => typeof (v as { safeParse?: unknown })?.safeParse === 'function', 'options must be a zod schema'),
   stages: z.array(StageShape).min(1),
   available: z.function().optional(),
+  engine: z.function().optional(),
 });
 
 const AVAILABILITY_TTL_MS = 30_000;
@@ -54,6 +66,8 @@ export class PluginHost {
   readonly broken: Array<{ location: string; reason: string }> = [];
   private readonly byName = new Map<string, LoadedPlugin>();
   private readonly availabilityCache = new Map<string, { at: number; value: Promise<Availability> }>();
+  private readonly codeIdentities = new Map<string, Promise<string>>();
+  private readonly modules: ModuleMemo = new Map();
 
   private constructor(private readonly cfg: PluginHostConfig, private readonly log?: Logger) {}
 
@@ -85,7 +99,7 @@ export class PluginHost {
         for (const i of parsed.error.issues) optionErrors.push(`plugins.options.${def.name}.${i.path.join('.')}: ${i.message}`);
         continue;
       }
-      host.byName.set(def.name, { def, options: parsed.data as object, origin: m.origin, dir: m.dir });
+      host.byName.set(def.name, { def, options: parsed.data as object, origin: m.origin, dir: m.dir, url: m.url });
     }
     for (const name of Object.keys(cfg.options)) {
       if (!host.byName.has(name) && !host.broken.some((b) => b.location.endsWith(name))) {
@@ -127,6 +141,28 @@ export class PluginHost {
     })();
     this.availabilityCache.set(name, { at: Date.now(), value });
     return value;
+  }
+
+  /**
+   * The plugin's code identity (computed once per host: loaded code does not change) and the
+   * engine fingerprint it reports for a step's effective options and languages (asked for every
+   * key, so an engine upgraded while dubarr runs is noticed by the next step that uses it).
+   */
+  async fingerprint(name: string, options: object, languages: StageLanguages): Promise<StageFingerprint> {
+    const p = this.byName.get(name);
+    if (!p) throw new DubarrError('E_NO_PROVIDER', `No plugin named '${name}' is installed`);
+    let code = this.codeIdentities.get(name);
+    if (!code) {
+      code = codeIdentity([new URL(p.url), ...p.def.stages.map((s) => s.entry)], this.modules);
+      this.codeIdentities.set(name, code);
+    }
+    let engine: EngineFingerprint = {};
+    try {
+      engine = (await p.def.engine?.(options, languages)) ?? {};
+    } catch (e) {
+      throw new DubarrError('E_PROVIDER_UNAVAILABLE', `${name} could not identify its engine, so its results cannot be cached safely: ${(e as Error).message}`, { cause: e });
+    }
+    return { code: await code, engine };
   }
 
   /**

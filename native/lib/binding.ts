@@ -162,6 +162,7 @@ export interface NativeBinding {
   AudioStream: new (args: { source: RawSourceSpec; chunkSeconds: number }, flags?: Flags) => RawAudioStream;
   setLogLevel(level: number): void;
   versions(): Record<string, string>;
+  linkedVersions(): Record<string, string>;
 }
 
 function findRoot(): string {

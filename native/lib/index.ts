@@ -67,6 +67,7 @@ export {
   type DispositionChanges,
 } from './remux.js';
 export { extractSubtitle, extractSubtitleSync, type SubtitleFormat, type ExtractSubtitleResult } from './subtitles.js';
+export { nativeBuildIdentity } from './build-identity.js';
 
 const LOG_LEVELS = { quiet: -8, error: 16, warning: 24, info: 32, debug: 48 } as const;
 export type NativeLogLevel = keyof typeof LOG_LEVELS;

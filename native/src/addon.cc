@@ -9,6 +9,7 @@
 #include "extract_subtitle.h"
 #include "filter_ops.h"
 #include "js_bridge.h"
+#include "linked_versions.h"
 #include "probe.h"
 #include "remux.h"
 
@@ -36,6 +37,7 @@ class DubarrAddon : public Napi::Addon<DubarrAddon> {
                              InstanceValue("AudioStream", AudioStreamWrap::Define(env)),
                              InstanceMethod<&DubarrAddon::SetLogLevel>("setLogLevel"),
                              InstanceMethod<&DubarrAddon::Versions>("versions"),
+                             InstanceMethod<&DubarrAddon::LinkedVersions>("linkedVersions"),
                          });
   }
 
@@ -66,6 +68,8 @@ class DubarrAddon : public Napi::Addon<DubarrAddon> {
     o.Set("ffmpeg", av_version_info());
     return o;
   }
+
+  Napi::Value LinkedVersions(const Napi::CallbackInfo& info) { return linked_versions(info.Env()); }
 };
 
 }  // namespace dubarr

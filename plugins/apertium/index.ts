@@ -3,6 +3,7 @@ import { installedPairs, listModes } from './modes.js';
 import { ApertiumOptions } from './options.js';
 import { probeApertium } from './probe.js';
 import { missingPairHint } from './no-pair-error.js';
+import { pairEngine } from './pair-fingerprint.js';
 
 export { findMode, listModes, parseModeName, installedPairs, type ApertiumMode } from './modes.js';
 export { debianPackageFor } from './packages.js';
@@ -19,6 +20,11 @@ export default definePlugin<ApertiumOptions>({
     entry: new URL('./translate.stage.js', import.meta.url),
     weight: 0.2,
   }],
+  async engine(options, languages) {
+    const probe = await probeApertium(options.binary);
+    if (!probe.ok) throw new Error(`apertium does not run (${probe.error})`);
+    return pairEngine(options.binary, probe.version ?? '', await listModes(options.modesDir), languages);
+  },
   async available(options) {
     const probe = await probeApertium(options.binary);
     if (!probe.ok) {

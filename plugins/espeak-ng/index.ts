@@ -1,4 +1,5 @@
 import { definePlugin } from '../sdk/index.js';
+import { espeakEngine } from './engine-fingerprint.js';
 import { EspeakOptions } from './options.js';
 import { listVoices, voiceLanguages } from './voices.js';
 
@@ -17,6 +18,7 @@ export default definePlugin<EspeakOptions>({
     entry: new URL('./synthesize.stage.js', import.meta.url),
     weight: 0.5,
   }],
+  engine: (options) => espeakEngine(options.binary),
   async available(options) {
     try {
       const voices = await listVoices(options.binary);

@@ -1,5 +1,5 @@
 import { definePlugin } from '../sdk/plugin.js';
-import { nativeAddonAvailability } from '../sdk/native-availability.js';
+import { nativeAddonAvailability, nativeAddonEngine } from '../sdk/native-availability.js';
 import { FfmpegOptions } from './options.js';
 
 const entry = (f: string) => new URL(`./${f}.stage.js`, import.meta.url);
@@ -16,4 +16,5 @@ export default definePlugin<FfmpegOptions>({
     { id: 'ffmpeg:analysis-audio', capability: 'analysis-audio', runIn: 'worker', entry: entry('analysis-audio'), weight: 0.2 },
   ],
   available: nativeAddonAvailability,
+  engine: nativeAddonEngine,
 });

@@ -1,5 +1,5 @@
 import { definePlugin } from '../sdk/index.js';
-import { nativeAddonAvailability } from '../sdk/native-availability.js';
+import { nativeAddonAvailability, nativeAddonEngine } from '../sdk/native-availability.js';
 import { MixOptions } from './options.js';
 
 export default definePlugin<MixOptions>({
@@ -15,4 +15,5 @@ export default definePlugin<MixOptions>({
     weight: 3,
   }],
   available: nativeAddonAvailability,
+  engine: nativeAddonEngine,
 });

@@ -1,6 +1,7 @@
 import { access } from 'node:fs/promises';
 import { definePlugin } from '../sdk/index.js';
 import { runDecoder } from './decoder-process.js';
+import { pocketsphinxEngine } from './engine-fingerprint.js';
 import { modelPaths, PocketsphinxOptions } from './options.js';
 
 export { DecoderOutputParser, isFiller } from './decoder-output.js';
@@ -42,6 +43,7 @@ export default definePlugin<PocketsphinxOptions>({
     entry: new URL('./transcribe.stage.js', import.meta.url),
     weight: 3,
   }],
+  engine: pocketsphinxEngine,
   async available(options) {
     const notRunning = await probeBinary(options.binary);
     if (notRunning) return { ok: false, reason: `${notRunning}` };

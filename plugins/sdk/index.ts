@@ -8,3 +8,4 @@ export * from './synthesis.js';
 export * from './sidecar-name.js';
 export * from './stage-input.js';
 export * from './child-process.js';
+export * from './file-fingerprint.js';

@@ -1,4 +1,4 @@
-import type { Availability } from './plugin.js';
+import type { Availability, EngineFingerprint } from './plugin.js';
 
 /**
  * Availability of a plugin that needs the native FFmpeg addon. The addon is imported here,
@@ -12,4 +12,10 @@ export async function nativeAddonAvailability(): Promise<Availability> {
   } catch (e) {
     return { ok: false, reason: `the native FFmpeg addon is not built (${(e as Error).message}); run npm run setup` };
   }
+}
+
+/** The engine fingerprint of a plugin that needs the addon: the addon build and the libav* versions loaded. */
+export async function nativeAddonEngine(): Promise<EngineFingerprint> {
+  const { nativeBuildIdentity } = await import('../../native/lib/index.js');
+  return nativeBuildIdentity();
 }

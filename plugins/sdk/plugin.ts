@@ -27,6 +27,19 @@ export interface Availability {
   howToAdd?(from: string | undefined, to: string | undefined): string | undefined;
 }
 
+/** The languages of the step an engine fingerprint is for (as the step's params give them). */
+export interface StageLanguages {
+  sourceLanguage?: string;
+  targetLanguage?: string;
+}
+
+/**
+ * What a provider's results depend on besides its code, options, params and inputs: engine
+ * and library versions, fingerprints of model and language-data files. Short strings that are
+ * equal for an equal engine across restarts: { espeak: '1.51', data: '<digest>' }.
+ */
+export type EngineFingerprint = Readonly<Record<string, string>>;
+
 export interface StageDefinition {
   /** '<plugin>:<capability>', e.g. 'espeak-ng:synthesize'. */
   id: string;
@@ -44,6 +57,7 @@ export interface StageDefinition {
 
 export interface PluginDefinition<O extends object = Record<string, unknown>> {
   name: string;
+  /** For people (`dubarr plugins`); cache keys use the code identity and engine fingerprint instead. */
   version: string;
   description?: string;
   /** Validated at load; defaults live in the schema. Secrets come from config/env. */
@@ -51,6 +65,16 @@ export interface PluginDefinition<O extends object = Record<string, unknown>> {
   stages: StageDefinition[];
   /** Engine installed? key set? model present? Must not throw; must be quick. */
   available?(options: O): Promise<Availability>;
+  /**
+   * The engine fingerprint of a step run with these options (config and job overrides) and
+   * languages. Every cache key of the plugin's stages includes it, so an engine, library, model
+   * or language-data upgrade invalidates exactly the results it can change, with no version to
+   * bump. Called for every key: keep repeats cheap (engineFileFingerprint remembers file
+   * hashes). Include only what results for these languages depend on (the translation pair
+   * used, not every installed pair). The plugin's own code, and the SDK code and npm packages
+   * it imports, are keyed by the runtime: leave them out.
+   */
+  engine?(options: O, languages: StageLanguages): Promise<EngineFingerprint>;
 }
 
 export function definePlugin<O extends object>(def: PluginDefinition<O>): PluginDefinition<O> {

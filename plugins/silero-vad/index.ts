@@ -1,5 +1,5 @@
 import { access } from 'node:fs/promises';
-import { definePlugin } from '../sdk/index.js';
+import { definePlugin, engineFileFingerprint } from '../sdk/index.js';
 import { SileroVadOptions } from './options.js';
 import { weightsPath } from './weights.js';
 
@@ -15,6 +15,8 @@ export default definePlugin<SileroVadOptions>({
     runIn: 'worker',
     entry: new URL('./vad.stage.js', import.meta.url),
   }],
+  // onnxruntime-node's version is keyed with the plugin's code (an npm package it imports).
+  engine: async (o) => ({ weights: await engineFileFingerprint(weightsPath(o.model, o.modelPath)) }),
   async available(o) {
     let path: string;
     try {

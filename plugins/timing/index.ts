@@ -1,5 +1,5 @@
 import { definePlugin } from '../sdk/index.js';
-import { nativeAddonAvailability } from '../sdk/native-availability.js';
+import { nativeAddonAvailability, nativeAddonEngine } from '../sdk/native-availability.js';
 import { FitStageOptions } from './options.js';
 
 export { planTiming, summarize, DEFAULT_FIT, type PlacedClip, type TimedClip, type FitOptions } from './plan.js';
@@ -17,4 +17,5 @@ export default definePlugin<FitStageOptions>({
     weight: 1,
   }],
   available: nativeAddonAvailability,
+  engine: nativeAddonEngine,
 });

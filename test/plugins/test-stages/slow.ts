@@ -5,7 +5,7 @@ import { DubarrError } from '../../../plugins/sdk/errors.js';
 import { defineStage } from '../../../plugins/sdk/plugin.js';
 import { logRun } from './run-log.js';
 
-/** Sleeps in small steps (honouring abort), then writes a file derived from its inputs. */
+/** Sleeps in small steps (honouring abort), then writes a file derived from its inputs (params.bytes long, if given). */
 export default defineStage<{ logFile: string; ms: number }>(async (input, ctx) => {
   const start = Date.now();
   const ms = Number(input.params.ms ?? input.options.ms);
@@ -21,7 +21,8 @@ export default defineStage<{ logFile: string; ms: number }>(async (input, ctx) =
     for (const f of Object.values(out.files)) h.update(readFileSync(f));
   }
   const file = join(ctx.workDir, 'out.txt');
-  writeFileSync(file, `${h.digest('hex')}\n`);
+  const text = `${h.digest('hex')}\n`;
+  writeFileSync(file, input.params.bytes ? text.padEnd(Number(input.params.bytes), '.') : text);
   logRun(input.options.logFile, { stage: 'slow', step: input.params.step, job: input.params.job, priority: input.params.priority, start, end: Date.now() });
   return { files: { out: file }, data: { step: input.params.step } };
 });

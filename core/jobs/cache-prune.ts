@@ -1,0 +1,55 @@
+import type { CacheIndex, IndexedEntry } from './cache-index.js';
+import type { StageCache } from './stage-cache.js';
+
+export interface PruneResult {
+  evicted: number;
+  freedBytes: number;
+  /** Entries skipped because a queued or running job needs them. */
+  kept: number;
+  remainingBytes: number;
+}
+
+const PAGE = 200;
+
+/**
+ * Evicts least recently used entries until the cache is at most `maxBytes`, never one a queued
+ * or running job needs (CacheIndex.evict decides). Reads the index a page at a time in LRU order,
+ * so a prune costs the rows it looks at, not a walk of the cache folder. The cache may stay
+ * above the limit when what jobs need is larger than it.
+ */
+export async function pruneCache(index: CacheIndex, cache: StageCache, maxBytes: number, shouldStop: () => boolean = () => false): Promise<PruneResult> {
+  const r = { evicted: 0, freedBytes: 0, kept: 0 };
+  let after: IndexedEntry | undefined;
+  let total = index.totalBytes();
+  while (total > maxBytes && !shouldStop()) {
+    const page = index.oldest(PAGE, after);
+    if (page.length === 0) break;
+    for (const e of page) {
+      if (total <= maxBytes) break;
+      after = e;
+      if (index.evict(e.key)) {
+        total -= e.sizeBytes;
+        r.evicted++;
+        r.freedBytes += e.sizeBytes;
+      } else {
+        r.kept++;
+      }
+    }
+    // Let jobs run between pages; their new entries count against the limit too.
+    await new Promise((resolve) => setImmediate(resolve));
+    total = index.totalBytes();
+  }
+  if (r.evicted > 0) await cache.emptyTrash();
+  return { ...r, remainingBytes: index.totalBytes() };
+}
+
+/**
+ * Makes the index match the cache folder (entries written before the index existed, or by a
+ * process that died before indexing them) and deletes what dead processes left half done. A walk
+ * of the whole cache: at start and before a manual prune, not after every job.
+ */
+export async function reconcileCache(index: CacheIndex, cache: StageCache): Promise<{ added: number; dropped: number }> {
+  await cache.removeStaleTemp();
+  await cache.emptyTrash();
+  return index.reconcile(await cache.entries());
+}
