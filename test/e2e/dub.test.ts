@@ -144,30 +144,41 @@ test('dub with an English SRT sidecar: no ASR; --to es,ca reuses the analysis an
   }
 });
 
-test('5.1 input: a 5.1 dub track whose non-centre channels keep the background', async () => {
-  const w = await dubWorkspace('surround');
-  try {
-    const video = await talkVideo({ dir: w.dir, channels: 6, container: 'mkv', srtSidecar: true, name: 'Film' });
-    const run = await w.dub(video.path, '--to', 'es');
-    assert.equal(run.code, 0, run.err);
-    const outPath = join(w.dir, 'Film - dub es.mkv');
-    const dub = probeSync(outPath).streams.filter((s) => s.type === 'audio')[1]!;
-    assert.equal(dub.channels, 6);
-    const rms = async (path: string, language: string) => {
-      const wav = join(w.dir, `ch-${language}.wav`);
-      decodeToWavSync(path, wav, { language, channels: 'original', sampleRate: 48000 });
-      return (await readWav(wav)).channels.map((c) => 10 * Math.log10(c.reduce((s, v) => s + v * v, 0) / c.length + 1e-12));
-    };
-    const before = await rms(video.path, 'eng');
-    const after = await rms(outPath, 'spa');
-    const centre = 2; // FL FR FC LFE BL/SL BR/SR
-    for (const ch of [0, 1, 4, 5]) assert.ok(Math.abs(after[ch]! - before[ch]!) <= 0.5, `channel ${ch}: ${before[ch]!.toFixed(2)} -> ${after[ch]!.toFixed(2)} dB`);
-    const loudestBed = Math.max(...[0, 1, 4, 5].map((c) => before[c]!));
-    assert.ok(after[centre]! > loudestBed + 6, `the centre carries the dub (${after[centre]!.toFixed(1)} dB vs bed ${loudestBed.toFixed(1)} dB)`);
-  } finally {
-    await rm(w.dir, { recursive: true, force: true });
-  }
-});
+for (const container of ['mkv', 'mp4'] as const) {
+  test(`5.1(side) E-AC-3 in ${container.toUpperCase()}: a standard 5.1 dub track whose non-centre channels keep the background`, async () => {
+    const w = await dubWorkspace(`surround-${container}`);
+    try {
+      const video = await talkVideo({ dir: w.dir, channels: 6, surroundCodec: 'eac3', container, srtSidecar: true, name: 'Film' });
+      const run = await w.dub(video.path, '--to', 'es');
+      assert.equal(run.code, 0, run.err);
+      const outPath = join(w.dir, `Film - dub es.${container}`);
+      // As players read it: ffprobe names the layout (a 5.1(side) AAC would be "unknown").
+      const probed = ffprobeStreams(outPath).filter((s) => s.codec_type === 'audio');
+      assert.deepEqual(probed.map((s) => [s.codec_name, s.channels, s.channel_layout]), [['eac3', 6, '5.1(side)'], ['aac', 6, '5.1']]);
+      const rms = async (path: string, language: string) => {
+        const wav = join(w.dir, `ch-${language}.wav`);
+        decodeToWavSync(path, wav, { language, channels: 'original', sampleRate: 48000 });
+        return (await readWav(wav)).channels.map((c) => 10 * Math.log10(c.reduce((s, v) => s + v * v, 0) / c.length + 1e-12));
+      };
+      const before = await rms(video.path, 'eng');
+      const after = await rms(outPath, 'spa');
+      const centre = 2; // FL FR FC LFE SL/BL SR/BR: the side surrounds come out of the back ones
+      for (const ch of [0, 1, 4, 5]) assert.ok(Math.abs(after[ch]! - before[ch]!) <= 0.5, `channel ${ch}: ${before[ch]!.toFixed(2)} -> ${after[ch]!.toFixed(2)} dB`);
+      const loudestBed = Math.max(...[0, 1, 4, 5].map((c) => before[c]!));
+      assert.ok(after[centre]! > loudestBed + 6, `the centre carries the dub (${after[centre]!.toFixed(1)} dB vs bed ${loudestBed.toFixed(1)} dB)`);
+    } finally {
+      await rm(w.dir, { recursive: true, force: true });
+    }
+  });
+}
+
+interface ProbedStream { codec_type: string; codec_name: string; channels?: number; channel_layout?: string; disposition: Record<string, number>; tags?: Record<string, string> }
+
+/** The streams as the ffmpeg CLI's own prober reads them: the independent view of our output. */
+function ffprobeStreams(path: string): ProbedStream[] {
+  const out = execFileSync('ffprobe', ['-v', 'error', '-print_format', 'json', '-show_streams', path], { encoding: 'utf8' });
+  return (JSON.parse(out) as { streams: ProbedStream[] }).streams;
+}
 
 test('bad inputs: no audio, no speech, an uninstalled language pair', async () => {
   const w = await dubWorkspace('bad');
