@@ -90,6 +90,10 @@ const pipeline = z.strictObject({
     .describe('Use subtitles already in the media as the source text instead of speech recognition, when present.'),
   forceInplaceHardlinked: z.boolean().default(false)
     .describe("Let 'inplace' mode replace files that have other hard links (e.g. a torrent client's copy); off by default because it breaks seeding."),
+  defaultAudio: z.enum(['original', 'dub']).default('original')
+    .describe("The audio track players start with; every output has exactly one. 'original': the source's default track (when it has none, the track the dub was made from); 'dub': the first dubbed track."),
+  defaultSubtitle: z.enum(['none', 'dub']).default('none')
+    .describe("'none': no subtitle track dubarr adds is default, so players show subtitles only when asked; 'dub': the first translated subtitle track is the only default one."),
 });
 
 const providers = z.strictObject({

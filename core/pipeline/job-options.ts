@@ -11,6 +11,8 @@ export function jobOptions(pipeline: Config['pipeline'], given: Partial<JobOptio
     mode: pipeline.mode,
     outDir: pipeline.outDir || undefined,
     forceInplaceHardlinked: pipeline.forceInplaceHardlinked,
+    defaultAudio: pipeline.defaultAudio,
+    defaultSubtitle: pipeline.defaultSubtitle,
     ...defined,
   };
   if (!pipeline.preferSubtitles) {

@@ -30,7 +30,7 @@ export const BUILTIN_PRESETS: Record<string, PresetInput> = {
       { id: 'dub-audio', capability: 'analysis-audio', inputs: { fit: 'fit' }, perTarget: true, weight: 0.2 },
       { id: 'back', capability: 'transcribe', inputs: { audio: 'dub-audio' }, perTarget: true, optional: true, sourceIsTarget: true, weight: 1 },
       {
-        id: 'mux', capability: 'mux', cache: false, weight: 2, jobParams: ['mode', 'outDir', 'forceInplaceHardlinked'],
+        id: 'mux', capability: 'mux', cache: false, weight: 2, jobParams: ['mode', 'outDir', 'forceInplaceHardlinked', 'defaultAudio', 'defaultSubtitle'],
         inputs: { source: 'source', extract: 'extract', mix: 'mix', subtitles: 'subtitles', 'source-subtitles': 'source-subtitles' },
       },
       {
@@ -87,7 +87,10 @@ export class PresetRegistry {
       sourceLanguage: job.sourceLanguage,
       targetLanguages: job.targetLanguages,
       providers: job.options.providers,
-      params: { mode: job.options.mode, outDir: job.options.outDir, forceInplaceHardlinked: job.options.forceInplaceHardlinked },
+      params: {
+        mode: job.options.mode, outDir: job.options.outDir, forceInplaceHardlinked: job.options.forceInplaceHardlinked,
+        defaultAudio: job.options.defaultAudio, defaultSubtitle: job.options.defaultSubtitle,
+      },
     });
   }
 }

@@ -17,6 +17,7 @@ import { assertSwappable, swapInPlace, tempPathFor } from './inplace-swap.js';
 import { MuxOptions } from './options.js';
 import { dubTitle, dubVersionPath, sidecarPath } from './output-names.js';
 import { mediaInfo, sourcePath } from './stage-inputs.js';
+import { remuxDefaultAudio, sidecarTrackDispositions, sourceSubtitleTags, subtitleDispositions, trackDefaults } from './track-defaults.js';
 
 interface Target { lang: string; track: string; offsetMs: number; srt?: string; vtt?: string }
 
@@ -46,11 +47,18 @@ export default defineStage(async (input, ctx) => {
     path: t.track, language: requireLanguage(t.lang).iso6392B, title: dubTitle(t.lang, 'dub'),
     offset: t.offsetMs / 1000, dispositions: { dub: true },
   }));
+  const defaults = trackDefaults(input.params);
   const subtitles: NewSubtitleTrack[] = opts.embedSubtitles
-    ? list.filter((t) => t.srt).map((t) => ({ path: t.srt!, format: 'srt', language: requireLanguage(t.lang).iso6392B, title: dubTitle(t.lang, 'subtitles') }))
+    ? list.filter((t) => t.srt).map((t, i) => ({
+      path: t.srt!, format: 'srt', language: requireLanguage(t.lang).iso6392B, title: dubTitle(t.lang, 'subtitles'), dispositions: subtitleDispositions(defaults, i),
+    }))
     : [];
   const plan = (out: string): RemuxPlan => ({
-    source, out, audio, subtitles, markSourceOriginal: opts.markSourceOriginal, makeDubDefault: opts.makeDubDefault, container: 'auto',
+    source, out, audio, subtitles, container: 'auto',
+    // `original` goes to the track the dub was made from, not simply the source's default one.
+    markSourceOriginal: opts.markSourceOriginal ? info.audioStream : false,
+    defaultAudio: remuxDefaultAudio(defaults),
+    sourceStreams: sourceSubtitleTags(defaults, info, subtitles),
   });
   const expectedAudio = info.audioStreams + list.length;
   const verify = (path: string) => {
@@ -82,7 +90,7 @@ export default defineStage(async (input, ctx) => {
       const out = sidecarPath(source, t.lang, 'mka', outDir);
       const r = remuxSync({
         source: t.track, out, container: 'mkv',
-        sourceStreams: [{ index: 0, language: requireLanguage(t.lang).iso6392B, title: dubTitle(t.lang, 'dub'), dispositions: { dub: true } }],
+        sourceStreams: [{ index: 0, language: requireLanguage(t.lang).iso6392B, title: dubTitle(t.lang, 'dub'), dispositions: sidecarTrackDispositions(defaults) }],
       }, { cancelFlag: ctx.cancelFlag });
       written.push(r.path);
     }

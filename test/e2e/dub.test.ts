@@ -180,6 +180,30 @@ function ffprobeStreams(path: string): ProbedStream[] {
   return (JSON.parse(out) as { streams: ProbedStream[] }).streams;
 }
 
+test('default tracks: the original audio and no subtitles, or the dub and its subtitles when configured; only the mux re-runs', async () => {
+  const w = await dubWorkspace('defaults');
+  try {
+    const video = await talkVideo({ dir: w.dir, srtSidecar: true, name: 'Talk' });
+    const out = join(w.dir, 'Talk - dub es.mp4');
+    const flags = () => {
+      const streams = ffprobeStreams(out);
+      return ['audio', 'subtitle'].map((type) => streams.filter((s) => s.codec_type === type).map((s) => [s.tags?.language, s.disposition.default]));
+    };
+    const first = await w.dub(video.path, '--to', 'es');
+    assert.equal(first.code, 0, first.err);
+    assert.deepEqual(flags(), [[['eng', 1], ['spa', 0]], [['spa', 0]]]);
+
+    const dubFirst = await w.dubWithEnv({ DUBARR_PIPELINE_DEFAULT_AUDIO: 'dub', DUBARR_PIPELINE_DEFAULT_SUBTITLE: 'dub' }, video.path, '--to', 'es');
+    assert.equal(dubFirst.code, 0, dubFirst.err);
+    assert.deepEqual(flags(), [[['eng', 0], ['spa', 1]], [['spa', 1]]]);
+    // They are job parameters of the mux step alone: everything before it comes from the cache.
+    const ran = dubFirst.runs.filter((r) => r.status === 'succeeded').map((r) => r.step).sort();
+    assert.deepEqual(ran, ['mux', 'qa']);
+  } finally {
+    await rm(w.dir, { recursive: true, force: true });
+  }
+});
+
 test('bad inputs: no audio, no speech, an uninstalled language pair', async () => {
   const w = await dubWorkspace('bad');
   try {
