@@ -17,6 +17,7 @@ export interface JobOptions {
   forceInplaceHardlinked?: boolean;
   defaultAudio?: 'original' | 'dub';
   defaultSubtitle?: 'none' | 'dub';
+  subtitleFormats?: Array<'srt' | 'vtt' | 'ass'>;
   /** Explicit provider (plugin name) per capability. */
   providers?: Record<string, string>;
   /** Per-plugin option overrides for this job. */

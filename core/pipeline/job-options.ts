@@ -13,6 +13,7 @@ export function jobOptions(pipeline: Config['pipeline'], given: Partial<JobOptio
     forceInplaceHardlinked: pipeline.forceInplaceHardlinked,
     defaultAudio: pipeline.defaultAudio,
     defaultSubtitle: pipeline.defaultSubtitle,
+    subtitleFormats: [...pipeline.subtitleFormats],
     ...defined,
   };
   if (!pipeline.preferSubtitles) {

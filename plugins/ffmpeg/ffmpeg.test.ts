@@ -11,7 +11,7 @@ import { DubarrError } from '../sdk/errors.js';
 import { findStage, outputOf, runStageForTest } from '../sdk/testing.js';
 import { readWavInfo } from '../sdk/wav.js';
 import {
-  h264AacMp4, h264Ac3Mkv, lateAudioMp4, LATE_AUDIO_START, mpegPs, randomBytesFile, toneM4a, videoOnlyMp4, srtFile, vttFile,
+  assFile, h264AacMp4, h264Ac3Mkv, lateAudioMp4, LATE_AUDIO_START, mpegPs, randomBytesFile, toneM4a, videoOnlyMp4, srtFile, vttFile,
 } from '../../test/fixtures/media.js';
 import ffmpeg from './index.js';
 import type { MediaInfo } from './media-info.js';
@@ -228,6 +228,38 @@ test('an MPEG-PS source (no default flags): an MKV whose original audio is the d
       (e: unknown) => e instanceof DubarrError && e.code === 'E_INVALID_ARGUMENT' && /defaultAudio/.test(e.message),
     );
     for (const r of [plain, asked]) await rm(r.workDir, { recursive: true, force: true });
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('subtitleFormats: only the chosen sidecars are written; MKV embeds the ASS with its styles, MP4 gets mov_text', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'dubarr-mux-formats-'));
+  try {
+    const subtitles = outputOf({ srt: await srtFile(), vtt: await vttFile(), ass: await assFile() }, { language: 'es' });
+    const mix = outputOf({ track: await toneM4a(500, 4) }, {});
+    const run = async (source: string, subtitleFormats: string[]) => {
+      const info = (await extracted(source)).info;
+      const r = await runStageForTest(mux, {
+        options: {}, params: { mode: 'mux', targetLanguages: ['es'], subtitleFormats },
+        inputs: { source: outputOf({ media: source }), extract: outputOf({}, info), 'mix:es': mix, 'subtitles:es': subtitles },
+      });
+      await rm(r.workDir, { recursive: true, force: true });
+      return (r.result.data as { video: string }).video;
+    };
+    const mkvSource = join(dir, 'Film.mkv');
+    await copyFile(await h264Ac3Mkv(), mkvSource);
+    const mkv = await run(mkvSource, ['srt', 'ass']);
+    const added = probeSync(mkv).streams.filter((s) => s.type === 'subtitle' && s.language === 'spa');
+    assert.deepEqual(added.map((s) => s.codec), ['ass']);
+    const mp4Source = join(dir, 'Clip.mp4');
+    await copyFile(await h264AacMp4(), mp4Source);
+    const mp4 = await run(mp4Source, ['ass']);
+    assert.deepEqual(probeSync(mp4).streams.filter((s) => s.type === 'subtitle').map((s) => [s.codec, s.language]), [['mov_text', 'spa']]);
+    assert.deepEqual((await readdir(dir)).filter((n) => / - dub es\.es\./.test(n)).sort(), [
+      'Clip - dub es.es.ass', 'Film - dub es.es.ass', 'Film - dub es.es.srt',
+    ]);
+    await assert.rejects(run(mp4Source, ['sub']), (e: unknown) => e instanceof DubarrError && e.code === 'E_INVALID_ARGUMENT');
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

@@ -4,7 +4,7 @@
  *    tracks (and subtitles) added; the source is never touched.
  *  - sidecar: `Movie.es.mka` + `Movie.es.srt` beside the untouched source.
  *  - inplace: the source replaced by an atomic, verified swap (see inplace-swap.ts).
- * Subtitles are also written as SRT and WebVTT sidecars named after the video.
+ * Subtitles are also written as sidecars named after the video, in the job's subtitleFormats.
  */
 import { copyFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
@@ -17,11 +17,13 @@ import { assertSwappable, swapInPlace, tempPathFor } from './inplace-swap.js';
 import { MuxOptions } from './options.js';
 import { dubTitle, dubVersionPath, sidecarPath } from './output-names.js';
 import { mediaInfo, sourcePath } from './stage-inputs.js';
+import { chosenFormats, embeddedFile, subtitleFiles, type SubtitleFile } from './subtitle-files.js';
 import { remuxDefaultAudio, sidecarTrackDispositions, sourceSubtitleTags, subtitleDispositions, trackDefaults } from './track-defaults.js';
 
-interface Target { lang: string; track: string; offsetMs: number; srt?: string; vtt?: string }
+interface Target { lang: string; track: string; offsetMs: number; subtitles: SubtitleFile[] }
 
 function targets(input: StageInput): Target[] {
+  const formats = chosenFormats(input.params);
   const langs = input.params.targetLanguages;
   if (!Array.isArray(langs) || langs.length === 0) throw new DubarrError('E_INVALID_ARGUMENT', 'mux needs params.targetLanguages');
   return (langs as string[]).map((lang) => {
@@ -29,7 +31,7 @@ function targets(input: StageInput): Target[] {
     if (!mix?.files.track) throw new DubarrError('E_INVALID_ARGUMENT', `mux needs inputs.mix:${lang} with files.track`);
     const subs = input.inputs[`subtitles:${lang}`];
     const offsetMs = Number((mix.data as { offsetMs?: number } | null)?.offsetMs ?? 0);
-    return { lang, track: mix.files.track, offsetMs, srt: subs?.files.srt, vtt: subs?.files.vtt };
+    return { lang, track: mix.files.track, offsetMs, subtitles: subtitleFiles(subs?.files, formats) };
   });
 }
 
@@ -48,11 +50,12 @@ export default defineStage(async (input, ctx) => {
     offset: t.offsetMs / 1000, dispositions: { dub: true },
   }));
   const defaults = trackDefaults(input.params);
-  const subtitles: NewSubtitleTrack[] = opts.embedSubtitles
-    ? list.filter((t) => t.srt).map((t, i) => ({
-      path: t.srt!, format: 'srt', language: requireLanguage(t.lang).iso6392B, title: dubTitle(t.lang, 'subtitles'), dispositions: subtitleDispositions(defaults, i),
-    }))
+  const embedded = opts.embedSubtitles
+    ? list.flatMap((t) => { const f = embeddedFile(t.subtitles, info.container); return f ? [{ lang: t.lang, file: f }] : []; })
     : [];
+  const subtitles: NewSubtitleTrack[] = embedded.map(({ lang, file: [format, path] }, i) => ({
+    path, format, language: requireLanguage(lang).iso6392B, title: dubTitle(lang, 'subtitles'), dispositions: subtitleDispositions(defaults, i),
+  }));
   const plan = (out: string): RemuxPlan => ({
     source, out, audio, subtitles, container: 'auto',
     // `original` goes to the track the dub was made from, not simply the source's default one.
@@ -102,9 +105,8 @@ export default defineStage(async (input, ctx) => {
     const base = video ?? source;
     const dir = video ? undefined : outDir;
     for (const t of list) {
-      const files = ([['srt', t.srt], ['vtt', t.vtt]] as const).filter((f): f is readonly ['srt' | 'vtt', string] => Boolean(f[1]));
-      const tag = sidecarTag(base, t.lang, files.map(([ext]) => ext), dir);
-      for (const [ext, file] of files) {
+      const tag = sidecarTag(base, t.lang, t.subtitles.map(([ext]) => ext), dir);
+      for (const [ext, file] of t.subtitles) {
         const dest = sidecarPath(base, t.lang, ext, dir, tag);
         await copyFile(file, dest);
         written.push(dest);

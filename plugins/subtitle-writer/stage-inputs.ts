@@ -1,5 +1,6 @@
 /** The subtitle stage's inputs: a Translation (target text) or a Transcript, validated. */
-import { DubarrError, optionalDocument, parseOptions, Transcript, Translation, languageCode, type StageInput } from '../sdk/index.js';
+import { DubarrError, lookupLanguage, optionalDocument, parseOptions, Transcript, Translation, languageCode, type StageInput } from '../sdk/index.js';
+import { SUBTITLE_FORMATS, type SubtitleFileFormat } from './format.js';
 import { SubtitleWriterOptions } from './options.js';
 import type { TextSegment } from './plan-cues.js';
 
@@ -7,6 +8,8 @@ export interface SubtitleSource {
   kind: 'translation' | 'transcript';
   /** ISO 639-1 where known, else as given. */
   language: string;
+  /** For the file's own title: 'Español (AI)' for a translation, 'English (transcript)'. */
+  title: string;
   segments: TextSegment[];
 }
 
@@ -19,6 +22,7 @@ export function readSource(input: StageInput): SubtitleSource {
     return {
       kind: 'translation',
       language: languageCode(translation.targetLanguage) ?? translation.targetLanguage,
+      title: titleOf(translation.targetLanguage, 'AI'),
       segments: translation.segments.map((s) => ({ start: s.start, end: s.end, text: s.target, ...(s.speaker ? { speaker: s.speaker } : {}) })),
     };
   }
@@ -27,8 +31,24 @@ export function readSource(input: StageInput): SubtitleSource {
     return {
       kind: 'transcript',
       language: languageCode(transcript.language) ?? transcript.language,
+      title: titleOf(transcript.language, 'transcript'),
       segments: transcript.segments.map((s) => ({ start: s.start, end: s.end, text: s.text, ...(s.speaker ? { speaker: s.speaker } : {}) })),
     };
   }
   throw new DubarrError('E_INVALID_ARGUMENT', 'subtitle-writer needs inputs.translation (a Translation) or inputs.transcript (a Transcript)');
+}
+
+function titleOf(language: string, what: string): string {
+  const name = lookupLanguage(language)?.nativeName ?? language;
+  return `${name.charAt(0).toUpperCase()}${name.slice(1)} (${what})`;
+}
+
+/** The job's `subtitleFormats` when it gives them, else the plugin's option; each once. */
+export function readFormats(input: StageInput, options: SubtitleWriterOptions): SubtitleFileFormat[] {
+  const given = input.params.subtitleFormats;
+  if (given === undefined) return [...new Set(options.formats)];
+  if (!Array.isArray(given) || given.length === 0 || !given.every((f) => (SUBTITLE_FORMATS as readonly unknown[]).includes(f))) {
+    throw new DubarrError('E_INVALID_ARGUMENT', `subtitleFormats must be a non-empty list of ${SUBTITLE_FORMATS.join(', ')}; got ${JSON.stringify(given)}`);
+  }
+  return [...new Set(given as SubtitleFileFormat[])];
 }

@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { copyFile, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { parse as parseSubtitles } from 'subsrt-ts';
 import { decodeToWavSync, probeSync } from '../../native/lib/index.js';
 import { StageCache } from '../../core/jobs/stage-cache.js';
@@ -180,7 +180,7 @@ function ffprobeStreams(path: string): ProbedStream[] {
   return (JSON.parse(out) as { streams: ProbedStream[] }).streams;
 }
 
-test('default tracks: the original audio and no subtitles, or the dub and its subtitles when configured; only the mux re-runs', async () => {
+test('default tracks and subtitle formats: the original audio, no default subtitles and SRT + WebVTT, or as configured; analysis is reused', async () => {
   const w = await dubWorkspace('defaults');
   try {
     const video = await talkVideo({ dir: w.dir, srtSidecar: true, name: 'Talk' });
@@ -193,12 +193,19 @@ test('default tracks: the original audio and no subtitles, or the dub and its su
     assert.equal(first.code, 0, first.err);
     assert.deepEqual(flags(), [[['eng', 1], ['spa', 0]], [['spa', 0]]]);
 
-    const dubFirst = await w.dubWithEnv({ DUBARR_PIPELINE_DEFAULT_AUDIO: 'dub', DUBARR_PIPELINE_DEFAULT_SUBTITLE: 'dub' }, video.path, '--to', 'es');
-    assert.equal(dubFirst.code, 0, dubFirst.err);
+    // What the mux wrote for the dub (the English transcript sidecar aside).
+    const written = (run: DubRun) => (outputsOf(run.job).mux!.data as { written: string[] }).written.map((p) => basename(p)).filter((n) => !n.includes('.en.')).sort();
+    assert.deepEqual(written(first), ['Talk - dub es.es.srt', 'Talk - dub es.es.vtt', 'Talk - dub es.mp4']);
+
+    const env = { DUBARR_PIPELINE_DEFAULT_AUDIO: 'dub', DUBARR_PIPELINE_DEFAULT_SUBTITLE: 'dub', DUBARR_PIPELINE_SUBTITLE_FORMATS: 'srt,ass' };
+    const second = await w.dubWithEnv(env, video.path, '--to', 'es');
+    assert.equal(second.code, 0, second.err);
     assert.deepEqual(flags(), [[['eng', 0], ['spa', 1]], [['spa', 1]]]);
-    // They are job parameters of the mux step alone: everything before it comes from the cache.
-    const ran = dubFirst.runs.filter((r) => r.status === 'succeeded').map((r) => r.step).sort();
-    assert.deepEqual(ran, ['mux', 'qa']);
+    assert.deepEqual(written(second), ['Talk - dub es.es.ass', 'Talk - dub es.es.srt', 'Talk - dub es.mp4']);
+    assert.match(await readFile(join(w.dir, 'Talk - dub es.es.ass'), 'utf8'), /^\[V4\+ Styles\]$/m);
+    // Job parameters of the steps that read them: only those re-run, the analysis and the dub come from the cache.
+    const ran = second.runs.filter((r) => r.status === 'succeeded').map((r) => r.step).sort();
+    assert.deepEqual(ran, ['mux', 'qa', 'subtitles:es']);
   } finally {
     await rm(w.dir, { recursive: true, force: true });
   }

@@ -1,0 +1,40 @@
+/**
+ * Which of a target's subtitle files the mux writes beside the video (the job's
+ * `subtitleFormats`, of those the subtitle step wrote) and which one it embeds: Matroska keeps
+ * ASS with its styles; MP4 turns any text subtitle into mov_text and WebM into WebVTT, best
+ * from the plainest source.
+ */
+import { DubarrError } from '../sdk/errors.js';
+
+export const SUBTITLE_FORMATS = ['srt', 'vtt', 'ass'] as const;
+export type SubtitleFormat = (typeof SUBTITLE_FORMATS)[number];
+export type SubtitleFile = readonly [SubtitleFormat, string];
+
+/** The job's choice, in its order; without one, every format the subtitle step wrote. */
+export function chosenFormats(params: Readonly<Record<string, unknown>>): readonly SubtitleFormat[] {
+  const given = params.subtitleFormats;
+  if (given === undefined) return SUBTITLE_FORMATS;
+  if (!Array.isArray(given) || !given.every((f) => (SUBTITLE_FORMATS as readonly unknown[]).includes(f))) {
+    throw new DubarrError('E_INVALID_ARGUMENT', `mux: subtitleFormats must list ${SUBTITLE_FORMATS.join(', ')}; got ${JSON.stringify(given)}`);
+  }
+  return given as SubtitleFormat[];
+}
+
+/** The chosen formats the subtitle step has a file for, each once. */
+export function subtitleFiles(files: Readonly<Record<string, string>> | undefined, chosen: readonly SubtitleFormat[]): SubtitleFile[] {
+  return [...new Set(chosen)].flatMap((f) => (files?.[f] ? [[f, files[f]] as const] : []));
+}
+
+const EMBED_ORDER: Readonly<Record<string, readonly SubtitleFormat[]>> = {
+  mp4: ['srt', 'vtt', 'ass'], mov: ['srt', 'vtt', 'ass'], webm: ['vtt', 'srt', 'ass'],
+};
+
+/** The file to embed in an output of `container` (the source's; anything else is written as MKV). */
+export function embeddedFile(files: readonly SubtitleFile[], container: string): SubtitleFile | undefined {
+  const order = EMBED_ORDER[container] ?? ['ass', 'srt', 'vtt'];
+  for (const f of order) {
+    const found = files.find(([format]) => format === f);
+    if (found) return found;
+  }
+  return undefined;
+}
