@@ -4,28 +4,21 @@
  * ASS with its styles; MP4 turns any text subtitle into mov_text and WebM into WebVTT, best
  * from the plainest source.
  */
-import { DubarrError } from '../sdk/errors.js';
+import { SUBTITLE_OUTPUT_FORMATS, subtitleFormatsParam, type SubtitleOutputFormat } from '../sdk/subtitle-output-formats.js';
 
-export const SUBTITLE_FORMATS = ['srt', 'vtt', 'ass'] as const;
-export type SubtitleFormat = (typeof SUBTITLE_FORMATS)[number];
-export type SubtitleFile = readonly [SubtitleFormat, string];
+export type SubtitleFile = readonly [SubtitleOutputFormat, string];
 
 /** The job's choice, in its order; without one, every format the subtitle step wrote. */
-export function chosenFormats(params: Readonly<Record<string, unknown>>): readonly SubtitleFormat[] {
-  const given = params.subtitleFormats;
-  if (given === undefined) return SUBTITLE_FORMATS;
-  if (!Array.isArray(given) || !given.every((f) => (SUBTITLE_FORMATS as readonly unknown[]).includes(f))) {
-    throw new DubarrError('E_INVALID_ARGUMENT', `mux: subtitleFormats must list ${SUBTITLE_FORMATS.join(', ')}; got ${JSON.stringify(given)}`);
-  }
-  return given as SubtitleFormat[];
+export function chosenFormats(params: Readonly<Record<string, unknown>>): readonly SubtitleOutputFormat[] {
+  return subtitleFormatsParam(params, 'mux') ?? SUBTITLE_OUTPUT_FORMATS;
 }
 
-/** The chosen formats the subtitle step has a file for, each once. */
-export function subtitleFiles(files: Readonly<Record<string, string>> | undefined, chosen: readonly SubtitleFormat[]): SubtitleFile[] {
-  return [...new Set(chosen)].flatMap((f) => (files?.[f] ? [[f, files[f]] as const] : []));
+/** The chosen formats the subtitle step has a file for. */
+export function subtitleFiles(files: Readonly<Record<string, string>> | undefined, chosen: readonly SubtitleOutputFormat[]): SubtitleFile[] {
+  return chosen.flatMap((f) => (files?.[f] ? [[f, files[f]] as const] : []));
 }
 
-const EMBED_ORDER: Readonly<Record<string, readonly SubtitleFormat[]>> = {
+const EMBED_ORDER: Readonly<Record<string, readonly SubtitleOutputFormat[]>> = {
   mp4: ['srt', 'vtt', 'ass'], mov: ['srt', 'vtt', 'ass'], webm: ['vtt', 'srt', 'ass'],
 };
 

@@ -5,5 +5,6 @@ export * from './artifacts.js';
 export * from './glossary.js';
 export * from './synthesis.js';
 export * from './sidecar-name.js';
+export * from './subtitle-output-formats.js';
 export * from './stage-input.js';
 export * from './child-process.js';

@@ -6,10 +6,6 @@
 import subsrt from 'subsrt-ts';
 import type { TimedLines } from './violations.js';
 
-/** The formats the stage writes; ASS is built by ass-format.ts. */
-export const SUBTITLE_FORMATS = ['srt', 'vtt', 'ass'] as const;
-export type SubtitleFileFormat = (typeof SUBTITLE_FORMATS)[number];
-
 export function formatCues(cues: readonly TimedLines[], format: 'srt' | 'vtt'): string {
   const escape = format === 'vtt' ? escapeVtt : (s: string) => s;
   const captions = cues.map((c, i) => {

@@ -1,6 +1,7 @@
 /** The subtitle stage's inputs: a Translation (target text) or a Transcript, validated. */
-import { DubarrError, lookupLanguage, optionalDocument, parseOptions, Transcript, Translation, languageCode, type StageInput } from '../sdk/index.js';
-import { SUBTITLE_FORMATS, type SubtitleFileFormat } from './format.js';
+import {
+  DubarrError, lookupLanguage, optionalDocument, parseOptions, subtitleFormatsParam, Transcript, Translation, languageCode, type StageInput, type SubtitleOutputFormat,
+} from '../sdk/index.js';
 import { SubtitleWriterOptions } from './options.js';
 import type { TextSegment } from './plan-cues.js';
 
@@ -44,11 +45,6 @@ function titleOf(language: string, what: string): string {
 }
 
 /** The job's `subtitleFormats` when it gives them, else the plugin's option; each once. */
-export function readFormats(input: StageInput, options: SubtitleWriterOptions): SubtitleFileFormat[] {
-  const given = input.params.subtitleFormats;
-  if (given === undefined) return [...new Set(options.formats)];
-  if (!Array.isArray(given) || given.length === 0 || !given.every((f) => (SUBTITLE_FORMATS as readonly unknown[]).includes(f))) {
-    throw new DubarrError('E_INVALID_ARGUMENT', `subtitleFormats must be a non-empty list of ${SUBTITLE_FORMATS.join(', ')}; got ${JSON.stringify(given)}`);
-  }
-  return [...new Set(given as SubtitleFileFormat[])];
+export function readFormats(input: StageInput, options: SubtitleWriterOptions): SubtitleOutputFormat[] {
+  return subtitleFormatsParam(input.params, 'subtitle-writer') ?? [...new Set(options.formats)];
 }
