@@ -26,6 +26,7 @@
         "src/extract_subtitle.cc",
         "src/remux_layout.cc",
         "src/remux_tags.cc",
+        "src/mp4_track_flags.cc",
         "src/remux_inputs.cc",
         "src/remux_js.cc",
         "src/remux.cc",

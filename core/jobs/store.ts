@@ -15,6 +15,9 @@ export interface JobOptions {
   mode?: 'mux' | 'sidecar' | 'inplace';
   outDir?: string;
   forceInplaceHardlinked?: boolean;
+  defaultAudio?: 'original' | 'dub';
+  defaultSubtitle?: 'none' | 'dub';
+  subtitleFormats?: Array<'srt' | 'vtt' | 'ass'>;
   /** Explicit provider (plugin name) per capability. */
   providers?: Record<string, string>;
   /** Per-plugin option overrides for this job. */

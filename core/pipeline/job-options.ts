@@ -11,6 +11,9 @@ export function jobOptions(pipeline: Config['pipeline'], given: Partial<JobOptio
     mode: pipeline.mode,
     outDir: pipeline.outDir || undefined,
     forceInplaceHardlinked: pipeline.forceInplaceHardlinked,
+    defaultAudio: pipeline.defaultAudio,
+    defaultSubtitle: pipeline.defaultSubtitle,
+    subtitleFormats: [...pipeline.subtitleFormats],
     ...defined,
   };
   // The source-language step's threshold is a plugin option, so it is part of that step's cache key.

@@ -29,13 +29,13 @@ export const BUILTIN_PRESETS: Record<string, PresetInput> = {
       { id: 'synthesize', capability: 'synthesize', inputs: { translation: 'translate' }, perTarget: true, weight: 3 },
       { id: 'fit', capability: 'fit', inputs: { speech: 'synthesize', extract: 'extract' }, perTarget: true, weight: 1 },
       { id: 'mix', capability: 'mix', inputs: { fit: 'fit', source: 'source', extract: 'extract' }, perTarget: true, weight: 3 },
-      { id: 'subtitles', capability: 'subtitle', inputs: { translation: 'translate' }, perTarget: true, weight: 0.3 },
+      { id: 'subtitles', capability: 'subtitle', inputs: { translation: 'translate' }, perTarget: true, weight: 0.3, jobParams: ['subtitleFormats'] },
       { id: 'source-subtitles', capability: 'subtitle', inputs: { transcript: 'units' }, weight: 0.2 },
       // Back-transcription for the QA report, where a recognizer for the target language exists.
       { id: 'dub-audio', capability: 'analysis-audio', inputs: { fit: 'fit' }, perTarget: true, weight: 0.2 },
       { id: 'back', capability: 'transcribe', inputs: { audio: 'dub-audio' }, perTarget: true, optional: true, sourceIsTarget: true, weight: 1 },
       {
-        id: 'mux', capability: 'mux', cache: false, weight: 2, jobParams: ['mode', 'outDir', 'forceInplaceHardlinked'],
+        id: 'mux', capability: 'mux', cache: false, weight: 2, jobParams: ['mode', 'outDir', 'forceInplaceHardlinked', 'defaultAudio', 'defaultSubtitle', 'subtitleFormats'],
         inputs: { source: 'source', extract: 'extract', mix: 'mix', subtitles: 'subtitles', 'source-subtitles': 'source-subtitles' },
       },
       {
@@ -92,7 +92,10 @@ export class PresetRegistry {
       sourceLanguage: job.sourceLanguage,
       targetLanguages: job.targetLanguages,
       providers: job.options.providers,
-      params: { mode: job.options.mode, outDir: job.options.outDir, forceInplaceHardlinked: job.options.forceInplaceHardlinked },
+      params: {
+        mode: job.options.mode, outDir: job.options.outDir, forceInplaceHardlinked: job.options.forceInplaceHardlinked,
+        defaultAudio: job.options.defaultAudio, defaultSubtitle: job.options.defaultSubtitle, subtitleFormats: job.options.subtitleFormats,
+      },
     });
   }
 }

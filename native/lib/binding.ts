@@ -119,7 +119,7 @@ export interface RawRemuxArgs {
   subtitles: (RawTrackTags & { path: string; format: string; offset: number })[];
   sourceStreams: (RawTrackTags & { index: number })[];
   markSourceOriginal: number;
-  makeDubDefault: boolean;
+  defaultAudio: 'source' | 'dub';
   faststart: boolean;
 }
 

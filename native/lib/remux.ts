@@ -48,6 +48,11 @@ export interface RemuxPlan {
   /** Output path; its extension is changed when the container chosen differs (see result.path). */
   out: string;
   audio?: NewAudioTrack[];
+  /**
+   * New subtitle tracks; none is default unless its dispositions say so. A subtitle track
+   * without `default` is written as not default in MP4 too (libav's MP4 muxer would enable the
+   * first one, which readers take as default).
+   */
   subtitles?: NewSubtitleTrack[];
   /** Tag changes for streams already in the source, by absolute index. */
   sourceStreams?: SourceStreamTags[];
@@ -56,8 +61,13 @@ export interface RemuxPlan {
    * track, or an absolute stream index.
    */
   markSourceOriginal?: boolean | number;
-  /** Make the first new audio track the only default audio track. */
-  makeDubDefault?: boolean;
+  /**
+   * The one default audio track (a file never gets none, or two). 'source' (default): the
+   * source's default audio track, else the one marked original, else its first (an MPEG-PS
+   * or AVI source has no default flags). 'dub': the first new audio track. Explicit
+   * `dispositions` of a track are applied after this and win.
+   */
+  defaultAudio?: 'source' | 'dub';
   /** 'auto' (default): the source's container unless a stream cannot go there, then MKV. */
   container?: 'auto' | 'mkv' | 'mp4';
   /** MP4: move the index to the front for streaming (rewrites the file once more). */
@@ -150,7 +160,7 @@ function remuxArgs(plan: RemuxPlan, where: string): RawRemuxArgs {
       return { ...trackTags(t, `${where}: sourceStreams[${i}]`), index };
     }),
     markSourceOriginal,
-    makeDubDefault: optionalBoolean(plan.makeDubDefault, `${where}: makeDubDefault`) ?? false,
+    defaultAudio: oneOf(plan.defaultAudio, ['source', 'dub'] as const, `${where}: defaultAudio`) ?? 'source',
     faststart: optionalBoolean(plan.faststart, `${where}: faststart`) ?? false,
   };
 }

@@ -23,17 +23,15 @@ std::vector<ChannelLayout> accepted_layouts(const AVCodec* codec) {
     for (const AVChannelLayout* l = codec->ch_layouts; l->nb_channels; l++) list.emplace_back(*l);
     return list;
   }
-  // FFmpeg's AAC encoder: the standard channel configurations, and the layouts it can describe
-  // with a PCE (its aac_pce_configs). Those are kept as they are: 5.1(side), for instance, is
-  // written through a PCE with the LFE as a full-band channel, as libavcodec chooses.
+  // FFmpeg's AAC encoder: only AAC's standard channel configurations (ISO 14496-3 1-7:
+  // mono, stereo, 3.0, 4.0, 5.0, 5.1, 7.1). libavcodec would also write 5.1(side), 2.1, 6.1 ...
+  // with a program config element, but the esds then says "channel configuration 0": MP4 and
+  // Matroska readers (ffprobe among them) report most of those as an unknown layout and many
+  // hardware decoders ignore PCEs. Side and back surrounds are the same speakers in 5.1 practice,
+  // so 5.1(side) is written as 5.1, exactly as for Opus.
   if (codec->id == AV_CODEC_ID_AAC && std::strcmp(codec->name, "aac") == 0) {
-    return from_masks({AV_CH_LAYOUT_MONO,         AV_CH_LAYOUT_STEREO,        AV_CH_LAYOUT_2POINT1,       AV_CH_LAYOUT_2_1,
-                       AV_CH_LAYOUT_SURROUND,     AV_CH_LAYOUT_3POINT1,       AV_CH_LAYOUT_4POINT0,       AV_CH_LAYOUT_4POINT1,
-                       AV_CH_LAYOUT_2_2,          AV_CH_LAYOUT_QUAD,          AV_CH_LAYOUT_5POINT0,       AV_CH_LAYOUT_5POINT1,
-                       AV_CH_LAYOUT_5POINT0_BACK, AV_CH_LAYOUT_5POINT1_BACK,  AV_CH_LAYOUT_6POINT0,       AV_CH_LAYOUT_6POINT0_FRONT,
-                       AV_CH_LAYOUT_HEXAGONAL,    AV_CH_LAYOUT_6POINT1,       AV_CH_LAYOUT_6POINT1_BACK,  AV_CH_LAYOUT_6POINT1_FRONT,
-                       AV_CH_LAYOUT_7POINT0,      AV_CH_LAYOUT_7POINT0_FRONT, AV_CH_LAYOUT_7POINT1,       AV_CH_LAYOUT_7POINT1_WIDE,
-                       AV_CH_LAYOUT_7POINT1_WIDE_BACK, AV_CH_LAYOUT_OCTAGONAL, AV_CH_LAYOUT_HEXADECAGONAL});
+    return from_masks({AV_CH_LAYOUT_MONO, AV_CH_LAYOUT_STEREO, AV_CH_LAYOUT_SURROUND, AV_CH_LAYOUT_4POINT0, AV_CH_LAYOUT_5POINT0_BACK,
+                       AV_CH_LAYOUT_5POINT1_BACK, AV_CH_LAYOUT_7POINT1});
   }
   // libopus checks its input against the Vorbis order (RFC 7845 mapping family 1) itself.
   if (codec->id == AV_CODEC_ID_OPUS) {

@@ -14,6 +14,7 @@ InputFormatPtr open_input(const std::string& path, const CancelToken& cancel, co
   AVFormatContext* raw = avformat_alloc_context();
   if (!raw) throw std::bad_alloc();
   raw->interrupt_callback = cancel.interrupt_callback();
+  if (options.generate_pts) raw->flags |= AVFMT_FLAG_GENPTS;
 
   const AVInputFormat* forced = nullptr;
   if (!options.format.empty()) {

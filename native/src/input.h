@@ -14,6 +14,9 @@ namespace dubarr {
 struct InputOptions {
   std::string format;  // a demuxer name to force (raw PCM: "s16le"), empty to probe
   std::vector<std::pair<std::string, std::string>> demuxer_options;
+  // Fill in presentation times a container leaves out (MPEG-PS does on some packets; Matroska
+  // cannot store a packet without one) from the decode times around them: libav's genpts.
+  bool generate_pts = false;
 };
 
 InputFormatPtr open_input(const std::string& path, const CancelToken& cancel, const InputOptions& options = {});

@@ -200,7 +200,7 @@ void MuxedOutput::check_io(const char* what) {
   if (ctx_->pb && ctx_->pb->error < 0) fail(ErrorCode::OutputWrite, std::string(what) + " '" + final_path() + "'", ctx_->pb->error);
 }
 
-void MuxedOutput::finish() {
+void MuxedOutput::finish(const std::function<void(const std::string&)>& amend) {
   int ret = av_write_trailer(ctx_.get());
   if (ret < 0) {
     cancel_.throw_if_cancelled();
@@ -213,6 +213,7 @@ void MuxedOutput::finish() {
     ret = avio_closep(&ctx_->pb);
     if (ret < 0) fail(ErrorCode::OutputWrite, "cannot close '" + final_path() + "'", ret);
   }
+  if (amend) amend(file_.temp_path());
   file_.commit();
 }
 

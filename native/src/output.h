@@ -3,6 +3,7 @@
 // partial file where a media server (or the next stage) would pick it up.
 #pragma once
 
+#include <functional>
 #include <string>
 
 #include "av_handles.h"
@@ -40,8 +41,9 @@ class MuxedOutput {
   void write_header(Dictionary& options, const std::string& encoder = "");
   // Interleaves and writes; the packet is consumed (left blank) either way.
   void write(AVPacket* pkt);
-  // Writes the trailer, flushes, closes and renames into place.
-  void finish();
+  // Writes the trailer, flushes, closes and renames into place; `amend`, if given, may edit
+  // the closed temporary file (its path is passed) before the rename.
+  void finish(const std::function<void(const std::string&)>& amend = nullptr);
   const std::string& final_path() const { return file_.final_path(); }
 
  private:

@@ -5,6 +5,7 @@
 
 #include "errors.h"
 #include "input.h"
+#include "mp4_track_flags.h"
 #include "output.h"
 #include "remux_inputs.h"
 #include "remux_layout.h"
@@ -41,7 +42,9 @@ class Remuxer {
     out.write_header(options, args_.tool);
     plan_timing();
     copy_packets();
-    out.finish();
+    out.finish([this](const std::string& written) {
+      if (mp4_family()) disable_mp4_subtitle_tracks(written, subtitle_tracks_not_default());
+    });
     ctx_.progress.done(progress_total_);
     return result_;
   }
@@ -120,27 +123,14 @@ class Remuxer {
     }
   }
 
-  // Order matters: the source's own flags, then the convenience switches, then explicit tags.
+  // Order matters: the source's own flags, then the default audio track and `original`, then
+  // explicit tags (which may override both).
   void tag_streams() {
     const RemuxInput& source = inputs_[0];
     const int original = resolve_original(args_, source.ctx.get());
-    if (original >= 0 && source.out_index[original] >= 0) {
-      out_->ctx()->streams[source.out_index[original]]->disposition |= AV_DISPOSITION_ORIGINAL;
-    }
-    int first_dub = -1;
-    for (const RemuxInput& in : inputs_) {
-      if (in.origin != "audio") continue;
-      for (int o : in.out_index) {
-        if (o >= 0 && first_dub < 0) first_dub = o;
-      }
-    }
-    if (args_.make_dub_default && first_dub >= 0) {
-      for (unsigned i = 0; i < out_->ctx()->nb_streams; i++) {
-        AVStream* st = out_->ctx()->streams[i];
-        if (st->codecpar->codec_type == AVMEDIA_TYPE_AUDIO) st->disposition &= ~AV_DISPOSITION_DEFAULT;
-      }
-      out_->ctx()->streams[first_dub]->disposition |= AV_DISPOSITION_DEFAULT;
-    }
+    const int original_out = original >= 0 ? source.out_index[original] : -1;
+    if (original_out >= 0) out_->ctx()->streams[original_out]->disposition |= AV_DISPOSITION_ORIGINAL;
+    set_default_audio(choose_default_audio(original_out));
     for (const SourceStreamTags& t : args_.source_streams) {
       const int o = source.out_index[t.index];
       if (o >= 0) apply_track_tags(out_->ctx()->streams[o], t.tags, mp4_family());
@@ -152,6 +142,51 @@ class Remuxer {
         if (o >= 0) apply_track_tags(out_->ctx()->streams[o], tags, mp4_family());
       }
     }
+  }
+
+  // Exactly one audio track is the default, so a player's choice is not left to chance (an
+  // MPEG-PS or AVI source has no default flags at all; two defaults are as bad). With
+  // defaultAudio 'dub' it is the first new track; otherwise the source's default audio track,
+  // else the one marked original, else its first, else the first new one. -1: no audio.
+  int choose_default_audio(int original_out) const {
+    const AVFormatContext* out = out_->ctx();
+    int first_source = -1;
+    int first_new = -1;
+    int source_default = -1;
+    for (const RemuxInput& in : inputs_) {
+      for (int o : in.out_index) {
+        if (o < 0 || out->streams[o]->codecpar->codec_type != AVMEDIA_TYPE_AUDIO) continue;
+        if (in.origin != "source") {
+          if (first_new < 0) first_new = o;
+          continue;
+        }
+        if (first_source < 0) first_source = o;
+        if (source_default < 0 && (out->streams[o]->disposition & AV_DISPOSITION_DEFAULT)) source_default = o;
+      }
+    }
+    if (args_.default_audio_dub && first_new >= 0) return first_new;
+    if (source_default >= 0) return source_default;
+    if (original_out >= 0) return original_out;
+    return first_source >= 0 ? first_source : first_new;
+  }
+
+  void set_default_audio(int chosen) {
+    if (chosen < 0) return;
+    for (unsigned i = 0; i < out_->ctx()->nb_streams; i++) {
+      AVStream* st = out_->ctx()->streams[i];
+      if (st->codecpar->codec_type == AVMEDIA_TYPE_AUDIO) st->disposition &= ~AV_DISPOSITION_DEFAULT;
+    }
+    out_->ctx()->streams[chosen]->disposition |= AV_DISPOSITION_DEFAULT;
+  }
+
+  // MP4 track IDs (the muxer numbers stream i as i + 1) of subtitle tracks that are not default.
+  std::vector<unsigned> subtitle_tracks_not_default() const {
+    std::vector<unsigned> ids;
+    for (unsigned i = 0; i < out_->ctx()->nb_streams; i++) {
+      const AVStream* st = out_->ctx()->streams[i];
+      if (st->codecpar->codec_type == AVMEDIA_TYPE_SUBTITLE && !(st->disposition & AV_DISPOSITION_DEFAULT)) ids.push_back(i + 1);
+    }
+    return ids;
   }
 
   void set_file_properties() {

@@ -52,7 +52,7 @@ struct RemuxOp {
     std::vector<NewSubtitleTrack> subtitles;
     std::vector<SourceStreamTags> source_streams;
     int mark_source_original = kNoOriginal;
-    bool make_dub_default = false;
+    bool default_audio_dub = false;  // defaultAudio: 'dub' (else 'source')
     bool faststart = false;
   };
   struct OutStream {

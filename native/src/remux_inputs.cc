@@ -29,7 +29,9 @@ void keep_only(RemuxInput& in, int stream) {
 
 RemuxInput open_source(const RemuxOp::Args& args, const CancelToken& cancel) {
   RemuxInput in;
-  in.ctx = open_input(args.source, cancel);
+  InputOptions options;
+  options.generate_pts = true;
+  in.ctx = open_input(args.source, cancel, options);
   in.origin = "source";
   // The source's timestamps are written as they are (no -copyts style shift to 0): chapters,
   // sidecar subtitles and players' 0:00 keep matching the original file.

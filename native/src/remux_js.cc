@@ -48,7 +48,7 @@ RemuxOp::Args RemuxOp::parse(Napi::Env, const Napi::Object& o) {
     return SourceStreamTags{static_cast<int>(opt_int(t, "index", 0)), parse_tags(t)};
   });
   a.mark_source_original = static_cast<int>(opt_int(o, "markSourceOriginal", kNoOriginal));
-  a.make_dub_default = opt_bool(o, "makeDubDefault", false);
+  a.default_audio_dub = opt_string(o, "defaultAudio").value_or("source") == "dub";
   a.faststart = opt_bool(o, "faststart", false);
   return a;
 }

@@ -13,7 +13,7 @@ import { makeReadOnly, mountUnavailable, readOnlyUnavailable, withTmpfs } from '
 import { settledLeftovers } from '../../test/medium/native/scratch.js';
 import { readWavInfo } from '../sdk/wav.js';
 import {
-  h264AacMp4, h264Ac3Mkv, lateAudioMp4, LATE_AUDIO_START, randomBytesFile, toneM4a, videoOnlyMp4, srtFile, vttFile,
+  assFile, h264AacMp4, h264Ac3Mkv, lateAudioMp4, LATE_AUDIO_START, mpegPs, randomBytesFile, toneM4a, videoOnlyMp4, srtFile, vttFile,
 } from '../../test/fixtures/media.js';
 import ffmpeg from './index.js';
 import type { MediaInfo } from './media-info.js';
@@ -30,7 +30,7 @@ async function extracted(media: string, params = {}) {
 contractSuite({
   plugin: ffmpeg,
   stage: 'ffmpeg:extract',
-  invalidOptions: { makeDubDefault: 'yes' },
+  invalidOptions: { markSourceOriginal: 'yes' },
   validInput: async () => ({ options: {}, inputs: { source: outputOf({ media: await h264AacMp4() }) } }),
   corruptInput: async () => ({ options: {}, inputs: { source: outputOf({ media: await randomBytesFile() }) } }),
   corruptCode: 'E_MEDIA_UNREADABLE',
@@ -94,6 +94,15 @@ async function muxFixture(inDir?: string) {
 
 const sha = async (p: string) => createHash('sha256').update(await readFile(p)).digest('hex');
 
+/** [default, original] of each audio track and `default` of each subtitle track. */
+function flags(path: string): { audio: Array<[boolean, boolean]>; subtitle: boolean[] } {
+  const streams = probeSync(path).streams;
+  return {
+    audio: streams.filter((s) => s.type === 'audio').map((s) => [s.dispositions.default, s.dispositions.original]),
+    subtitle: streams.filter((s) => s.type === 'subtitle').map((s) => s.dispositions.default),
+  };
+}
+
 test('mux mode: a new tagged version beside the untouched source, video copied, subtitles beside it', async () => {
   const f = await muxFixture();
   try {
@@ -110,20 +119,23 @@ test('mux mode: a new tagged version beside the untouched source, video copied, 
     assert.ok(Math.abs((p.duration ?? 0) * 1000 - f.info.durationMs) < 100);
     const names = (await readdir(f.dir)).sort();
     assert.deepEqual(names, ['Movie (2001) - dub es.es.srt', 'Movie (2001) - dub es.es.vtt', 'Movie (2001) - dub es.mp4', 'Movie (2001).mp4']);
+    // Players start with the original audio and no subtitles (MP4's muxer would enable them;
+    // MP4 has no `original` flag).
+    assert.deepEqual(flags(data.video), { audio: [[true, false], [false, false]], subtitle: [false] });
     await rm(run.workDir, { recursive: true, force: true });
   } finally {
     await rm(f.dir, { recursive: true, force: true });
   }
 });
 
-test('mux into MKV with two audio tracks: the new track is tagged, the source default marked original', async () => {
+test('mux into MKV with two audio tracks and defaultAudio dub: the first dub track is the one default, the source default marked original', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'dubarr-mux-mkv-'));
   try {
     const source = join(dir, 'Show S01E01.mkv');
     await copyFile(await h264Ac3Mkv(), source);
     const info = (await extracted(source)).info;
     const run = await runStageForTest(mux, {
-      options: { makeDubDefault: true }, params: { mode: 'mux', targetLanguages: ['es', 'ca'] },
+      options: {}, params: { mode: 'mux', targetLanguages: ['es', 'ca'], defaultAudio: 'dub' },
       inputs: {
         source: outputOf({ media: source }), extract: outputOf({}, info),
         'mix:es': outputOf({ track: await toneM4a(500, 4) }, {}), 'mix:ca': outputOf({ track: await toneM4a(700, 4) }, {}),
@@ -158,7 +170,11 @@ test('sidecar mode: Movie.es.mka and Movie.es.srt; a user\'s own Movie.es.srt is
     assert.deepEqual(names, ['Movie (2001).es.dubarr.srt', 'Movie (2001).es.dubarr.vtt', 'Movie (2001).es.mka', 'Movie (2001).es.srt', 'Movie (2001).mp4']);
     const mka = probeSync(join(f.dir, 'Movie (2001).es.mka'));
     assert.equal(mka.streams[0]!.language, 'spa');
+    assert.equal(mka.streams[0]!.dispositions.default, false, 'the original in the video stays the default audio');
     await rm(run.workDir, { recursive: true, force: true });
+    const dub = await runStageForTest(mux, { options: {}, params: { mode: 'sidecar', targetLanguages: ['es'], defaultAudio: 'dub' }, inputs: f.inputs });
+    assert.equal(probeSync(join(f.dir, 'Movie (2001).es.mka')).streams[0]!.dispositions.default, true);
+    await rm(dub.workDir, { recursive: true, force: true });
   } finally {
     await rm(f.dir, { recursive: true, force: true });
   }
@@ -172,6 +188,7 @@ test('in-place mode: replaced atomically and verified, no backup left; hard-link
     assert.equal((run.result.data as { video: string }).video, f.source);
     assert.notEqual(await sha(f.source), f.original);
     assert.equal(probeSync(f.source).streams.filter((s) => s.type === 'audio').length, 2);
+    assert.deepEqual(flags(f.source), { audio: [[true, false], [false, false]], subtitle: [false] });
     assert.equal(videoPackets(f.source), before);
     assert.deepEqual((await readdir(f.dir)).filter((n) => n.includes('dubarr')), [], 'no temp file or backup left');
 
@@ -226,5 +243,63 @@ test('in-place mode in a read-only folder: a coded error, the original byte-iden
   } finally {
     undo();
     await rm(f.dir, { recursive: true, force: true });
+  }
+});
+
+test('an MPEG-PS source (no default flags): an MKV whose original audio is the default; defaultSubtitle dub marks the subtitles', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'dubarr-mux-ps-'));
+  try {
+    const source = join(dir, 'Home video.mpg');
+    await copyFile(await mpegPs(), source);
+    const info = (await extracted(source)).info;
+    const inputs = {
+      source: outputOf({ media: source }), extract: outputOf({}, info),
+      'mix:es': outputOf({ track: await toneM4a(500, 4) }, {}), 'subtitles:es': outputOf({ srt: await srtFile() }, { language: 'es' }),
+    };
+    const plain = await runStageForTest(mux, { options: {}, params: { mode: 'mux', targetLanguages: ['es'] }, inputs });
+    const out = (plain.result.data as { video: string }).video;
+    assert.equal(basename(out), 'Home video - dub es.mkv');
+    assert.deepEqual(flags(out), { audio: [[true, true], [false, false]], subtitle: [false] });
+    const asked = await runStageForTest(mux, { options: {}, params: { mode: 'mux', targetLanguages: ['es'], defaultSubtitle: 'dub' }, inputs });
+    assert.deepEqual(flags(out), { audio: [[true, true], [false, false]], subtitle: [true] });
+    await assert.rejects(
+      runStageForTest(mux, { options: {}, params: { mode: 'mux', targetLanguages: ['es'], defaultAudio: 'spanish' }, inputs }),
+      (e: unknown) => e instanceof DubarrError && e.code === 'E_INVALID_ARGUMENT' && /defaultAudio/.test(e.message),
+    );
+    for (const r of [plain, asked]) await rm(r.workDir, { recursive: true, force: true });
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('subtitleFormats: only the chosen sidecars are written; MKV embeds the ASS with its styles, MP4 gets mov_text', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'dubarr-mux-formats-'));
+  try {
+    const subtitles = outputOf({ srt: await srtFile(), vtt: await vttFile(), ass: await assFile() }, { language: 'es' });
+    const mix = outputOf({ track: await toneM4a(500, 4) }, {});
+    const run = async (source: string, subtitleFormats: string[]) => {
+      const info = (await extracted(source)).info;
+      const r = await runStageForTest(mux, {
+        options: {}, params: { mode: 'mux', targetLanguages: ['es'], subtitleFormats },
+        inputs: { source: outputOf({ media: source }), extract: outputOf({}, info), 'mix:es': mix, 'subtitles:es': subtitles },
+      });
+      await rm(r.workDir, { recursive: true, force: true });
+      return (r.result.data as { video: string }).video;
+    };
+    const mkvSource = join(dir, 'Film.mkv');
+    await copyFile(await h264Ac3Mkv(), mkvSource);
+    const mkv = await run(mkvSource, ['srt', 'ass']);
+    const added = probeSync(mkv).streams.filter((s) => s.type === 'subtitle' && s.language === 'spa');
+    assert.deepEqual(added.map((s) => s.codec), ['ass']);
+    const mp4Source = join(dir, 'Clip.mp4');
+    await copyFile(await h264AacMp4(), mp4Source);
+    const mp4 = await run(mp4Source, ['ass']);
+    assert.deepEqual(probeSync(mp4).streams.filter((s) => s.type === 'subtitle').map((s) => [s.codec, s.language]), [['mov_text', 'spa']]);
+    assert.deepEqual((await readdir(dir)).filter((n) => / - dub es\.es\./.test(n)).sort(), [
+      'Clip - dub es.es.ass', 'Film - dub es.es.ass', 'Film - dub es.es.srt',
+    ]);
+    await assert.rejects(run(mp4Source, ['sub']), (e: unknown) => e instanceof DubarrError && e.code === 'E_INVALID_ARGUMENT');
+  } finally {
+    await rm(dir, { recursive: true, force: true });
   }
 });

@@ -4,7 +4,7 @@
  *    tracks (and subtitles) added; the source is never touched.
  *  - sidecar: `Movie.es.mka` + `Movie.es.srt` beside the untouched source.
  *  - inplace: the source replaced by an atomic, verified swap (see inplace-swap.ts).
- * Subtitles are also written as SRT and WebVTT sidecars named after the video.
+ * Subtitles are also written as sidecars named after the video, in the job's subtitleFormats.
  */
 import { copyFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
@@ -17,10 +17,13 @@ import { assertSwappable, swapInPlace, tempPathFor } from './inplace-swap.js';
 import { MuxOptions } from './options.js';
 import { dubTitle, dubVersionPath, sidecarPath } from './output-names.js';
 import { mediaInfo, sourcePath } from './stage-inputs.js';
+import { chosenFormats, embeddedFile, subtitleFiles, type SubtitleFile } from './subtitle-files.js';
+import { remuxDefaultAudio, sidecarTrackDispositions, sourceSubtitleTags, subtitleDispositions, trackDefaults } from './track-defaults.js';
 
-interface Target { lang: string; track: string; offsetMs: number; srt?: string; vtt?: string }
+interface Target { lang: string; track: string; offsetMs: number; subtitles: SubtitleFile[] }
 
 function targets(input: StageInput): Target[] {
+  const formats = chosenFormats(input.params);
   const langs = input.params.targetLanguages;
   if (!Array.isArray(langs) || langs.length === 0) throw new DubarrError('E_INVALID_ARGUMENT', 'mux needs params.targetLanguages');
   return (langs as string[]).map((lang) => {
@@ -28,7 +31,7 @@ function targets(input: StageInput): Target[] {
     if (!mix?.files.track) throw new DubarrError('E_INVALID_ARGUMENT', `mux needs inputs.mix:${lang} with files.track`);
     const subs = input.inputs[`subtitles:${lang}`];
     const offsetMs = Number((mix.data as { offsetMs?: number } | null)?.offsetMs ?? 0);
-    return { lang, track: mix.files.track, offsetMs, srt: subs?.files.srt, vtt: subs?.files.vtt };
+    return { lang, track: mix.files.track, offsetMs, subtitles: subtitleFiles(subs?.files, formats) };
   });
 }
 
@@ -46,11 +49,19 @@ export default defineStage(async (input, ctx) => {
     path: t.track, language: requireLanguage(t.lang).iso6392B, title: dubTitle(t.lang, 'dub'),
     offset: t.offsetMs / 1000, dispositions: { dub: true },
   }));
-  const subtitles: NewSubtitleTrack[] = opts.embedSubtitles
-    ? list.filter((t) => t.srt).map((t) => ({ path: t.srt!, format: 'srt', language: requireLanguage(t.lang).iso6392B, title: dubTitle(t.lang, 'subtitles') }))
+  const defaults = trackDefaults(input.params);
+  const embedded = opts.embedSubtitles
+    ? list.flatMap((t) => { const f = embeddedFile(t.subtitles, info.container); return f ? [{ lang: t.lang, file: f }] : []; })
     : [];
+  const subtitles: NewSubtitleTrack[] = embedded.map(({ lang, file: [format, path] }, i) => ({
+    path, format, language: requireLanguage(lang).iso6392B, title: dubTitle(lang, 'subtitles'), dispositions: subtitleDispositions(defaults, i),
+  }));
   const plan = (out: string): RemuxPlan => ({
-    source, out, audio, subtitles, markSourceOriginal: opts.markSourceOriginal, makeDubDefault: opts.makeDubDefault, container: 'auto',
+    source, out, audio, subtitles, container: 'auto',
+    // `original` goes to the track the dub was made from, not simply the source's default one.
+    markSourceOriginal: opts.markSourceOriginal ? info.audioStream : false,
+    defaultAudio: remuxDefaultAudio(defaults),
+    sourceStreams: sourceSubtitleTags(defaults, info, subtitles),
   });
   const expectedAudio = info.audioStreams + list.length;
   const verify = (path: string) => {
@@ -84,7 +95,7 @@ export default defineStage(async (input, ctx) => {
       const out = sidecarPath(source, t.lang, 'mka', outDir);
       const r = remuxSync({
         source: t.track, out, container: 'mkv',
-        sourceStreams: [{ index: 0, language: requireLanguage(t.lang).iso6392B, title: dubTitle(t.lang, 'dub'), dispositions: { dub: true } }],
+        sourceStreams: [{ index: 0, language: requireLanguage(t.lang).iso6392B, title: dubTitle(t.lang, 'dub'), dispositions: sidecarTrackDispositions(defaults) }],
       }, { cancelFlag: ctx.cancelFlag });
       written.push(r.path);
     }
@@ -96,9 +107,8 @@ export default defineStage(async (input, ctx) => {
     const base = video ?? source;
     const dir = video ? undefined : outDir;
     for (const t of list) {
-      const files = ([['srt', t.srt], ['vtt', t.vtt]] as const).filter((f): f is readonly ['srt' | 'vtt', string] => Boolean(f[1]));
-      const tag = sidecarTag(base, t.lang, files.map(([ext]) => ext), dir);
-      for (const [ext, file] of files) {
+      const tag = sidecarTag(base, t.lang, t.subtitles.map(([ext]) => ext), dir);
+      for (const [ext, file] of t.subtitles) {
         const dest = sidecarPath(base, t.lang, ext, dir, tag);
         await copyFile(file, dest);
         written.push(dest);

@@ -1,9 +1,7 @@
 import { z } from 'zod';
 
 export const MuxOptions = z.object({
-  /** Make the first dub track the default audio track (players pick it first). */
-  makeDubDefault: z.boolean().default(false),
-  /** Mark the source's main audio track `original`, so players label it. */
+  /** Mark the audio track the dub was made from `original`, so players label it. (Which track is the default: pipeline.defaultAudio.) */
   markSourceOriginal: z.boolean().default(true),
   /** Add the translated subtitles as tracks of the dubbed file (mux and in-place modes). */
   embedSubtitles: z.boolean().default(true),

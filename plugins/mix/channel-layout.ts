@@ -74,7 +74,8 @@ const SIDE_AS_BACK: Readonly<Record<string, string>> = { '5.1(side)': '5.1', '5.
 /**
  * The layout to ask the encoder for, when it differs from the input's: libopus refuses
  * 5.1(side) and the like, so those are relabelled (the channels keep their positions).
- * AAC and FLAC take the source's layout as it is.
+ * For AAC and FLAC the native encoder picks the nearest layout it can write (5.1(side) becomes
+ * AAC's standard 5.1, the same speakers).
  */
 export function encoderLayout(codec: string, layout: string, count: number): string | undefined {
   if (codec !== 'opus') return undefined;

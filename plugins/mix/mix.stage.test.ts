@@ -175,18 +175,23 @@ test('5.1 MKV: a 5.1 track, the dub in the centre over the ducked original centr
   const m = await mix(mixInput(fit, f.path, extractOf(f.path, 'mkv')));
   try {
     assert.equal(m.data.channels, 6);
-    assert.match(m.data.channelLayout, /^5\.1/);
+    // The source is 5.1(side); AAC writes its standard 5.1, which readers name.
+    assert.equal(m.data.channelLayout, '5.1');
     assert.deepEqual(m.data.dubChannels, ['FC']);
-    assert.equal(probeSync(m.track).streams[0]!.channels, 6);
+    const track = probeSync(m.track).streams[0]!;
+    assert.deepEqual([track.channels, track.channelLayout], [6, '5.1']);
     const src = await decode(f.path);
     const out = await decode(m.track);
-    const names = ['FL', 'FR', 'FC', 'LFE', 'SL', 'SR'];
+    const names = ['FL', 'FR', 'FC', 'LFE', 'SL -> BL', 'SR -> BR'];
     for (const c of [0, 1, 3, 4, 5]) {
+      // AAC codes the LFE as a low-frequency channel; the fixture's LFE carries the full-band
+      // bed, whose top it loses (~0.6 dB). A duck would take 12 dB.
+      const tolerance = names[c] === 'LFE' ? 1 : 0.5;
       const d = rmsDb(out.channels[c]!, 48_000) - rmsDb(src.channels[c]!, 48_000);
-      assert.ok(Math.abs(d) <= 0.5, `${names[c]}: ${d.toFixed(2)} dB from the source's background`);
+      assert.ok(Math.abs(d) <= tolerance, `${names[c]}: ${d.toFixed(2)} dB from the source's background`);
       for (const u of plan.units) {
         const under = rmsDb(out.channels[c]!, 48_000, u.placedStart, u.placedEnd) - rmsDb(src.channels[c]!, 48_000, u.placedStart, u.placedEnd);
-        assert.ok(Math.abs(under) <= 0.5, `${names[c]} under ${u.id}: ${under.toFixed(2)} dB (only the centre is ducked)`);
+        assert.ok(Math.abs(under) <= tolerance, `${names[c]} under ${u.id}: ${under.toFixed(2)} dB (only the centre is ducked)`);
       }
     }
     const [srcC, outC] = [src.channels[2]!, out.channels[2]!];

@@ -6,6 +6,7 @@ export * from './language-evidence.js';
 export * from './glossary.js';
 export * from './synthesis.js';
 export * from './sidecar-name.js';
+export * from './subtitle-output-formats.js';
 export * from './stage-input.js';
 export * from './child-process.js';
 export * from './file-fingerprint.js';

@@ -6,9 +6,7 @@
 import subsrt from 'subsrt-ts';
 import type { TimedLines } from './violations.js';
 
-export type SubtitleFileFormat = 'srt' | 'vtt';
-
-export function formatCues(cues: readonly TimedLines[], format: SubtitleFileFormat): string {
+export function formatCues(cues: readonly TimedLines[], format: 'srt' | 'vtt'): string {
   const escape = format === 'vtt' ? escapeVtt : (s: string) => s;
   const captions = cues.map((c, i) => {
     const text = c.lines.map(escape).join('\n');

@@ -9,7 +9,7 @@ export { SubtitleReport } from './report.js';
 export default definePlugin<SubtitleWriterOptions>({
   name: 'subtitle-writer',
   version: '1.0.0',
-  description: 'SRT and WebVTT subtitles that follow reading rules (42 characters, 2 lines, 17 cps, 0.8 s, 2-frame gaps).',
+  description: 'SRT, WebVTT and ASS subtitles that follow reading rules (42 characters, 2 lines, 17 cps, 0.8 s, 2-frame gaps).',
   options: SubtitleWriterOptions,
   stages: [{
     id: 'subtitle-writer:subtitle',

@@ -16,8 +16,13 @@ export interface TextSegment {
   speaker?: string;
 }
 
+/** A finished cue; `speakers[i]` is who speaks line i, where the text says. */
+export interface PlannedCue extends TimedLines {
+  speakers: Array<string | undefined>;
+}
+
 export interface CuePlan {
-  cues: TimedLines[];
+  cues: PlannedCue[];
   violations: Violation[];
 }
 
@@ -28,12 +33,19 @@ export function planCues(segments: readonly TextSegment[], o: Limits, language?:
     .filter((s) => s.text !== '')
     .sort((a, b) => a.start - b.start)
     .flatMap((s) => chunk(s, r, o.minGapMs));
-  const timed = fitReadingTime(cues, o, r).map((c) => ({
-    start: c.start,
-    end: c.end,
-    lines: layout(c.parts, r) ?? wrapGreedy(c.parts.map((p) => p.text).join(' '), o.maxLineChars),
-  }));
+  const timed = fitReadingTime(cues, o, r).map((c): PlannedCue => {
+    const lines = layout(c.parts, r);
+    if (lines) return { start: c.start, end: c.end, lines, speakers: lineSpeakers(c.parts, lines.length) };
+    const wrapped = wrapGreedy(c.parts.map((p) => p.text).join(' '), o.maxLineChars);
+    // Wrapped across speakers, a line no longer belongs to one of them.
+    return { start: c.start, end: c.end, lines: wrapped, speakers: wrapped.map(() => (c.parts.length === 1 ? c.parts[0]!.speaker : undefined)) };
+  });
   return { cues: timed, violations: findViolations(timed, o) };
+}
+
+/** One part fills every line; several parts get a line each (cue-layout.ts). */
+function lineSpeakers(parts: readonly Part[], lines: number): Array<string | undefined> {
+  return parts.length === 1 ? Array.from({ length: lines }, () => parts[0]!.speaker) : parts.map((p) => p.speaker);
 }
 
 /** A segment as one or more sequential cues, time shared in proportion to characters. */

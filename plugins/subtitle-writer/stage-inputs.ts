@@ -1,5 +1,8 @@
 /** The subtitle stage's inputs: a Translation (target text) or a Transcript, validated. */
-import { DubarrError, optionalDocument, parseOptions, Transcript, Translation, languageCode, languageParam, type StageInput } from '../sdk/index.js';
+import {
+  DubarrError, lookupLanguage, optionalDocument, parseOptions, subtitleFormatsParam, Transcript, Translation, languageCode, languageParam,
+  type StageInput, type SubtitleOutputFormat,
+} from '../sdk/index.js';
 import { SubtitleWriterOptions } from './options.js';
 import type { TextSegment } from './plan-cues.js';
 
@@ -7,6 +10,8 @@ export interface SubtitleSource {
   kind: 'translation' | 'transcript';
   /** ISO 639-1 where known, else as given; undefined for a transcript in an unknown language. */
   language?: string;
+  /** For the file's own title: 'Español (AI)' for a translation, 'English (transcript)'. */
+  title: string;
   segments: TextSegment[];
 }
 
@@ -19,17 +24,31 @@ export function readSource(input: StageInput): SubtitleSource {
     return {
       kind: 'translation',
       language: languageCode(translation.targetLanguage) ?? translation.targetLanguage,
+      title: titleOf(translation.targetLanguage, 'AI'),
       segments: translation.segments.map((s) => ({ start: s.start, end: s.end, text: s.target, ...(s.speaker ? { speaker: s.speaker } : {}) })),
     };
   }
   const transcript = optionalDocument(Transcript, input, 'transcript', 'a Transcript');
   if (transcript) {
+    const language = languageCode(languageParam(input, 'sourceLanguage')) ?? languageCode(transcript.language);
     return {
       kind: 'transcript',
       // The job's (given or decided) source language first: the transcript may predate the decision.
-      language: languageCode(languageParam(input, 'sourceLanguage')) ?? languageCode(transcript.language),
+      language,
+      title: titleOf(language, 'transcript'),
       segments: transcript.segments.map((s) => ({ start: s.start, end: s.end, text: s.text, ...(s.speaker ? { speaker: s.speaker } : {}) })),
     };
   }
   throw new DubarrError('E_INVALID_ARGUMENT', 'subtitle-writer needs inputs.translation (a Translation) or inputs.transcript (a Transcript)');
+}
+
+function titleOf(language: string | undefined, what: string): string {
+  if (!language) return what.charAt(0).toUpperCase() + what.slice(1);
+  const name = lookupLanguage(language)?.nativeName ?? language;
+  return `${name.charAt(0).toUpperCase()}${name.slice(1)} (${what})`;
+}
+
+/** The job's `subtitleFormats` when it gives them, else the plugin's option; each once. */
+export function readFormats(input: StageInput, options: SubtitleWriterOptions): SubtitleOutputFormat[] {
+  return subtitleFormatsParam(input.params, 'subtitle-writer') ?? [...new Set(options.formats)];
 }

@@ -1,15 +1,17 @@
 /**
- * subtitle-writer:subtitle — SRT and WebVTT files from a Translation or a Transcript,
+ * subtitle-writer:subtitle — SRT, WebVTT and ASS files from a Translation or a Transcript,
  * following the reading rules (line length and count, reading speed, minimum duration,
- * gaps). Files: { srt, vtt } (as configured); data: a SubtitleReport.
+ * gaps). The formats are the job's `subtitleFormats` parameter, else the plugin's `formats`
+ * option. Files: { srt, vtt, ass } (those chosen); data: a SubtitleReport.
  */
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DubarrError, defineStage, throwIfCancelled } from '../sdk/index.js';
+import { formatAss } from './ass-format.js';
 import { formatCues } from './format.js';
 import { planCues } from './plan-cues.js';
 import type { SubtitleReport } from './report.js';
-import { readOptions, readSource } from './stage-inputs.js';
+import { readFormats, readOptions, readSource } from './stage-inputs.js';
 
 export default defineStage<unknown, SubtitleReport>(async (input, ctx) => {
   throwIfCancelled(ctx.signal);
@@ -19,9 +21,10 @@ export default defineStage<unknown, SubtitleReport>(async (input, ctx) => {
   ctx.progress(0.8, `${plan.cues.length} cues`);
   throwIfCancelled(ctx.signal);
   const files: Record<string, string> = {};
-  for (const format of new Set(options.formats)) {
+  for (const format of readFormats(input, options)) {
     const path = join(ctx.workDir, `subtitles${source.language ? `.${source.language}` : ''}.${format}`);
-    await writeFile(path, formatCues(plan.cues, format)).catch((e: unknown) => {
+    const text = format === 'ass' ? formatAss(plan.cues, { language: source.language ?? '', title: source.title }) : formatCues(plan.cues, format);
+    await writeFile(path, text).catch((e: unknown) => {
       throw new DubarrError('E_OUTPUT_WRITE', `Cannot write ${path}: ${(e as Error).message}`, { cause: e });
     });
     files[format] = path;

@@ -19,8 +19,9 @@ export async function dubWorkspace(name: string, watchDir?: string) {
   const watch = watchDir ? `{ folders: [{ path: ${join(dir, watchDir)}, targetLanguages: [es] }], stableMs: 500 }` : '{ enabled: false }';
   await writeFile(join(dir, 'dubarr.yaml'), `dataDir: ${join(dir, 'data')}\nlog: { level: warn }\nwatch: ${watch}\n`);
   const store = () => new JobStore(openDatabase(join(dir, 'data', 'dubarr.db')));
-  async function dub(input: string, ...args: string[]): Promise<DubRun> {
-    const p = spawn(process.execPath, [CLI, '--config', join(dir, 'dubarr.yaml'), 'dub', input, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  /** `dubarr dub input ...args`, with extra environment variables (e.g. DUBARR_PIPELINE_*). */
+  async function dubWithEnv(env: Record<string, string>, input: string, ...args: string[]): Promise<DubRun> {
+    const p = spawn(process.execPath, [CLI, '--config', join(dir, 'dubarr.yaml'), 'dub', input, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
     let out = '';
     let err = '';
     p.stdout.on('data', (d: Buffer) => { out += d.toString(); });
@@ -30,9 +31,10 @@ export async function dubWorkspace(name: string, watchDir?: string) {
     const job = s.listJobs({ limit: 1 })[0]!;
     return { code, out, err, job, runs: s.stageRuns(job.id), store: s };
   }
+  const dub = (input: string, ...args: string[]) => dubWithEnv({}, input, ...args);
   /** `dubarr serve` on a free port; stop it with SIGTERM. */
   const serve = () => spawn(process.execPath, [CLI, '--config', join(dir, 'dubarr.yaml'), 'serve', '--port', '0'], { stdio: ['ignore', 'ignore', 'pipe'] });
-  return { dir, dub, serve, store };
+  return { dir, dub, dubWithEnv, serve, store };
 }
 
 /** The result document of a finished step of a job (from the stage runs' artifacts). */

@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { copyFile, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { parse as parseSubtitles } from 'subsrt-ts';
 import { decodeToWavSync, probeSync } from '../../native/lib/index.js';
 import { StageCache } from '../../core/jobs/stage-cache.js';
@@ -144,26 +144,68 @@ test('dub with an English SRT sidecar: no ASR; --to es,ca reuses the analysis an
   }
 });
 
-test('5.1 input: a 5.1 dub track whose non-centre channels keep the background', async () => {
-  const w = await dubWorkspace('surround');
+for (const container of ['mkv', 'mp4'] as const) {
+  test(`5.1(side) E-AC-3 in ${container.toUpperCase()}: a standard 5.1 dub track whose non-centre channels keep the background`, async () => {
+    const w = await dubWorkspace(`surround-${container}`);
+    try {
+      const video = await talkVideo({ dir: w.dir, channels: 6, surroundCodec: 'eac3', container, srtSidecar: true, name: 'Film' });
+      const run = await w.dub(video.path, '--to', 'es');
+      assert.equal(run.code, 0, run.err);
+      const outPath = join(w.dir, `Film - dub es.${container}`);
+      // As players read it: ffprobe names the layout (a 5.1(side) AAC would be "unknown").
+      const probed = ffprobeStreams(outPath).filter((s) => s.codec_type === 'audio');
+      assert.deepEqual(probed.map((s) => [s.codec_name, s.channels, s.channel_layout]), [['eac3', 6, '5.1(side)'], ['aac', 6, '5.1']]);
+      const rms = async (path: string, language: string) => {
+        const wav = join(w.dir, `ch-${language}.wav`);
+        decodeToWavSync(path, wav, { language, channels: 'original', sampleRate: 48000 });
+        return (await readWav(wav)).channels.map((c) => 10 * Math.log10(c.reduce((s, v) => s + v * v, 0) / c.length + 1e-12));
+      };
+      const before = await rms(video.path, 'eng');
+      const after = await rms(outPath, 'spa');
+      const centre = 2; // FL FR FC LFE SL/BL SR/BR: the side surrounds come out of the back ones
+      for (const ch of [0, 1, 4, 5]) assert.ok(Math.abs(after[ch]! - before[ch]!) <= 0.5, `channel ${ch}: ${before[ch]!.toFixed(2)} -> ${after[ch]!.toFixed(2)} dB`);
+      const loudestBed = Math.max(...[0, 1, 4, 5].map((c) => before[c]!));
+      assert.ok(after[centre]! > loudestBed + 6, `the centre carries the dub (${after[centre]!.toFixed(1)} dB vs bed ${loudestBed.toFixed(1)} dB)`);
+    } finally {
+      await rm(w.dir, { recursive: true, force: true });
+    }
+  });
+}
+
+interface ProbedStream { codec_type: string; codec_name: string; channels?: number; channel_layout?: string; disposition: Record<string, number>; tags?: Record<string, string> }
+
+/** The streams as the ffmpeg CLI's own prober reads them: the independent view of our output. */
+function ffprobeStreams(path: string): ProbedStream[] {
+  const out = execFileSync('ffprobe', ['-v', 'error', '-print_format', 'json', '-show_streams', path], { encoding: 'utf8' });
+  return (JSON.parse(out) as { streams: ProbedStream[] }).streams;
+}
+
+test('default tracks and subtitle formats: the original audio, no default subtitles and SRT + WebVTT, or as configured; analysis is reused', async () => {
+  const w = await dubWorkspace('defaults');
   try {
-    const video = await talkVideo({ dir: w.dir, channels: 6, container: 'mkv', srtSidecar: true, name: 'Film' });
-    const run = await w.dub(video.path, '--to', 'es');
-    assert.equal(run.code, 0, run.err);
-    const outPath = join(w.dir, 'Film - dub es.mkv');
-    const dub = probeSync(outPath).streams.filter((s) => s.type === 'audio')[1]!;
-    assert.equal(dub.channels, 6);
-    const rms = async (path: string, language: string) => {
-      const wav = join(w.dir, `ch-${language}.wav`);
-      decodeToWavSync(path, wav, { language, channels: 'original', sampleRate: 48000 });
-      return (await readWav(wav)).channels.map((c) => 10 * Math.log10(c.reduce((s, v) => s + v * v, 0) / c.length + 1e-12));
+    const video = await talkVideo({ dir: w.dir, srtSidecar: true, name: 'Talk' });
+    const out = join(w.dir, 'Talk - dub es.mp4');
+    const flags = () => {
+      const streams = ffprobeStreams(out);
+      return ['audio', 'subtitle'].map((type) => streams.filter((s) => s.codec_type === type).map((s) => [s.tags?.language, s.disposition.default]));
     };
-    const before = await rms(video.path, 'eng');
-    const after = await rms(outPath, 'spa');
-    const centre = 2; // FL FR FC LFE BL/SL BR/SR
-    for (const ch of [0, 1, 4, 5]) assert.ok(Math.abs(after[ch]! - before[ch]!) <= 0.5, `channel ${ch}: ${before[ch]!.toFixed(2)} -> ${after[ch]!.toFixed(2)} dB`);
-    const loudestBed = Math.max(...[0, 1, 4, 5].map((c) => before[c]!));
-    assert.ok(after[centre]! > loudestBed + 6, `the centre carries the dub (${after[centre]!.toFixed(1)} dB vs bed ${loudestBed.toFixed(1)} dB)`);
+    const first = await w.dub(video.path, '--to', 'es');
+    assert.equal(first.code, 0, first.err);
+    assert.deepEqual(flags(), [[['eng', 1], ['spa', 0]], [['spa', 0]]]);
+
+    // What the mux wrote for the dub (the English transcript sidecar aside).
+    const written = (run: DubRun) => (outputsOf(run.job).mux!.data as { written: string[] }).written.map((p) => basename(p)).filter((n) => !n.includes('.en.')).sort();
+    assert.deepEqual(written(first), ['Talk - dub es.es.srt', 'Talk - dub es.es.vtt', 'Talk - dub es.mp4']);
+
+    const env = { DUBARR_PIPELINE_DEFAULT_AUDIO: 'dub', DUBARR_PIPELINE_DEFAULT_SUBTITLE: 'dub', DUBARR_PIPELINE_SUBTITLE_FORMATS: 'srt,ass' };
+    const second = await w.dubWithEnv(env, video.path, '--to', 'es');
+    assert.equal(second.code, 0, second.err);
+    assert.deepEqual(flags(), [[['eng', 0], ['spa', 1]], [['spa', 1]]]);
+    assert.deepEqual(written(second), ['Talk - dub es.es.ass', 'Talk - dub es.es.srt', 'Talk - dub es.mp4']);
+    assert.match(await readFile(join(w.dir, 'Talk - dub es.es.ass'), 'utf8'), /^\[V4\+ Styles\]$/m);
+    // Job parameters of the steps that read them: only those re-run, the analysis and the dub come from the cache.
+    const ran = second.runs.filter((r) => r.status === 'succeeded').map((r) => r.step).sort();
+    assert.deepEqual(ran, ['mux', 'qa', 'subtitles:es']);
   } finally {
     await rm(w.dir, { recursive: true, force: true });
   }

@@ -86,9 +86,11 @@ describe('encodeAudio', () => {
     const custom = encodeAudioSync(raw, join(dir, 'six-custom.wav'), { codec: 'wav', raw: { sampleFormat: 's16', sampleRate: rate, channels: 6, layout: 'FL+FR+FC+LFE+SL+SR' } });
     assert.equal(custom.channelLayout, '5.1(side)');
 
-    // Into AAC, the side surrounds stay side surrounds (written with a PCE), each channel where it was.
+    // Into AAC, the side surrounds become back surrounds (AAC's standard 5.1; a PCE layout
+    // would be read back as "unknown"), each channel where it was.
     const aac = await encodeAudio(raw, join(dir, 'six-side.m4a'), { codec: 'aac', raw: { sampleFormat: 's16', sampleRate: rate, layout: '5.1(side)' } });
-    assert.equal(aac.channelLayout, '5.1(side)');
+    assert.equal(aac.channelLayout, '5.1');
+    assert.equal((await probe(aac.path)).streams[0]!.channelLayout, '5.1');
     const decoded = readWav((await decodeToWav(aac.path, join(dir, 'six-side.wav'), { format: 'f32' })).path);
     for (const c of [0, 1, 2, 4, 5]) {
       const hz = media.CHANNEL_TONES_HZ[c]!;

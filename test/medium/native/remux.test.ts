@@ -5,6 +5,7 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { probe, remux, remuxSync, type NativeError, type ProbeResult } from '../../../native/lib/index.js';
@@ -56,7 +57,7 @@ describe('remux to MKV', () => {
       audio: [{ path: dub, language: 'spa', title: 'Español (doblaje)', dispositions: { dub: true } }],
       subtitles: [{ path: srt, language: 'spa', title: 'Español', dispositions: { forced: true, hearingImpaired: true } }],
       markSourceOriginal: 2,
-      makeDubDefault: true,
+      defaultAudio: 'dub',
       sourceStreams: [{ index: 2, title: 'Deutsch (Original)' }],
     });
     assert.equal(result.container, 'mkv');
@@ -116,7 +117,7 @@ describe('remux to MP4', () => {
       audio: [{ path: dub, language: 'spa', title: 'Español', dispositions: { dub: true } }],
       subtitles: [{ path: await media.srtFile(), language: 'spa', title: 'Spanish subtitles', dispositions: { forced: true } }],
       markSourceOriginal: true,
-      makeDubDefault: true,
+      defaultAudio: 'dub',
     });
     assert.equal(result.container, 'mp4');
     assert.deepEqual(result.streams.map((s) => s.codec), ['h264', 'aac', 'aac', 'mov_text']);
@@ -150,6 +151,70 @@ describe('remux to MP4', () => {
   });
 });
 
+/** Default flags by stream type, as ffprobe (the CLI's own reader) sees them. */
+async function defaults(path: string, type: 'audio' | 'subtitle' | 'video'): Promise<number[]> {
+  return (await ffprobe(path)).streams.filter((s) => s.codec_type === type).map((s) => s.disposition!.default!);
+}
+
+describe('default tracks: exactly one default audio, no default subtitle unless asked', () => {
+  it('an MPEG-PS source (no default flags at all): its audio becomes the default, or the dub when asked', async () => {
+    const source = await media.mpegPs();
+    assert.deepEqual(await defaults(source, 'audio'), [0]);
+    const dub = await media.toneM4a(660, 4);
+    const kept = await remux({ source, out: join(dir, 'ps.mkv'), audio: [{ path: dub, language: 'spa' }], markSourceOriginal: true });
+    assert.equal(kept.container, 'mkv');
+    assert.deepEqual(await defaults(kept.path, 'audio'), [1, 0]);
+    // Its last video packet has no presentation time, which Matroska cannot store: libav's
+    // genpts supplies it, and every packet is still copied as it was.
+    await assertSameStream(source, 0, kept.path, 0);
+    await assertSameStream(source, 1, kept.path, 1);
+    const dubbed = await remux({ source, out: join(dir, 'ps-dub.mkv'), audio: [{ path: dub, language: 'spa' }], defaultAudio: 'dub' });
+    assert.deepEqual(await defaults(dubbed.path, 'audio'), [0, 1]);
+  });
+
+  it('two default audio tracks in the source: the first stays the only one, in MP4 and MKV', async () => {
+    const source = await media.twoDefaultAudioMp4();
+    assert.deepEqual(await defaults(source, 'audio'), [1, 1]);
+    const dub = await media.toneM4a(660, 4);
+    for (const container of ['mp4', 'mkv'] as const) {
+      const kept = await remux({ source, out: join(dir, `two.${container}`), container, audio: [{ path: dub, language: 'spa' }] });
+      assert.deepEqual(await defaults(kept.path, 'audio'), [1, 0, 0], container);
+      const dubbed = await remux({ source, out: join(dir, `two-dub.${container}`), container, audio: [{ path: dub, language: 'spa' }], defaultAudio: 'dub' });
+      assert.deepEqual(await defaults(dubbed.path, 'audio'), [0, 0, 1], container);
+    }
+  });
+
+  it('MP4: added subtitle tracks are not default unless asked (the muxer enables the first), index at the end or the front', async () => {
+    const source = await media.h264AacMp4();
+    const srt = await media.srtFile();
+    for (const faststart of [false, true]) {
+      const none = await remux({ source, out: join(dir, `subs-${faststart}.mp4`), faststart, subtitles: [{ path: srt, language: 'spa' }, { path: srt, language: 'cat' }] });
+      assert.deepEqual(await defaults(none.path, 'subtitle'), [0, 0], `faststart ${faststart}`);
+      assert.deepEqual([await defaults(none.path, 'video'), await defaults(none.path, 'audio')], [[1], [1]], 'video and audio keep theirs');
+      await assertSameStream(source, 0, none.path, 0);
+      const asked = await remux({
+        source, out: join(dir, `subs-asked-${faststart}.mp4`), faststart,
+        subtitles: [{ path: srt, language: 'spa', dispositions: { default: true } }, { path: srt, language: 'cat' }],
+      });
+      assert.deepEqual(await defaults(asked.path, 'subtitle'), [1, 0], `faststart ${faststart}`);
+    }
+    // The edited file is still whole: the CLI decodes its audio and video without a complaint
+    // and reads the subtitles back.
+    const cli = (...args: string[]) => execFileSync('ffmpeg', ['-v', 'error', '-i', join(dir, 'subs-true.mp4'), ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    assert.equal(cli('-map', '0:v', '-map', '0:a', '-f', 'null', '-'), '');
+    assert.match(cli('-map', '0:s:1', '-f', 'srt', '-'), /Hello there\./);
+  });
+
+  it('MKV: added subtitle tracks are not default unless asked', async () => {
+    const source = await media.h264AacMp4();
+    const srt = await media.srtFile();
+    const none = await remux({ source, out: join(dir, 'subs.mkv'), container: 'mkv', subtitles: [{ path: srt, language: 'spa' }] });
+    assert.deepEqual(await defaults(none.path, 'subtitle'), [0]);
+    const asked = await remux({ source, out: join(dir, 'subs-asked.mkv'), container: 'mkv', subtitles: [{ path: srt, language: 'spa', dispositions: { default: true } }] });
+    assert.deepEqual(await defaults(asked.path, 'subtitle'), [1]);
+  });
+});
+
 describe('remux arguments', () => {
   it('rejects bad plans with E_INVALID_ARGUMENT', async () => {
     const source = await media.h264AacMp4();
@@ -159,6 +224,7 @@ describe('remux arguments', () => {
       { source, out: join(dir, 'x.mp4'), markSourceOriginal: 0 },
       { source, out: join(dir, 'x.mp4'), subtitles: [{ path: join(dir, 'subs.txt') }] },
       { source, out: join(dir, 'x.mp4'), audio: [{ path: source, dispositions: { loud: true } }] },
+      { source, out: join(dir, 'x.mp4'), defaultAudio: 'original' },
     ];
     for (const plan of bad) {
       await assert.rejects(remux(plan as never), (e: NativeError) => (assert.equal(e.code, 'E_INVALID_ARGUMENT', e.message), true));
