@@ -61,6 +61,7 @@ export async function workspace(name: string, opts: { watch?: string; extraConfi
 
 export const exited = (p: ChildProcess) => new Promise<number | null>((r) => (p.exitCode !== null ? r(p.exitCode) : p.once('exit', (code) => r(code))));
 
+/** Polls `fn` until it returns a value. The timeout only turns a hang into a failure; it is no bound on speed. */
 export async function poll<T>(fn: () => T | undefined, timeoutMs: number, what: string): Promise<T> {
   const until = Date.now() + timeoutMs;
   for (;;) {

@@ -37,7 +37,7 @@ test('crash recovery: SIGKILL at several points, restart, finished stages are no
       cleanups.push(w.dir);
       const dubber = w.cli('dub', w.input, '--preset', 'chain');
       const s = w.store();
-      await poll(() => (w.holding(point.hold.step) ? true : undefined), 30_000, `stage ${point.hold.step} to reach its hold`);
+      await poll(() => (w.holding(point.hold.step) ? true : undefined), 120_000, `stage ${point.hold.step} to reach its hold`);
       dubber.kill('SIGKILL');
       await exited(dubber);
       await w.release(point.hold.step);
@@ -47,7 +47,7 @@ test('crash recovery: SIGKILL at several points, restart, finished stages are no
       assert.deepEqual(doneBefore, point.done, `${point.name}: the stages finished before the kill`);
 
       const server = w.cli('serve', '--port', '0');
-      const job = await poll(() => { const j = s.getJob(killed.id); return j.status === 'succeeded' || j.status === 'failed' ? j : undefined; }, 60_000, 'the resumed job');
+      const job = await poll(() => { const j = s.getJob(killed.id); return j.status === 'succeeded' || j.status === 'failed' ? j : undefined; }, 120_000, 'the resumed job');
       server.kill('SIGTERM');
       assert.equal(await exited(server), 0, 'serve exits 0 on SIGTERM');
 
