@@ -4,6 +4,7 @@
  * before the test has done what it wanted mid-run (cancel), however fast the machine is.
  */
 import { execFileSync } from 'node:child_process';
+import { constants } from 'node:fs';
 import { open, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 
@@ -23,9 +24,11 @@ export function heldBackInput(source: string, dir: string, name: string, head = 
   let release!: () => void;
   const released = new Promise<void>((r) => { release = r; });
   let stopped = false;
+  let opened = false;
   const feeding = (async () => {
     // Opening for writing waits (on a libuv thread) until the operation opens the pipe to read.
     const out = await open(path, 'w');
+    opened = true;
     const src = await open(source, 'r');
     try {
       const buf = Buffer.alloc(1 << 16);
@@ -50,7 +53,11 @@ export function heldBackInput(source: string, dir: string, name: string, head = 
     async close() {
       stopped = true;
       release();
+      // An operation that failed before opening the pipe leaves the feeder waiting for a
+      // reader: be that reader (it stops at once, having been told to).
+      const unblock = opened ? undefined : await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
       await feeding;
+      await unblock?.close();
       await rm(path, { force: true });
     },
   };
