@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isMap, isScalar, parseDocument, type Document, type YAMLMap } from 'yaml';
@@ -18,7 +18,11 @@ test('config/default.yaml holds exactly the schema defaults', () => {
   assert.deepEqual(doc.errors, []);
   assert.deepEqual(configSchema.parse(doc.toJS()), defaultConfig());
   const cwd = mkdtempSync(join(tmpdir(), 'dubarr-default-'));
-  assert.deepEqual(loadConfig({ file, env: {}, cwd }), loadConfig({ env: {}, cwd }));
+  try {
+    assert.deepEqual(loadConfig({ file, env: {}, cwd }), loadConfig({ env: {}, cwd }));
+  } finally {
+    rmSync(cwd, { recursive: true, force: true });
+  }
 });
 
 test('every key in config/default.yaml has a comment naming its env variable', () => {

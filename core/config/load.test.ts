@@ -1,14 +1,18 @@
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DubarrError } from '../../plugins/sdk/errors.js';
 import { loadConfig, loadConfigWithFile } from './load.js';
 import type { ConfigProblem } from './problems.js';
 
+const tempDirs: string[] = [];
+after(() => { for (const d of tempDirs) rmSync(d, { recursive: true, force: true }); });
 function tempDir(): string {
-  return mkdtempSync(join(tmpdir(), 'dubarr-config-'));
+  const dir = mkdtempSync(join(tmpdir(), 'dubarr-config-'));
+  tempDirs.push(dir);
+  return dir;
 }
 
 function withFile(yaml: string, name = 'dubarr.yaml'): { dir: string; file: string } {

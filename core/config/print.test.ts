@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
@@ -24,7 +24,11 @@ test('config print masks every non-empty secret and nothing else', () => {
 
 test('the printed config is a valid config file that loads to the same config', () => {
   const cwd = mkdtempSync(join(tmpdir(), 'dubarr-print-'));
-  const config = loadConfig({ cwd, env: { DUBARR_PIPELINE_TARGET_LANGUAGES: 'es,ca', DUBARR_STAGES_CONCURRENCY_VAD: '4' } });
-  writeFileSync(join(cwd, 'printed.yaml'), renderConfig(config));
-  assert.deepEqual(loadConfig({ cwd, env: {}, file: 'printed.yaml' }), config);
+  try {
+    const config = loadConfig({ cwd, env: { DUBARR_PIPELINE_TARGET_LANGUAGES: 'es,ca', DUBARR_STAGES_CONCURRENCY_VAD: '4' } });
+    writeFileSync(join(cwd, 'printed.yaml'), renderConfig(config));
+    assert.deepEqual(loadConfig({ cwd, env: {}, file: 'printed.yaml' }), config);
+  } finally {
+    rmSync(cwd, { recursive: true, force: true });
+  }
 });

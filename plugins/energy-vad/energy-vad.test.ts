@@ -21,8 +21,6 @@ async function detect(path: string, options: object = {}) {
   return (await runStageForTest<SpeechSegments>(def, audio(path, options))).result.data!;
 }
 
-// No longInput: this stage gets through 10 minutes of audio in a fraction of a second, so the
-// suite's abort-after-300-ms test would race it. The per-chunk abort test below covers it.
 contractSuite({
   plugin,
   stage: 'vad',
@@ -34,6 +32,8 @@ contractSuite({
     return audio(path);
   },
   corruptCode: 'E_MEDIA_UNREADABLE',
+  // Ten minutes: far more than one progress report (the abort comes from inside the first).
+  longInput: async () => audio((await speechWav({ long: true })).path),
 });
 
 for (const backgroundDb of [-30, -45, null]) {

@@ -1,10 +1,10 @@
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { copyFile, link, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { basename, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { probeSync } from '../../native/lib/index.js';
 import { contractSuite } from '../sdk/contract.js';
 import { DubarrError } from '../sdk/errors.js';
@@ -13,8 +13,10 @@ import { makeReadOnly, mountUnavailable, readOnlyUnavailable, withTmpfs } from '
 import { settledLeftovers } from '../../test/medium/native/scratch.js';
 import { readWavInfo } from '../sdk/wav.js';
 import {
-  assFile, h264AacMp4, h264Ac3Mkv, lateAudioMp4, LATE_AUDIO_START, mpegPs, randomBytesFile, toneM4a, videoOnlyMp4, srtFile, vttFile,
+  assFile, h264AacMp4, h264Ac3Mkv, lateAudioMp4, LATE_AUDIO_START, longSubtitledMkv, mpegPs, randomBytesFile, toneM4a, twoHourMkv,
+  videoOnlyMp4, srtFile, vttFile,
 } from '../../test/fixtures/media.js';
+import type { FitPlan } from '../sdk/artifacts.js';
 import ffmpeg from './index.js';
 import type { MediaInfo } from './media-info.js';
 
@@ -22,18 +24,120 @@ const extract = findStage(ffmpeg, 'extract');
 const subtitleStream = findStage(ffmpeg, 'subtitle-stream');
 const mux = findStage(ffmpeg, 'mux');
 
+/** The extract stage's run on `media` (the caller removes its work dir) and its MediaInfo. */
 async function extracted(media: string, params = {}) {
   const run = await runStageForTest<MediaInfo>(extract, { options: {}, params, inputs: { source: outputOf({ media }) } });
   return { ...run, info: run.result.data! };
+}
+
+const infos = new Map<string, Promise<MediaInfo>>();
+/** Just the MediaInfo, once per file (decoding a two-hour file takes a while). */
+function infoOf(media: string): Promise<MediaInfo> {
+  let p = infos.get(media);
+  if (!p) {
+    p = extracted(media).then(async (r) => { await rm(r.workDir, { recursive: true, force: true }); return r.info; });
+    infos.set(media, p);
+  }
+  return p;
+}
+
+/** Folders standing in for the user's library; removed when the file is done. */
+const libraries: string[] = [];
+after(() => Promise.all(libraries.map((d) => rm(d, { recursive: true, force: true }))));
+/** `fixture` as `name` in a library folder of its own (hard-linked: the fixtures are large). */
+async function inLibrary(fixture: string, name: string): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'dubarr-library-'));
+  libraries.push(dir);
+  const path = join(dir, name);
+  await link(fixture, path).catch(() => copyFile(fixture, path));
+  return path;
 }
 
 contractSuite({
   plugin: ffmpeg,
   stage: 'ffmpeg:extract',
   invalidOptions: { markSourceOriginal: 'yes' },
-  validInput: async () => ({ options: {}, inputs: { source: outputOf({ media: await h264AacMp4() }) } }),
-  corruptInput: async () => ({ options: {}, inputs: { source: outputOf({ media: await randomBytesFile() }) } }),
+  validInput: async () => ({ options: {}, inputs: { source: outputOf({ media: await inLibrary(await h264AacMp4(), 'Movie.mp4') }) } }),
+  corruptInput: async () => ({ options: {}, inputs: { source: outputOf({ media: await inLibrary(await randomBytesFile(), 'Movie.mkv') }) } }),
   corruptCode: 'E_MEDIA_UNREADABLE',
+  longInput: async () => ({ options: {}, inputs: { source: outputOf({ media: await inLibrary(await twoHourMkv(), 'Long.mkv') }) } }),
+  userDirs: (input) => [dirname(input.inputs!.source!.files.media!)],
+});
+
+const subtitleInput = async (media: string, info: MediaInfo) =>
+  ({ options: {}, params: {}, inputs: { source: outputOf({ media }), extract: outputOf({}, info) } });
+
+contractSuite({
+  plugin: ffmpeg,
+  stage: 'ffmpeg:subtitle-stream',
+  invalidOptions: { embedSubtitles: 1 },
+  validInput: async () => subtitleInput(await h264Ac3Mkv(), await infoOf(await h264Ac3Mkv())),
+  // Bytes that are no media, under the media info of a file with a subtitle stream.
+  corruptInput: async () => subtitleInput(await randomBytesFile(), await infoOf(await h264Ac3Mkv())),
+  corruptCode: 'E_MEDIA_UNREADABLE',
+  longInput: async () => subtitleInput(await longSubtitledMkv(), await infoOf(await longSubtitledMkv())),
+  async check(run) {
+    const data = run.result.data as { found: boolean; streamIndex: number; language: string };
+    assert.deepEqual([data.found, data.streamIndex, data.language], [true, 3, 'en']);
+    assert.match(await readFile(run.result.files!.subtitles!, 'utf8'), /Hello there\./);
+  },
+});
+
+/** The inputs of a mux into the library folder of `source`: a Spanish track and subtitles. */
+async function muxInput(source: string, track?: string) {
+  return {
+    options: {}, params: { mode: 'mux', targetLanguages: ['es'] },
+    inputs: {
+      source: outputOf({ media: source }),
+      extract: outputOf({}, await infoOf(source)),
+      'mix:es': outputOf({ track: track ?? await toneM4a(500, 4) }, { offsetMs: 0 }),
+      'subtitles:es': outputOf({ srt: await srtFile(), vtt: await vttFile() }, { language: 'es' }),
+    },
+  };
+}
+
+contractSuite({
+  plugin: ffmpeg,
+  stage: 'ffmpeg:mux',
+  invalidOptions: { markSourceOriginal: 'no' },
+  validInput: async () => muxInput(await inLibrary(await h264AacMp4(), 'Movie (2001).mp4')),
+  // The dub track is not media: the remux fails before anything reaches the library.
+  corruptInput: async () => muxInput(await inLibrary(await h264AacMp4(), 'Movie (2001).mp4'), await randomBytesFile()),
+  corruptCode: 'E_MEDIA_UNREADABLE',
+  longInput: async () => muxInput(await inLibrary(await twoHourMkv(), 'Long (2001).mkv')),
+  userDirs: (input) => [dirname(input.inputs!.source!.files.media!)],
+  delivered: (run) => (run.result.data as { written: string[] }).written,
+  check(run) {
+    const names = (run.result.data as { written: string[] }).written.map((f) => basename(f));
+    assert.deepEqual(names, ['Movie (2001) - dub es.mp4', 'Movie (2001) - dub es.es.srt', 'Movie (2001) - dub es.es.vtt']);
+  },
+});
+
+/** A fit plan placing `count` copies of a 4 s tone (or `clip`) one after another. */
+async function fitPlanOf(count: number, clip?: string) {
+  const file = clip ?? await toneM4a(700, 4);
+  const units: FitPlan['units'] = Array.from({ length: count }, (_, i) => ({
+    id: `u${i}`, start: i * 5000, end: i * 5000 + 4000, file: 'clip', durationMs: 4000, sourceDurationMs: 4000,
+    factor: 1, rate: 1, placedStart: i * 5000, placedEnd: i * 5000 + 4000, overflowMs: 0, trimmedMs: 0,
+  }));
+  const plan: FitPlan = { language: 'es', sampleRate: 48_000, units, summary: { units: count, stretched: 0, overflows: 0, maxFactor: 1, histogram: {} } };
+  return { options: {}, params: {}, inputs: { fit: outputOf({ clip: file }, plan) } };
+}
+
+contractSuite({
+  plugin: ffmpeg,
+  stage: 'ffmpeg:analysis-audio',
+  invalidOptions: { subtitleSidecars: 'sometimes' },
+  validInput: () => fitPlanOf(3),
+  corruptInput: async () => fitPlanOf(3, await randomBytesFile()),
+  corruptCode: 'E_MEDIA_UNREADABLE',
+  longInput: () => fitPlanOf(300),
+  async check(run) {
+    // Three 4 s clips 1 s apart: 14 s of 16 kHz mono (an AAC clip decodes to a few ms more or less).
+    const wav = await readWavInfo(run.result.files!.audio!);
+    assert.deepEqual([wav.sampleRate, wav.channels], [16000, 1]);
+    assert.ok(Math.abs(wav.durationMs - 14_000) <= 50, `${wav.durationMs} ms`);
+  },
 });
 
 test('extract: picks the audio stream, 16 kHz mono analysis track, timeline offset, container, subtitle streams', async () => {
@@ -81,7 +185,7 @@ async function muxFixture(inDir?: string) {
   const dir = inDir ?? await mkdtemp(join(tmpdir(), 'dubarr-mux-'));
   const source = join(dir, 'Movie (2001).mp4');
   await copyFile(await h264AacMp4(), source);
-  const info = (await extracted(source)).info;
+  const info = await infoOf(source);
   const inputs = {
     source: outputOf({ media: source }),
     extract: outputOf({}, info),
@@ -133,7 +237,7 @@ test('mux into MKV with two audio tracks and defaultAudio dub: the first dub tra
   try {
     const source = join(dir, 'Show S01E01.mkv');
     await copyFile(await h264Ac3Mkv(), source);
-    const info = (await extracted(source)).info;
+    const info = await infoOf(source);
     const run = await runStageForTest(mux, {
       options: {}, params: { mode: 'mux', targetLanguages: ['es', 'ca'], defaultAudio: 'dub' },
       inputs: {

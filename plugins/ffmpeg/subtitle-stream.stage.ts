@@ -30,7 +30,14 @@ export default defineStage(async (input, ctx): Promise<StageResult> => {
   if (!chosen) return { data: { found: false } };
   const format = chosen.codec === 'ass' || chosen.codec === 'ssa' ? 'ass' : 'srt';
   const out = join(ctx.workDir, `embedded.${format}`);
-  const r = extractSubtitleSync(sourcePath(input), chosen.index, out, format, { cancelFlag: ctx.cancelFlag });
+  const r = extractSubtitleSync(sourcePath(input), chosen.index, out, format, {
+    cancelFlag: ctx.cancelFlag,
+    // The whole file is read (subtitle packets are interleaved with the rest): minutes for a film on a slow disk.
+    onProgress: (p) => {
+      const total = p.totalSeconds ?? info.durationMs / 1000;
+      if (total > 0) ctx.progress(Math.min(0.99, p.seconds / total), 'extracting subtitles');
+    },
+  });
   if (r.events === 0) return { data: { found: false, emptyStream: chosen.index } };
   return {
     files: { subtitles: out },

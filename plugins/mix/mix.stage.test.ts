@@ -26,12 +26,17 @@ function extractOf(path: string, container: string) {
   };
 }
 
+/** Work dirs of fit runs whose files are mix inputs; removed when the file is done. */
+const fitWorkDirs: string[] = [];
+after(() => Promise.all(fitWorkDirs.map((d) => rm(d, { recursive: true, force: true }))));
+
 /** The real fit stage on Spanish lines spoken over the fixture's English cues. */
 async function fitFor(f: TalkVideoFixture): Promise<StageOutput> {
   const speech = await dubForCues(f.cues);
   const run = await runStageForTest<FitPlan>(fitDef, {
     options: {}, inputs: { speech: outputOf(speech.files, speech.data), extract: outputOf({}, { durationMs: f.durationMs }) },
   });
+  fitWorkDirs.push(run.workDir);
   return outputOf(run.result.files!, run.result.data);
 }
 

@@ -58,17 +58,19 @@ function checkTranscript(t: Transcript, label: string): void {
   }
 }
 
+const corruptInput = async () => {
+  const bad = join(speech.dir, 'corrupt.wav');
+  await writeFile(bad, Buffer.from('RIFF\0\0\0\0WAVEjunkjunkjunk'));
+  return { options: {}, params: {}, inputs: { audio: outputOf({ audio: bad }) } };
+};
+
 contractSuite({
   plugin,
   stage: 'pocketsphinx:transcribe',
   invalidOptions: { concurrency: 0 },
   unavailableOptions: { modelDir: '/nonexistent/model' },
   validInput: async () => inputOf(),
-  corruptInput: async () => {
-    const bad = join(speech.dir, 'corrupt.wav');
-    await writeFile(bad, Buffer.from('RIFF\0\0\0\0WAVEjunkjunkjunk'));
-    return { options: {}, params: {}, inputs: { audio: outputOf({ audio: bad }) } };
-  },
+  corruptInput,
   corruptCode: 'E_MEDIA_UNREADABLE',
   longInput: async () => inputOf(),
   check(run) {
@@ -78,6 +80,23 @@ contractSuite({
     const fractions = run.progress.map((p) => p.fraction);
     assert.ok(fractions.length >= 3 && fractions.some((f) => f > 0 && f < 1), `progress while decoding: ${fractions.join(', ')}`);
     assert.deepEqual([...fractions].sort((a, b) => a - b), fractions, 'progress never goes back');
+  },
+});
+
+// The same recognizer as the fallback source of the text to dub (after existing subtitles).
+contractSuite({
+  plugin,
+  stage: 'pocketsphinx:source-text',
+  invalidOptions: { concurrency: 0 },
+  unavailableOptions: { modelDir: '/nonexistent/model' },
+  validInput: async () => inputOf(),
+  corruptInput,
+  corruptCode: 'E_MEDIA_UNREADABLE',
+  longInput: async () => inputOf(),
+  check(run) {
+    const t = Transcript.parse(run.result.data);
+    assert.equal(t.language, 'en');
+    checkTranscript(t, 'source text');
   },
 });
 

@@ -1,7 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { contractSuite } from '../sdk/contract.js';
 import { outputOf } from '../sdk/testing.js';
-import { buildReport } from './report.js';
+import qa from './index.js';
+import { buildReport, type QaReport } from './report.js';
 import { wordErrorRate } from './word-error-rate.js';
 
 test('word error rate counts substitutions, insertions and deletions per reference word', () => {
@@ -46,4 +48,27 @@ test('the QA report says which evidence decided the source language and whether 
   });
   assert.equal(report.source.language, 'en', 'the decided language, not the untagged file\'s (none)');
   assert.equal(buildReport({ text: outputOf({}, { source: { kind: 'asr', provider: 'x' }, segments: [] }) }, []).sourceLanguage, undefined);
+});
+
+const seg = (id: string, start: number, text: string) => ({ id, start, end: start + 900, text });
+const documents = {
+  text: outputOf({}, { language: 'en', source: { kind: 'subtitles', provider: 'subtitles' }, segments: [seg('a', 0, 'hello'), seg('b', 1000, 'goodbye')] }),
+  vad: outputOf({}, { durationMs: 5000, segments: [{ start: 0, end: 1900 }] }),
+  'fit:es': outputOf({}, { units: [{ id: 'u1', start: 0, placedStart: 40, rate: 1 }], summary: { stretched: 0, overflows: 0, maxFactor: 1, histogram: {} } }),
+};
+
+contractSuite({
+  plugin: qa,
+  stage: 'qa:report',
+  invalidOptions: 'not an object',
+  validInput: async () => ({ options: {}, params: { targetLanguages: ['es'] }, inputs: documents }),
+  corruptInput: async () => ({ options: {}, params: { targetLanguages: 'es' }, inputs: documents }),
+  corruptCode: 'E_INVALID_ARGUMENT',
+  noMidRun: 'it builds one small JSON document from its inputs in microseconds on the main thread, with nothing to interrupt (an aborted job is still refused before it starts)',
+  check(run) {
+    const report = run.result.data as QaReport;
+    assert.deepEqual(report.segments, { transcript: 2, units: 0, speech: 1, speechMs: 1900 });
+    assert.deepEqual(Object.keys(report.targets), ['es']);
+    assert.equal(report.targets.es!.maxPlacementErrorMs, 40);
+  },
 });

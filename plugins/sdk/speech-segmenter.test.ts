@@ -39,12 +39,11 @@ test('long segments are cut at their lowest score into pieces no longer than max
   for (const g of got) assert.ok(g.end - g.start <= 4600);
 });
 
-test('an hour of unbroken speech is cut in linear time', () => {
+// How long it takes, and that the time grows linearly with the length: `npm run bench -- vad`.
+test('an hour of unbroken speech is cut into bounded, ordered pieces', () => {
   const frames = 112_500; // one hour of 32 ms windows
   const s = Float32Array.from({ length: frames }, (_, i) => 0.8 + 0.19 * Math.sin(i / 7));
-  const t0 = performance.now();
   const got = segmentSpeech(s, { ...base, frameMs: 32, speechPadMs: 60, maxSegmentMs: 15_000, durationMs: frames * 32 });
-  assert.ok(performance.now() - t0 < 1000);
   assert.ok(got.length >= 240);
   got.forEach((g, i) => {
     assert.ok(g.end - g.start <= 15_000, `${g.start}-${g.end}`);

@@ -7,12 +7,17 @@ import { availableSlots, rateToFit, synthesizeToFit, type SlotUnit } from './syn
 
 interface TextUnit extends SlotUnit { text: string }
 
+/** Lets the event loop turn `turns` times: work that takes a while, without a clock. */
+async function yieldTurns(turns: number): Promise<void> {
+  for (let i = 0; i < turns; i++) await new Promise((r) => setImmediate(r));
+}
+
 /** A fake engine: 100 ms per character at rate 1, proportionally shorter when faster. */
-function fakeEngine(dir: string, log: Array<{ id: string; rate: number }>, delayMs = 0) {
+function fakeEngine(dir: string, log: Array<{ id: string; rate: number }>) {
   let n = 0;
   return async (unit: TextUnit, rate: number) => {
     log.push({ id: unit.id, rate });
-    await new Promise((r) => setTimeout(r, delayMs));
+    await yieldTurns(1);
     const file = join(dir, `${unit.id}-${n++}.wav`);
     await writeFile(file, '');
     return { file, durationMs: Math.round((unit.text.length * 100) / rate) };
@@ -74,7 +79,7 @@ test('synthesizeToFit: runs up to `concurrency` units at once and reports each',
     const progress: number[] = [];
     await synthesizeToFit(units, async (u, r) => {
       peak = Math.max(peak, ++running);
-      await new Promise((res) => setTimeout(res, 20));
+      await yieldTurns(3);
       running--;
       return engine(u, r);
     }, { supportsRate: true, concurrency: 3, onUnitDone: (done) => progress.push(done) });
@@ -92,7 +97,7 @@ test('synthesizeToFit: the first failure is thrown after running units settle; n
   await assert.rejects(synthesizeToFit(units, async (u) => {
     started.push(u.id);
     if (u.id === 'u0') throw new Error('engine broke');
-    await new Promise((r) => setTimeout(r, 50));
+    await yieldTurns(5);
     slowFinished = true;
     return { file: '/nonexistent', durationMs: 10 };
   }, { supportsRate: false, concurrency: 2 }), /engine broke/);

@@ -12,6 +12,8 @@ export interface TestRunOptions {
   signal?: AbortSignal;
   /** Keep the work dir (the caller removes it); default: removed after the run unless files were returned. */
   workDir?: string;
+  /** Called at each progress report, synchronously, as the runtime's would be (e.g. to cancel mid-run). */
+  onProgress?(fraction: number, note?: string): void;
 }
 
 export interface TestRun<D = unknown> {
@@ -61,10 +63,12 @@ export async function runStageForTest<D = unknown>(
     cancelFlag,
     log,
     workDir,
-    progress: (fraction, note) => { progress.push({ fraction, note }); },
+    progress: (fraction, note) => { progress.push({ fraction, note }); opts.onProgress?.(fraction, note); },
   };
   try {
     const result = (await run({ params: {}, inputs: {}, ...input }, ctx)) as StageResult<D>;
+    // Files returned are the caller's to read (and remove); with none, nothing is left to read.
+    if (!opts.workDir && Object.keys(result.files ?? {}).length === 0) await rm(workDir, { recursive: true, force: true });
     return { result, workDir, progress, logs };
   } catch (e) {
     if (!opts.workDir) await rm(workDir, { recursive: true, force: true });

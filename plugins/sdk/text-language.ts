@@ -65,12 +65,22 @@ export function chunkLines(lines: readonly string[]): string[] {
   return chunks;
 }
 
-export async function identifyTextLanguage(lines: readonly string[]): Promise<TextLanguageGuess> {
+export interface IdentifyOptions {
+  /** Called every PROGRESS_CHUNKS chunks with the share done; it may throw to stop (a cancel). */
+  onProgress?(fraction: number): void;
+}
+
+/** A film's subtitles are a few thousand chunks: report (and let a cancel in) this often. */
+const PROGRESS_CHUNKS = 500;
+
+export async function identifyTextLanguage(lines: readonly string[], o: IdentifyOptions = {}): Promise<TextLanguageGuess> {
   const { eld, name } = await loadDetector();
   const votes = new Map<string, number>();
   let letters = 0;
   let identified = 0;
-  for (const chunk of chunkLines(lines)) {
+  const chunks = chunkLines(lines);
+  for (const [i, chunk] of chunks.entries()) {
+    if (i > 0 && i % PROGRESS_CHUNKS === 0) o.onProgress?.(i / chunks.length);
     const n = lettersIn(chunk);
     letters += n;
     const r = eld.detect(chunk);

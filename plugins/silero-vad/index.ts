@@ -3,6 +3,13 @@ import { definePlugin, engineFileFingerprint } from '../sdk/index.js';
 import { SileroVadOptions } from './options.js';
 import { weightsPath } from './weights.js';
 
+// ONNX Runtime >= 1.29 on Linux sends usage telemetry to Microsoft unless told not to, and its
+// first session writes .ses and mat-debug-<pid>.log into the temp dir, left there for good.
+// dubarr runs offline. Set on the main thread when the plugin host loads this module: a worker
+// thread's process.env is a copy that native code never sees, and sessions are made in workers.
+// An explicit ORT_DISABLE_TELEMETRY in the environment wins.
+process.env.ORT_DISABLE_TELEMETRY ??= '1';
+
 export default definePlugin<SileroVadOptions>({
   name: 'silero-vad',
   version: '1.0.0',

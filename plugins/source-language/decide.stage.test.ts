@@ -43,6 +43,8 @@ contractSuite({
   validInput: async () => inputOf(subtitles(LINES), { tag: 'de' }),
   corruptInput: async () => ({ options: {}, params: {}, inputs: { text: outputOf({}, { segments: 'garbage' }) } }),
   corruptCode: 'E_INVALID_ARGUMENT',
+  // A long film's worth of cues: identification reports progress as it goes.
+  longInput: async () => inputOf(subtitles(Array.from({ length: 6000 }, (_, i) => LINES[i % LINES.length]!)), { tag: 'de' }),
 });
 
 test('untagged English subtitles next to audio tagged German: the text decides, and says it overruled the tag', async () => {

@@ -18,7 +18,10 @@ export default defineStage<unknown, SourceLanguageDecision>(async (input, ctx) =
   const evidence: DecisionInput = { given: readGivenLanguage(input), audioTag: readAudioTag(input), minConfidence };
   const label = languageCode(transcript.language);
   if (transcript.source.kind === 'subtitles') {
-    evidence.subtitleText = await identifySubtitles(transcript);
+    evidence.subtitleText = await identifySubtitles(transcript, (f) => {
+      ctx.progress(f * 0.9, 'identifying the subtitle text');
+      throwIfCancelled(ctx.signal);
+    });
     if (label) evidence.subtitleTag = { language: label, source: transcript.source.detail ?? 'subtitles' };
   } else if (label) {
     evidence.recognizer = { language: label, source: transcript.source.provider };
@@ -42,7 +45,7 @@ export default defineStage<unknown, SourceLanguageDecision>(async (input, ctx) =
   return { data: decision };
 });
 
-async function identifySubtitles(t: Transcript): Promise<DecisionInput['subtitleText']> {
-  const guess = await identifyTextLanguage(t.segments.map((s) => s.text));
+async function identifySubtitles(t: Transcript, onProgress: (fraction: number) => void): Promise<DecisionInput['subtitleText']> {
+  const guess = await identifyTextLanguage(t.segments.map((s) => s.text), { onProgress });
   return guess.language ? { language: guess.language, confidence: guess.confidence, source: guess.identifier } : undefined;
 }

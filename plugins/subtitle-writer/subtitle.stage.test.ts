@@ -53,6 +53,11 @@ contractSuite({
   validInput: async () => input(),
   corruptInput: async () => input({ sourceLanguage: 'en', segments: [{ id: 1, start: 'soon' }] }),
   corruptCode: 'E_INVALID_ARGUMENT',
+  // A feature film's worth of lines (1500 in 100 minutes).
+  longInput: async () => input({
+    ...translation(),
+    segments: Array.from({ length: 1500 }, (_, i) => ({ id: `l${i}`, start: i * 4000, end: i * 4000 + 3000, text: `source ${i}`, target: translation().segments[i % 10]!.target })),
+  }),
   async check(run) {
     const report = SubtitleReport.parse(run.result.data);
     assert.deepEqual(Object.keys(run.result.files ?? {}).sort(), ['srt', 'vtt']);

@@ -67,6 +67,8 @@ contractSuite({
   validInput: async () => input(await library({ 'Movie.en.srt': EN })),
   corruptInput: async () => input(await library({ 'Movie.en.srt': EN }), { inputs: { source: outputOf({ media: await video }), vad: outputOf({}, { segments: 'nope' }) } }),
   corruptCode: 'E_INVALID_ARGUMENT',
+  // A film's worth of cues: reading, cleaning and aligning them is the work the abort interrupts.
+  longInput: async () => input(await library({ 'Movie.en.srt': srt(Array.from({ length: 2000 }, (_, i) => [i * 3000, i * 3000 + 2500, `Line number ${i}, spoken clearly.`])) })),
   check(r) {
     const t = Transcript.parse(r.result.data);
     assert.equal(t.language, 'en');

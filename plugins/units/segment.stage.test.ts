@@ -22,6 +22,11 @@ contractSuite({
   validInput: async () => ({ options: {}, params: {}, inputs: { transcript: outputOf({}, transcript) } }),
   corruptInput: async () => ({ options: {}, params: {}, inputs: { transcript: outputOf({}, { language: 'es', segments: [{ start: -5, text: 3 }] }) } }),
   corruptCode: 'E_INVALID_ARGUMENT',
+  // Two hours of transcript.
+  longInput: async () => ({ options: {}, params: {}, inputs: { transcript: outputOf({}, {
+    ...transcript,
+    segments: Array.from({ length: 3000 }, (_, i) => ({ id: `s${i}`, start: i * 2400, end: i * 2400 + 2000, text: `${transcript.segments[i % 3]!.text}` })),
+  }) } }),
   check(run) {
     // 'segment' outputs a Transcript whose segments are the units.
     const t = Transcript.parse(run.result.data);

@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile, rm } from 'node:fs/promises';
 import type { Job } from '../../../core/jobs/store.js';
-import { exited, poll, STEP_MS, workspace } from './cli-harness.js';
+import { exited, poll, workspace } from './cli-harness.js';
 
 async function outputOf(job: Job): Promise<string> {
   const out = (job.result as { outputs: Record<string, { files: { out: string } }> }).outputs.d!.files.out;
@@ -24,28 +24,30 @@ test('crash recovery: SIGKILL at several points, restart, finished stages are no
     assert.equal(refJob.status, 'succeeded');
     const expected = await outputOf(refJob);
 
-    // Kill points: right after stage a finished, in the middle of stage b, after c finished.
+    // Kill points: right after stage a finished (b held at its start), in the middle of stage b
+    // (held half-way), after c finished (d held at its start). The held stage waits for the
+    // test, so the kill lands exactly there however fast or loaded the machine is.
     const points = [
-      { name: 'after-a', done: 1, midMs: 0 },
-      { name: 'mid-b', done: 1, midMs: STEP_MS / 2 },
-      { name: 'after-c', done: 3, midMs: 0 },
+      { name: 'after-a', hold: { step: 'b', at: 0 }, done: ['a'] },
+      { name: 'mid-b', hold: { step: 'b', at: 0.5 }, done: ['a'] },
+      { name: 'after-c', hold: { step: 'd', at: 0 }, done: ['a', 'b', 'c'] },
     ];
     for (const point of points) {
-      const w = await workspace(point.name);
+      const w = await workspace(point.name, { hold: point.hold });
       cleanups.push(w.dir);
       const dubber = w.cli('dub', w.input, '--preset', 'chain');
       const s = w.store();
-      const finishedSteps = () => s.db.prepare("SELECT count(*) AS n FROM stage_runs WHERE status = 'succeeded'").get() as { n: number };
-      await poll(() => (finishedSteps().n >= point.done ? true : undefined), 20_000, `${point.done} finished stages`);
-      if (point.midMs) await new Promise((r) => setTimeout(r, point.midMs));
+      await poll(() => (w.holding(point.hold.step) ? true : undefined), 120_000, `stage ${point.hold.step} to reach its hold`);
       dubber.kill('SIGKILL');
       await exited(dubber);
+      await w.release(point.hold.step);
       const killed = s.listJobs()[0]!;
       assert.equal(killed.status, 'running', 'the killed process left its job running');
       const doneBefore = s.stageRuns(killed.id).filter((r) => r.status === 'succeeded').map((r) => r.step);
+      assert.deepEqual(doneBefore, point.done, `${point.name}: the stages finished before the kill`);
 
       const server = w.cli('serve', '--port', '0');
-      const job = await poll(() => { const j = s.getJob(killed.id); return j.status === 'succeeded' || j.status === 'failed' ? j : undefined; }, 30_000, 'the resumed job');
+      const job = await poll(() => { const j = s.getJob(killed.id); return j.status === 'succeeded' || j.status === 'failed' ? j : undefined; }, 120_000, 'the resumed job');
       server.kill('SIGTERM');
       assert.equal(await exited(server), 0, 'serve exits 0 on SIGTERM');
 

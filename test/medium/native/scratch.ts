@@ -16,9 +16,11 @@ export function leftovers(dir: string): string[] {
 
 /**
  * Temporary files still there after the addon's background cleanup had time to run: a failed
- * or cancelled operation returns at once and its hidden temp file is deleted just after.
+ * or cancelled operation returns at once and its hidden temp file is deleted just after. This
+ * returns as soon as they are gone (milliseconds); the bound only stops a file that is never
+ * deleted from being waited for forever, so it is generous for a loaded machine.
  */
-export async function settledLeftovers(dir: string, timeoutMs = 3000): Promise<string[]> {
+export async function settledLeftovers(dir: string, timeoutMs = 30_000): Promise<string[]> {
   const deadline = Date.now() + timeoutMs;
   while (leftovers(dir).length > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
   return leftovers(dir);
