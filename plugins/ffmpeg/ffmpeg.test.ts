@@ -355,7 +355,7 @@ test('an MPEG-PS source (no default flags): an MKV whose original audio is the d
   try {
     const source = join(dir, 'Home video.mpg');
     await copyFile(await mpegPs(), source);
-    const info = (await extracted(source)).info;
+    const info = await infoOf(source);
     const inputs = {
       source: outputOf({ media: source }), extract: outputOf({}, info),
       'mix:es': outputOf({ track: await toneM4a(500, 4) }, {}), 'subtitles:es': outputOf({ srt: await srtFile() }, { language: 'es' }),
@@ -382,7 +382,7 @@ test('subtitleFormats: only the chosen sidecars are written; MKV embeds the ASS 
     const subtitles = outputOf({ srt: await srtFile(), vtt: await vttFile(), ass: await assFile() }, { language: 'es' });
     const mix = outputOf({ track: await toneM4a(500, 4) }, {});
     const run = async (source: string, subtitleFormats: string[]) => {
-      const info = (await extracted(source)).info;
+      const info = await infoOf(source);
       const r = await runStageForTest(mux, {
         options: {}, params: { mode: 'mux', targetLanguages: ['es'], subtitleFormats },
         inputs: { source: outputOf({ media: source }), extract: outputOf({}, info), 'mix:es': mix, 'subtitles:es': subtitles },
