@@ -21,6 +21,8 @@ export interface CacheKeyParts {
   params: unknown;
   /** input name -> content hash */
   inputs: Record<string, string>;
+  /** Files the stage reads besides its inputs (StageDefinition.externalInputs). */
+  external?: Record<string, string>;
 }
 
 interface Manifest {
@@ -42,7 +44,7 @@ export function canonicalJson(v: unknown): string {
 }
 
 export function cacheKey(p: CacheKeyParts): string {
-  return createHash('sha256').update(canonicalJson(['dubarr-stage-v2', p.stageId, p.code, p.engine, p.options, p.params, p.inputs])).digest('hex');
+  return createHash('sha256').update(canonicalJson(['dubarr-stage-v2', p.stageId, p.code, p.engine, p.options, p.params, p.inputs, p.external ?? null])).digest('hex');
 }
 
 export async function hashFile(path: string): Promise<string> {

@@ -132,8 +132,9 @@ async function runStep(
     const name = choice.plugin.def.name;
     const options = deps.plugins.optionsFor(name, job.options.plugins?.[name]);
     const { code, engine } = await deps.plugins.fingerprint(name, options, { sourceLanguage: params.sourceLanguage, targetLanguage: params.targetLanguage });
+    const external = await choice.stage.externalInputs?.({ options, params, inputs });
     const key = cacheKey({
-      stageId: choice.stage.id, code, engine, options, params,
+      stageId: choice.stage.id, code, engine, options, params, external,
       inputs: Object.fromEntries(Object.entries(inputs).map(([n, o]) => [n, o.hash])),
     });
     if (step.cache) {

@@ -49,6 +49,7 @@ const StageShape = z.object({
   weight: z.number().positive().optional(),
   timeoutMs: z.number().int().positive().optional(),
   retries: z.number().int().nonnegative().optional(),
+  externalInputs: z.function().optional(),
 });
 const PluginShape = z.object({
   name: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'plugin names are lower-case words with dashes'),

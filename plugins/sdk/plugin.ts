@@ -53,6 +53,13 @@ export interface StageDefinition {
   weight?: number;
   timeoutMs?: number;
   retries?: number;
+  /**
+   * Identities of files the stage reads besides its inputs (subtitle files beside the source,
+   * say), name -> identity, for its cache key: when one changes, appears or goes, a cached
+   * result is not reused. Runs on the main thread before each key is computed: keep it to a
+   * folder listing and small files.
+   */
+  externalInputs?(input: StageInput): Promise<Record<string, string>>;
 }
 
 export interface PluginDefinition<O extends object = Record<string, unknown>> {

@@ -1,5 +1,6 @@
 import { definePlugin } from '../sdk/index.js';
 import { SubtitlesOptions } from './options.js';
+import { sidecarIdentities } from './sidecar-files.js';
 
 export { sidecarName, parseSidecarName } from '../sdk/sidecar-name.js';
 export { discoverSidecars } from './discover.js';
@@ -19,6 +20,11 @@ export default definePlugin<SubtitlesOptions>({
     runIn: 'main',
     entry: new URL('./source-text.stage.js', import.meta.url),
     weight: 0.1,
+    // The subtitle files beside the video are read too: they are part of what the result depends on.
+    async externalInputs(input) {
+      const media = input.inputs.source?.files.media;
+      return media ? sidecarIdentities(media) : {};
+    },
   }],
   async available(options) {
     if (!options.enabled) {

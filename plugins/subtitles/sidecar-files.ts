@@ -1,4 +1,5 @@
-import { readdir } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { readdir, readFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { SUBTITLE_FOLDERS } from './discover.js';
 import { isSubtitleFormat } from '../sdk/sidecar-name.js';
@@ -25,4 +26,18 @@ export async function listSidecarFiles(videoPath: string): Promise<string[]> {
 function looksLikeSubtitle(name: string): boolean {
   const dot = name.lastIndexOf('.');
   return dot > 0 && isSubtitleFormat(name.slice(dot + 1).toLowerCase());
+}
+
+/**
+ * The sidecars beside a video by name and content hash, for the source-text stage's cache key:
+ * an edited, added or removed subtitle file changes it, a rewritten identical one does not.
+ * Subtitle files are small, so their whole content is hashed.
+ */
+export async function sidecarIdentities(videoPath: string): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  for (const rel of (await listSidecarFiles(videoPath)).sort()) {
+    const content = await readFile(join(dirname(videoPath), rel)).catch(() => undefined);
+    if (content) out[rel] = createHash('sha256').update(content).digest('hex').slice(0, 32);
+  }
+  return out;
 }
