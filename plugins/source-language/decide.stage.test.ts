@@ -4,17 +4,12 @@ import { contractSuite } from '../sdk/contract.js';
 import { DubarrError, SourceLanguageDecision, type StageInput, type Transcript } from '../sdk/index.js';
 import { findStage, outputOf, runStageForTest } from '../sdk/testing.js';
 import plugin from './index.js';
+import { SENTENCES } from '../../test/fixtures/speech.js';
 
 const def = findStage(plugin, 'source-language:decide');
 
-const LINES = [
-  'Good evening, and welcome back to the show.',
-  'Tonight we talk about rivers, bridges and the people who build them.',
-  'The first bridge in this valley was made of wood.',
-  'It lasted almost forty years before the spring flood took it away.',
-  'Nobody in the village expected the water to rise so fast.',
-  'The new bridge is made of stone and steel.',
-];
+// Six sentences of the English talk fixture: enough text to identify.
+const LINES = SENTENCES.slice(0, 6);
 
 const subtitles = (lines: readonly string[], language?: string): Transcript => ({
   ...(language ? { language } : {}),
