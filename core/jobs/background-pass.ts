@@ -1,11 +1,11 @@
 /**
  * Runs one piece of background work (a housekeeping pass) when asked: off the caller's path,
  * never two at once, and requests made while a pass runs give one more pass after it, not one
- * each.
+ * each. Every request is answered by a pass that starts after it.
  */
 export class BackgroundPass {
   private running: Promise<void> | undefined;
-  private again = false;
+  private asked = false;
   private stopped = false;
 
   constructor(private readonly pass: () => Promise<void>, private readonly onError: (e: unknown) => void) {}
@@ -15,8 +15,8 @@ export class BackgroundPass {
 
   request(): void {
     if (this.stopped) return;
-    if (this.running) { this.again = true; return; }
-    this.running = this.loop().finally(() => { this.running = undefined; });
+    this.asked = true;
+    this.running ??= this.loop();
   }
 
   /** Resolves when no pass is running or asked for. */
@@ -33,13 +33,17 @@ export class BackgroundPass {
   private async loop(): Promise<void> {
     // Off the caller's path: a job's completion must not wait for a single SQL statement of this.
     await new Promise((resolve) => setImmediate(resolve));
-    do {
-      this.again = false;
+    while (this.asked && !this.stopped) {
+      this.asked = false;
       try {
         await this.pass();
       } catch (e) {
         this.onError(e);
       }
-    } while (this.again && !this.stopped);
+    }
+    // In the same synchronous step as the last look at `asked`: a request that comes later sees
+    // no loop and starts one. (Clearing this in a .finally() left a few microtasks in which a
+    // request found the loop still "running" and was dropped.)
+    this.running = undefined;
   }
 }
