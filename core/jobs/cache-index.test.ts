@@ -82,7 +82,7 @@ test('a cache hit read just before an eviction is not recorded: the job runs the
     await t.put(key('a'));
     const hit = await t.cache.get(key('a'));
     assert.ok(hit);
-    assert.equal(t.index.evict(key('a')), true, 'nothing recorded it yet, so it may go');
+    assert.equal(t.index.evict(key('a')), 'evicted', 'nothing recorded it yet, so it may go');
     const job = t.job('/media/movie.mkv');
     const claimed = t.index.claimHit(key('a'), () => t.record(job.id, key('a')));
     assert.equal(claimed, false);
@@ -90,7 +90,7 @@ test('a cache hit read just before an eviction is not recorded: the job runs the
     // And once a hit is recorded, the entry is protected for as long as its job is not finished.
     await t.put(key('a'));
     assert.equal(t.index.claimHit(key('a'), () => t.record(job.id, key('a'))), true);
-    assert.equal(t.index.evict(key('a')), false);
+    assert.equal(t.index.evict(key('a')), 'needed');
   } finally {
     await t.close();
   }
@@ -123,6 +123,30 @@ test('the queries run per job and per eviction read by index, never a whole tabl
     const scans = sources.filter((d) => /^SCAN /.test(d));
     assert.deepEqual(scans, [], sources.join('\n'));
     assert.ok(sources.some((d) => d.includes('stage_runs_cache_key')) && sources.some((d) => d.includes('jobs_finished')), sources.join('\n'));
+  } finally {
+    await t.close();
+  }
+});
+
+test('an entry already gone from the folder is not counted as evicted or freed (someone deleted it, or another process pruned it first)', async () => {
+  const t = await setup();
+  try {
+    for (const [i, k] of ['a', 'b'].entries()) { await t.put(key(k)); t.index.stored(key(k), 0, 1000 + i); }
+    const [a, b] = (await t.cache.entries()).sort((x, y) => x.key.localeCompare(y.key));
+    await rm(a!.dir, { recursive: true, force: true }); // by hand: the index still lists it
+    const r = await pruneCache(t.index, t.cache, 0);
+    assert.deepEqual([r.evicted, r.freedBytes, r.kept, r.remainingBytes], [1, b!.sizeBytes, 0, 0], 'only b was removed by this prune');
+    assert.deepEqual(await t.cache.entries(), []);
+
+    // Two prunes at once: both read c in their LRU page; the other process removes it first.
+    await t.put(key('c'));
+    const other = openDatabase(join(t.dir, 'dubarr.db'));
+    try {
+      assert.equal(openStageCache(other, join(t.dir, 'cache')).index.evict(key('c')), 'evicted');
+      assert.equal(t.index.evict(key('c')), 'gone', 'this one removed nothing');
+    } finally {
+      other.close();
+    }
   } finally {
     await t.close();
   }
