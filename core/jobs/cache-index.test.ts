@@ -123,6 +123,12 @@ test('the queries run per job and per eviction read by index, never a whole tabl
     const scans = sources.filter((d) => /^SCAN /.test(d));
     assert.deepEqual(scans, [], sources.join('\n'));
     assert.ok(sources.some((d) => d.includes('stage_runs_cache_key')) && sources.some((d) => d.includes('jobs_finished')), sources.join('\n'));
+    // "Is a job on the same file queued or running" looks up that file's jobs by input; a list
+    // of every queued or running job's input, built per call (LIST SUBQUERY), costs as many
+    // rows as the queue is long, at every eviction.
+    const needed = plan(ENTRY_NEEDED_SQL, 'k');
+    assert.ok(needed.some((d) => /\bjobs_input\b/.test(d)), needed.join('\n'));
+    assert.deepEqual(needed.filter((d) => /LIST SUBQUERY|BLOOM|AUTOMATIC/.test(d)), [], needed.join('\n'));
   } finally {
     await t.close();
   }

@@ -7,9 +7,15 @@ export interface IndexedEntry { key: string; sizeBytes: number; lastUsedAt: numb
 /** What CacheIndex.evict did: removed the entry, kept it for a job, or found it already gone. */
 export type Eviction = 'evicted' | 'needed' | 'gone';
 
-/** Whether a queued or running job needs an entry (see CacheIndex); one index lookup per table. */
+/**
+ * Whether a queued or running job needs an entry (see CacheIndex): the stage runs that recorded
+ * the key, their jobs, and those jobs' files' other jobs, each by index. EXISTS, correlated on the
+ * input, looks up one file's jobs (jobs_input); `input IN (SELECT ... WHERE status ...)` built a
+ * list of every queued or running job per call, as long as the queue (see test/bench/housekeeping).
+ */
 export const ENTRY_NEEDED_SQL = `SELECT 1 FROM stage_runs r JOIN jobs j ON j.id = r.job_id
-  WHERE r.cache_key = ? AND j.input IN (SELECT input FROM jobs WHERE status IN ('queued', 'running')) LIMIT 1`;
+  WHERE r.cache_key = ?
+    AND EXISTS (SELECT 1 FROM jobs q WHERE q.input = j.input AND q.status IN ('queued', 'running')) LIMIT 1`;
 
 /**
  * The stage cache's size and LRU clock in SQLite (table cache_entries, total kept by triggers),
