@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { ENTRY_NEEDED_SQL, openStageCache } from './cache-index.js';
 import { pruneCache } from './cache-prune.js';
 import { openDatabase } from './database.js';
-import { EXPIRE_JOBS_SQL, JobStore } from './store.js';
+import { EXPIRE_JOBS_SQL, JobStore, PENDING_OR_SUCCEEDED_SQL } from './store.js';
 
 /** A real database file and cache folder; entries of ~1 KB each. */
 async function setup() {
@@ -122,10 +122,12 @@ test('the queries run per job and per eviction read by index, never a whole tabl
     const sources = [...plan(ENTRY_NEEDED_SQL, 'k'), ...plan(EXPIRE_JOBS_SQL, 1, 1), ...plan('SELECT bytes FROM cache_totals WHERE id = 1')];
     const scans = sources.filter((d) => /^SCAN /.test(d));
     assert.deepEqual(scans, [], sources.join('\n'));
-    assert.ok(sources.some((d) => d.includes('stage_runs_cache_key')) && sources.some((d) => d.includes('jobs_finished')), sources.join('\n'));
+    assert.ok(sources.some((d) => d.includes('stage_runs_cache_key')) && sources.some((d) => d.includes('jobs_expirable')), sources.join('\n'));
     // "Is a job on the same file queued or running" looks up that file's jobs by input; a list
     // of every queued or running job's input, built per call (LIST SUBQUERY), costs as many
     // rows as the queue is long, at every eviction.
+    const watched = plan(PENDING_OR_SUCCEEDED_SQL, '/media/movie.mkv');
+    assert.ok(watched.some((d) => /\bjobs_input\b/.test(d)) && !watched.some((d) => /^SCAN /.test(d)), watched.join('\n'));
     const needed = plan(ENTRY_NEEDED_SQL, 'k');
     assert.ok(needed.some((d) => /\bjobs_input\b/.test(d)), needed.join('\n'));
     assert.deepEqual(needed.filter((d) => /LIST SUBQUERY|BLOOM|AUTOMATIC/.test(d)), [], needed.join('\n'));
