@@ -85,6 +85,9 @@ export async function createRuntime(config: Config, o: RuntimeOptions): Promise<
       closed = true;
       clearInterval(housekeepingTimer);
       await scheduler.stop();
+      // The pass the last jobs asked for runs to its end: for `dubarr dub` it is the only one
+      // (stopping first made it evict nothing). No job runs now, so no further pass is asked for.
+      await housekeeping.idle();
       await housekeeping.stop();
       await pool.close();
       journal.flush();

@@ -59,7 +59,7 @@ const jobs = z.strictObject({
   maxAttempts: positiveInt().default(3).describe('Times a job is tried before it is marked failed.'),
   keepWorkDirOnFailure: z.boolean().default(false).describe("Keep a failed job's work folder for debugging instead of deleting it."),
   retentionDays: z.number().nonnegative().default(90)
-    .describe('Days a finished job (with its stage runs, events and kept work folder) is kept after it ended. 0 = forever.'),
+    .describe("Days a finished job (with its stage runs, events and kept work folder) is kept after it ended. 0 = forever. A file's newest succeeded job is always kept: it is the record that the file is done, so a watch folder does not dub it again."),
 });
 
 const stages = z.strictObject({

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { ENTRY_NEEDED_SQL, openStageCache } from './cache-index.js';
 import { pruneCache } from './cache-prune.js';
 import { openDatabase } from './database.js';
-import { EXPIRE_JOBS_SQL, JobStore } from './store.js';
+import { EXPIRE_JOBS_SQL, JobStore, PENDING_OR_SUCCEEDED_SQL } from './store.js';
 
 /** A real database file and cache folder; entries of ~1 KB each. */
 async function setup() {
@@ -82,7 +82,7 @@ test('a cache hit read just before an eviction is not recorded: the job runs the
     await t.put(key('a'));
     const hit = await t.cache.get(key('a'));
     assert.ok(hit);
-    assert.equal(t.index.evict(key('a')), true, 'nothing recorded it yet, so it may go');
+    assert.equal(t.index.evict(key('a')), 'evicted', 'nothing recorded it yet, so it may go');
     const job = t.job('/media/movie.mkv');
     const claimed = t.index.claimHit(key('a'), () => t.record(job.id, key('a')));
     assert.equal(claimed, false);
@@ -90,7 +90,7 @@ test('a cache hit read just before an eviction is not recorded: the job runs the
     // And once a hit is recorded, the entry is protected for as long as its job is not finished.
     await t.put(key('a'));
     assert.equal(t.index.claimHit(key('a'), () => t.record(job.id, key('a'))), true);
-    assert.equal(t.index.evict(key('a')), false);
+    assert.equal(t.index.evict(key('a')), 'needed');
   } finally {
     await t.close();
   }
@@ -122,7 +122,39 @@ test('the queries run per job and per eviction read by index, never a whole tabl
     const sources = [...plan(ENTRY_NEEDED_SQL, 'k'), ...plan(EXPIRE_JOBS_SQL, 1, 1), ...plan('SELECT bytes FROM cache_totals WHERE id = 1')];
     const scans = sources.filter((d) => /^SCAN /.test(d));
     assert.deepEqual(scans, [], sources.join('\n'));
-    assert.ok(sources.some((d) => d.includes('stage_runs_cache_key')) && sources.some((d) => d.includes('jobs_finished')), sources.join('\n'));
+    assert.ok(sources.some((d) => d.includes('stage_runs_cache_key')) && sources.some((d) => d.includes('jobs_expirable')), sources.join('\n'));
+    // "Is a job on the same file queued or running" looks up that file's jobs by input; a list
+    // of every queued or running job's input, built per call (LIST SUBQUERY), costs as many
+    // rows as the queue is long, at every eviction.
+    const watched = plan(PENDING_OR_SUCCEEDED_SQL, '/media/movie.mkv');
+    assert.ok(watched.some((d) => /\bjobs_input\b/.test(d)) && !watched.some((d) => /^SCAN /.test(d)), watched.join('\n'));
+    const needed = plan(ENTRY_NEEDED_SQL, 'k');
+    assert.ok(needed.some((d) => /\bjobs_input\b/.test(d)), needed.join('\n'));
+    assert.deepEqual(needed.filter((d) => /LIST SUBQUERY|BLOOM|AUTOMATIC/.test(d)), [], needed.join('\n'));
+  } finally {
+    await t.close();
+  }
+});
+
+test('an entry already gone from the folder is not counted as evicted or freed (someone deleted it, or another process pruned it first)', async () => {
+  const t = await setup();
+  try {
+    for (const [i, k] of ['a', 'b'].entries()) { await t.put(key(k)); t.index.stored(key(k), 0, 1000 + i); }
+    const [a, b] = (await t.cache.entries()).sort((x, y) => x.key.localeCompare(y.key));
+    await rm(a!.dir, { recursive: true, force: true }); // by hand: the index still lists it
+    const r = await pruneCache(t.index, t.cache, 0);
+    assert.deepEqual([r.evicted, r.freedBytes, r.kept, r.remainingBytes], [1, b!.sizeBytes, 0, 0], 'only b was removed by this prune');
+    assert.deepEqual(await t.cache.entries(), []);
+
+    // Two prunes at once: both read c in their LRU page; the other process removes it first.
+    await t.put(key('c'));
+    const other = openDatabase(join(t.dir, 'dubarr.db'));
+    try {
+      assert.equal(openStageCache(other, join(t.dir, 'cache')).index.evict(key('c')), 'evicted');
+      assert.equal(t.index.evict(key('c')), 'gone', 'this one removed nothing');
+    } finally {
+      other.close();
+    }
   } finally {
     await t.close();
   }

@@ -4,9 +4,18 @@ import { StageCache, type CacheEntryInfo } from './stage-cache.js';
 
 export interface IndexedEntry { key: string; sizeBytes: number; lastUsedAt: number }
 
-/** Whether a queued or running job needs an entry (see CacheIndex); one index lookup per table. */
+/** What CacheIndex.evict did: removed the entry, kept it for a job, or found it already gone. */
+export type Eviction = 'evicted' | 'needed' | 'gone';
+
+/**
+ * Whether a queued or running job needs an entry (see CacheIndex): the stage runs that recorded
+ * the key, their jobs, and those jobs' files' other jobs, each by index. EXISTS, correlated on the
+ * input, looks up one file's jobs (jobs_input); `input IN (SELECT ... WHERE status ...)` built a
+ * list of every queued or running job per call, as long as the queue (see test/bench/housekeeping).
+ */
 export const ENTRY_NEEDED_SQL = `SELECT 1 FROM stage_runs r JOIN jobs j ON j.id = r.job_id
-  WHERE r.cache_key = ? AND j.input IN (SELECT input FROM jobs WHERE status IN ('queued', 'running')) LIMIT 1`;
+  WHERE r.cache_key = ?
+    AND EXISTS (SELECT 1 FROM jobs q WHERE q.input = j.input AND q.status IN ('queued', 'running')) LIMIT 1`;
 
 /**
  * The stage cache's size and LRU clock in SQLite (table cache_entries, total kept by triggers),
@@ -66,13 +75,16 @@ export class CacheIndex {
 
   isNeeded(key: string): boolean { return this.s.needed.get(key) !== undefined; }
 
-  /** Takes the entry out of the cache unless a queued or running job needs it; true when it went. */
-  evict(key: string): boolean {
-    return this.db.transaction(() => {
-      if (this.isNeeded(key)) return false;
+  /**
+   * Takes the entry out of the cache unless a queued or running job needs it. 'gone': there was
+   * nothing to take (another process's prune got there first, or someone deleted the folder);
+   * its row, if any, is dropped, and nothing was freed by this call.
+   */
+  evict(key: string): Eviction {
+    return this.db.transaction((): Eviction => {
+      if (this.isNeeded(key)) return 'needed';
       this.s.drop.run(key);
-      this.cache.discardSync(key);
-      return true;
+      return this.cache.discardSync(key) ? 'evicted' : 'gone';
     }).immediate();
   }
 

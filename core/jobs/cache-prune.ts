@@ -27,13 +27,15 @@ export async function pruneCache(index: CacheIndex, cache: StageCache, maxBytes:
     for (const e of page) {
       if (total <= maxBytes) break;
       after = e;
-      if (index.evict(e.key)) {
-        total -= e.sizeBytes;
+      const outcome = index.evict(e.key);
+      if (outcome === 'evicted') {
         r.evicted++;
         r.freedBytes += e.sizeBytes;
-      } else {
+      } else if (outcome === 'needed') {
         r.kept++;
       }
+      // From the database, not by subtraction: another process may be pruning (or adding) too.
+      total = index.totalBytes();
     }
     // Let jobs run between pages; their new entries count against the limit too.
     await new Promise((resolve) => setImmediate(resolve));

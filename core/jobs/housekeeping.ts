@@ -2,6 +2,7 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { CacheIndex } from './cache-index.js';
+import { BackgroundPass } from './background-pass.js';
 import { pruneCache, reconcileCache, type PruneResult } from './cache-prune.js';
 import type { StageCache } from './stage-cache.js';
 import type { JobStore } from './store.js';
@@ -24,50 +25,32 @@ export interface RetentionResult { jobs: number }
  * not wait for it.
  */
 export class Housekeeping {
-  private running: Promise<void> | undefined;
-  private again = false;
-  private stopped = false;
+  private readonly passes: BackgroundPass;
   private reconcileFirst = false;
 
   constructor(
     private readonly store: JobStore, private readonly index: CacheIndex, private readonly cache: StageCache,
     private readonly log: Logger, private readonly opts: HousekeepingOptions,
-  ) {}
+  ) {
+    this.passes = new BackgroundPass(async () => { await this.pass(); },
+      (e) => this.log.warn({ err: (e as Error).message }, 'housekeeping failed; it is tried again after the next job'));
+  }
 
   /**
    * Asks for a pass soon. Requests made while one runs give one more pass, not one each.
    * `reconcile`: first make the cache index match the cache folder (at start; see reconcile()).
    */
   request(o: { reconcile?: boolean } = {}): void {
-    if (this.stopped) return;
+    if (this.passes.stopping) return;
     if (o.reconcile) this.reconcileFirst = true;
-    if (this.running) { this.again = true; return; }
-    this.running = this.loop().finally(() => { this.running = undefined; });
+    this.passes.request();
   }
 
   /** Resolves when no pass is running or asked for. */
-  async idle(): Promise<void> {
-    while (this.running) await this.running;
-  }
+  idle(): Promise<void> { return this.passes.idle(); }
 
   /** Takes no more requests and waits for the pass under way (each eviction is atomic, so it ends soon). */
-  async stop(): Promise<void> {
-    this.stopped = true;
-    await this.idle();
-  }
-
-  private async loop(): Promise<void> {
-    // Off the caller's path: a job's completion must not wait for a single SQL statement of this.
-    await new Promise((resolve) => setImmediate(resolve));
-    do {
-      this.again = false;
-      try {
-        await this.pass();
-      } catch (e) {
-        this.log.warn({ err: (e as Error).message }, 'housekeeping failed; it is tried again after the next job');
-      }
-    } while (this.again && !this.stopped);
-  }
+  stop(): Promise<void> { return this.passes.stop(); }
 
   /** One pass: retention, then the cache. */
   async pass(): Promise<{ retention: RetentionResult; prune: PruneResult }> {
@@ -76,7 +59,7 @@ export class Housekeeping {
       await this.reconcile();
     }
     const retention = await this.expireJobs();
-    const prune = await pruneCache(this.index, this.cache, this.opts.maxCacheBytes, () => this.stopped);
+    const prune = await pruneCache(this.index, this.cache, this.opts.maxCacheBytes, () => this.passes.stopping);
     if (retention.jobs > 0) this.log.info({ jobs: retention.jobs }, 'deleted finished jobs past jobs.retentionDays');
     if (prune.evicted > 0) this.log.info({ entries: prune.evicted, freedMb: Math.round(prune.freedBytes / 1e6) }, 'pruned the stage cache');
     if (prune.remainingBytes > this.opts.maxCacheBytes && prune.kept > 0) {
@@ -95,7 +78,7 @@ export class Housekeeping {
       jobs += ids.length;
       // Work dirs are named by job id under the work root: ours, never a user's file.
       for (const id of ids) await rm(join(this.opts.workRoot, id), { recursive: true, force: true });
-      if (ids.length === 0 || this.stopped) return { jobs };
+      if (ids.length === 0 || this.passes.stopping) return { jobs };
     }
   }
 

@@ -109,11 +109,16 @@ function toJob(r: JobRow): Job {
 
 /**
  * Up to N finished jobs that ended before a time, deleted; stage runs and events go with them
- * (ON DELETE CASCADE, by their job_id indexes). Without INDEXED BY the planner picks jobs_queue
- * for the status test and reads every finished job.
+ * (ON DELETE CASCADE, by their job_id indexes). A file's newest succeeded job is never one of
+ * them (see schemas/sql/003). Without INDEXED BY the planner picks jobs_queue for the status test
+ * and reads every finished job; with it, a query the partial index cannot answer fails to prepare.
  */
-export const EXPIRE_JOBS_SQL = `DELETE FROM jobs WHERE id IN (SELECT id FROM jobs INDEXED BY jobs_finished
-  WHERE finished_at < ? AND status IN ('succeeded', 'failed', 'cancelled') LIMIT ?) RETURNING id`;
+export const EXPIRE_JOBS_SQL = `DELETE FROM jobs WHERE id IN (SELECT id FROM jobs INDEXED BY jobs_expirable
+  WHERE finished_at < ? AND (status IN ('failed', 'cancelled') OR (status = 'succeeded' AND superseded = 1)) LIMIT ?) RETURNING id`;
+
+/** Whether a file has a queued, running or succeeded job: a lookup of that file's jobs (jobs_input). */
+export const PENDING_OR_SUCCEEDED_SQL = `SELECT 1 FROM jobs INDEXED BY jobs_input
+  WHERE input = ? AND status IN ('queued', 'running', 'succeeded') LIMIT 1`;
 
 /** Durable state of jobs, their stage runs and events. Synchronous: better-sqlite3 calls take microseconds. */
 export class JobStore {
@@ -150,6 +155,7 @@ export class JobStore {
       cancelRequested: p("SELECT id FROM jobs WHERE status = 'running' AND owner = ? AND cancel_requested = 1"),
       list: p(`SELECT * FROM jobs WHERE (@status IS NULL OR status = @status) ORDER BY created_at DESC, rowid DESC LIMIT @limit`),
       counts: p('SELECT status, COUNT(*) AS n FROM jobs GROUP BY status'),
+      pendingOrDone: p(PENDING_OR_SUCCEEDED_SQL),
       startRun: p(`INSERT INTO stage_runs (job_id, step, stage_id, provider, status, cache_key, attempt, started_at)
                    VALUES (@jobId, @step, @stageId, @provider, @status, @cacheKey, @attempt, @now)`),
       finishRun: p(`UPDATE stage_runs SET status = @status, finished_at = @now, duration_ms = @now - started_at,
@@ -222,6 +228,12 @@ export class JobStore {
     return (this.s.list!.all({ status: opts.status ?? null, limit: opts.limit ?? 50 }) as JobRow[]).map(toJob);
   }
 
+  /**
+   * Whether a job on this input file is queued, running or has succeeded (a watch folder skips
+   * such a file). Retention keeps every file's newest succeeded job, so the answer holds for years.
+   */
+  hasPendingOrSucceededJob(input: string): boolean { return this.s.pendingOrDone!.get(input) !== undefined; }
+
   countByStatus(): Record<JobStatus, number> {
     const out: Record<JobStatus, number> = { queued: 0, running: 0, succeeded: 0, failed: 0, cancelled: 0 };
     for (const r of this.s.counts!.all() as { status: JobStatus; n: number }[]) out[r.status] = r.n;
@@ -264,7 +276,7 @@ export class JobStore {
 
   /**
    * Deletes up to `limit` finished jobs that finished before `cutoff`, with their stage runs and
-   * events; returns their ids. In batches, so a first run over years of history does not hold the
+   * events, except each file's newest succeeded job (the record that it is done); returns their ids. In batches, so a first run over years of history does not hold the
    * write lock for long.
    */
   deleteFinishedBefore(cutoff: number, limit = 500): string[] {

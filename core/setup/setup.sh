@@ -5,7 +5,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$PWD
-STAMPS="$ROOT/node_modules/.dubarr-stamps"
 
 say() { printf '[setup] %s\n' "$*" >&2; }
 
@@ -26,14 +25,15 @@ bash core/setup/apt-packages.sh "${APT_PACKAGES[@]}"
 
 # --- What to (re)build -------------------------------------------------------------------------
 source core/setup/stamps.sh
+adopt_old_stamps
 runtime=$(node_runtime_tag)
-pending=$(pending_steps "$STAMPS" "$runtime")
+pending=$(pending_steps "$runtime")
 
 # --- npm dependencies -----------------------------------------------------------------------
 if [[ $pending == *npm* ]]; then
   say "installing npm dependencies (npm ci) for $runtime"
   ONNXRUNTIME_NODE_INSTALL=skip npm ci --no-audit --no-fund --loglevel=error
-  mkdir -p "$STAMPS" && touch "$STAMPS/$(npm_stamp "$runtime")"
+  record_step npm "$runtime"
 fi
 
 # --- Native addon ----------------------------------------------------------------------------
@@ -44,7 +44,7 @@ if [[ -f native/binding.gyp ]]; then
     [[ -f /usr/include/node/node.h ]] && nodedir=(--nodedir=/usr)
     (cd native && "$ROOT/node_modules/.bin/node-gyp" rebuild --release -j 2 "${nodedir[@]}" >/dev/null 2>"$ROOT/native/build.log") || {
       say "native build failed; see native/build.log"; tail -40 native/build.log >&2; exit 1; }
-    rm -f "$STAMPS"/native-* && touch "$STAMPS/$(native_stamp "$runtime")"
+    record_step native "$runtime"
   fi
 fi
 

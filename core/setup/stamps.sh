@@ -1,8 +1,10 @@
-# Setup stamps: empty files in node_modules/.dubarr-stamps whose names hold everything a step's
-# result depends on, so the step runs again exactly when one of those changes. Native code
+# Setup stamps: empty files in .setup-stamps/ whose names hold everything a step's result
+# depends on, so the step runs again exactly when one of those changes. Native code
 # (better-sqlite3 from npm, our FFmpeg addon) is built for one Node ABI on one platform, so the
 # runtime tag is part of every stamp: after a Node upgrade both are rebuilt, instead of failing
-# to load until someone deletes folders by hand.
+# to load until someone deletes folders by hand. The folder is outside node_modules because
+# `npm ci` deletes node_modules first: stamps kept there made every lock file change rebuild the
+# addon too.
 # Sourced by setup.sh (and the test), from the repository root.
 
 # e.g. node-abi115-linux-x64: process.versions.modules is the ABI native modules are built for.
@@ -15,16 +17,42 @@ npm_stamp() {
   printf 'npm-%s-%s\n' "$1" "$(sha256sum package-lock.json | cut -c1-16)"
 }
 
-# native_stamp TAG: the addon built from these sources for this runtime.
+# native_stamp TAG: the addon built from these sources, against this node-addon-api (its C++
+# headers are compiled in; the version is read from the lock file), for this runtime.
 native_stamp() {
   local sources
-  sources=$( (cat native/binding.gyp; find native/src -type f -print0 | sort -z | xargs -0 cat) | sha256sum | cut -c1-16)
+  sources=$( (cat native/binding.gyp; find native/src -type f -print0 | sort -z | xargs -0 cat
+    node -p 'require("./package-lock.json").packages["node_modules/node-addon-api"]?.version ?? "none"') | sha256sum | cut -c1-16)
   printf 'native-%s-%s\n' "$1" "$sources"
 }
 
-# pending_steps STAMPS_DIR TAG: the steps whose stamp is missing, one per line (npm, native).
+# The folder of the stamps, relative to the repository root.
+stamps_dir() {
+  echo .setup-stamps
+}
+
+# Stamps that setups before this one kept in node_modules: that npm stamp still describes
+# node_modules (npm ci had just emptied the folder), so keep it instead of reinstalling.
+adopt_old_stamps() {
+  local old=node_modules/.dubarr-stamps dir
+  dir=$(stamps_dir)
+  if [[ -d $old && ! -d $dir ]]; then mv "$old" "$dir"; fi
+}
+
+# record_step STEP TAG: STEP (npm or native) is done for this runtime. Its older stamps go, so
+# going back to an earlier lock file or source later finds no stale stamp that claims it done.
+record_step() {
+  local dir
+  dir=$(stamps_dir)
+  mkdir -p "$dir"
+  rm -f "$dir/$1"-*
+  touch "$dir/$("$1_stamp" "$2")"
+}
+
+# pending_steps TAG: the steps whose stamp is missing, one per line (npm, native).
 pending_steps() {
-  local dir=$1 tag=$2
+  local dir tag=$1
+  dir=$(stamps_dir)
   [[ -f "$dir/$(npm_stamp "$tag")" ]] || echo npm
   if [[ -f native/binding.gyp ]]; then
     [[ -f "$dir/$(native_stamp "$tag")" && -f native/build/Release/dubarr_native.node ]] || echo native

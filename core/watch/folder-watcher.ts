@@ -7,10 +7,10 @@ import { jobOptions } from '../pipeline/job-options.js';
 import { DubarrError } from '../../plugins/sdk/errors.js';
 import { isDubarrOutput } from '../../plugins/sdk/sidecar-name.js';
 
-
 /**
  * Watches the configured folders and queues a job per new video once it has stopped growing
- * (a copy in progress is not a finished file). A file already queued or running is skipped.
+ * (a copy in progress is not a finished file). A file with a queued, running or succeeded job is
+ * skipped; a failed or cancelled one is tried again at the next start.
  */
 export function watchFolders(rt: Runtime): FSWatcher | undefined {
   const cfg = rt.config.watch;
@@ -27,8 +27,11 @@ export function watchFolders(rt: Runtime): FSWatcher | undefined {
     if (!exts.has(extname(path).toLowerCase())) return;
     const folder = [...byPath.entries()].find(([dir]) => path.startsWith(`${dir}/`))?.[1];
     if (!folder) return;
-    const busy = rt.store.listJobs({ limit: 500 }).some((j) => j.input === path && (j.status === 'queued' || j.status === 'running' || j.status === 'succeeded'));
-    if (busy) return;
+    // Every file of the library comes by at each start (ignoreInitial: false); one indexed lookup each.
+    if (rt.store.hasPendingOrSucceededJob(path)) {
+      rt.log.debug({ input: path }, 'watch folder: skipped (a job on this file is queued, running or has succeeded)');
+      return;
+    }
     try {
       const job = rt.scheduler.submit({
         input: path,

@@ -7,11 +7,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pino } from 'pino';
-import { createRuntime } from '../../../core/app/runtime.js';
+import { createRuntime, type Runtime } from '../../../core/app/runtime.js';
 import type { PresetInput } from '../../../core/pipeline/plan.js';
+import { watchFolders } from '../../../core/watch/folder-watcher.js';
+import { poll } from './cli-harness.js';
 import { finished, testRuntime, waitFor } from './harness.js';
 
 const ENTRY_BYTES = 2000;
@@ -75,6 +77,7 @@ test('finished jobs past jobs.retentionDays go with their stage runs, events and
       assert.equal((await finished(t, job.id)).status, 'succeeded');
       return job.id;
     };
+    // All on one file, so `old` is not that file's newest success (which retention keeps).
     const [old, recent] = [await run(), await run()];
     const waiting = t.rt.scheduler.submit({ input: t.input, preset: 'blocking', targetLanguages: [], origin: 'cli' });
     await waitFor(t, (e) => e.jobId === waiting.id && e.type === 'stage.started');
@@ -109,8 +112,14 @@ test('finished jobs past jobs.retentionDays go with their stage runs, events and
 test('a server applies retention when it starts, before any job runs', async () => {
   const quick: PresetInput = { steps: [{ id: 'only', capability: 'noop', inputs: { source: 'source' } }] };
   const t = await testRuntime({ quick }, { jobs: { retentionDays: 30 } });
-  const job = t.rt.scheduler.submit({ input: t.input, preset: 'quick', targetLanguages: [], origin: 'cli' });
-  assert.equal((await finished(t, job.id)).status, 'succeeded');
+  // Two runs on one file: the later one is the record that the file is done, the earlier may go.
+  const run = async () => {
+    const j = t.rt.scheduler.submit({ input: t.input, preset: 'quick', targetLanguages: [], origin: 'cli' });
+    assert.equal((await finished(t, j.id)).status, 'succeeded');
+    return j;
+  };
+  const job = await run();
+  const record = await run();
   await t.rt.housekeeping.idle();
   t.rt.store.db.prepare('UPDATE jobs SET finished_at = ? WHERE id = ?').run(Date.now() - 31 * 86_400_000, job.id);
   await t.rt.close();
@@ -118,8 +127,61 @@ test('a server applies retention when it starts, before any job runs', async () 
   try {
     await again.housekeeping.idle();
     assert.throws(() => again.store.getJob(job.id), /No job/);
+    assert.equal(again.store.getJob(record.id).status, 'succeeded');
   } finally {
     await again.close();
+    await t.close();
+  }
+});
+
+test('a watched file that was dubbed is not dubbed again after its job is past jobs.retentionDays, nor when 500 newer jobs exist; a later success lets the old job go', async () => {
+  const quick: PresetInput = { steps: [{ id: 'only', capability: 'noop', inputs: { source: 'source' } }] };
+  const day = 86_400_000;
+  const t = await testRuntime({ quick }, { jobs: { retentionDays: 30 }, watch: { enabled: true, folders: [{ path: 'watch', preset: 'quick' }], stableMs: 50 } });
+  const movie = join(t.dir, 'watch', 'Movie.mkv');
+  let again: Runtime | undefined;
+  try {
+    // The first server: the watch folder queues the movie and it is dubbed.
+    const first = watchFolders(t.rt)!;
+    await copyFile(t.input, movie);
+    const done = await waitFor(t, (e) => e.type === 'job.succeeded');
+    await first.close();
+    await t.rt.housekeeping.idle();
+    const record = t.rt.store.getJob(done.jobId);
+    assert.deepEqual([record.input, record.origin], [movie, 'watch']);
+    // Time passes: the job ended longer ago than retention, and the library's other 600 files were dubbed since.
+    t.rt.store.db.prepare('UPDATE jobs SET created_at = ?, finished_at = ? WHERE id = ?').run(Date.now() - 100 * day, Date.now() - 100 * day, record.id);
+    t.rt.store.transaction(() => {
+      for (let i = 0; i < 600; i++) {
+        const other = t.rt.store.createJob({ input: join(t.dir, 'watch', `Other ${i}.mkv`), preset: 'quick', targetLanguages: [], origin: 'watch' });
+        t.rt.store.finishJob(other.id, 'succeeded');
+      }
+    });
+    await t.rt.close();
+
+    // The server starts again: retention runs first here (at start), then the watcher sees the movie.
+    const logs: Array<{ msg: string; input?: string }> = [];
+    again = await createRuntime(t.rt.config, { takeQueued: true, presets: { quick }, log: pino({ level: 'debug' }, { write: (line: string) => { logs.push(JSON.parse(line) as { msg: string }); } }) });
+    await again.housekeeping.idle();
+    assert.equal(again.store.getJob(record.id).status, 'succeeded', 'retention kept the record that the movie is done');
+    const watcher = watchFolders(again)!;
+    try {
+      const decision = await poll(() => logs.find((l) => l.input === movie && /^watch folder: /.test(l.msg)), 60_000, 'the watcher to decide about the movie');
+      assert.match(decision.msg, /skipped/);
+    } finally {
+      await watcher.close();
+    }
+    assert.deepEqual(again.store.listJobs({ limit: 1000 }).filter((j) => j.input === movie).map((j) => j.id), [record.id], 'the movie was not queued again');
+
+    // Dubbed once more (say, into another language): that job is now the record, and the old one may go.
+    const second = again.scheduler.submit({ input: movie, preset: 'quick', targetLanguages: [], origin: 'cli' });
+    const ended = await poll(() => { const j = again!.store.getJob(second.id); return j.finishedAt ? j : undefined; }, 60_000, 'the second job to end');
+    assert.equal(ended.status, 'succeeded');
+    await again.housekeeping.idle();
+    assert.throws(() => again!.store.getJob(record.id), /No job/);
+    assert.equal(again.store.getJob(second.id).status, 'succeeded');
+  } finally {
+    await again?.close();
     await t.close();
   }
 });
