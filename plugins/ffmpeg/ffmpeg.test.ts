@@ -263,7 +263,7 @@ test('mux into MKV with two audio tracks and defaultAudio dub: the first dub tra
   }
 });
 
-test('sidecar mode: Movie.es.mka and Movie.es.srt; a user\'s own Movie.es.srt is never overwritten', async () => {
+test('sidecar mode: Movie.es.mka and Movie.dubarr.es.srt (dubarr\'s tag: never read back as the user\'s); a user\'s own Movie.es.srt is never overwritten', async () => {
   const f = await muxFixture();
   try {
     await writeFile(join(f.dir, 'Movie (2001).es.srt'), 'user subtitles');
@@ -271,7 +271,7 @@ test('sidecar mode: Movie.es.mka and Movie.es.srt; a user\'s own Movie.es.srt is
     assert.equal(await sha(f.source), f.original);
     assert.equal(await readFile(join(f.dir, 'Movie (2001).es.srt'), 'utf8'), 'user subtitles');
     const names = (await readdir(f.dir)).sort();
-    assert.deepEqual(names, ['Movie (2001).es.dubarr.srt', 'Movie (2001).es.dubarr.vtt', 'Movie (2001).es.mka', 'Movie (2001).es.srt', 'Movie (2001).mp4']);
+    assert.deepEqual(names, ['Movie (2001).dubarr.es.srt', 'Movie (2001).dubarr.es.vtt', 'Movie (2001).es.mka', 'Movie (2001).es.srt', 'Movie (2001).mp4']);
     const mka = probeSync(join(f.dir, 'Movie (2001).es.mka'));
     assert.equal(mka.streams[0]!.language, 'spa');
     assert.equal(mka.streams[0]!.dispositions.default, false, 'the original in the video stays the default audio');
@@ -294,7 +294,7 @@ test('in-place mode: replaced atomically and verified, no backup left; hard-link
     assert.equal(probeSync(f.source).streams.filter((s) => s.type === 'audio').length, 2);
     assert.deepEqual(flags(f.source), { audio: [[true, false], [false, false]], subtitle: [false] });
     assert.equal(videoPackets(f.source), before);
-    assert.deepEqual((await readdir(f.dir)).filter((n) => n.includes('dubarr')), [], 'no temp file or backup left');
+    assert.deepEqual((await readdir(f.dir)).sort(), ['Movie (2001).dubarr.es.srt', 'Movie (2001).dubarr.es.vtt', 'Movie (2001).mp4'], 'no temp file or backup left');
 
     const f2 = await muxFixture();
     try {

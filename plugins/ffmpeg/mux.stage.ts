@@ -2,7 +2,7 @@
  * Mux: deliver the dub to the user's library in the chosen mode.
  *  - mux (default): a new file beside the source with every original stream copied and the dub
  *    tracks (and subtitles) added; the source is never touched.
- *  - sidecar: `Movie.es.mka` + `Movie.es.srt` beside the untouched source.
+ *  - sidecar: `Movie.es.mka` + `Movie.dubarr.es.srt` beside the untouched source.
  *  - inplace: the source replaced by an atomic, verified swap (see inplace-swap.ts).
  * Subtitles are also written as sidecars named after the video, in the job's subtitleFormats.
  */
@@ -11,7 +11,7 @@ import { existsSync } from 'node:fs';
 import { probeSync, remuxSync, type NewAudioTrack, type NewSubtitleTrack, type RemuxPlan } from '../../native/lib/index.js';
 import { DubarrError } from '../sdk/errors.js';
 import { languageCode, requireLanguage } from '../sdk/languages.js';
-import { DUB_VERSION_PATTERN } from '../sdk/sidecar-name.js';
+import { DUB_VERSION_PATTERN, DUBARR_SIDECAR_TAG } from '../sdk/sidecar-name.js';
 import { defineStage, type StageInput } from '../sdk/plugin.js';
 import { assertSwappable, swapInPlace, tempPathFor } from './inplace-swap.js';
 import { MuxOptions } from './options.js';
@@ -106,8 +106,8 @@ export default defineStage(async (input, ctx) => {
   if (opts.subtitleSidecars) {
     const base = video ?? source;
     const dir = video ? undefined : outDir;
+    const tag = sidecarTag(base);
     for (const t of list) {
-      const tag = sidecarTag(base, t.lang, t.subtitles.map(([ext]) => ext), dir);
       for (const [ext, file] of t.subtitles) {
         const dest = sidecarPath(base, t.lang, ext, dir, tag);
         await copyFile(file, dest);
@@ -116,10 +116,11 @@ export default defineStage(async (input, ctx) => {
     }
     const transcript = input.inputs['source-subtitles'];
     const srcLang = languageCode((transcript?.data as { language?: unknown } | null)?.language);
-    if (transcript?.files.srt && srcLang) {
-      const dest = sidecarPath(base, srcLang, 'srt', video ? undefined : outDir);
-      // A source-language sidecar may be the user's own subtitles (they may be what we read): keep it.
-      if (!existsSync(dest)) { await copyFile(transcript.files.srt, dest); written.push(dest); }
+    // The user's own subtitles in the source language (perhaps what the text was read from) make ours redundant.
+    if (transcript?.files.srt && srcLang && !existsSync(sidecarPath(base, srcLang, 'srt', dir))) {
+      const dest = sidecarPath(base, srcLang, 'srt', dir, tag);
+      await copyFile(transcript.files.srt, dest);
+      written.push(dest);
     }
   }
   ctx.progress(1);
@@ -127,11 +128,11 @@ export default defineStage(async (input, ctx) => {
 });
 
 /**
- * No extra tag (`Movie.es.srt`), unless a sidecar of that language already exists beside a
- * source we did not write (it may be the user's own): then 'dubarr' for every format
- * (`Movie.es.dubarr.srt`), so the SRT and VTT of one run keep one name.
+ * Beside a video we wrote (`Movie - dub es.mp4`) the plain name (`Movie - dub es.es.srt`);
+ * beside the user's own video (sidecar and in-place modes) always the dubarr tag
+ * (`Movie.dubarr.es.srt`), so a later job never reads our output as the user's subtitles and
+ * a user's own `Movie.es.srt` is never overwritten.
  */
-function sidecarTag(video: string, lang: string, exts: readonly string[], outDir?: string): string | undefined {
-  if (DUB_VERSION_PATTERN.test(video)) return undefined;
-  return exts.some((ext) => existsSync(sidecarPath(video, lang, ext, outDir))) ? 'dubarr' : undefined;
+function sidecarTag(video: string): string | undefined {
+  return DUB_VERSION_PATTERN.test(video) ? undefined : DUBARR_SIDECAR_TAG;
 }
