@@ -3,17 +3,20 @@
  *  - mux (default): a new file beside the source with every original stream copied and the dub
  *    tracks (and subtitles) added; the source is never touched.
  *  - sidecar: `Movie.es.mka` + `Movie.dubarr.es.srt` beside the untouched source.
- *  - inplace: the source replaced by an atomic, verified swap (see inplace-swap.ts).
+ *  - inplace: the source replaced by an atomic, verified swap (see inplace-swap.ts), adding only
+ *    the languages it does not already carry a dub of (see dub-tracks.ts).
  * Subtitles are also written as sidecars named after the video, in the job's subtitleFormats.
  */
 import { copyFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
+import { basename } from 'node:path';
 import { probeSync, remuxSync, type NewAudioTrack, type NewSubtitleTrack, type RemuxPlan } from '../../native/lib/index.js';
 import { DubarrError } from '../sdk/errors.js';
 import { languageCode, requireLanguage } from '../sdk/languages.js';
 import { DUB_VERSION_PATTERN, DUBARR_SIDECAR_TAG } from '../sdk/sidecar-name.js';
 import { defineStage, type StageInput } from '../sdk/plugin.js';
-import { assertSwappable, swapInPlace, tempPathFor } from './inplace-swap.js';
+import { dubbedLanguages } from './dub-tracks.js';
+import { assertSwappable, clearInterruptedSwap, swapInPlace, tempPathFor } from './inplace-swap.js';
 import { MuxOptions } from './options.js';
 import { dubTitle, dubVersionPath, sidecarPath } from './output-names.js';
 import { mediaInfo, sourcePath } from './stage-inputs.js';
@@ -45,13 +48,25 @@ export default defineStage(async (input, ctx) => {
   const progress = (p: { seconds: number }) => { if (info.durationMs > 0) ctx.progress(Math.min(0.95, (p.seconds * 1000) / info.durationMs), 'writing'); };
   const written: string[] = [];
 
-  const audio: NewAudioTrack[] = list.map((t) => ({
+  let alreadyDubbed: string[] = [];
+  if (mode === 'inplace') {
+    // First: a backup a crashed swap left is a second hard link, which would make the file look shared.
+    const cleared = await clearInterruptedSwap(source);
+    if (cleared) ctx.log.warn({ file: source }, cleared);
+    const dubbed = dubbedLanguages(probeSync(source, { cancelFlag: ctx.cancelFlag }));
+    alreadyDubbed = list.map((t) => t.lang).filter((lang) => dubbed.has(requireLanguage(lang).code));
+    if (alreadyDubbed.length) ctx.log.info({ languages: alreadyDubbed }, `${basename(source)} already carries a dub in ${alreadyDubbed.join(', ')}: not added again`);
+  }
+  // The subtitles of every target are written as sidecars; the tracks only of those added.
+  const adding = list.filter((t) => !alreadyDubbed.includes(t.lang));
+
+  const audio: NewAudioTrack[] = adding.map((t) => ({
     path: t.track, language: requireLanguage(t.lang).iso6392B, title: dubTitle(t.lang, 'dub'),
     offset: t.offsetMs / 1000, dispositions: { dub: true },
   }));
   const defaults = trackDefaults(input.params);
   const embedded = opts.embedSubtitles
-    ? list.flatMap((t) => { const f = embeddedFile(t.subtitles, info.container); return f ? [{ lang: t.lang, file: f }] : []; })
+    ? adding.flatMap((t) => { const f = embeddedFile(t.subtitles, info.container); return f ? [{ lang: t.lang, file: f }] : []; })
     : [];
   const subtitles: NewSubtitleTrack[] = embedded.map(({ lang, file: [format, path] }, i) => ({
     path, format, language: requireLanguage(lang).iso6392B, title: dubTitle(lang, 'subtitles'), dispositions: subtitleDispositions(defaults, i),
@@ -63,7 +78,7 @@ export default defineStage(async (input, ctx) => {
     defaultAudio: remuxDefaultAudio(defaults),
     sourceStreams: sourceSubtitleTags(defaults, info, subtitles),
   });
-  const expectedAudio = info.audioStreams + list.length;
+  const expectedAudio = info.audioStreams + adding.length;
   const verify = (path: string) => {
     const p = probeSync(path, { cancelFlag: ctx.cancelFlag });
     const n = p.streams.filter((s) => s.type === 'audio').length;
@@ -82,6 +97,10 @@ export default defineStage(async (input, ctx) => {
     verify(r.path);
     ({ path: video, container, fallbackReason } = r);
     written.push(r.path);
+  } else if (mode === 'inplace' && adding.length === 0) {
+    // Every language is there already (a re-run after a crash that came after the swap): nothing to replace.
+    video = source;
+    container = info.container;
   } else if (mode === 'inplace') {
     await assertSwappable(source, Boolean(input.params.forceInplaceHardlinked));
     const r = remuxSync(plan(tempPathFor(source)), { cancelFlag: ctx.cancelFlag, onProgress: progress });
@@ -124,7 +143,8 @@ export default defineStage(async (input, ctx) => {
     }
   }
   ctx.progress(1);
-  return { data: { mode, video, container, fallbackReason, written, tracks: list.map((t) => ({ language: t.lang, title: dubTitle(t.lang, 'dub') })) } };
+  const tracks = adding.map((t) => ({ language: t.lang, title: dubTitle(t.lang, 'dub') }));
+  return { data: { mode, video, container, fallbackReason, written, tracks, alreadyDubbed } };
 });
 
 /**
