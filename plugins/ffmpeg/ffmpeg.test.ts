@@ -19,6 +19,7 @@ import {
 import type { FitPlan } from '../sdk/artifacts.js';
 import ffmpeg from './index.js';
 import type { MediaInfo } from './media-info.js';
+import { backupPathFor, tempPathFor } from './inplace-swap.js';
 
 const extract = findStage(ffmpeg, 'extract');
 const subtitleStream = findStage(ffmpeg, 'subtitle-stream');
@@ -263,7 +264,7 @@ test('mux into MKV with two audio tracks and defaultAudio dub: the first dub tra
   }
 });
 
-test('sidecar mode: Movie.es.mka and Movie.es.srt; a user\'s own Movie.es.srt is never overwritten', async () => {
+test('sidecar mode: Movie.es.mka and Movie.dubarr.es.srt (dubarr\'s tag: never read back as the user\'s); a user\'s own Movie.es.srt is never overwritten', async () => {
   const f = await muxFixture();
   try {
     await writeFile(join(f.dir, 'Movie (2001).es.srt'), 'user subtitles');
@@ -271,7 +272,7 @@ test('sidecar mode: Movie.es.mka and Movie.es.srt; a user\'s own Movie.es.srt is
     assert.equal(await sha(f.source), f.original);
     assert.equal(await readFile(join(f.dir, 'Movie (2001).es.srt'), 'utf8'), 'user subtitles');
     const names = (await readdir(f.dir)).sort();
-    assert.deepEqual(names, ['Movie (2001).es.dubarr.srt', 'Movie (2001).es.dubarr.vtt', 'Movie (2001).es.mka', 'Movie (2001).es.srt', 'Movie (2001).mp4']);
+    assert.deepEqual(names, ['Movie (2001).dubarr.es.srt', 'Movie (2001).dubarr.es.vtt', 'Movie (2001).es.mka', 'Movie (2001).es.srt', 'Movie (2001).mp4']);
     const mka = probeSync(join(f.dir, 'Movie (2001).es.mka'));
     assert.equal(mka.streams[0]!.language, 'spa');
     assert.equal(mka.streams[0]!.dispositions.default, false, 'the original in the video stays the default audio');
@@ -294,7 +295,7 @@ test('in-place mode: replaced atomically and verified, no backup left; hard-link
     assert.equal(probeSync(f.source).streams.filter((s) => s.type === 'audio').length, 2);
     assert.deepEqual(flags(f.source), { audio: [[true, false], [false, false]], subtitle: [false] });
     assert.equal(videoPackets(f.source), before);
-    assert.deepEqual((await readdir(f.dir)).filter((n) => n.includes('dubarr')), [], 'no temp file or backup left');
+    assert.deepEqual((await readdir(f.dir)).sort(), ['Movie (2001).dubarr.es.srt', 'Movie (2001).dubarr.es.vtt', 'Movie (2001).mp4'], 'no temp file or backup left');
 
     const f2 = await muxFixture();
     try {
@@ -310,6 +311,72 @@ test('in-place mode: replaced atomically and verified, no backup left; hard-link
     }
   } finally {
     await rm(f.dir, { recursive: true, force: true });
+  }
+});
+
+/** [language, title (MP4: handler name), dub] of each audio track. */
+const audioTracks = (path: string) => probeSync(path).streams.filter((s) => s.type === 'audio')
+  .map((s) => [s.language, s.title ?? s.handlerName, s.dispositions.dub]);
+
+test('in-place mode re-run after a crash that came after the swap\'s rename: the backup cleared, the original analysed, no second dub, the file untouched', async () => {
+  const f = await muxFixture();
+  try {
+    const params = { mode: 'inplace', targetLanguages: ['es'], defaultAudio: 'dub' };
+    const first = await runStageForTest(mux, { options: {}, params, inputs: f.inputs });
+    await rm(first.workDir, { recursive: true, force: true });
+    const dubbed = await sha(f.source);
+    const tracks = [['eng', 'SoundHandler', false], ['spa', 'Español (AI dub)', true]];
+    assert.deepEqual(audioTracks(f.source), tracks);
+    // What a SIGKILL between the rename and the backup's removal leaves: the result in place, the original's bytes in the backup.
+    await copyFile(await h264AacMp4(), backupPathFor(f.source));
+
+    // The job is re-queued; its source changed, so it starts over: the analysis takes the original
+    // English track although the dub is the default one now...
+    const again = await extracted(f.source);
+    await rm(again.workDir, { recursive: true, force: true });
+    assert.deepEqual([again.info.audioStream, again.info.language, again.info.audioStreams], [1, 'en', 2]);
+    // ...and the mux finds Spanish there already: nothing to add, the file is left as it is.
+    const inputs = { ...f.inputs, extract: outputOf({}, again.info) };
+    const run = await runStageForTest(mux, { options: {}, params, inputs });
+    await rm(run.workDir, { recursive: true, force: true });
+    const data = run.result.data as { video: string; written: string[]; tracks: unknown[]; alreadyDubbed: string[] };
+    assert.deepEqual([data.video, data.tracks, data.alreadyDubbed], [f.source, [], ['es']]);
+    assert.deepEqual(data.written.map((w) => basename(w)), ['Movie (2001).dubarr.es.srt', 'Movie (2001).dubarr.es.vtt'], 'only the subtitles');
+    assert.equal(await sha(f.source), dubbed);
+    assert.deepEqual(audioTracks(f.source), tracks, 'exactly one Spanish dub track');
+    assert.deepEqual((await readdir(f.dir)).sort(), ['Movie (2001).dubarr.es.srt', 'Movie (2001).dubarr.es.vtt', 'Movie (2001).mp4'], 'no backup left');
+    assert.ok(run.logs.some((l) => l.level === 'warn' && /dubarr-bak/.test(l.msg ?? '')), 'the cleared backup is logged');
+
+    // A later job for Spanish and Catalan adds only Catalan.
+    const both = await runStageForTest(mux, {
+      options: {}, params: { ...params, targetLanguages: ['es', 'ca'] },
+      inputs: { ...inputs, 'mix:ca': outputOf({ track: await toneM4a(700, 4) }, { offsetMs: 0 }) },
+    });
+    await rm(both.workDir, { recursive: true, force: true });
+    assert.deepEqual((both.result.data as { alreadyDubbed: string[] }).alreadyDubbed, ['es']);
+    assert.deepEqual(audioTracks(f.source), [...tracks, ['cat', 'Català (AI dub)', true]]);
+  } finally {
+    await rm(f.dir, { recursive: true, force: true });
+  }
+});
+
+test('in-place mode re-run after a crash before the swap\'s rename (a hard-link or a half-copied backup left): cleared, one dub track, nothing left', async () => {
+  for (const leftover of ['link', 'half copy'] as const) {
+    const f = await muxFixture();
+    try {
+      // The state: the original in place, its backup (and the temporary file) beside it.
+      if (leftover === 'link') await link(f.source, backupPathFor(f.source));
+      else await writeFile(backupPathFor(f.source), (await readFile(f.source)).subarray(0, 4096));
+      await writeFile(tempPathFor(f.source), 'an unfinished remux');
+      const run = await runStageForTest(mux, { options: {}, params: { mode: 'inplace', targetLanguages: ['es'] }, inputs: f.inputs });
+      await rm(run.workDir, { recursive: true, force: true });
+      assert.deepEqual((run.result.data as { alreadyDubbed: string[] }).alreadyDubbed, [], leftover);
+      assert.deepEqual(audioTracks(f.source), [['eng', 'SoundHandler', false], ['spa', 'Español (AI dub)', true]], leftover);
+      assert.equal((await stat(f.source)).nlink, 1, leftover);
+      assert.deepEqual((await readdir(f.dir)).sort(), ['Movie (2001).dubarr.es.srt', 'Movie (2001).dubarr.es.vtt', 'Movie (2001).mp4'], leftover);
+    } finally {
+      await rm(f.dir, { recursive: true, force: true });
+    }
   }
 });
 

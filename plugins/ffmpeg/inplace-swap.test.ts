@@ -8,13 +8,14 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { chmod, copyFile, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { probeSync, remuxSync } from '../../native/lib/index.js';
 import { h264AacMp4, toneM4a } from '../../test/fixtures/media.js';
 import { makeReadOnly, mountUnavailable, readOnlyUnavailable, withTmpfs } from '../../test/fixtures/mounts.js';
 import { DubarrError } from '../sdk/errors.js';
-import { swapInPlace, tempPathFor, type SwapOptions } from './inplace-swap.js';
+import { backupPathFor, clearInterruptedSwap, swapInPlace, tempPathFor, type SwapOptions } from './inplace-swap.js';
 import { nodeSwapFs, type SwapFs } from './swap-fs.js';
 
 const MOVIE = 'Movie (2001).mp4';
@@ -71,7 +72,7 @@ test('swap: the original is replaced, keeps its mode, and the new file and folde
       assert.equal((await stat(c.original)).mode & 0o777, 0o640, 'the result keeps the original\'s permissions');
       assert.deepEqual(await listing(c.dir), [MOVIE], 'no temp file or backup left');
       const backup = ops.find((o) => /^(link|copy) /.test(o))!.replace(/^\w+ /, '');
-      assert.match(backup, /^\.Movie \(2001\)\.mp4\.dubarr-bak-[0-9a-f]+$/);
+      assert.equal(backup, '.Movie (2001).mp4.dubarr-bak', 'the one fixed name a later swap looks for');
       const expected = [
         `fsync ${basename(c.written)}`,
         ...(fs === nodeSwapFs ? [`link ${backup}`] : [`link ${backup}`, `copy ${backup}`, `fsync ${backup}`]),
@@ -221,6 +222,86 @@ test('swap in a folder that became read-only after the new file was written: ref
     assert.deepEqual(await listing(c.dir), [basename(c.written), MOVIE].sort());
   } finally {
     undo();
+    await rm(c.dir, { recursive: true, force: true });
+  }
+});
+
+/**
+ * `fs` that dies at the first operation `when` picks: the operation is done whole ('after'),
+ * half (a copy cut short) or not at all ('before'), and never returns, so nothing after it runs:
+ * the folder is left as a SIGKILL at that moment leaves it. `died` resolves then.
+ */
+type Death = 'before' | 'after' | 'half';
+function dyingAt(fs: SwapFs, when: (op: keyof SwapFs, to: string) => boolean, death: Death): { fs: SwapFs; died: Promise<void> } {
+  let die!: () => void;
+  const died = new Promise<void>((r) => { die = r; });
+  const wrap = (op: keyof SwapFs, run: (a: string, b: string) => Promise<void>) => async (a: string, b = '') => {
+    if (!when(op, b || a)) return run(a, b);
+    if (death === 'after') await run(a, b);
+    if (death === 'half') await writeFile(b, (await readFile(a)).subarray(0, 1000));
+    die();
+    return new Promise<never>(() => undefined);
+  };
+  return {
+    died,
+    fs: {
+      link: wrap('link', (a, b) => fs.link(a, b)),
+      copyFile: wrap('copyFile', (a, b) => fs.copyFile(a, b)),
+      rename: wrap('rename', (a, b) => fs.rename(a, b)),
+      unlink: wrap('unlink', (a) => fs.unlink(a)),
+      fsync: wrap('fsync', (a) => fs.fsync(a)),
+    },
+  };
+}
+
+const toBackup = (op: keyof SwapFs) => (c: { original: string }) => (o: keyof SwapFs, to: string) => o === op && to === backupPathFor(c.original);
+const toOriginal = (op: keyof SwapFs) => (c: { original: string }) => (o: keyof SwapFs, to: string) => o === op && to === c.original;
+const CRASHES: Array<{ name: string; fs: SwapFs; at: (c: { original: string }) => (op: keyof SwapFs, to: string) => boolean; death: Death; replaced: boolean }> = [
+  { name: 'after the backup link, before the rename', fs: nodeSwapFs, at: toBackup('link'), death: 'after', replaced: false },
+  { name: 'after the backup copy (no hard links), before the rename', fs: noHardLinks, at: toBackup('copyFile'), death: 'after', replaced: false },
+  { name: 'half way through the backup copy', fs: noHardLinks, at: toBackup('copyFile'), death: 'half', replaced: false },
+  { name: 'after the rename, before the second verify', fs: nodeSwapFs, at: toOriginal('rename'), death: 'after', replaced: true },
+  { name: 'after the rename, no hard links', fs: noHardLinks, at: toOriginal('rename'), death: 'after', replaced: true },
+  { name: 'after the second verify, before the backup\'s removal', fs: nodeSwapFs, at: toBackup('unlink'), death: 'before', replaced: true },
+];
+
+for (const k of CRASHES) {
+  test(`swap killed ${k.name}: the backup is left under its fixed name, and the next swap of the file clears it`, async () => {
+    const c = await swapCase();
+    try {
+      const { fs, died } = dyingAt(k.fs, k.at(c), k.death);
+      await Promise.race([died, swap(c, { fs }).then(() => assert.fail('the swap ended without reaching the crash point'))]);
+      assert.ok(existsSync(backupPathFor(c.original)), 'the crash left the backup');
+      assert.equal(await sha(c.original), k.replaced ? c.after : c.before, 'the file in place is the original, or the verified result');
+
+      if (k.replaced) {
+        // The re-run finds the dub already there (the mux adds nothing) and only clears the backup.
+        assert.match((await clearInterruptedSwap(c.original))!, /removed .*dubarr-bak/);
+      } else {
+        // The re-run remuxes the original again and swaps; its start clears the backup.
+        const again = remuxSync({ source: c.original, out: tempPathFor(c.original), container: 'auto', audio: [{ path: await toneM4a(500, 4), language: 'spa' }] });
+        const expected = await sha(again.path);
+        const r = await swap({ original: c.original, written: again.path }, { fs: k.fs });
+        assert.deepEqual([r.path, r.backup], [c.original, k.fs === nodeSwapFs ? 'link' : 'copy']);
+        assert.equal(await sha(c.original), expected);
+      }
+      assert.deepEqual(await listing(c.dir), [MOVIE], 'no backup, no temp file');
+      assert.equal((await stat(c.original)).nlink, 1);
+      verifyTwoAudioTracks(c.original);
+    } finally {
+      await rm(c.dir, { recursive: true, force: true });
+    }
+  });
+}
+
+test('a leftover backup beside a file that is gone is the only copy: kept, and the error says how to restore it', async () => {
+  const c = await swapCase();
+  try {
+    await copyFile(c.original, backupPathFor(c.original));
+    await rm(c.original);
+    await assert.rejects(clearInterruptedSwap(c.original), rejectsWith('E_INPUT_NOT_FOUND', /rename it to Movie \(2001\)\.mp4/));
+    assert.equal(await sha(backupPathFor(c.original)), c.before);
+  } finally {
     await rm(c.dir, { recursive: true, force: true });
   }
 });

@@ -4,13 +4,15 @@
  * or a copy where the filesystem has no hard links) until the replacement, one atomic rename,
  * has been verified at its final path. Every step that changes the folder is undone, in
  * reverse, when a later one fails, so the original is either intact or fully replaced, and
- * nothing of ours is left behind.
+ * nothing of ours is left behind. A crash (no undo runs) can leave the temporary file, which the
+ * job's re-run writes again under the same name, and the backup, under a fixed name that the
+ * re-run clears before it touches the file (clearInterruptedSwap).
  */
-import { randomBytes } from 'node:crypto';
 import { chmod, chown, lstat, stat, utimes } from 'node:fs/promises';
+import type { Stats } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
 import { DubarrError, type ErrorCode } from '../sdk/errors.js';
-import { fsyncDir, linkUnsupported, nodeSwapFs, unlinkIfPresent, type SwapFs } from './swap-fs.js';
+import { errno, fsyncDir, linkUnsupported, nodeSwapFs, unlinkIfPresent, type SwapFs } from './swap-fs.js';
 
 export interface SwapOptions {
   /** Replace a file that has other hard links (they keep pointing at the old content). */
@@ -35,14 +37,59 @@ export function tempPathFor(original: string): string {
   return join(dirname(original), `.${basename(original, extname(original))}.dubarr-tmp${extname(original)}`);
 }
 
+/**
+ * The one name the original's backup ever has during a swap: hidden (media servers do not list
+ * it) and fixed, so the next swap of the same file finds what a crash left behind.
+ */
+export function backupPathFor(original: string): string {
+  return join(dirname(original), `.${basename(original)}.dubarr-bak`);
+}
+
+/**
+ * Clears the backup an in-place swap of `original` left when the process died in the middle
+ * (SIGKILL, power loss, OOM), before anything else touches the file. Every state a crash can
+ * leave has a valid file at `original`, so the backup can always go:
+ *  - the backup is the same inode as the file: a hard link made before the rename; the file is
+ *    the original, untouched.
+ *  - another inode, crash before the rename: a copied backup (a filesystem without hard links),
+ *    perhaps cut short; the file is the original, untouched.
+ *  - another inode, crash after the rename (before the second verify, or the backup's removal):
+ *    the file is the result, which was verified and fsynced at its temporary name, with the
+ *    folder fsynced, before the one atomic rename put it there. It holds every stream of the
+ *    original (the remux copies them all) plus the dub. The same holds when the rename back
+ *    after a failed second verify failed too: the bytes in place passed the first.
+ * A crash during the rename itself leaves one of these, since rename() is atomic. Returns what
+ * was removed, for the log; nothing when there was no leftover.
+ */
+export async function clearInterruptedSwap(original: string, fs: SwapFs = nodeSwapFs): Promise<string | undefined> {
+  const backup = backupPathFor(original);
+  const [b, o] = await Promise.all([lstatIfPresent(backup), lstatIfPresent(original)]);
+  if (!b) return undefined;
+  if (!o) {
+    // Nothing at the original's name (the user removed or renamed it): the backup may be the only copy left.
+    throw new DubarrError('E_INPUT_NOT_FOUND', `${original} is missing, and ${backup} is the backup an interrupted in-place swap left; rename it to ${basename(original)} to restore the file, or delete it`);
+  }
+  if (!b.isFile()) throw new DubarrError('E_OUTPUT_EXISTS', `${backup} is in the way of the in-place swap's backup and is not a file dubarr wrote; move it away`);
+  await unlinkIfPresent(fs, backup);
+  await fsyncDir(fs, dirname(original));
+  return b.ino === o.ino && b.dev === o.dev
+    ? `removed ${backup}, a hard link to ${basename(original)} left by an interrupted in-place swap`
+    : `removed ${backup}, the backup an interrupted in-place swap left (the file in place is the original or the verified result)`;
+}
+
+async function lstatIfPresent(path: string): Promise<Stats | undefined> {
+  return lstat(path).catch((e: unknown) => {
+    if (errno(e) === 'ENOENT') return undefined;
+    throw e;
+  });
+}
+
 export async function assertSwappable(original: string, force: boolean): Promise<void> {
   const st = await stat(original);
   if (st.nlink > 1 && !force) {
     throw new DubarrError('E_FILE_HARDLINKED', `${original} has ${st.nlink} hard links (a download client or another library may share it); replacing it in place would split them. Use mux mode, or set pipeline.forceInplaceHardlinked.`);
   }
 }
-
-const errno = (e: unknown) => (e as NodeJS.ErrnoException | null)?.code;
 
 interface UndoStep {
   what: string;
@@ -98,6 +145,7 @@ export async function swapInPlace(original: string, written: string, o: SwapOpti
   const undo = new Undo();
   undo.push({ what: 'temp', undo: () => unlinkIfPresent(fs, written), ifFailed: `the temporary file ${written} is left: delete it` });
   try {
+    await clearInterruptedSwap(original, fs);
     o.verify(written);
     await adoptOwnership(written, original);
     await fs.fsync(written);
@@ -149,11 +197,12 @@ async function replaceUnderNewName(
 
 /**
  * A second name for the original until the swap is verified: a hard link (instant), or where
- * the filesystem has none a copy, fsynced. Its name is new and random, so no file is ever
- * overwritten, and hidden, so media servers do not list it.
+ * the filesystem has none a copy, fsynced. Its name is fixed (backupPathFor) and was cleared at
+ * the start; neither link() nor the copy replaces a file, so if another process took the name
+ * since, the swap stops there.
  */
 async function keepBackup(fs: SwapFs, original: string, undo: Undo): Promise<{ path: string; kind: 'link' | 'copy' }> {
-  const path = join(dirname(original), `.${basename(original)}.dubarr-bak-${randomBytes(4).toString('hex')}`);
+  const path = backupPathFor(original);
   try {
     await fs.link(original, path);
     undo.push({ what: 'backup', undo: () => unlinkIfPresent(fs, path), ifFailed: `the backup link ${path} is left: delete it` });

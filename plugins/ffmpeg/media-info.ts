@@ -6,6 +6,7 @@ import { z } from 'zod';
 import type { ProbeResult, StreamInfo } from '../../native/lib/index.js';
 import { DubarrError } from '../sdk/errors.js';
 import { languageCode, lookupLanguage } from '../sdk/languages.js';
+import { isDubTrack } from './dub-tracks.js';
 
 export const SubtitleStreamInfo = z.object({
   index: z.number().int(),
@@ -53,7 +54,9 @@ export function shortContainer(p: ProbeResult): string {
 
 /**
  * The stream to dub: the one in the source language if one is named, else the default audio
- * stream, else the first. Commentary and audio-description tracks are passed over when another exists.
+ * stream, else the first. Commentary and audio-description tracks are passed over when another
+ * exists, and so are dub tracks (ours in a file dubbed in place, which may be the default), unless
+ * the named language has no other track.
  */
 export function chooseAudioStream(p: ProbeResult, sourceLanguage?: string): StreamInfo {
   const audio = p.streams.filter((s) => s.type === 'audio');
@@ -62,10 +65,12 @@ export function chooseAudioStream(p: ProbeResult, sourceLanguage?: string): Stre
   }
   const main = audio.filter((s) => !s.dispositions.comment && !s.dispositions.visualImpaired && !s.dispositions.descriptions);
   const pool = main.length ? main : audio;
+  const originals = pool.filter((s) => !isDubTrack(s));
   const wanted = sourceLanguage ? lookupLanguage(sourceLanguage) : undefined;
-  return (wanted && pool.find((s) => lookupLanguage(s.language)?.code === wanted.code))
-    ?? pool.find((s) => s.dispositions.default)
-    ?? pool[0]!;
+  const inWanted = (s: StreamInfo) => lookupLanguage(s.language)?.code === wanted?.code;
+  return (wanted && (originals.find(inWanted) ?? pool.find(inWanted)))
+    ?? originals.find((s) => s.dispositions.default) ?? originals[0]
+    ?? pool.find((s) => s.dispositions.default) ?? pool[0]!;
 }
 
 export function subtitleStreams(p: ProbeResult): SubtitleStreamInfo[] {

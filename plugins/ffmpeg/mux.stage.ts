@@ -2,18 +2,21 @@
  * Mux: deliver the dub to the user's library in the chosen mode.
  *  - mux (default): a new file beside the source with every original stream copied and the dub
  *    tracks (and subtitles) added; the source is never touched.
- *  - sidecar: `Movie.es.mka` + `Movie.es.srt` beside the untouched source.
- *  - inplace: the source replaced by an atomic, verified swap (see inplace-swap.ts).
+ *  - sidecar: `Movie.es.mka` + `Movie.dubarr.es.srt` beside the untouched source.
+ *  - inplace: the source replaced by an atomic, verified swap (see inplace-swap.ts), adding only
+ *    the languages it does not already carry a dub of (see dub-tracks.ts).
  * Subtitles are also written as sidecars named after the video, in the job's subtitleFormats.
  */
 import { copyFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
+import { basename } from 'node:path';
 import { probeSync, remuxSync, type NewAudioTrack, type NewSubtitleTrack, type RemuxPlan } from '../../native/lib/index.js';
 import { DubarrError } from '../sdk/errors.js';
 import { languageCode, requireLanguage } from '../sdk/languages.js';
-import { DUB_VERSION_PATTERN } from '../sdk/sidecar-name.js';
+import { DUB_VERSION_PATTERN, DUBARR_SIDECAR_TAG } from '../sdk/sidecar-name.js';
 import { defineStage, type StageInput } from '../sdk/plugin.js';
-import { assertSwappable, swapInPlace, tempPathFor } from './inplace-swap.js';
+import { dubbedLanguages } from './dub-tracks.js';
+import { assertSwappable, clearInterruptedSwap, swapInPlace, tempPathFor } from './inplace-swap.js';
 import { MuxOptions } from './options.js';
 import { dubTitle, dubVersionPath, sidecarPath } from './output-names.js';
 import { mediaInfo, sourcePath } from './stage-inputs.js';
@@ -45,13 +48,25 @@ export default defineStage(async (input, ctx) => {
   const progress = (p: { seconds: number }) => { if (info.durationMs > 0) ctx.progress(Math.min(0.95, (p.seconds * 1000) / info.durationMs), 'writing'); };
   const written: string[] = [];
 
-  const audio: NewAudioTrack[] = list.map((t) => ({
+  let alreadyDubbed: string[] = [];
+  if (mode === 'inplace') {
+    // First: a backup a crashed swap left is a second hard link, which would make the file look shared.
+    const cleared = await clearInterruptedSwap(source);
+    if (cleared) ctx.log.warn({ file: source }, cleared);
+    const dubbed = dubbedLanguages(probeSync(source, { cancelFlag: ctx.cancelFlag }));
+    alreadyDubbed = list.map((t) => t.lang).filter((lang) => dubbed.has(requireLanguage(lang).code));
+    if (alreadyDubbed.length) ctx.log.info({ languages: alreadyDubbed }, `${basename(source)} already carries a dub in ${alreadyDubbed.join(', ')}: not added again`);
+  }
+  // The subtitles of every target are written as sidecars; the tracks only of those added.
+  const adding = list.filter((t) => !alreadyDubbed.includes(t.lang));
+
+  const audio: NewAudioTrack[] = adding.map((t) => ({
     path: t.track, language: requireLanguage(t.lang).iso6392B, title: dubTitle(t.lang, 'dub'),
     offset: t.offsetMs / 1000, dispositions: { dub: true },
   }));
   const defaults = trackDefaults(input.params);
   const embedded = opts.embedSubtitles
-    ? list.flatMap((t) => { const f = embeddedFile(t.subtitles, info.container); return f ? [{ lang: t.lang, file: f }] : []; })
+    ? adding.flatMap((t) => { const f = embeddedFile(t.subtitles, info.container); return f ? [{ lang: t.lang, file: f }] : []; })
     : [];
   const subtitles: NewSubtitleTrack[] = embedded.map(({ lang, file: [format, path] }, i) => ({
     path, format, language: requireLanguage(lang).iso6392B, title: dubTitle(lang, 'subtitles'), dispositions: subtitleDispositions(defaults, i),
@@ -63,7 +78,7 @@ export default defineStage(async (input, ctx) => {
     defaultAudio: remuxDefaultAudio(defaults),
     sourceStreams: sourceSubtitleTags(defaults, info, subtitles),
   });
-  const expectedAudio = info.audioStreams + list.length;
+  const expectedAudio = info.audioStreams + adding.length;
   const verify = (path: string) => {
     const p = probeSync(path, { cancelFlag: ctx.cancelFlag });
     const n = p.streams.filter((s) => s.type === 'audio').length;
@@ -82,6 +97,10 @@ export default defineStage(async (input, ctx) => {
     verify(r.path);
     ({ path: video, container, fallbackReason } = r);
     written.push(r.path);
+  } else if (mode === 'inplace' && adding.length === 0) {
+    // Every language is there already (a re-run after a crash that came after the swap): nothing to replace.
+    video = source;
+    container = info.container;
   } else if (mode === 'inplace') {
     await assertSwappable(source, Boolean(input.params.forceInplaceHardlinked));
     const r = remuxSync(plan(tempPathFor(source)), { cancelFlag: ctx.cancelFlag, onProgress: progress });
@@ -106,8 +125,8 @@ export default defineStage(async (input, ctx) => {
   if (opts.subtitleSidecars) {
     const base = video ?? source;
     const dir = video ? undefined : outDir;
+    const tag = sidecarTag(base);
     for (const t of list) {
-      const tag = sidecarTag(base, t.lang, t.subtitles.map(([ext]) => ext), dir);
       for (const [ext, file] of t.subtitles) {
         const dest = sidecarPath(base, t.lang, ext, dir, tag);
         await copyFile(file, dest);
@@ -116,22 +135,24 @@ export default defineStage(async (input, ctx) => {
     }
     const transcript = input.inputs['source-subtitles'];
     const srcLang = languageCode((transcript?.data as { language?: unknown } | null)?.language);
-    if (transcript?.files.srt && srcLang) {
-      const dest = sidecarPath(base, srcLang, 'srt', video ? undefined : outDir);
-      // A source-language sidecar may be the user's own subtitles (they may be what we read): keep it.
-      if (!existsSync(dest)) { await copyFile(transcript.files.srt, dest); written.push(dest); }
+    // The user's own subtitles in the source language (perhaps what the text was read from) make ours redundant.
+    if (transcript?.files.srt && srcLang && !existsSync(sidecarPath(base, srcLang, 'srt', dir))) {
+      const dest = sidecarPath(base, srcLang, 'srt', dir, tag);
+      await copyFile(transcript.files.srt, dest);
+      written.push(dest);
     }
   }
   ctx.progress(1);
-  return { data: { mode, video, container, fallbackReason, written, tracks: list.map((t) => ({ language: t.lang, title: dubTitle(t.lang, 'dub') })) } };
+  const tracks = adding.map((t) => ({ language: t.lang, title: dubTitle(t.lang, 'dub') }));
+  return { data: { mode, video, container, fallbackReason, written, tracks, alreadyDubbed } };
 });
 
 /**
- * No extra tag (`Movie.es.srt`), unless a sidecar of that language already exists beside a
- * source we did not write (it may be the user's own): then 'dubarr' for every format
- * (`Movie.es.dubarr.srt`), so the SRT and VTT of one run keep one name.
+ * Beside a video we wrote (`Movie - dub es.mp4`) the plain name (`Movie - dub es.es.srt`);
+ * beside the user's own video (sidecar and in-place modes) always the dubarr tag
+ * (`Movie.dubarr.es.srt`), so a later job never reads our output as the user's subtitles and
+ * a user's own `Movie.es.srt` is never overwritten.
  */
-function sidecarTag(video: string, lang: string, exts: readonly string[], outDir?: string): string | undefined {
-  if (DUB_VERSION_PATTERN.test(video)) return undefined;
-  return exts.some((ext) => existsSync(sidecarPath(video, lang, ext, outDir))) ? 'dubarr' : undefined;
+function sidecarTag(video: string): string | undefined {
+  return DUB_VERSION_PATTERN.test(video) ? undefined : DUBARR_SIDECAR_TAG;
 }

@@ -1,7 +1,8 @@
 /**
  * Where outputs go and what they are called, following the naming Jellyfin, Plex and Emby read:
  * a dubbed copy is another version of the film (`Movie (2001) - dub es.mkv`), sidecar files
- * carry the language as a tag (`Movie (2001).es.srt`, `.es.mka`).
+ * carry the language as a tag (`Movie (2001) - dub es.es.srt`, `Movie (2001).es.mka`) and, beside
+ * the user's own video, dubarr's tag (`Movie (2001).dubarr.es.srt`).
  */
 import { basename, dirname, extname, join } from 'node:path';
 import { sidecarName } from '../sdk/sidecar-name.js';
@@ -16,10 +17,9 @@ export function dubVersionPath(source: string, langs: readonly string[], outDir?
   return join(outputDir(source, outDir), `${stem(source)} - dub ${langs.join(' ')}${extname(source)}`);
 }
 
-/** `Movie.es.srt`; with a tag, `Movie.es.<tag>.srt`. */
+/** `Movie.es.srt`; with a tag, `Movie.<tag>.es.srt` (see DUBARR_SIDECAR_TAG for why that order). */
 export function sidecarPath(video: string, lang: string, ext: string, outDir?: string, tag?: string): string {
-  const name = sidecarName(video, lang, { ext });
-  return join(outputDir(video, outDir), tag ? `${name.slice(0, -ext.length - 1)}.${tag}.${ext}` : name);
+  return join(outputDir(video, outDir), sidecarName(video, lang, { ext, tag }));
 }
 
 /** 'Español (AI dub)': the language's own name, so the player's track menu reads naturally. */

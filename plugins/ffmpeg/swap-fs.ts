@@ -31,7 +31,8 @@ export const nodeSwapFs: SwapFs = {
   },
 };
 
-const errno = (e: unknown) => (e as NodeJS.ErrnoException | null)?.code;
+/** The error's code (`ENOENT`, `EXDEV`, ...), if it has one. */
+export const errno = (e: unknown): string | undefined => (e as NodeJS.ErrnoException | null)?.code;
 
 /**
  * Errors of link() that mean "this filesystem (or this file, for us) cannot have another hard

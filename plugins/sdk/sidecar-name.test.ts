@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DubarrError } from './errors.js';
-import { parseSidecarName, sidecarName } from './sidecar-name.js';
+import { DUBARR_SIDECAR_TAG, isDubarrSidecar, parseSidecarName, sidecarName } from './sidecar-name.js';
 
 const V = 'Movie.mkv';
 
@@ -50,4 +50,16 @@ test('sidecarName writes the 2-letter names media servers read back', () => {
     assert.ok(back?.language, name);
   }
   assert.throws(() => sidecarName('Movie.mkv', 'xx-nope', { ext: 'srt' }), (e: unknown) => e instanceof DubarrError && e.code === 'E_INVALID_ARGUMENT');
+});
+
+test('dubarr\'s tag goes before the language (media servers read the language last) and marks the file as ours', () => {
+  assert.equal(sidecarName('/media/Movie (2001).mp4', 'es', { ext: 'srt', tag: DUBARR_SIDECAR_TAG }), 'Movie (2001).dubarr.es.srt');
+  assert.equal(sidecarName('Movie.mkv', 'en', { ext: 'vtt', tag: DUBARR_SIDECAR_TAG, sdh: true }), 'Movie.dubarr.en.sdh.vtt');
+  const ours = parseSidecarName('Movie (2001).mp4', 'Movie (2001).dubarr.es.srt')!;
+  assert.equal(ours.language, 'es');
+  assert.equal(isDubarrSidecar(ours), true);
+  for (const name of ['Movie.es.srt', 'Movie.es.commentary.srt', 'Movie.dubbed.es.srt']) {
+    assert.equal(isDubarrSidecar(parseSidecarName('Movie.mkv', name)!), false, name);
+  }
+  assert.throws(() => sidecarName('Movie.mkv', 'es', { ext: 'srt', tag: 'two words' }), (e: unknown) => e instanceof DubarrError && e.code === 'E_INVALID_ARGUMENT');
 });

@@ -88,14 +88,30 @@ function isFlag(word: string): boolean {
 }
 
 /**
+ * The tag in the name of every subtitle file dubarr writes beside a video it did not write
+ * (sidecar and in-place modes): `Movie.dubarr.es.srt`. It is how dubarr tells its own output
+ * from the user's subtitles: such files are never source text and never part of a cache key.
+ * It sits before the language because Plex's local-media agent and older Jellyfin and Emby take
+ * the language from the last name part (after `forced`/`default`); Jellyfin 10.9+ reads the
+ * parts in any order and shows an unknown one as the track's title ("dubarr - Spanish - SRT").
+ */
+export const DUBARR_SIDECAR_TAG = 'dubarr';
+
+/** Whether a parsed sidecar name carries dubarr's tag, i.e. dubarr wrote the file. */
+export function isDubarrSidecar(tags: SidecarTags): boolean {
+  return tags.unknownTags.some((t) => t.toLowerCase() === DUBARR_SIDECAR_TAG);
+}
+
+/**
  * The sidecar file name for a subtitle of `videoPath` in `language`, as media servers
- * expect it: `Movie.es.srt`, `Movie.es.forced.srt`, `Movie.es.sdh.srt`. Join it with the
- * video's folder for the path.
+ * expect it: `Movie.es.srt`, `Movie.es.forced.srt`, `Movie.es.sdh.srt`; with a tag (a title
+ * word such as DUBARR_SIDECAR_TAG), `Movie.<tag>.es.srt`. Join it with the video's folder for
+ * the path.
  */
 export function sidecarName(
   videoPath: string,
   language: string,
-  opts: { forced?: boolean; sdh?: boolean; ext: string },
+  opts: { forced?: boolean; sdh?: boolean; ext: string; tag?: string },
 ): string {
   const code = languageCode(language);
   if (!code) {
@@ -103,7 +119,8 @@ export function sidecarName(
   }
   const ext = opts.ext.replace(/^\./, '').toLowerCase();
   if (!/^[a-z0-9]+$/.test(ext)) throw new DubarrError('E_INVALID_ARGUMENT', `sidecarName: bad extension '${opts.ext}'`);
-  const parts = [stem(basename(videoPath)), code];
+  if (opts.tag !== undefined && !/^[a-z0-9-]+$/i.test(opts.tag)) throw new DubarrError('E_INVALID_ARGUMENT', `sidecarName: bad tag '${opts.tag}'`);
+  const parts = [stem(basename(videoPath)), ...(opts.tag ? [opts.tag] : []), code];
   if (opts.sdh) parts.push('sdh');
   if (opts.forced) parts.push('forced');
   parts.push(ext);

@@ -43,6 +43,13 @@ test('discoverSidecars ranks by the documented rules', () => {
       ['Movie 2.en.srt', 'Movie.en.nfo', 'Other.en.srt', 'Movie.mkv'], { sourceLanguage: 'en' }, []],
     ['case-insensitive names and folders',
       ['SUBS/MOVIE.EN.SRT', 'movie.English.Ass'], { sourceLanguage: 'en' }, ['movie.English.Ass:en', 'SUBS/MOVIE.EN.SRT:en']],
+    // What a sidecar or in-place run writes beside the video: its transcript and translations.
+    ['dubarr\'s own files are never the source text',
+      ['Movie.dubarr.en.srt', 'Movie.dubarr.es.srt', 'Movie.DUBARR.es.vtt', 'Movie.en.dubarr.srt'], { sourceLanguage: 'en' }, []],
+    ['dubarr\'s own files do not make their language "present" either',
+      ['Movie.dubarr.es.srt', 'Movie.dubarr.es.ass', 'Movie.srt'], {}, ['Movie.srt:unknown']],
+    ['the user\'s file beside ours is still found',
+      ['Movie.dubarr.en.srt', 'Movie.en.srt', 'Movie.dubarr.es.srt'], {}, ['Movie.en.srt:en']],
   ];
   for (const [what, files, opts, expected] of table) assert.deepEqual(order(files, opts), expected, what);
 });

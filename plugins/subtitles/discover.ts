@@ -3,9 +3,10 @@
  *
  * Ranking (first rule that differs decides):
  *  1. Eligible files only: a supported extension (srt, ass, ssa, vtt) and a name that
- *     belongs to the video (see parseSidecarName). Forced files cover only the lines in a
- *     foreign language, never the whole dialogue, so they are dropped — or, with
- *     `allowForced`, kept behind every full file.
+ *     belongs to the video (see parseSidecarName), not tagged as dubarr's own output
+ *     (`Movie.dubarr.en.srt`: a machine transcript or translation is never the user's text).
+ *     Forced files cover only the lines in a foreign language, never the whole dialogue, so
+ *     they are dropped — or, with `allowForced`, kept behind every full file.
  *  2. Language. With a source language: files tagged with it, then untagged files (assumed
  *     to be in it); other languages are dropped. Without one: the preferred language (a hint
  *     such as the audio stream's tag) if a file has it, else the tagged language if only one
@@ -19,7 +20,7 @@
  *  7. Format: srt, ass, ssa, vtt — a tie-break only.
  *  8. Path, so the order is stable.
  */
-import { SUBTITLE_FORMATS, parseSidecarName, type SidecarTags } from '../sdk/sidecar-name.js';
+import { SUBTITLE_FORMATS, isDubarrSidecar, parseSidecarName, type SidecarTags } from '../sdk/sidecar-name.js';
 
 export interface DiscoverOptions {
   /** ISO 639-1; undefined when the job does not know the source language. */
@@ -46,9 +47,15 @@ export interface SidecarCandidate {
 /** Subfolders media servers look into, matched case-insensitively. */
 export const SUBTITLE_FOLDERS = ['subs', 'subtitles'] as const;
 
+/** The tags of `file` if it is a sidecar of `videoFile` that the user (not dubarr) put there. */
+export function usersSidecarTags(videoFile: string, file: string): SidecarTags | undefined {
+  const tags = parseSidecarName(videoFile, file);
+  return tags && !isDubarrSidecar(tags) ? tags : undefined;
+}
+
 export function discoverSidecars(videoFile: string, files: readonly string[], opts: DiscoverOptions = {}): SidecarCandidate[] {
   const parsed = files.flatMap((path) => {
-    const tags = parseSidecarName(videoFile, path);
+    const tags = usersSidecarTags(videoFile, path);
     if (!tags || (tags.forced && !opts.allowForced)) return [];
     const inSubfolder = path.includes('/');
     return [{ path, tags, inSubfolder }];

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { SUBTITLE_FOLDERS } from './discover.js';
-import { isSubtitleFormat, parseSidecarName } from '../sdk/sidecar-name.js';
+import { SUBTITLE_FOLDERS, usersSidecarTags } from './discover.js';
+import { isSubtitleFormat } from '../sdk/sidecar-name.js';
 
 /**
  * Subtitle-looking files beside the video and in its Subs/ or Subtitles/ folder, as paths
@@ -35,8 +35,9 @@ function looksLikeSubtitle(name: string): boolean {
  */
 export async function sidecarIdentities(videoPath: string): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
-  // Only files that belong to this video (what discovery ranks), not other videos' subtitles.
-  for (const rel of (await listSidecarFiles(videoPath)).filter((f) => parseSidecarName(videoPath, f)).sort()) {
+  // Only the user's files that belong to this video (what discovery ranks): not other videos'
+  // subtitles, nor ours (`Movie.dubarr.es.srt`), which a sidecar or in-place run writes beside it.
+  for (const rel of (await listSidecarFiles(videoPath)).filter((f) => usersSidecarTags(videoPath, f)).sort()) {
     const content = await readFile(join(dirname(videoPath), rel)).catch(() => undefined);
     if (content) out[rel] = createHash('sha256').update(content).digest('hex').slice(0, 32);
   }

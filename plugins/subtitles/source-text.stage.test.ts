@@ -170,6 +170,20 @@ test('no usable subtitles: E_NOT_APPLICABLE so the runtime falls back to ASR', a
   await rejects(input(media, { inputs: { source: outputOf({ media }), vad } }), 'E_NOT_APPLICABLE', /covers only 3% of the detected speech/);
 });
 
+test('dubarr\'s own sidecars beside the video are neither source text nor part of the cache key; the user\'s are both', async () => {
+  const ours = { 'Movie.dubarr.en.srt': EN, 'Movie.dubarr.es.srt': srt([[1000, 2500, 'Hola.']]), 'Movie.dubarr.es.vtt': 'WEBVTT\n' };
+  // Only ours, without a source language: the transcript (en) and the translation (es) are both there, neither is read.
+  await rejects(input(await library(ours), { params: {} }), 'E_NOT_APPLICABLE', /No usable subtitles/);
+  const keyOf = async (media: string) => def.externalInputs!({ options: {}, params: {}, inputs: { source: outputOf({ media }) } });
+  const users = await library({ 'Movie.en.srt': EN });
+  const withOurs = await library({ 'Movie.en.srt': EN, ...ours });
+  assert.deepEqual(Object.keys(await keyOf(users)), ['Movie.en.srt']);
+  assert.deepEqual(await keyOf(withOurs), await keyOf(users), 'our files add nothing to the key');
+  assert.match((await run(input(withOurs, { params: {} }))).source.detail ?? '', /^sidecar Movie\.en\.srt /);
+  const another = await library({ 'Movie.en.srt': EN, 'Movie.fr.srt': EN });
+  assert.notDeepEqual(await keyOf(another), await keyOf(users), 'a user\'s file does');
+});
+
 test('bad job inputs are coded errors', async () => {
   await rejects(input(join(root, 'missing', 'Movie.mkv')), 'E_INPUT_NOT_FOUND');
   await rejects(input(undefined), 'E_INVALID_ARGUMENT');
