@@ -135,11 +135,14 @@ export interface Logger {
 }
 
 export interface StageContext {
-  /** Aborted on cancel, timeout or shutdown. Throw E_CANCELLED (or let an AbortError out). */
+  /**
+   * Aborted on cancel, timeout or shutdown. In a worker it aborts only when the thread's event
+   * loop turns: between units of work call throwIfCancelled(ctx), which reads cancelFlag too.
+   */
   signal: AbortSignal;
   /**
-   * The same cancellation as a shared Int32Array flag (non-zero = cancel) for native code
-   * that runs synchronously and cannot see the signal; pass it to native/lib sync calls.
+   * The same cancellation as a shared Int32Array flag (non-zero = cancel), set at once, for
+   * code that runs synchronously and cannot see the signal; pass it to native/lib sync calls.
    */
   cancelFlag: Int32Array;
   log: Logger;

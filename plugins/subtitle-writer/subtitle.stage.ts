@@ -14,12 +14,12 @@ import type { SubtitleReport } from './report.js';
 import { readFormats, readOptions, readSource } from './stage-inputs.js';
 
 export default defineStage<unknown, SubtitleReport>(async (input, ctx) => {
-  throwIfCancelled(ctx.signal);
+  throwIfCancelled(ctx);
   const options = readOptions(input);
   const source = readSource(input);
   const plan = planCues(source.segments, options, source.language);
   ctx.progress(0.8, `${plan.cues.length} cues`);
-  throwIfCancelled(ctx.signal);
+  throwIfCancelled(ctx);
   const files: Record<string, string> = {};
   for (const format of readFormats(input, options)) {
     const path = join(ctx.workDir, `subtitles${source.language ? `.${source.language}` : ''}.${format}`);
