@@ -121,7 +121,7 @@ const providers = z.strictObject({
 const plugins = z.strictObject({
   dirs: z.array(fsPath()).default([]).describe('Extra folders searched for external plugins, besides the built-in ones.'),
   options: z.record(pluginName, z.record(z.string(), z.unknown())).default({})
-    .describe("Options per plugin name, validated by that plugin, e.g. { espeak-ng: { rate: 160 } }. Put secrets (apiKey) in env vars."),
+    .describe("Options per plugin name, validated by that plugin (a key it does not have is an error), e.g. { espeak-ng: { rate: 160 } }. Put secrets (apiKey) in env vars."),
 });
 
 const watchFolder = z.strictObject({

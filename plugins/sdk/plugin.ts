@@ -67,8 +67,16 @@ export interface PluginDefinition<O extends object = Record<string, unknown>> {
   /** For people (`dubarr plugins`); cache keys use the code identity and engine fingerprint instead. */
   version: string;
   description?: string;
-  /** Validated at load; defaults live in the schema. Secrets come from config/env. */
+  /**
+   * Validated at load, and so are a job's overrides; defaults live in the schema. Secrets come
+   * from config/env. A key the schema does not declare is a config error (did-you-mean listed).
+   */
   options: z.ZodType<O>;
+  /**
+   * Options this plugin had and no longer has, each with what to set instead, so a config that
+   * still sets one fails with that advice: { makeDubDefault: 'it is now pipeline.defaultAudio: dub' }.
+   */
+  retiredOptions?: Readonly<Record<string, string>>;
   stages: StageDefinition[];
   /** Engine installed? key set? model present? Must not throw; must be quick. */
   available?(options: O): Promise<Availability>;
