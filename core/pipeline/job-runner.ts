@@ -3,6 +3,7 @@ import { mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import type { Logger } from 'pino';
 import { DubarrError } from '../../plugins/sdk/errors.js';
+import { SourceLanguageSummary } from '../../plugins/sdk/language-evidence.js';
 import type { StageInput, StageOutput, StageResult } from '../../plugins/sdk/plugin.js';
 import type { CapabilityLimits } from '../jobs/priority-limiter.js';
 import type { CacheIndex } from '../jobs/cache-index.js';
@@ -76,7 +77,8 @@ export async function runJob(deps: RunnerDeps, job: Job, signal: AbortSignal): P
             .then((out) => {
               outputs.set(step.id, out);
               languages.record(step, out);
-              if (step.capability === 'source-language' && out.data) deps.journal.record(job.id, 'job.source-language', step.id, decisionSummary(out.data));
+              const decided = step.capability === 'source-language' ? SourceLanguageSummary.safeParse(out.data) : undefined;
+              if (decided?.success) deps.journal.record(job.id, 'job.source-language', step.id, decided.data);
             })
             .catch((e: unknown) => { if (firstError === undefined) { firstError = e; siblings.abort(); } })
             .finally(() => inFlight.delete(step.id));
@@ -193,12 +195,6 @@ function withTagNote(e: unknown, params: StageInput['params']): unknown {
   if (err.code !== 'E_NO_PROVIDER' || params.sourceLanguage || !params.sourceLanguageHint) return e;
   return new DubarrError(err.code, `${err.message}\n(The source language '${params.sourceLanguageHint}' comes from the audio stream's language tag; if the tag is wrong, pass --from <language>.)`,
     { details: err.details, cause: err });
-}
-
-/** The decision, in the few fields `dubarr jobs show` prints. */
-function decisionSummary(data: unknown): Record<string, unknown> {
-  const d = data as Record<string, unknown>;
-  return { language: d.language, decidedBy: d.decidedBy, confidence: d.confidence, audioTag: d.audioTag, overridesTag: d.overridesTag, note: d.note };
 }
 
 async function runWithRetries(
