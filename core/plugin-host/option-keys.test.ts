@@ -33,16 +33,18 @@ test('a removed, a misspelt and an unknown plugin option from the file and the e
     '  options:',
     '    ffmpeg: { makeDubDefault: true, embedSubtitle: false }',
     '    espeak-ng: { rate: 160, pitch: 300 }',
+    '    subtitle-writer: { formats: [ass] }',
   ].join('\n');
   await assert.rejects(hostFor(yaml, { DUBARR_PLUGINS_OPTIONS_SUBTITLE_WRITER__MAX_LINE_CHAR: '40', DUBARR_PLUGINS_OPTIONS_UNITS__COLOUR: 'red' }), (e: unknown) => {
     const message = configProblems(e);
     const lines = message.split('\n').slice(1).map((l) => l.trim()).sort();
-    assert.equal(lines.length, 5, message);
+    assert.equal(lines.length, 6, message);
     assert.match(lines[0]!, /^plugins\.options\.espeak-ng\.pitch: .*99/);
     assert.equal(lines[1], "plugins.options.ffmpeg.embedSubtitle: unknown option (did you mean 'embedSubtitles'?)");
     assert.equal(lines[2], 'plugins.options.ffmpeg.makeDubDefault: no longer an option: it is now pipeline.defaultAudio: dub');
-    assert.equal(lines[3], "plugins.options.subtitle-writer.maxLineChar: unknown option (did you mean 'maxLineChars'?)");
-    assert.equal(lines[4], 'plugins.options.units.colour: unknown option');
+    assert.match(lines[3]!, /^plugins\.options\.subtitle-writer\.formats: no longer an option: use pipeline\.subtitleFormats/);
+    assert.equal(lines[4], "plugins.options.subtitle-writer.maxLineChar: unknown option (did you mean 'maxLineChars'?)");
+    assert.equal(lines[5], 'plugins.options.units.colour: unknown option');
     return true;
   });
 });

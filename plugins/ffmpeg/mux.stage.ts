@@ -4,7 +4,8 @@
  *    tracks (and subtitles) added; the source is never touched.
  *  - sidecar: `Movie.es.mka` + `Movie.es.srt` beside the untouched source.
  *  - inplace: the source replaced by an atomic, verified swap (see inplace-swap.ts).
- * Subtitles are also written as sidecars named after the video, in the job's subtitleFormats.
+ * Subtitles (translated, and the source language's transcript) are also written as sidecars
+ * named after the video, in the job's subtitleFormats.
  */
 import { copyFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
@@ -116,10 +117,12 @@ export default defineStage(async (input, ctx) => {
     }
     const transcript = input.inputs['source-subtitles'];
     const srcLang = languageCode((transcript?.data as { language?: unknown } | null)?.language);
-    if (transcript?.files.srt && srcLang) {
-      const dest = sidecarPath(base, srcLang, 'srt', video ? undefined : outDir);
-      // A source-language sidecar may be the user's own subtitles (they may be what we read): keep it.
-      if (!existsSync(dest)) { await copyFile(transcript.files.srt, dest); written.push(dest); }
+    if (srcLang) {
+      for (const [ext, file] of subtitleFiles(transcript?.files, chosenFormats(input.params))) {
+        const dest = sidecarPath(base, srcLang, ext, dir);
+        // A source-language sidecar may be the user's own subtitles (they may be what we read): keep it.
+        if (!existsSync(dest)) { await copyFile(file, dest); written.push(dest); }
+      }
     }
   }
   ctx.progress(1);
