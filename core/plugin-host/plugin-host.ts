@@ -1,10 +1,10 @@
 import { z } from 'zod';
 import { DubarrError } from '../../plugins/sdk/errors.js';
 import type { Availability, EngineFingerprint, LanguageSupport, Logger, PluginDefinition, StageDefinition, StageLanguages } from '../../plugins/sdk/plugin.js';
-import { codeIdentity, type ModuleMemo } from './code-identity.js';
 import { formatKeyPath } from '../config/problems.js';
+import { codeIdentity, type ModuleMemo } from './code-identity.js';
 import { discoverPluginModules } from './discover.js';
-import { unknownOptionKeys, type OptionKeyProblem } from './option-keys.js';
+import { validatePluginOptions } from './plugin-options.js';
 
 export interface PluginHostConfig {
   dirs: readonly string[];
@@ -99,7 +99,7 @@ export class PluginHost {
         log?.warn({ plugin: m.dir, err: (e as Error).message }, 'plugin skipped: it does not follow the plugin contract');
         continue;
       }
-      const { options, problems } = validateOptions(def, cfg.options[def.name] ?? {});
+      const { options, problems } = validatePluginOptions(def, cfg.options[def.name] ?? {});
       if (problems.length) {
         optionErrors.push(...problems.map((p) => `${formatKeyPath(['plugins', 'options', def.name, ...p.path])}: ${p.message}`));
         misconfigured.add(def.name);
@@ -125,7 +125,7 @@ export class PluginHost {
     const p = this.byName.get(name);
     if (!p) throw new DubarrError('E_NO_PROVIDER', `No plugin named '${name}' is installed`);
     if (!overrides || Object.keys(overrides).length === 0) return p.options;
-    const { options, problems } = validateOptions(p.def, { ...(this.cfg.options[name] ?? {}), ...overrides });
+    const { options, problems } = validatePluginOptions(p.def, { ...(this.cfg.options[name] ?? {}), ...overrides });
     if (problems.length) {
       throw new DubarrError('E_INVALID_ARGUMENT', `Invalid options for ${name}: ${problems.map((p) => `${formatKeyPath(p.path) || '(options)'}: ${p.message}`).join('; ')}`);
     }
@@ -211,17 +211,6 @@ export class PluginHost {
     }
     return chosen;
   }
-}
-
-/**
- * A plugin's options parsed by its schema, and every problem with them: the schema's own, and
- * keys it does not declare (which it would drop without a word).
- */
-function validateOptions(def: PluginDefinition<object>, given: object): { options: object; problems: OptionKeyProblem[] } {
-  const parsed = def.options.safeParse(given);
-  const problems: OptionKeyProblem[] = parsed.success ? [] : parsed.error.issues.map((i) => ({ path: i.path, message: i.message }));
-  problems.push(...unknownOptionKeys(def.options, given, def.retiredOptions));
-  return { options: parsed.data ?? {}, problems };
 }
 
 function describeRequest(capability: string, req: SelectRequest): string {

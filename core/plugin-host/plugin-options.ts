@@ -1,17 +1,19 @@
 /**
- * Plugin option keys the plugin does not have. A plugin's options schema is usually a plain
- * z.object, which drops keys it does not know: a misspelt or removed option would be ignored
- * without a word, and the user would lose the behaviour they asked for. The host reports them
- * instead, each with the closest known key or, for an option the plugin retired, what replaced it.
+ * A plugin's options (configured, or a job's overrides) validated: by the plugin's schema, and
+ * for keys it does not declare. A plugin's schema is usually a plain z.object, which drops keys
+ * it does not know: a misspelt or removed option would be ignored without a word, and the user
+ * would lose the behaviour they asked for. Each is reported with the closest known key or, for an
+ * option the plugin retired, what replaced it.
  */
 import type { z } from 'zod';
+import type { PluginDefinition } from '../../plugins/sdk/plugin.js';
 import { closestMatch } from '../config/did-you-mean.js';
 import { isPlainObject } from '../config/layers.js';
 import { arrayElement, objectShape, recordParts } from '../config/schema-walk.js';
 
 type Schema = z.core.$ZodType;
 
-export interface OptionKeyProblem {
+export interface OptionProblem {
   /** Key path inside the plugin's options (numbers are list positions). */
   path: PropertyKey[];
   message: string;
@@ -22,9 +24,9 @@ export interface OptionKeyProblem {
  * is not zod's (an external plugin may hand-write safeParse) cannot be read: nothing is reported.
  * `retired` (top-level key -> what replaced it) turns "unknown" into the advice to follow.
  */
-export function unknownOptionKeys(schema: unknown, given: unknown, retired: Readonly<Record<string, string>> = {}): OptionKeyProblem[] {
+export function unknownOptionKeys(schema: unknown, given: unknown, retired: Readonly<Record<string, string>> = {}): OptionProblem[] {
   if (!isZodSchema(schema)) return [];
-  const problems: OptionKeyProblem[] = [];
+  const problems: OptionProblem[] = [];
   const walk = (s: Schema, value: unknown, path: PropertyKey[]): void => {
     const shape = objectShape(s);
     if (shape && isPlainObject(value)) {
@@ -46,6 +48,16 @@ export function unknownOptionKeys(schema: unknown, given: unknown, retired: Read
   };
   walk(schema, given, []);
   return problems;
+}
+
+/** The options as the plugin's schema parses them (when valid), and every problem with them. */
+export function validatePluginOptions(def: Pick<PluginDefinition<object>, 'options' | 'retiredOptions'>, given: object): { options: object; problems: OptionProblem[] } {
+  const parsed = def.options.safeParse(given);
+  // A strict schema's own 'unrecognized keys' are reported below, one per key with its hint.
+  const issues = parsed.success ? [] : parsed.error.issues.filter((i) => i.code !== 'unrecognized_keys');
+  const problems: OptionProblem[] = issues.map((i) => ({ path: i.path, message: i.message }));
+  problems.push(...unknownOptionKeys(def.options, given, def.retiredOptions));
+  return { options: parsed.data ?? {}, problems };
 }
 
 function isZodSchema(s: unknown): s is Schema {

@@ -7,9 +7,12 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { z } from 'zod';
 import { DubarrError } from '../../plugins/sdk/errors.js';
 import { loadConfig } from '../config/load.js';
+import { formatKeyPath } from '../config/problems.js';
 import { PluginHost } from './plugin-host.js';
+import { validatePluginOptions } from './plugin-options.js';
 
 async function hostFor(yaml: string, env: NodeJS.ProcessEnv = {}): Promise<PluginHost> {
   const dir = await mkdtemp(join(tmpdir(), 'dubarr-plugin-options-'));
@@ -56,4 +59,22 @@ test('known options load; a job\'s override with an unknown or removed key is re
     e instanceof DubarrError && e.code === 'E_INVALID_ARGUMENT' && /makeDubDefault: no longer an option: it is now pipeline\.defaultAudio: dub/.test(e.message));
   assert.throws(() => host.optionsFor('espeak-ng', { rat: 160 }), (e: unknown) =>
     e instanceof DubarrError && e.code === 'E_INVALID_ARGUMENT' && /rat: unknown option \(did you mean 'rate'\?\)/.test(e.message));
+});
+
+test('keys are checked at every depth (objects, maps, lists); a strict schema\'s unknown key is listed once, with its hint', () => {
+  const options = z.strictObject({
+    voice: z.object({ pitch: z.number().default(50) }).default({ pitch: 50 }),
+    voices: z.record(z.string(), z.object({ name: z.string() })).default({}),
+    lexicon: z.array(z.object({ word: z.string(), say: z.string() })).default([]),
+  });
+  const { problems } = validatePluginOptions({ options }, {
+    voice: { pich: 60 }, voices: { es: { name: 'es', speed: 2 } }, lexicon: [{ word: 'GIF', say: 'jif', sai: 'gif' }], voise: {},
+  });
+  assert.deepEqual(problems.map((p) => [formatKeyPath(p.path), p.message]).sort(), [
+    ['lexicon[0].sai', "unknown option (did you mean 'say'?)"],
+    ['voice.pich', "unknown option (did you mean 'pitch'?)"],
+    ['voices.es.speed', 'unknown option'],
+    ['voise', "unknown option (did you mean 'voice'?)"],
+  ]);
+  assert.deepEqual(validatePluginOptions({ options }, { voice: { pitch: 60 } }), { options: { voice: { pitch: 60 }, voices: {}, lexicon: [] }, problems: [] });
 });
