@@ -1,3 +1,4 @@
+import { SourceLanguageSummary } from '../../plugins/sdk/language-evidence.js';
 import type { Job, JobEvent, StageRun } from '../jobs/store.js';
 
 const pct = (x: number) => `${Math.round(x * 100)}%`.padStart(4);
@@ -7,23 +8,24 @@ export function formatJobLine(j: Job): string {
   return `${j.id}  ${j.status.padEnd(9)} ${pct(j.progress)}  ${j.targetLanguages.join(',').padEnd(6)} ${j.preset.padEnd(8)} ${j.input}${j.error ? `  [${j.error.code}]` : ''}`;
 }
 
-interface DecisionLike { language?: string; decidedBy?: string; confidence?: number; audioTag?: string; overridesTag?: boolean; note?: string }
+/** The source-language decision in a stored document (an event, the QA report), if it is one. */
+const decisionIn = (data: unknown): SourceLanguageSummary | undefined => SourceLanguageSummary.safeParse(data).data;
 
 /** 'en (subtitle-text 97%; audio tag de overruled)': the job's source-language decision in brief. */
-function decisionText(d: DecisionLike): string {
-  const how = `${d.decidedBy ?? '?'}${d.confidence !== undefined ? ` ${Math.round(d.confidence * 100)}%` : ''}`;
+function decisionText(d: SourceLanguageSummary): string {
+  const how = `${d.decidedBy}${d.confidence !== undefined ? ` ${Math.round(d.confidence * 100)}%` : ''}`;
   return `${d.language} (${how}${d.overridesTag && d.audioTag ? `; audio tag ${d.audioTag} overruled` : ''})`;
 }
 
 export function formatJobDetail(j: Job, runs: StageRun[], events: JobEvent[]): string {
   // From the event, so a job that failed after deciding still shows what it decided.
-  const decided = events.filter((e) => e.type === 'job.source-language').at(-1)?.data as DecisionLike | undefined;
+  const decided = decisionIn(events.filter((e) => e.type === 'job.source-language').at(-1)?.data);
   const lines = [
     `job       ${j.id}`,
     `input     ${j.input}`,
     `status    ${j.status}${j.error ? `: ${j.error.code} ${j.error.message}` : ''}`,
     `progress  ${pct(j.progress)}${j.progressNote ? ` (${j.progressNote})` : ''}`,
-    `preset    ${j.preset}   languages ${j.sourceLanguage ?? 'auto'}${decided?.language && !j.sourceLanguage ? ` = ${decisionText(decided)}` : ''} -> ${j.targetLanguages.join(', ')}`,
+    `preset    ${j.preset}   languages ${j.sourceLanguage ?? 'auto'}${decided && !j.sourceLanguage ? ` = ${decisionText(decided)}` : ''} -> ${j.targetLanguages.join(', ')}`,
     ...(decided?.note ? [`source    ${decided.note}`] : []),
     `priority  ${j.priority}   origin ${j.origin}   attempts ${j.attempts}`,
     `created   ${when(j.createdAt)}   started ${when(j.startedAt)}   finished ${when(j.finishedAt)}`,
@@ -40,7 +42,7 @@ export function formatJobDetail(j: Job, runs: StageRun[], events: JobEvent[]): s
 
 interface QaLike {
   source?: { kind?: string; provider?: string };
-  sourceLanguage?: DecisionLike;
+  sourceLanguage?: unknown;
   targets?: Record<string, { units?: number; stretched?: number; overflows?: number; maxFactor?: number; loudness?: { sourceLufs?: number; dubLufsAfter?: number } }>;
   output?: { video?: string; written?: string[] };
 }
@@ -50,7 +52,8 @@ export function formatDubSummary(j: Job): string {
   const outputs = (j.result as { outputs?: Record<string, { data: unknown }> } | undefined)?.outputs ?? {};
   const qa = outputs.qa?.data as QaLike | undefined;
   const lines = [`job ${j.id} succeeded${qa?.source ? ` (source text: ${qa.source.kind} via ${qa.source.provider})` : ''}`];
-  if (qa?.sourceLanguage?.language) lines.push(`  source language ${decisionText(qa.sourceLanguage)}`);
+  const decided = decisionIn(qa?.sourceLanguage);
+  if (decided) lines.push(`  source language ${decisionText(decided)}`);
   for (const f of qa?.output?.written ?? []) lines.push(`  wrote ${f}`);
   for (const [lang, t] of Object.entries(qa?.targets ?? {})) {
     const loud = t.loudness?.dubLufsAfter !== undefined ? `, dub ${t.loudness.dubLufsAfter} LUFS (source ${t.loudness.sourceLufs})` : '';

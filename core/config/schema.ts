@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 import { lookupLanguage } from '../../plugins/sdk/languages.js';
-import { SUBTITLE_OUTPUT_FORMATS } from '../../plugins/sdk/subtitle-output-formats.js';
+import { DEFAULT_SUBTITLE_FORMATS, SUBTITLE_OUTPUT_FORMATS } from '../../plugins/sdk/subtitle-output-formats.js';
 import { deepFreeze, type DeepReadonly } from './freeze.js';
 import { fsPath, kebabName } from './schema-tags.js';
 
@@ -99,9 +99,9 @@ const pipeline = z.strictObject({
     .describe("Let 'inplace' mode replace files that have other hard links (e.g. a torrent client's copy); off by default because it breaks seeding."),
   defaultAudio: z.enum(['original', 'dub']).default('original')
     .describe("The audio track players start with; every output has exactly one. 'original': the source's default track (when it has none, the track the dub was made from); 'dub': the first dubbed track."),
-  subtitleFormats: z.array(z.enum(SUBTITLE_OUTPUT_FORMATS)).min(1).default(['srt', 'vtt'])
+  subtitleFormats: z.array(z.enum(SUBTITLE_OUTPUT_FORMATS)).min(1).default([...DEFAULT_SUBTITLE_FORMATS])
     .refine((l) => new Set(l).size === l.length, 'list each format once')
-    .describe("Subtitle files written for each target language, beside the video and (the first of ass, srt, vtt chosen) embedded in MKV: 'srt', 'vtt' (WebVTT) and 'ass' (styled: the dubbed language's style, a colour per speaker). MP4 embeds mov_text either way."),
+    .describe("Subtitle files written beside the video for each target language and for the source language's transcript, and (the first of ass, srt, vtt chosen) embedded in MKV: 'srt', 'vtt' (WebVTT) and 'ass' (styled: the language's style, a colour per speaker). MP4 embeds mov_text either way."),
   defaultSubtitle: z.enum(['none', 'dub']).default('none')
     .describe("'none': no subtitle track dubarr adds is default, so players show subtitles only when asked; 'dub': the first translated subtitle track is the only default one."),
 });
@@ -121,7 +121,7 @@ const providers = z.strictObject({
 const plugins = z.strictObject({
   dirs: z.array(fsPath()).default([]).describe('Extra folders searched for external plugins, besides the built-in ones.'),
   options: z.record(pluginName, z.record(z.string(), z.unknown())).default({})
-    .describe("Options per plugin name, validated by that plugin, e.g. { espeak-ng: { rate: 160 } }. Put secrets (apiKey) in env vars."),
+    .describe("Options per plugin name, validated by that plugin (a key it does not have is an error), e.g. { espeak-ng: { rate: 160 } }. Put secrets (apiKey) in env vars."),
 });
 
 const watchFolder = z.strictObject({

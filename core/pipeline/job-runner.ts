@@ -3,6 +3,7 @@ import { mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import type { Logger } from 'pino';
 import { DubarrError } from '../../plugins/sdk/errors.js';
+import { SourceLanguageSummary } from '../../plugins/sdk/language-evidence.js';
 import type { StageInput, StageOutput, StageResult } from '../../plugins/sdk/plugin.js';
 import type { CapabilityLimits } from '../jobs/priority-limiter.js';
 import type { CacheIndex } from '../jobs/cache-index.js';
@@ -76,7 +77,8 @@ export async function runJob(deps: RunnerDeps, job: Job, signal: AbortSignal): P
             .then((out) => {
               outputs.set(step.id, out);
               languages.record(step, out);
-              if (step.capability === 'source-language' && out.data) deps.journal.record(job.id, 'job.source-language', step.id, decisionSummary(out.data));
+              const decided = step.capability === 'source-language' ? SourceLanguageSummary.safeParse(out.data) : undefined;
+              if (decided?.success) deps.journal.record(job.id, 'job.source-language', step.id, decided.data);
             })
             .catch((e: unknown) => { if (firstError === undefined) { firstError = e; siblings.abort(); } })
             .finally(() => inFlight.delete(step.id));
@@ -131,13 +133,18 @@ async function runStep(
   for (const choice of choices) {
     const name = choice.plugin.def.name;
     const options = deps.plugins.optionsFor(name, job.options.plugins?.[name]);
-    const { code, engine } = await deps.plugins.fingerprint(name, options, { sourceLanguage: params.sourceLanguage, targetLanguage: params.targetLanguage });
-    const external = await choice.stage.externalInputs?.({ options, params, inputs });
-    const key = cacheKey({
-      stageId: choice.stage.id, code, engine, options, params, external,
-      inputs: Object.fromEntries(Object.entries(inputs).map(([n, o]) => [n, o.hash])),
-    });
+    // A step with side effects is never cached: it needs no key, so no engine fingerprint.
+    let key: string | undefined;
     if (step.cache) {
+      try {
+        key = await stepKey(deps, choice, { options, params, inputs });
+      } catch (e) {
+        // The engine cannot say what it is (a model file vanished): it cannot run this step either.
+        const err = DubarrError.from(e);
+        if (err.code !== 'E_PROVIDER_UNAVAILABLE') throw e;
+        declined.push(`${name}: ${recordDecline(deps, job, step, choice, err)}`);
+        continue;
+      }
       const hit = await deps.cache.get(key);
       // Recorded only if the entry is still there: the record is what keeps a prune off it from now on.
       if (hit && deps.cacheIndex.claimHit(key, () => {
@@ -161,6 +168,27 @@ async function runStep(
   throw withTagNote(new DubarrError('E_NO_PROVIDER', `Every provider for step '${step.id}' declined:\n  ${declined.join('\n  ')}`), params);
 }
 
+/** The step's cache key with this provider: its code identity and engine fingerprint, options, params, inputs. */
+async function stepKey(deps: RunnerDeps, choice: StageChoice, input: StageInput): Promise<string> {
+  const { options, params, inputs } = input;
+  const name = choice.plugin.def.name;
+  const { code, engine } = await deps.plugins.fingerprint(name, options as object, { sourceLanguage: params.sourceLanguage, targetLanguage: params.targetLanguage });
+  const external = await choice.stage.externalInputs?.(input);
+  return cacheKey({
+    stageId: choice.stage.id, code, engine, options, params, external,
+    inputs: Object.fromEntries(Object.entries(inputs).map(([n, o]) => [n, o.hash])),
+  });
+}
+
+/** A provider that declined the step before running it, as a skipped stage run; returns the reason. */
+function recordDecline(deps: RunnerDeps, job: Job, step: PlanStep, choice: StageChoice, err: DubarrError): string {
+  const provider = choice.plugin.def.name;
+  const id = deps.store.startStageRun({ jobId: job.id, step: step.id, stageId: choice.stage.id, provider, status: 'skipped' });
+  deps.store.finishStageRun(id, 'skipped', { error: { code: err.code, message: err.message } });
+  deps.journal.record(job.id, 'stage.skipped', step.id, { stage: choice.stage.id, provider, reason: err.message });
+  return err.message;
+}
+
 /** A provider chosen by the audio stream's tag failed: say that the tag may be what is wrong. */
 function withTagNote(e: unknown, params: StageInput['params']): unknown {
   const err = DubarrError.from(e);
@@ -169,14 +197,8 @@ function withTagNote(e: unknown, params: StageInput['params']): unknown {
     { details: err.details, cause: err });
 }
 
-/** The decision, in the few fields `dubarr jobs show` prints. */
-function decisionSummary(data: unknown): Record<string, unknown> {
-  const d = data as Record<string, unknown>;
-  return { language: d.language, decidedBy: d.decidedBy, confidence: d.confidence, audioTag: d.audioTag, overridesTag: d.overridesTag, note: d.note };
-}
-
 async function runWithRetries(
-  deps: RunnerDeps, job: Job, step: PlanStep, choice: StageChoice, input: StageInput, key: string,
+  deps: RunnerDeps, job: Job, step: PlanStep, choice: StageChoice, input: StageInput, key: string | undefined,
   jobDir: string, progress: ProgressTracker, signal: AbortSignal,
 ): Promise<StageOutput> {
   const { stage, plugin } = choice;
@@ -195,10 +217,11 @@ async function runWithRetries(
       });
       assertFilesInside(stage.id, result, workDir);
       // Only a result in the cache counts as finished: a crash before this line redoes the stage.
-      const out = step.cache
+      // (No key: a step that is never cached; its files live in the job's dir until it ends.)
+      const out = key !== undefined
         ? await deps.cache.put(key, stage.id, result)
         : { files: result.files ?? {}, data: result.data ?? null, hash: await hashResult(result) };
-      if (step.cache) await rm(workDir, { recursive: true, force: true });
+      if (key !== undefined) await rm(workDir, { recursive: true, force: true });
       const durationMs = Math.round(performance.now() - t0);
       deps.store.finishStageRun(runId, 'succeeded', { artifacts: { files: out.files, hash: out.hash } });
       deps.journal.record(job.id, 'stage.succeeded', step.id, { stage: stage.id, provider: plugin.def.name, durationMs });

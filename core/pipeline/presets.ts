@@ -30,7 +30,7 @@ export const BUILTIN_PRESETS: Record<string, PresetInput> = {
       { id: 'fit', capability: 'fit', inputs: { speech: 'synthesize', extract: 'extract' }, perTarget: true, weight: 1 },
       { id: 'mix', capability: 'mix', inputs: { fit: 'fit', source: 'source', extract: 'extract' }, perTarget: true, weight: 3 },
       { id: 'subtitles', capability: 'subtitle', inputs: { translation: 'translate' }, perTarget: true, weight: 0.3, jobParams: ['subtitleFormats'] },
-      { id: 'source-subtitles', capability: 'subtitle', inputs: { transcript: 'units' }, weight: 0.2 },
+      { id: 'source-subtitles', capability: 'subtitle', inputs: { transcript: 'units' }, weight: 0.2, jobParams: ['subtitleFormats'] },
       // Back-transcription for the QA report, where a recognizer for the target language exists.
       { id: 'dub-audio', capability: 'analysis-audio', inputs: { fit: 'fit' }, perTarget: true, weight: 0.2 },
       { id: 'back', capability: 'transcribe', inputs: { audio: 'dub-audio' }, perTarget: true, optional: true, sourceIsTarget: true, weight: 1 },

@@ -1,8 +1,10 @@
 import { z } from 'zod';
 import { DubarrError } from '../../plugins/sdk/errors.js';
 import type { Availability, EngineFingerprint, LanguageSupport, Logger, PluginDefinition, StageDefinition, StageLanguages } from '../../plugins/sdk/plugin.js';
+import { formatKeyPath } from '../config/problems.js';
 import { codeIdentity, type ModuleMemo } from './code-identity.js';
 import { discoverPluginModules } from './discover.js';
+import { validatePluginOptions } from './plugin-options.js';
 
 export interface PluginHostConfig {
   dirs: readonly string[];
@@ -58,6 +60,7 @@ const PluginShape = z.object({
   stages: z.array(StageShape).min(1),
   available: z.function().optional(),
   engine: z.function().optional(),
+  retiredOptions: z.record(z.string(), z.string()).optional(),
 });
 
 const AVAILABILITY_TTL_MS = 30_000;
@@ -80,6 +83,7 @@ export class PluginHost {
   static async load(cfg: PluginHostConfig, log?: Logger): Promise<PluginHost> {
     const host = new PluginHost(cfg, log);
     const optionErrors: string[] = [];
+    const misconfigured = new Set<string>();
     for (const m of discoverPluginModules(cfg.dirs)) {
       let def: PluginDefinition<object>;
       try {
@@ -95,15 +99,16 @@ export class PluginHost {
         log?.warn({ plugin: m.dir, err: (e as Error).message }, 'plugin skipped: it does not follow the plugin contract');
         continue;
       }
-      const parsed = def.options.safeParse(cfg.options[def.name] ?? {});
-      if (!parsed.success) {
-        for (const i of parsed.error.issues) optionErrors.push(`plugins.options.${def.name}.${i.path.join('.')}: ${i.message}`);
+      const { options, problems } = validatePluginOptions(def, cfg.options[def.name] ?? {});
+      if (problems.length) {
+        optionErrors.push(...problems.map((p) => `${formatKeyPath(['plugins', 'options', def.name, ...p.path])}: ${p.message}`));
+        misconfigured.add(def.name);
         continue;
       }
-      host.byName.set(def.name, { def, options: parsed.data as object, origin: m.origin, dir: m.dir, url: m.url });
+      host.byName.set(def.name, { def, options, origin: m.origin, dir: m.dir, url: m.url });
     }
     for (const name of Object.keys(cfg.options)) {
-      if (!host.byName.has(name) && !host.broken.some((b) => b.location.endsWith(name))) {
+      if (!host.byName.has(name) && !misconfigured.has(name) && !host.broken.some((b) => b.location.endsWith(name))) {
         optionErrors.push(`plugins.options.${name}: no plugin named '${name}' is installed`);
       }
     }
@@ -120,11 +125,11 @@ export class PluginHost {
     const p = this.byName.get(name);
     if (!p) throw new DubarrError('E_NO_PROVIDER', `No plugin named '${name}' is installed`);
     if (!overrides || Object.keys(overrides).length === 0) return p.options;
-    const parsed = p.def.options.safeParse({ ...(this.cfg.options[name] ?? {}), ...overrides });
-    if (!parsed.success) {
-      throw new DubarrError('E_INVALID_ARGUMENT', `Invalid options for ${name}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    const { options, problems } = validatePluginOptions(p.def, { ...(this.cfg.options[name] ?? {}), ...overrides });
+    if (problems.length) {
+      throw new DubarrError('E_INVALID_ARGUMENT', `Invalid options for ${name}: ${problems.map((p) => `${formatKeyPath(p.path) || '(options)'}: ${p.message}`).join('; ')}`);
     }
-    return parsed.data as object;
+    return options;
   }
 
   /** Cached for a short while: engines are probed at most every 30 s. */

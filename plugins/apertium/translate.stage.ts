@@ -12,7 +12,7 @@ import { noPairError } from './no-pair-error.js';
 import { readLanguages, readOptions, readUnits } from './stage-inputs.js';
 
 export default defineStage<unknown, Translation>(async (input, ctx) => {
-  throwIfCancelled(ctx.signal);
+  throwIfCancelled(ctx);
   const options = readOptions(input);
   const units = readUnits(input);
   const { source, target } = readLanguages(input, units);

@@ -3,7 +3,7 @@
  * a high-pass filter. One float per frame is kept (about 1 MB for two hours at 30 ms), which
  * lets pass two look both ways around each frame for its noise floor.
  */
-import { throwIfCancelled } from '../sdk/index.js';
+import { throwIfCancelled, type Cancellation } from '../sdk/index.js';
 import type { WavReader } from '../sdk/wav-stream.js';
 
 /** Level reported for digital silence, so log10(0) never reaches the statistics. */
@@ -18,7 +18,7 @@ export interface FrameLevels {
 
 export async function frameLevels(
   reader: WavReader,
-  o: { frameMs: number; highpassHz: number; signal: AbortSignal; progress(fraction: number): void },
+  o: { frameMs: number; highpassHz: number; cancel: Cancellation; progress(fraction: number): void },
 ): Promise<FrameLevels> {
   const { sampleRate, frames } = reader.info;
   const frameSamples = Math.max(1, Math.round((sampleRate * o.frameMs) / 1000));
@@ -27,7 +27,7 @@ export async function frameLevels(
   const filter = highpass(o.highpassHz, sampleRate);
   const chunk = new Float32Array(FRAMES_PER_CHUNK * frameSamples);
   for (let first = 0; first < count; first += FRAMES_PER_CHUNK) {
-    throwIfCancelled(o.signal);
+    throwIfCancelled(o.cancel);
     const x = await reader.readMono(first * frameSamples, chunk.length, chunk);
     filter(x);
     for (let f = 0, off = 0; off < x.length; f++, off += frameSamples) {

@@ -13,7 +13,7 @@ export default defineStage<unknown, SpeechSegments>(async (input, ctx) => {
   try {
     const t0 = performance.now();
     const { levels, frameMs } = await frameLevels(reader, {
-      frameMs: o.frameMs, highpassHz: o.highpassHz, signal: ctx.signal, progress: (f) => ctx.progress(f * 0.9),
+      frameMs: o.frameMs, highpassHz: o.highpassHz, cancel: ctx, progress: (f) => ctx.progress(f * 0.9),
     });
     const floor = noiseFloor(levels, Math.round(o.floorWindowMs / frameMs), o.floorPercentile);
     const scores = levels.map((db, i) => (db < o.minLevelDb ? GATED : db - floor[i]!));

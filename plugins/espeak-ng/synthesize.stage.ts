@@ -18,7 +18,7 @@ import { listVoices, pickVoice, voiceLanguages } from './voices.js';
 interface Unit extends TranslationSegment { index: number; voice: string }
 
 export default defineStage<unknown, SynthesizedSegments>(async (input, ctx) => {
-  throwIfCancelled(ctx.signal);
+  throwIfCancelled(ctx);
   const options = readOptions(input);
   const translation = readTranslation(input);
   const language = readTargetLanguage(input, translation);
@@ -52,7 +52,7 @@ export default defineStage<unknown, SynthesizedSegments>(async (input, ctx) => {
     supportsRate: true,
     maxRate: options.maxRate,
     concurrency: options.concurrency,
-    signal: ctx.signal,
+    cancel: ctx,
     onUnitDone: (done, total, unit) => ctx.progress(done / total, `unit ${unit.id}${unit.rate > 1 ? ` at ${unit.rate.toFixed(2)}x` : ''}`),
   });
 

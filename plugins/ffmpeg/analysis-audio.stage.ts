@@ -25,7 +25,7 @@ export default defineStage(async (input, ctx) => {
     let written = 0;
     const units = [...plan.units].sort((a, b) => a.placedStart - b.placedStart);
     for (const [i, u] of units.entries()) {
-      throwIfCancelled(ctx.signal);
+      throwIfCancelled(ctx);
       const clip = join(ctx.workDir, `clip-${i}.wav`);
       decodeToWavSync(files[u.file]!, clip, { sampleRate: RATE, channels: 'mono', cancelFlag: ctx.cancelFlag });
       const samples = (await readWav(clip)).channels[0]!;

@@ -9,6 +9,7 @@ export default definePlugin<FfmpegOptions>({
   version: '1.0.0',
   description: 'Media I/O through the native FFmpeg addon: extract the audio to analyse, embedded subtitles, and deliver the dub (mux, sidecar, in place).',
   options: FfmpegOptions,
+  retiredOptions: { makeDubDefault: 'it is now pipeline.defaultAudio: dub' },
   stages: [
     { id: 'ffmpeg:extract', capability: 'extract', runIn: 'worker', entry: entry('extract'), weight: 1 },
     { id: 'ffmpeg:subtitle-stream', capability: 'subtitle-stream', runIn: 'worker', entry: entry('subtitle-stream'), weight: 0.1 },

@@ -5,7 +5,8 @@
  *  - sidecar: `Movie.es.mka` + `Movie.dubarr.es.srt` beside the untouched source.
  *  - inplace: the source replaced by an atomic, verified swap (see inplace-swap.ts), adding only
  *    the languages it does not already carry a dub of (see dub-tracks.ts).
- * Subtitles are also written as sidecars named after the video, in the job's subtitleFormats.
+ * Subtitles (translated, and the source language's transcript) are also written as sidecars
+ * named after the video, in the job's subtitleFormats.
  */
 import { copyFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
@@ -135,11 +136,15 @@ export default defineStage(async (input, ctx) => {
     }
     const transcript = input.inputs['source-subtitles'];
     const srcLang = languageCode((transcript?.data as { language?: unknown } | null)?.language);
-    // The user's own subtitles in the source language (perhaps what the text was read from) make ours redundant.
-    if (transcript?.files.srt && srcLang && !existsSync(sidecarPath(base, srcLang, 'srt', dir))) {
-      const dest = sidecarPath(base, srcLang, 'srt', dir, tag);
-      await copyFile(transcript.files.srt, dest);
-      written.push(dest);
+    if (srcLang) {
+      const files = subtitleFiles(transcript?.files, chosenFormats(input.params));
+      // The user's own subtitles in the source language (perhaps what the text was read from) make ours redundant.
+      const usersOwn = files.some(([ext]) => existsSync(sidecarPath(base, srcLang, ext, dir)));
+      for (const [ext, file] of usersOwn ? [] : files) {
+        const dest = sidecarPath(base, srcLang, ext, dir, tag);
+        await copyFile(file, dest);
+        written.push(dest);
+      }
     }
   }
   ctx.progress(1);

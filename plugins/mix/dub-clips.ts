@@ -38,7 +38,7 @@ export async function prepareDubClips(
   const clips: DubClip[] = [];
   const ordered = [...units].sort((a, b) => a.placedStart - b.placedStart);
   for (const [i, u] of ordered.entries()) {
-    throwIfCancelled(ctx.signal);
+    throwIfCancelled(ctx);
     const path = join(workDir, `dub-${String(i).padStart(5, '0')}.wav`);
     decodeToWavSync(files[u.file]!, path, { channels: 'mono', sampleRate, format: 'f32', cancelFlag: ctx.cancelFlag });
     const samples = (await readWav(path)).channels[0]!;

@@ -25,7 +25,7 @@ const LIMITER_LOOKAHEAD_MS = 5;
 const LIMITER_RELEASE_MS = 80;
 
 export default defineStage<unknown, MixedTrack>(async (input, ctx) => {
-  throwIfCancelled(ctx.signal);
+  throwIfCancelled(ctx);
   const options = readOptions(input);
   const { plan, files } = readFit(input);
   const media = readSourcePath(input);

@@ -4,7 +4,7 @@
  * lines added there at their gain, peaks limited, and each block handed to the encoder.
  * Memory is a few blocks and the lines in play, however long the film.
  */
-import { throwIfCancelled } from '../sdk/index.js';
+import { throwIfCancelled, type Cancellation } from '../sdk/index.js';
 import type { DubPlayer } from './dub-clips.js';
 import type { DuckEnvelope } from './duck-envelope.js';
 import type { PeakLimiter } from './peak-limiter.js';
@@ -29,13 +29,13 @@ export interface RenderSetup {
   sink: TrackSink;
 }
 
-export async function renderTrack(s: RenderSetup, ctx: { signal: AbortSignal; progress(fraction: number): void }): Promise<number> {
+export async function renderTrack(s: RenderSetup, ctx: Cancellation & { progress(fraction: number): void }): Promise<number> {
   let dub = new Float32Array(s.sampleRate);
   let env = new Float32Array(s.sampleRate);
   let at = 0;
 
   const mixBlock = async (block: Float32Array, frames: number) => {
-    throwIfCancelled(ctx.signal);
+    throwIfCancelled(ctx);
     if (dub.length < frames) { dub = new Float32Array(frames); env = new Float32Array(frames); }
     dub.fill(0, 0, frames);
     const hasDub = await s.player.mixInto(dub, at, frames);

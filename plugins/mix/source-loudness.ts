@@ -17,7 +17,7 @@ export async function measureSourceLoudness(
   const total = (audio.info.duration ?? 0) * audio.info.sampleRate;
   let frames = 0;
   for await (const b of audio.blocks()) {
-    throwIfCancelled(ctx.signal);
+    throwIfCancelled(ctx);
     meter.add(b.samples, b.frames);
     frames += b.frames;
     if (total > 0) ctx.progress(Math.min(1, frames / total));

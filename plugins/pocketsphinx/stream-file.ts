@@ -4,14 +4,14 @@
  * -infile by name, and /dev/stdin cannot be opened on the socket Node gives a child.
  */
 import { open } from 'node:fs/promises';
-import { throwIfCancelled } from '../sdk/index.js';
+import { throwIfCancelled, type Cancellation } from '../sdk/index.js';
 import type { WavInfo } from '../sdk/wav.js';
 import { GAP_MS, type DecodeRun } from './speech-plan.js';
 
 const BYTES_PER_MS = 32; // 16 samples of 2 bytes
 const CHUNK = 1 << 20;
 
-export async function writeRunStream(source: string, info: WavInfo, run: DecodeRun, target: string, signal?: AbortSignal): Promise<void> {
+export async function writeRunStream(source: string, info: WavInfo, run: DecodeRun, target: string, cancel: Cancellation): Promise<void> {
   const src = await open(source, 'r');
   const dst = await open(target, 'w');
   try {
@@ -22,7 +22,7 @@ export async function writeRunStream(source: string, info: WavInfo, run: DecodeR
       const from = info.dataOffset + Math.min(info.dataBytes, r.start * BYTES_PER_MS);
       const to = info.dataOffset + Math.min(info.dataBytes, r.end * BYTES_PER_MS);
       for (let pos = from; pos < to; pos += CHUNK) {
-        throwIfCancelled(signal);
+        throwIfCancelled(cancel);
         const { bytesRead } = await src.read(buf, 0, Math.min(CHUNK, to - pos), pos);
         if (bytesRead === 0) break;
         await dst.write(buf.subarray(0, bytesRead));

@@ -1,7 +1,7 @@
 /** pocketsphinx:transcribe — English ASR with word timings and confidence, VAD regions only when given. */
 import { access } from 'node:fs/promises';
 import { join } from 'node:path';
-import { DubarrError, defineStage, throwIfCancelled, type Transcript } from '../sdk/index.js';
+import { DubarrError, defineStage, throwIfCancelled, type Cancellation, type Transcript } from '../sdk/index.js';
 import { runDecoder } from './decoder-process.js';
 import { modelPaths, type PocketsphinxOptions } from './options.js';
 import { planRuns, speechRegions, toSourceTime, type DecodeRun } from './speech-plan.js';
@@ -11,7 +11,7 @@ import type { WavInfo } from '../sdk/wav.js';
 import { toSegments } from './transcript.js';
 
 export default defineStage<unknown, Transcript>(async (input, ctx) => {
-  throwIfCancelled(ctx.signal);
+  throwIfCancelled(ctx);
   const options = readOptions(input);
   requireEnglish(input);
   const { path, info } = await readAudio(input);
@@ -32,7 +32,7 @@ export default defineStage<unknown, Transcript>(async (input, ctx) => {
   ctx.signal.addEventListener('abort', onAbort, { once: true });
   try {
     const decoded = await Promise.all(runs.map(async (run, i) => {
-      const infile = await inputFileFor(run, i, path, info, ctx.workDir, stop.signal);
+      const infile = await inputFileFor(run, i, path, info, ctx.workDir, { signal: stop.signal, cancelFlag: ctx.cancelFlag });
       const utterances = await runDecoder({
         binary: options.binary,
         args: decoderArgs(options, model, infile),
@@ -41,7 +41,7 @@ export default defineStage<unknown, Transcript>(async (input, ctx) => {
       });
       return utterances.map((words) => ({ words, toSource: (ms: number) => toSourceTime(run, ms) }));
     }).map((p) => p.catch((e: unknown) => { stop.abort(); throw e; })));
-    throwIfCancelled(ctx.signal);
+    throwIfCancelled(ctx);
     const segments = toSegments(decoded.flat());
     if (segments.length === 0) ctx.log.warn('pocketsphinx recognised no words in the audio');
     ctx.progress(1, `${segments.length} utterances`);
@@ -53,16 +53,16 @@ export default defineStage<unknown, Transcript>(async (input, ctx) => {
       },
     };
   } catch (e) {
-    throwIfCancelled(ctx.signal);
+    throwIfCancelled(ctx);
     throw e;
   } finally {
     ctx.signal.removeEventListener('abort', onAbort);
   }
 });
 
-async function inputFileFor(run: DecodeRun, i: number, path: string, info: WavInfo, workDir: string, signal: AbortSignal): Promise<string> {
+async function inputFileFor(run: DecodeRun, i: number, path: string, info: WavInfo, workDir: string, cancel: Cancellation): Promise<string> {
   const file = join(workDir, `speech-${i}.raw`);
-  await writeRunStream(path, info, run, file, signal);
+  await writeRunStream(path, info, run, file, cancel);
   return file;
 }
 

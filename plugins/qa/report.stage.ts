@@ -3,7 +3,7 @@ import { defineStage } from '../sdk/plugin.js';
 import { buildReport, type QaReport } from './report.js';
 
 export default defineStage<unknown, QaReport>(async (input, ctx) => {
-  throwIfCancelled(ctx.signal);
+  throwIfCancelled(ctx);
   // The documents are read loosely (a provider may report less), the target list is not: a
   // wrong one would silently report on no target at all.
   const targets = input.params.targetLanguages ?? [];

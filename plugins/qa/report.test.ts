@@ -43,11 +43,15 @@ test('the QA report says which evidence decided the source language and whether 
     text: outputOf({}, { source: { kind: 'subtitles', provider: 'subtitles', detail: 'sidecar talk.srt' }, segments: [] }),
     language: outputOf({}, decision),
   }, []);
-  assert.deepEqual(report.sourceLanguage, {
-    language: 'en', decidedBy: 'subtitle-text', confidence: 0.97, audioTag: 'de', overridesTag: true, evidence: decision.evidence, note: decision.note,
-  });
+  assert.deepEqual(report.sourceLanguage, decision, 'the decision as the source-language schema gives it, threshold included');
   assert.equal(report.source.language, 'en', 'the decided language, not the untagged file\'s (none)');
   assert.equal(buildReport({ text: outputOf({}, { source: { kind: 'asr', provider: 'x' }, segments: [] }) }, []).sourceLanguage, undefined);
+  // A document that is not a decision (a broken provider) is not reported as one.
+  const broken = buildReport({
+    text: outputOf({}, { language: 'de', source: { kind: 'asr', provider: 'x' }, segments: [] }),
+    language: outputOf({}, { language: 'en', decidedBy: 'a hunch', evidence: [{ method: 'guess' }] }),
+  }, []);
+  assert.deepEqual([broken.sourceLanguage, broken.source.language], [undefined, 'de']);
 });
 
 const seg = (id: string, start: number, text: string) => ({ id, start, end: start + 900, text });

@@ -3,6 +3,7 @@
  * language. Built from the documents the other stages return; read loosely, so a provider
  * that reports less still gets a report with what it did report.
  */
+import { SourceLanguageDecision } from '../sdk/language-evidence.js';
 import type { StageOutput } from '../sdk/plugin.js';
 import { wordErrorRate } from './word-error-rate.js';
 
@@ -21,20 +22,10 @@ export interface TargetReport {
   backTranscription?: { provider: string; wordErrorRate: number } | { unavailable: string };
 }
 
-/** Which language the source was taken to be in, what decided it and what else was considered. */
-export interface SourceLanguageReport {
-  language: string;
-  decidedBy: string;
-  confidence?: number;
-  audioTag?: string;
-  overridesTag: boolean;
-  evidence: Array<{ method: string; language: string; confidence?: number; source?: string }>;
-  note: string;
-}
-
 export interface QaReport {
   source: { kind: string; provider: string; detail?: string; language?: string };
-  sourceLanguage?: SourceLanguageReport;
+  /** Which language the source was taken to be in, what decided it and what else was considered. */
+  sourceLanguage?: SourceLanguageDecision;
   segments: { transcript: number; units: number; speech: number; speechMs: number };
   asrConfidence: number | null;
   targets: Record<string, TargetReport>;
@@ -63,7 +54,8 @@ export function buildReport(inputs: Record<string, StageOutput>, targets: readon
     asrConfidence: source.kind === 'asr' && confidences.length ? round(confidences.reduce((a, b) => a + b, 0) / confidences.length) : null,
     targets: {},
   };
-  const decision = sourceLanguage(doc(inputs.language));
+  // The decision step's own schema: a document that is not a decision is not reported as one.
+  const decision = SourceLanguageDecision.safeParse(inputs.language?.data).data;
   if (decision) {
     report.sourceLanguage = decision;
     report.source.language = decision.language;
@@ -94,23 +86,6 @@ export function buildReport(inputs: Record<string, StageOutput>, targets: readon
 }
 
 const round = (x: number) => Math.round(x * 1000) / 1000;
-
-function sourceLanguage(d: Doc): SourceLanguageReport | undefined {
-  if (!d || typeof d.language !== 'string') return undefined;
-  return {
-    language: d.language,
-    decidedBy: String(d.decidedBy ?? 'unknown'),
-    ...(num(d.confidence) !== undefined ? { confidence: num(d.confidence) } : {}),
-    ...(typeof d.audioTag === 'string' ? { audioTag: d.audioTag } : {}),
-    overridesTag: d.overridesTag === true,
-    evidence: arr(d.evidence).map((e) => ({
-      method: String(e.method), language: String(e.language),
-      ...(num(e.confidence) !== undefined ? { confidence: num(e.confidence) } : {}),
-      ...(typeof e.source === 'string' ? { source: e.source } : {}),
-    })),
-    note: String(d.note ?? ''),
-  };
-}
 
 function backTranscription(translation: Doc, heard: Doc, lang: string): TargetReport['backTranscription'] {
   if (!heard) return { unavailable: `no speech recognizer for '${lang}' is installed` };

@@ -6,7 +6,8 @@
  * folders the case names before and after: a stage may create files only in its work dir
  * (and, for a delivering stage's valid run, exactly the files it reports delivering).
  * Cancellation is tied to the work, never to a clock: the mid-run test aborts at the stage's
- * first progress report, from inside that report.
+ * first progress report, from inside that report, and the stage sees it as it would in the
+ * runtime (runStageForTest): a worker stage's flag at once, its signal a turn later.
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -164,7 +165,7 @@ export function contractSuite(c: ContractCase): void {
         };
         const r = await watched(await longInput(), { signal: ac.signal, onProgress });
         assert.notEqual(abortedAt, undefined, 'the stage reported no progress before it finished: report progress (ctx.progress) while working');
-        assert.equal(r.run, undefined, `the stage finished although it was aborted at ${abortedAt}: check ctx.signal (or pass ctx.cancelFlag to native calls) as it works`);
+        assert.equal(r.run, undefined, `the stage finished although it was aborted at ${abortedAt}: call throwIfCancelled(ctx) as it works and pass ctx.cancelFlag to native calls (in a worker, ctx.signal changes only when the event loop turns)`);
         assert.ok(isCancelled(r.error), `expected E_CANCELLED, got ${String(r.error)}`);
         assert.deepEqual(r.stray, [], 'the aborted run left files outside its work dir');
       });

@@ -88,7 +88,22 @@ export class DubarrError extends Error {
   }
 }
 
-/** Throws E_CANCELLED if the signal is aborted; stages call it between units of work. */
-export function throwIfCancelled(signal: AbortSignal | undefined): void {
-  if (signal?.aborted) throw new DubarrError('E_CANCELLED', 'Cancelled');
+/**
+ * A stage's two views of one cancellation (a StageContext is one). In a worker thread the
+ * runtime sets `cancelFlag` at once, with Atomics, but `signal` aborts only when the thread's
+ * event loop turns and reads the pool's message: code that runs synchronously (a JS loop, a
+ * sync native call) never sees the signal change, only the flag.
+ */
+export interface Cancellation {
+  readonly signal: AbortSignal;
+  readonly cancelFlag: Int32Array;
+}
+
+export function isCancelled(c: Cancellation): boolean {
+  return c.signal.aborted || Atomics.load(c.cancelFlag, 0) !== 0;
+}
+
+/** Throws E_CANCELLED once the stage is cancelled; stages call it between units of work (pass ctx). */
+export function throwIfCancelled(c: Cancellation): void {
+  if (isCancelled(c)) throw new DubarrError('E_CANCELLED', 'Cancelled');
 }

@@ -46,3 +46,9 @@ export const SourceLanguageDecision = z.object({
   note: z.string(),
 });
 export type SourceLanguageDecision = z.infer<typeof SourceLanguageDecision>;
+
+/** The decision in brief: what the job's 'job.source-language' event holds and the CLI prints. */
+export const SourceLanguageSummary = SourceLanguageDecision.pick({
+  language: true, decidedBy: true, confidence: true, audioTag: true, overridesTag: true, note: true,
+});
+export type SourceLanguageSummary = z.infer<typeof SourceLanguageSummary>;

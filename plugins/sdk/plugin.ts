@@ -67,8 +67,16 @@ export interface PluginDefinition<O extends object = Record<string, unknown>> {
   /** For people (`dubarr plugins`); cache keys use the code identity and engine fingerprint instead. */
   version: string;
   description?: string;
-  /** Validated at load; defaults live in the schema. Secrets come from config/env. */
+  /**
+   * Validated at load, and so are a job's overrides; defaults live in the schema. Secrets come
+   * from config/env. A key the schema does not declare is a config error (did-you-mean listed).
+   */
   options: z.ZodType<O>;
+  /**
+   * Options this plugin had and no longer has, each with what to set instead, so a config that
+   * still sets one fails with that advice: { makeDubDefault: 'it is now pipeline.defaultAudio: dub' }.
+   */
+  retiredOptions?: Readonly<Record<string, string>>;
   stages: StageDefinition[];
   /** Engine installed? key set? model present? Must not throw; must be quick. */
   available?(options: O): Promise<Availability>;
@@ -135,11 +143,14 @@ export interface Logger {
 }
 
 export interface StageContext {
-  /** Aborted on cancel, timeout or shutdown. Throw E_CANCELLED (or let an AbortError out). */
+  /**
+   * Aborted on cancel, timeout or shutdown. In a worker it aborts only when the thread's event
+   * loop turns: between units of work call throwIfCancelled(ctx), which reads cancelFlag too.
+   */
   signal: AbortSignal;
   /**
-   * The same cancellation as a shared Int32Array flag (non-zero = cancel) for native code
-   * that runs synchronously and cannot see the signal; pass it to native/lib sync calls.
+   * The same cancellation as a shared Int32Array flag (non-zero = cancel), set at once, for
+   * code that runs synchronously and cannot see the signal; pass it to native/lib sync calls.
    */
   cancelFlag: Int32Array;
   log: Logger;

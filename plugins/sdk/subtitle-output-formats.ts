@@ -7,6 +7,8 @@ import { DubarrError } from './errors.js';
 
 export const SUBTITLE_OUTPUT_FORMATS = ['srt', 'vtt', 'ass'] as const;
 export type SubtitleOutputFormat = (typeof SUBTITLE_OUTPUT_FORMATS)[number];
+/** pipeline.subtitleFormats' default, and what a subtitles step writes when its preset step does not read the parameter. */
+export const DEFAULT_SUBTITLE_FORMATS: readonly SubtitleOutputFormat[] = ['srt', 'vtt'];
 
 /** The job's `subtitleFormats` parameter, each once in its order; undefined when the job gives none. */
 export function subtitleFormatsParam(params: Readonly<Record<string, unknown>>, stage: string): SubtitleOutputFormat[] | undefined {

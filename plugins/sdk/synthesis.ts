@@ -5,7 +5,7 @@
  * fit-timing stage, which time-stretches within its own bound. The rate is recorded per unit.
  */
 import { rm } from 'node:fs/promises';
-import { throwIfCancelled } from './errors.js';
+import { throwIfCancelled, type Cancellation } from './errors.js';
 
 export interface SlotUnit {
   id: string;
@@ -35,7 +35,8 @@ export interface FitToSlotOptions {
   rateMargin?: number;
   /** Units synthesized at once (default 1). */
   concurrency?: number;
-  signal?: AbortSignal;
+  /** The stage's ctx, checked between units. */
+  cancel?: Cancellation;
   /** Called after each unit, in completion order. */
   onUnitDone?(done: number, total: number, unit: FittedUnit): void;
 }
@@ -80,7 +81,7 @@ export async function synthesizeToFit<U extends SlotUnit>(
   synthesize: SynthesizeUnit<U>,
   options: FitToSlotOptions,
 ): Promise<FittedUnit[]> {
-  const { maxRate = 1.25, rateMargin = 0.05, concurrency = 1, signal } = options;
+  const { maxRate = 1.25, rateMargin = 0.05, concurrency = 1, cancel } = options;
   const slots = availableSlots(units);
   const results = new Array<FittedUnit>(units.length);
   let next = 0;
@@ -93,7 +94,7 @@ export async function synthesizeToFit<U extends SlotUnit>(
     let clip = await synthesize(unit, 1);
     let rate = 1;
     if (options.supportsRate && clip.durationMs > availableMs && maxRate > 1) {
-      throwIfCancelled(signal);
+      if (cancel) throwIfCancelled(cancel);
       const faster = rateToFit(clip.durationMs, availableMs, maxRate, rateMargin);
       const second = await synthesize(unit, faster);
       // Keep the shorter clip; an engine may ignore rate for some text.
@@ -112,7 +113,7 @@ export async function synthesizeToFit<U extends SlotUnit>(
     while (!failure && next < units.length) {
       const i = next++;
       try {
-        throwIfCancelled(signal);
+        if (cancel) throwIfCancelled(cancel);
         results[i] = await fitOne(i);
         options.onUnitDone?.(++done, units.length, results[i]!);
       } catch (error) {

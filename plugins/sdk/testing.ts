@@ -1,6 +1,7 @@
 /**
  * Runs one stage in-process, the way the runtime would, for plugin tests: a fresh work dir,
- * a real AbortSignal and cancel flag, collected progress and logs. No database, no cache.
+ * a real AbortSignal and cancel flag that change when the runtime's would (see runStageForTest),
+ * collected progress and logs. No database, no cache.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -12,7 +13,10 @@ export interface TestRunOptions {
   signal?: AbortSignal;
   /** Keep the work dir (the caller removes it); default: removed after the run unless files were returned. */
   workDir?: string;
-  /** Called at each progress report, synchronously, as the runtime's would be (e.g. to cancel mid-run). */
+  /**
+   * Called at each progress report, synchronously (e.g. to cancel mid-run: the earliest a
+   * cancel can land; the runtime sees a worker's report a little later).
+   */
   onProgress?(fraction: number, note?: string): void;
 }
 
@@ -51,9 +55,20 @@ export async function runStageForTest<D = unknown>(
   const workDir = opts.workDir ?? (await mkdtemp(join(tmpdir(), 'dubarr-stage-')));
   const controller = new AbortController();
   const cancelFlag = new Int32Array(new SharedArrayBuffer(4));
-  const onAbort = () => { Atomics.store(cancelFlag, 0, 1); controller.abort(opts.signal?.reason); };
-  if (opts.signal?.aborted) onAbort();
-  opts.signal?.addEventListener('abort', onAbort, { once: true });
+  // Cancel as the runtime does. The flag is set at once (the pool uses Atomics). On the main
+  // thread the signal aborts at once too; in a worker, only when the thread's event loop turns
+  // and reads the pool's message, so a stage busy in synchronous code sees the flag alone.
+  // Cancelled before the start, a worker's signal is aborted before the stage runs. (The
+  // runtime also stops waiting for a main-thread stage at once; here the stage must stop itself.)
+  const cancel = (signalLater: boolean) => {
+    Atomics.store(cancelFlag, 0, 1);
+    Atomics.notify(cancelFlag, 0);
+    if (signalLater) setImmediate(() => controller.abort(opts.signal?.reason));
+    else controller.abort(opts.signal?.reason);
+  };
+  const onAbort = () => cancel(def.runIn === 'worker');
+  if (opts.signal?.aborted) cancel(false);
+  else opts.signal?.addEventListener('abort', onAbort, { once: true });
   const progress: TestRun['progress'] = [];
   const logs: TestRun['logs'] = [];
   const logAt = (level: string) => (obj: object | string, msg?: string) => { logs.push({ level, obj, msg }); };

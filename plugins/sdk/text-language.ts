@@ -12,8 +12,9 @@
  * Not exported from the SDK index: loading the tables takes 0.5-1.5 s and ~50 MB, which only the
  * stages that identify text should pay.
  */
-import { readFileSync } from 'node:fs';
 import { languageCode } from './languages.js';
+import { loadOnce } from './load-once.js';
+import { packageVersion } from './package-version.js';
 
 /** Lines are joined until a chunk has this many letters: one cue alone is often a fragment. */
 export const CHUNK_LETTERS = 40;
@@ -36,16 +37,10 @@ export interface TextLanguageGuess {
 
 interface Detector { detect(text: string): { language: string; isReliable(): boolean } }
 
-let detector: Promise<{ eld: Detector; name: string }> | undefined;
-
-function loadDetector(): Promise<{ eld: Detector; name: string }> {
-  detector ??= import('eld/small').then((m) => {
-    // eld's package.json is not in its exports map; it sits two folders above the entry module.
-    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.resolve('eld/small')), 'utf8')) as { version: string };
-    return { eld: m.default as Detector, name: `eld ${pkg.version} (small)` };
-  });
-  return detector;
-}
+const loadDetector = loadOnce(async (): Promise<{ eld: Detector; name: string }> => {
+  const m = await import('eld/small');
+  return { eld: m.default as Detector, name: `eld ${packageVersion('eld', import.meta.resolve('eld/small'))} (small)` };
+});
 
 const lettersIn = (s: string): number => s.match(/\p{L}/gu)?.length ?? 0;
 

@@ -9,7 +9,7 @@
  * to, one sequential pass: about as close as two passes that start at different offsets.
  */
 import type { InferenceSession, Tensor } from 'onnxruntime-node';
-import { throwIfCancelled } from '../sdk/index.js';
+import { throwIfCancelled, type Cancellation } from '../sdk/index.js';
 import type { WavReader } from '../sdk/wav-stream.js';
 
 export const SAMPLE_RATE = 16000;
@@ -28,7 +28,7 @@ interface Lane { begin: number; coreStart: number; coreEnd: number; samples: Flo
 
 export interface ProbabilityOptions {
   lanes: number;
-  signal: AbortSignal;
+  cancel: Cancellation;
   progress(fraction: number): void;
 }
 
@@ -44,7 +44,7 @@ export async function speechProbabilities(reader: WavReader, session: InferenceS
   const sr: Record<string, Tensor> = session.inputNames.includes('sr')
     ? { sr: new ort.Tensor('int64', BigInt64Array.of(BigInt(SAMPLE_RATE)), []) } : {};
   for (let done = 0; done < steps; done += CHUNK_WINDOWS) {
-    throwIfCancelled(o.signal);
+    throwIfCancelled(o.cancel);
     const n = Math.min(CHUNK_WINDOWS, steps - done);
     for (const lane of lanes) await readWindows(reader, lane.begin + done, n, lane.samples);
     for (let j = 0; j < n; j++) {

@@ -11,10 +11,10 @@ export default defineStage<unknown, SpeechSegments>(async (input, ctx) => {
   const reader = await openAudio(input);
   try {
     const { session, loadMs } = await sileroSession(weightsPath(o.model, o.modelPath), o.threads);
-    throwIfCancelled(ctx.signal);
+    throwIfCancelled(ctx);
     const t0 = performance.now();
     const { probs, lanes } = await speechProbabilities(reader, session, {
-      lanes: o.lanes, signal: ctx.signal, progress: (f) => ctx.progress(f),
+      lanes: o.lanes, cancel: ctx, progress: (f) => ctx.progress(f),
     });
     const inferenceMs = performance.now() - t0;
     const { durationMs } = reader.info;

@@ -11,7 +11,7 @@ import { decideSourceLanguage, type DecisionInput } from './decide.js';
 import { readAudioIdentification, readAudioTag, readGivenLanguage, readOptions, readTranscript } from './stage-inputs.js';
 
 export default defineStage<unknown, SourceLanguageDecision>(async (input, ctx) => {
-  throwIfCancelled(ctx.signal);
+  throwIfCancelled(ctx);
   const { minConfidence } = readOptions(input);
   const transcript = readTranscript(input);
   const audio = readAudioIdentification(input);
@@ -20,7 +20,7 @@ export default defineStage<unknown, SourceLanguageDecision>(async (input, ctx) =
   if (transcript.source.kind === 'subtitles') {
     evidence.subtitleText = await identifySubtitles(transcript, (f) => {
       ctx.progress(f * 0.9, 'identifying the subtitle text');
-      throwIfCancelled(ctx.signal);
+      throwIfCancelled(ctx);
     });
     if (label) evidence.subtitleTag = { language: label, source: transcript.source.detail ?? 'subtitles' };
   } else if (label) {
@@ -29,7 +29,7 @@ export default defineStage<unknown, SourceLanguageDecision>(async (input, ctx) =
   const top = audio?.candidates.slice().sort((a, b) => b.confidence - a.confidence)[0];
   const topCode = languageCode(top?.language);
   if (top && topCode) evidence.audio = { language: topCode, confidence: top.confidence, source: audio!.provider };
-  throwIfCancelled(ctx.signal);
+  throwIfCancelled(ctx);
 
   const decision = decideSourceLanguage(evidence);
   if (!decision) {

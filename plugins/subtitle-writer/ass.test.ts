@@ -151,16 +151,16 @@ test('libass draws each speaker in their colour', async () => {
   }
 });
 
-test('subtitleFormats picks the files; without it the plugin option does; a bad list is E_INVALID_ARGUMENT', async () => {
+test('subtitleFormats picks the files; without it (a preset step that does not read it) SRT and WebVTT; a bad list is E_INVALID_ARGUMENT', async () => {
   const assOnly = await written(['ass']);
-  const byOption = await runStageForTest(def, { options: { formats: ['vtt', 'ass'] }, params: {}, inputs: { translation: outputOf({}, conversation()) } });
+  const byDefault = await runStageForTest(def, { options: {}, params: {}, inputs: { translation: outputOf({}, conversation()) } });
   try {
     assert.deepEqual(Object.keys(assOnly.files), ['ass']);
-    assert.deepEqual(Object.keys(byOption.result.files ?? {}), ['vtt', 'ass']);
+    assert.deepEqual(Object.keys(byDefault.result.files ?? {}), ['srt', 'vtt']);
     for (const bad of [[], ['srt', 'sub'], 'ass']) {
       await assert.rejects(written(bad), (e: unknown) => e instanceof DubarrError && e.code === 'E_INVALID_ARGUMENT' && /subtitleFormats/.test(e.message));
     }
   } finally {
-    for (const d of [assOnly.workDir, byOption.workDir]) await rm(d, { recursive: true, force: true });
+    for (const d of [assOnly.workDir, byDefault.workDir]) await rm(d, { recursive: true, force: true });
   }
 });

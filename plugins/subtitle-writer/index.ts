@@ -11,6 +11,7 @@ export default definePlugin<SubtitleWriterOptions>({
   version: '1.0.0',
   description: 'SRT, WebVTT and ASS subtitles that follow reading rules (42 characters, 2 lines, 17 cps, 0.8 s, 2-frame gaps).',
   options: SubtitleWriterOptions,
+  retiredOptions: { formats: 'use pipeline.subtitleFormats, which chooses the files of every subtitles step (the source language\'s too)' },
   stages: [{
     id: 'subtitle-writer:subtitle',
     capability: 'subtitle',

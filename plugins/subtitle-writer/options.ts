@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { SUBTITLE_OUTPUT_FORMATS } from '../sdk/subtitle-output-formats.js';
 
 /** Reading rules; the defaults are the common broadcast/streaming ones (e.g. Netflix's). */
 export const SubtitleWriterOptions = z.object({
@@ -10,7 +9,5 @@ export const SubtitleWriterOptions = z.object({
   minDurationMs: z.number().int().min(0).max(10_000).default(800),
   /** Gap between consecutive cues (80 ms = 2 frames at 25 fps), so the eye sees a change. */
   minGapMs: z.number().int().min(0).max(2000).default(80),
-  /** Files to write when the job does not choose (the dub preset passes pipeline.subtitleFormats). */
-  formats: z.array(z.enum(SUBTITLE_OUTPUT_FORMATS)).min(1).default(['srt', 'vtt']),
 });
 export type SubtitleWriterOptions = z.infer<typeof SubtitleWriterOptions>;

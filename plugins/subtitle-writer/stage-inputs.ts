@@ -1,7 +1,7 @@
 /** The subtitle stage's inputs: a Translation (target text) or a Transcript, validated. */
 import {
-  DubarrError, lookupLanguage, optionalDocument, parseOptions, subtitleFormatsParam, Transcript, Translation, languageCode, languageParam,
-  type StageInput, type SubtitleOutputFormat,
+  DEFAULT_SUBTITLE_FORMATS, DubarrError, lookupLanguage, optionalDocument, parseOptions, subtitleFormatsParam, Transcript, Translation,
+  languageCode, languageParam, type StageInput, type SubtitleOutputFormat,
 } from '../sdk/index.js';
 import { SubtitleWriterOptions } from './options.js';
 import type { TextSegment } from './plan-cues.js';
@@ -48,7 +48,7 @@ function titleOf(language: string | undefined, what: string): string {
   return `${name.charAt(0).toUpperCase()}${name.slice(1)} (${what})`;
 }
 
-/** The job's `subtitleFormats` when it gives them, else the plugin's option; each once. */
-export function readFormats(input: StageInput, options: SubtitleWriterOptions): SubtitleOutputFormat[] {
-  return subtitleFormatsParam(input.params, 'subtitle-writer') ?? [...new Set(options.formats)];
+/** The job's `subtitleFormats` (pipeline.subtitleFormats) when the step reads it, else the default; each once. */
+export function readFormats(input: StageInput): SubtitleOutputFormat[] {
+  return subtitleFormatsParam(input.params, 'subtitle-writer') ?? [...DEFAULT_SUBTITLE_FORMATS];
 }

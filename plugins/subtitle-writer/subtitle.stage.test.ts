@@ -49,7 +49,7 @@ function parseBack(text: string, format: 'srt' | 'vtt'): Parsed[] {
 contractSuite({
   plugin,
   stage: 'subtitle-writer:subtitle',
-  invalidOptions: { maxLineChars: 0, formats: [] },
+  invalidOptions: { maxLineChars: 0 },
   validInput: async () => input(),
   corruptInput: async () => input({ sourceLanguage: 'en', segments: [{ id: 1, start: 'soon' }] }),
   corruptCode: 'E_INVALID_ARGUMENT',
@@ -90,9 +90,10 @@ contractSuite({
   },
 });
 
-test('a transcript gives source-language subtitles; formats and limits follow the options', async () => {
+test('a transcript gives source-language subtitles; the formats follow the job\'s subtitleFormats, the limits the options', async () => {
   const run = await runStageForTest(def, {
-    options: { formats: ['vtt'], maxLineChars: 32 },
+    options: { maxLineChars: 32 },
+    params: { subtitleFormats: ['vtt'] },
     inputs: {
       transcript: outputOf({}, {
         language: 'en', source: { kind: 'asr', provider: 'test' },

@@ -1,8 +1,8 @@
 /**
  * subtitle-writer:subtitle — SRT, WebVTT and ASS files from a Translation or a Transcript,
  * following the reading rules (line length and count, reading speed, minimum duration,
- * gaps). The formats are the job's `subtitleFormats` parameter, else the plugin's `formats`
- * option. Files: { srt, vtt, ass } (those chosen); data: a SubtitleReport.
+ * gaps). The formats are the job's `subtitleFormats` parameter (pipeline.subtitleFormats), else
+ * SRT and WebVTT. Files: { srt, vtt, ass } (those chosen); data: a SubtitleReport.
  */
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -14,14 +14,14 @@ import type { SubtitleReport } from './report.js';
 import { readFormats, readOptions, readSource } from './stage-inputs.js';
 
 export default defineStage<unknown, SubtitleReport>(async (input, ctx) => {
-  throwIfCancelled(ctx.signal);
+  throwIfCancelled(ctx);
   const options = readOptions(input);
   const source = readSource(input);
   const plan = planCues(source.segments, options, source.language);
   ctx.progress(0.8, `${plan.cues.length} cues`);
-  throwIfCancelled(ctx.signal);
+  throwIfCancelled(ctx);
   const files: Record<string, string> = {};
-  for (const format of readFormats(input, options)) {
+  for (const format of readFormats(input)) {
     const path = join(ctx.workDir, `subtitles${source.language ? `.${source.language}` : ''}.${format}`);
     const text = format === 'ass' ? formatAss(plan.cues, { language: source.language ?? '', title: source.title }) : formatCues(plan.cues, format);
     await writeFile(path, text).catch((e: unknown) => {

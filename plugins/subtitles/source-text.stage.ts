@@ -30,7 +30,7 @@ interface Candidate {
 }
 
 export default defineStage<unknown, Transcript>(async (input, ctx) => {
-  throwIfCancelled(ctx.signal);
+  throwIfCancelled(ctx);
   const options = readOptions(input);
   const sourceLanguage = readSourceLanguage(input);
   const hint = readLanguageHint(input);
@@ -60,7 +60,7 @@ export default defineStage<unknown, Transcript>(async (input, ctx) => {
   ctx.progress(0.2, `${candidates.length} subtitle candidate(s)`);
 
   for (const c of candidates) {
-    throwIfCancelled(ctx.signal);
+    throwIfCancelled(ctx);
     const got = await readCandidate(c, speech, ctx.log);
     if (typeof got === 'string') { rejected.push(`${c.label}: ${got}`); continue; }
     const aligned = speech ? alignToSpeech(got.segments, speech.segments, { toleranceMs: options.alignToleranceMs }) : got.segments;

@@ -15,7 +15,7 @@ import { stretchClip, type Stretcher } from './stretch.js';
 import { trimWithFade } from './trim.js';
 
 export default defineStage<unknown, FitPlan>(async (input, ctx) => {
-  throwIfCancelled(ctx.signal);
+  throwIfCancelled(ctx);
   const options = readOptions(input);
   const { speech, clips } = readSpeech(input);
   const mediaEndMs = readMediaEndMs(input);
@@ -24,7 +24,7 @@ export default defineStage<unknown, FitPlan>(async (input, ctx) => {
   const sources = new Map<string, SourceClip>();
   let sampleRate: number | undefined;
   for (const [i, s] of speech.segments.entries()) {
-    throwIfCancelled(ctx.signal);
+    throwIfCancelled(ctx);
     const clip = await openSourceClip(clips.get(s.id)!, sampleRate, join(ctx.workDir, `source-${i}.wav`), ctx.cancelFlag);
     sampleRate ??= clip.sampleRate;
     sources.set(s.id, clip);
@@ -37,7 +37,7 @@ export default defineStage<unknown, FitPlan>(async (input, ctx) => {
   const units: FitUnit[] = [];
   let stretcher: Stretcher | undefined;
   for (const [i, p] of placed.entries()) {
-    throwIfCancelled(ctx.signal);
+    throwIfCancelled(ctx);
     const source = sources.get(p.id)!;
     const out = join(ctx.workDir, `fitted-${String(i).padStart(5, '0')}.wav`);
     if (p.factor > 1) stretcher = stretchClip(source.path, out, p.factor, options.stretcher, ctx.cancelFlag);

@@ -4,14 +4,14 @@ import { segmentUnits } from './segment-units.js';
 import { readOptions, readSpeech, readTranscript } from './stage-inputs.js';
 
 export default defineStage<unknown, Transcript>(async (input, ctx) => {
-  throwIfCancelled(ctx.signal);
+  throwIfCancelled(ctx);
   const options = readOptions(input);
   const transcript = readTranscript(input);
   const speech = readSpeech(input);
   // Reading and validating a film's transcript is the first half of the work; a cancel that
   // came meanwhile stops here.
   ctx.progress(0.5, `${transcript.segments.length} segments read`);
-  throwIfCancelled(ctx.signal);
+  throwIfCancelled(ctx);
   const units = segmentUnits(transcript, speech, options);
   // Nothing to dub: fail clearly here rather than write a silent track (the documented behaviour).
   if (units.segments.length === 0) {

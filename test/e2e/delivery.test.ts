@@ -20,7 +20,7 @@ test('dub --out into a folder that does not exist yet: created, and every result
     assert.equal(run.code, 0, run.err);
     const mux = outputsOf(run.job).mux!.data as { video: string; written: string[] };
     assert.equal(mux.video, join(out, 'Show - dub es.mp4'));
-    assert.deepEqual((await readdir(out)).sort(), ['Show - dub es.en.srt', 'Show - dub es.es.srt', 'Show - dub es.es.vtt', 'Show - dub es.mp4']);
+    assert.deepEqual((await readdir(out)).sort(), ['Show - dub es.en.srt', 'Show - dub es.en.vtt', 'Show - dub es.es.srt', 'Show - dub es.es.vtt', 'Show - dub es.mp4']);
     assert.deepEqual(probeSync(mux.video).streams.filter((s) => s.type === 'audio').map((s) => s.language), ['eng', 'spa']);
     assert.deepEqual((await readdir(w.dir)).filter((n) => n !== 'dubs' && n !== 'data').sort(), sourceFolder, 'nothing new beside the source');
   } finally {

@@ -193,19 +193,20 @@ test('default tracks and subtitle formats: the original audio, no default subtit
     assert.equal(first.code, 0, first.err);
     assert.deepEqual(flags(), [[['eng', 1], ['spa', 0]], [['spa', 0]]]);
 
-    // What the mux wrote for the dub (the English transcript sidecar aside).
-    const written = (run: DubRun) => (outputsOf(run.job).mux!.data as { written: string[] }).written.map((p) => basename(p)).filter((n) => !n.includes('.en.')).sort();
-    assert.deepEqual(written(first), ['Talk - dub es.es.srt', 'Talk - dub es.es.vtt', 'Talk - dub es.mp4']);
+    // What the mux wrote: the dub, and the subtitles in Spanish and of the English transcript, in the same formats.
+    const written = (run: DubRun) => (outputsOf(run.job).mux!.data as { written: string[] }).written.map((p) => basename(p)).sort();
+    assert.deepEqual(written(first), ['Talk - dub es.en.srt', 'Talk - dub es.en.vtt', 'Talk - dub es.es.srt', 'Talk - dub es.es.vtt', 'Talk - dub es.mp4']);
 
     const env = { DUBARR_PIPELINE_DEFAULT_AUDIO: 'dub', DUBARR_PIPELINE_DEFAULT_SUBTITLE: 'dub', DUBARR_PIPELINE_SUBTITLE_FORMATS: 'srt,ass' };
     const second = await w.dubWithEnv(env, video.path, '--to', 'es');
     assert.equal(second.code, 0, second.err);
     assert.deepEqual(flags(), [[['eng', 0], ['spa', 1]], [['spa', 1]]]);
-    assert.deepEqual(written(second), ['Talk - dub es.es.ass', 'Talk - dub es.es.srt', 'Talk - dub es.mp4']);
+    assert.deepEqual(written(second), ['Talk - dub es.en.ass', 'Talk - dub es.es.ass', 'Talk - dub es.es.srt', 'Talk - dub es.mp4'],
+      'the English .srt of the first run is already there and left as it is; the .ass is new');
     assert.match(await readFile(join(w.dir, 'Talk - dub es.es.ass'), 'utf8'), /^\[V4\+ Styles\]$/m);
     // Job parameters of the steps that read them: only those re-run, the analysis and the dub come from the cache.
     const ran = second.runs.filter((r) => r.status === 'succeeded').map((r) => r.step).sort();
-    assert.deepEqual(ran, ['mux', 'qa', 'subtitles:es']);
+    assert.deepEqual(ran, ['mux', 'qa', 'source-subtitles', 'subtitles:es']);
   } finally {
     await rm(w.dir, { recursive: true, force: true });
   }

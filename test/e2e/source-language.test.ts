@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { distRoot } from '../../core/app/paths.js';
 import { probeSync } from '../../native/lib/index.js';
-import type { SourceLanguageReport } from '../../plugins/qa/report.js';
+import type { SourceLanguageDecision } from '../../plugins/sdk/language-evidence.js';
 import { SENTENCES, talkVideo } from '../fixtures/speech.js';
 import { dubWorkspace, outputsOf, type DubRun } from './dub-harness.js';
 
@@ -26,7 +26,7 @@ async function retag(src: string, out: string, tags: string[]): Promise<string> 
   return out;
 }
 
-const qaOf = (r: DubRun) => outputsOf(r.job).qa!.data as { sourceLanguage?: SourceLanguageReport; source: { kind: string } };
+const qaOf = (r: DubRun) => outputsOf(r.job).qa!.data as { sourceLanguage?: SourceLanguageDecision; source: { kind: string } };
 const audioLanguages = (path: string) => probeSync(path).streams.filter((s) => s.type === 'audio').map((s) => s.language);
 
 async function jobsShow(dir: string, id: string): Promise<string> {

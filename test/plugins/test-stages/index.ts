@@ -2,6 +2,8 @@
  * Stages that exercise the runtime, not media: they sleep, fail on cue, block like native code,
  * and log every run to a JSON-lines file so tests can count runs and measure concurrency.
  */
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { definePlugin } from '../../../plugins/sdk/plugin.js';
 
@@ -16,6 +18,8 @@ export default definePlugin({
     /** Where flaky stages count their attempts. */
     counterDir: z.string().default(''),
     ms: z.number().int().nonnegative().default(200),
+    /** A model file the engine fingerprint hashes, as a neural provider's would ('' = none). */
+    modelFile: z.string().default(''),
   }),
   stages: [
     { id: 'test-stages:slow', capability: 'slow', runIn: 'worker', entry: entry('slow') },
@@ -26,5 +30,9 @@ export default definePlugin({
     { id: 'test-stages:native-like', capability: 'native-like', runIn: 'worker', entry: entry('blocking') },
     { id: 'test-stages:noop', capability: 'noop', runIn: 'worker', entry: entry('noop') },
     { id: 'test-stages:noop-main', capability: 'noop-main', runIn: 'main', entry: entry('noop') },
+    // Also offered by test-spare: the provider to fall back to.
+    { id: 'test-stages:modelled', capability: 'modelled', runIn: 'worker', entry: entry('noop') },
   ],
+  // Throws when the model file is gone, as a provider's fingerprint does when its model vanished.
+  engine: async (o): Promise<Record<string, string>> => (o.modelFile ? { model: createHash('sha256').update(readFileSync(o.modelFile)).digest('hex') } : {}),
 });

@@ -1,0 +1,34 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Job, JobEvent } from '../jobs/store.js';
+import { formatDubSummary, formatJobDetail } from './format.js';
+
+const decision = {
+  language: 'en', decidedBy: 'subtitle-text', confidence: 0.97, audioTag: 'de', overridesTag: true, minConfidence: 0.8,
+  evidence: [{ method: 'subtitle-text', language: 'en', confidence: 0.97, source: 'eld 2.1.0 (small)' }, { method: 'audio-tag', language: 'de' }],
+  note: "English, from the subtitle text (eld 2.1.0 (small): 97% confident); the audio stream's tag said German and was overruled.",
+};
+// What a job row and its source-language event hold, as the job store returns them.
+const job = (result?: unknown): Job => ({
+  id: 'j1', input: '/media/Talk.webm', preset: 'dub', targetLanguages: ['es'], options: {}, status: 'succeeded', priority: 0,
+  origin: 'cli', attempts: 1, progress: 1, createdAt: 0, updatedAt: 0, result,
+});
+const decided = (data: unknown): JobEvent[] => [{ id: 1, jobId: 'j1', ts: 0, type: 'job.source-language', step: 'language', data }];
+const summary = ({ minConfidence: _, evidence: __, ...rest }: typeof decision) => rest;
+
+test('jobs show: the source-language event is read by the decision schema; anything else is not shown as a decision', () => {
+  const shown = formatJobDetail(job(), [], decided(summary(decision)));
+  assert.match(shown, /languages auto = en \(subtitle-text 97%; audio tag de overruled\) -> es\n/);
+  assert.match(shown, /\nsource {4}English, from the subtitle text/);
+  for (const bad of [{ language: 'en', decidedBy: 'a hunch', overridesTag: false, note: '' }, { language: 42 }, null]) {
+    const text = formatJobDetail(job(), [], decided(bad));
+    assert.match(text, /languages auto -> es\n/, JSON.stringify(bad));
+    assert.doesNotMatch(text, /\nsource /, JSON.stringify(bad));
+  }
+});
+
+test('the dub summary reads the QA report\'s decision by the same schema', () => {
+  const qa = (sourceLanguage: unknown) => job({ outputs: { qa: { data: { source: { kind: 'subtitles', provider: 'subtitles' }, sourceLanguage, targets: {} } } } });
+  assert.match(formatDubSummary(qa(decision)), /\n {2}source language en \(subtitle-text 97%; audio tag de overruled\)\n/);
+  assert.doesNotMatch(formatDubSummary(qa({ ...decision, confidence: 'high' })), /source language/);
+});

@@ -1,0 +1,18 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { loadConfig } from '../config/load.js';
+import type { Job } from '../jobs/store.js';
+import { jobOptions } from './job-options.js';
+import { BUILTIN_PRESETS, PresetRegistry } from './presets.js';
+
+test('pipeline.subtitleFormats chooses the files of every subtitles step of the dub preset, the source language\'s included, and the mux delivers them', () => {
+  const config = loadConfig({ env: { DUBARR_PIPELINE_SUBTITLE_FORMATS: 'vtt,ass' }, cwd: '/' });
+  const job = {
+    id: 'j', input: '/media/Film.mkv', preset: 'dub', targetLanguages: ['es', 'ca'], options: jobOptions(config.pipeline),
+  } as Pick<Job, 'id' | 'input' | 'preset' | 'targetLanguages' | 'options'> as Job;
+  const plan = new PresetRegistry(BUILTIN_PRESETS).plan(job);
+  const readers = plan.steps.filter((s) => s.capability === 'subtitle' || s.capability === 'mux');
+  assert.deepEqual(readers.map((s) => [s.id, s.params.subtitleFormats]), [
+    ['subtitles:es', ['vtt', 'ass']], ['subtitles:ca', ['vtt', 'ass']], ['source-subtitles', ['vtt', 'ass']], ['mux', ['vtt', 'ass']],
+  ]);
+});
