@@ -1,7 +1,7 @@
 /**
  * The source-language subtitles (the transcript the dub was made from) are delivered beside the
- * video in the job's subtitleFormats, like the translated ones; a user's own file of that name
- * is never replaced.
+ * video in the job's subtitleFormats, like the translated ones, tagged as ours beside a source we
+ * did not write; a user's own subtitles in that language make ours redundant, and are never replaced.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -39,11 +39,15 @@ test('source-language sidecars in the chosen formats, in mux and sidecar modes; 
 
     assert.deepEqual(await delivered('mux', ['vtt', 'ass']), ['Movie - dub es.en.ass', 'Movie - dub es.en.vtt']);
 
+    assert.deepEqual(await delivered('sidecar', ['srt', 'vtt']), ['Movie.dubarr.en.srt', 'Movie.dubarr.en.vtt']);
+    await rm(join(dir, 'Movie.dubarr.en.srt'));
+    await rm(join(dir, 'Movie.dubarr.en.vtt'));
+
     await writeFile(join(dir, 'Movie.en.srt'), 'the user\'s own subtitles\n');
-    assert.deepEqual(await delivered('sidecar', ['srt', 'vtt']), ['Movie.en.vtt']);
+    assert.deepEqual(await delivered('sidecar', ['srt', 'vtt']), []);
     assert.equal(await readFile(join(dir, 'Movie.en.srt'), 'utf8'), 'the user\'s own subtitles\n');
     assert.deepEqual((await readdir(dir)).filter((n) => n.includes('.en.')).sort(),
-      ['Movie - dub es.en.ass', 'Movie - dub es.en.vtt', 'Movie.en.srt', 'Movie.en.vtt']);
+      ['Movie - dub es.en.ass', 'Movie - dub es.en.vtt', 'Movie.en.srt']);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

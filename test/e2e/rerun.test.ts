@@ -26,7 +26,7 @@ test('sidecar mode, ASR source: a second run reads none of the first run\'s file
     assert.equal(first.code, 0, first.err);
     assert.equal(source(first).kind, 'asr');
     // The transcript and the translation carry dubarr's tag; the dub track is the .mka.
-    assert.deepEqual(await library(w.dir), ['Clip.dubarr.en.srt', 'Clip.dubarr.es.srt', 'Clip.dubarr.es.vtt', 'Clip.es.mka', 'Clip.mp4']);
+    assert.deepEqual(await library(w.dir), ['Clip.dubarr.en.srt', 'Clip.dubarr.en.vtt', 'Clip.dubarr.es.srt', 'Clip.dubarr.es.vtt', 'Clip.es.mka', 'Clip.mp4']);
 
     const second = await w.dub(video.path, '--from', 'en', '--to', 'es', '--mode', 'sidecar');
     assert.equal(second.code, 0, second.err);
@@ -80,7 +80,7 @@ test('in-place mode, killed after the swap\'s rename: the re-queued job dubs not
     const dubbed = [['eng', false, false], ['spa', true, true]];
     assert.deepEqual(audio(), dubbed);
     const after = await library(w.dir);
-    assert.deepEqual(after, ['Clip.dubarr.en.srt', 'Clip.dubarr.es.srt', 'Clip.dubarr.es.vtt', 'Clip.mp4']);
+    assert.deepEqual(after, ['Clip.dubarr.en.srt', 'Clip.dubarr.en.vtt', 'Clip.dubarr.es.srt', 'Clip.dubarr.es.vtt', 'Clip.mp4']);
 
     // What a SIGKILL between the rename and the end of the job leaves: the result in place and
     // the original under the backup's name. The job is re-queued and runs again from the start.
