@@ -138,8 +138,9 @@ export default defineStage(async (input, ctx) => {
     const srcLang = languageCode((transcript?.data as { language?: unknown } | null)?.language);
     if (srcLang) {
       const files = subtitleFiles(transcript?.files, chosenFormats(input.params));
-      // The user's own subtitles in the source language (perhaps what the text was read from) make ours redundant.
-      const usersOwn = files.some(([ext]) => existsSync(sidecarPath(base, srcLang, ext, dir)));
+      // Beside a video we did not write, the user's own subtitles in the source language (perhaps
+      // what the text was read from) make ours redundant; beside our own video every file is ours.
+      const usersOwn = tag !== undefined && files.some(([ext]) => existsSync(sidecarPath(base, srcLang, ext, dir)));
       for (const [ext, file] of usersOwn ? [] : files) {
         const dest = sidecarPath(base, srcLang, ext, dir, tag);
         await copyFile(file, dest);

@@ -201,8 +201,8 @@ test('default tracks and subtitle formats: the original audio, no default subtit
     const second = await w.dubWithEnv(env, video.path, '--to', 'es');
     assert.equal(second.code, 0, second.err);
     assert.deepEqual(flags(), [[['eng', 0], ['spa', 1]], [['spa', 1]]]);
-    assert.deepEqual(written(second), ['Talk - dub es.en.ass', 'Talk - dub es.es.ass', 'Talk - dub es.es.srt', 'Talk - dub es.mp4'],
-      'the English .srt of the first run is already there and left as it is; the .ass is new');
+    assert.deepEqual(written(second), ['Talk - dub es.en.ass', 'Talk - dub es.en.srt', 'Talk - dub es.es.ass', 'Talk - dub es.es.srt', 'Talk - dub es.mp4'],
+      'every file beside our own video is ours: rewritten in the formats now chosen');
     assert.match(await readFile(join(w.dir, 'Talk - dub es.es.ass'), 'utf8'), /^\[V4\+ Styles\]$/m);
     // Job parameters of the steps that read them: only those re-run, the analysis and the dub come from the cache.
     const ran = second.runs.filter((r) => r.status === 'succeeded').map((r) => r.step).sort();
