@@ -8,7 +8,8 @@ import { contractSuite } from '../sdk/contract.js';
 import { DubarrError, Transcript, type StageParams, type SpeechSegments } from '../sdk/index.js';
 import { findStage, outputOf, runStageForTest } from '../sdk/testing.js';
 import plugin from './index.js';
-import { makeSpeech, wordErrorRate, type SpeechFixture } from './speech-fixture.js';
+import { wordErrorRate } from '../sdk/word-error-rate.js';
+import { makeSpeech, type SpeechFixture } from './speech-fixture.js';
 
 const def = findStage(plugin, 'pocketsphinx:transcribe');
 

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { outputOf } from '../sdk/testing.js';
 import { buildReport } from './report.js';
-import { wordErrorRate } from './word-error-rate.js';
+import { wordErrorRate } from '../sdk/word-error-rate.js';
 
 test('word error rate counts substitutions, insertions and deletions per reference word', () => {
   assert.equal(wordErrorRate('the new bridge is made of stone', 'the new bridge is made of stone'), 0);

@@ -7,7 +7,7 @@
 import { availableParallelism } from 'node:os';
 import { rm } from 'node:fs/promises';
 import plugin from '../../plugins/pocketsphinx/index.js';
-import { wordErrorRate } from '../../plugins/pocketsphinx/speech-fixture.js';
+import { wordErrorRate } from '../../plugins/sdk/word-error-rate.js';
 import type { SpeechSegments, Transcript } from '../../plugins/sdk/index.js';
 import { findStage, outputOf, runStageForTest } from '../../plugins/sdk/testing.js';
 import { SENTENCES, speechWav, type SpeechFixture } from '../fixtures/speech.js';
