@@ -16,8 +16,12 @@ export const PocketsphinxOptions = z.object({
    */
   maxhmmpf: z.number().int().min(100).default(3000),
   maxwpf: z.number().int().min(-1).default(5),
-  /** Decoder processes at once when VAD regions let the audio be split; each loads the model (~1 s). */
-  concurrency: z.number().int().min(1).max(8).default(2),
+  /**
+   * Most decoder processes at once when VAD regions let the audio be split (each loads the
+   * model, ~1 s). Default: the stage's share of workers.threads (StageContext.parallelism);
+   * a larger value is capped to that share, so recognition never oversubscribes the box.
+   */
+  concurrency: z.number().int().min(1).max(64).optional(),
   /** Audio kept around each VAD region so word edges are not clipped. */
   vadPaddingMs: z.number().int().min(0).max(2000).default(200),
   /** More pocketsphinx arguments, e.g. ['-beam', '1e-60']. */

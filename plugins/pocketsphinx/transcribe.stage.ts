@@ -21,28 +21,38 @@ export default defineStage<unknown, Transcript>(async (input, ctx) => {
     throw new DubarrError('E_PROVIDER_UNAVAILABLE', `pocketsphinx model file ${p} is missing: apt-get install pocketsphinx-en-us, or fix the model options`);
   })));
 
-  const runs = planRuns(speechRegions(info.durationMs, vad?.segments, options.vadPaddingMs), vad ? options.concurrency : 1);
+  const decoders = vad ? Math.min(options.concurrency ?? Infinity, ctx.parallelism) : 1;
+  const runs = planRuns(speechRegions(info.durationMs, vad?.segments, options.vadPaddingMs), decoders);
   const streamTotal = runs.reduce((n, r) => n + r.streamMs, 0);
   const reached = runs.map(() => 0);
   const report = () => ctx.progress(Math.min(1, reached.reduce((a, b) => a + b, 0) / Math.max(1, streamTotal)));
 
-  // One failing decoder stops the others; the stage's own abort stops them all.
+  // One failing decoder stops the others; the stage's own abort stops them all. The stage
+  // settles only when every decoder has (runDecoder returns once its process is gone).
   const stop = new AbortController();
   const onAbort = () => stop.abort();
   ctx.signal.addEventListener('abort', onAbort, { once: true });
+  let firstError: unknown;
   try {
-    const decoded = await Promise.all(runs.map(async (run, i) => {
-      const infile = await inputFileFor(run, i, path, info, ctx.workDir, stop.signal);
-      const utterances = await runDecoder({
-        binary: options.binary,
-        args: decoderArgs(options, model, infile),
-        signal: stop.signal,
-        onReached: (ms) => { reached[i] = Math.min(ms, run.streamMs); report(); },
-      });
-      return utterances.map((words) => ({ words, toSource: (ms: number) => toSourceTime(run, ms) }));
-    }).map((p) => p.catch((e: unknown) => { stop.abort(); throw e; })));
+    const decoded = await Promise.allSettled(runs.map(async (run, i) => {
+      try {
+        const infile = await inputFileFor(run, i, path, info, ctx.workDir, stop.signal);
+        const utterances = await runDecoder({
+          binary: options.binary,
+          args: decoderArgs(options, model, infile),
+          signal: stop.signal,
+          onReached: (ms) => { reached[i] = Math.min(ms, run.streamMs); report(); },
+        });
+        return utterances.map((words) => ({ words, toSource: (ms: number) => toSourceTime(run, ms) }));
+      } catch (e) {
+        firstError ??= e;
+        stop.abort();
+        throw e;
+      }
+    }));
     throwIfCancelled(ctx.signal);
-    const segments = toSegments(decoded.flat());
+    if (firstError !== undefined) throw firstError;
+    const segments = toSegments(decoded.flatMap((d) => (d.status === 'fulfilled' ? d.value : [])));
     if (segments.length === 0) ctx.log.warn('pocketsphinx recognised no words in the audio');
     ctx.progress(1, `${segments.length} utterances`);
     return {

@@ -12,6 +12,10 @@ export interface TestRunOptions {
   signal?: AbortSignal;
   /** Keep the work dir (the caller removes it); default: removed after the run unless files were returned. */
   workDir?: string;
+  /** StageContext.parallelism; default 1, so a test's result does not depend on the machine's cores. */
+  parallelism?: number;
+  /** Called with each progress report as it happens (e.g. to cancel at a known point). */
+  onProgress?(fraction: number, note?: string): void;
 }
 
 export interface TestRun<D = unknown> {
@@ -61,7 +65,8 @@ export async function runStageForTest<D = unknown>(
     cancelFlag,
     log,
     workDir,
-    progress: (fraction, note) => { progress.push({ fraction, note }); },
+    parallelism: opts.parallelism ?? 1,
+    progress: (fraction, note) => { progress.push({ fraction, note }); opts.onProgress?.(fraction, note); },
   };
   try {
     const result = (await run({ params: {}, inputs: {}, ...input }, ctx)) as StageResult<D>;

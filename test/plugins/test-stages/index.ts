@@ -26,5 +26,6 @@ export default definePlugin({
     { id: 'test-stages:native-like', capability: 'native-like', runIn: 'worker', entry: entry('blocking') },
     { id: 'test-stages:noop', capability: 'noop', runIn: 'worker', entry: entry('noop') },
     { id: 'test-stages:noop-main', capability: 'noop-main', runIn: 'main', entry: entry('noop') },
+    { id: 'test-stages:parallelism', capability: 'parallelism', runIn: 'worker', entry: entry('parallelism') },
   ],
 });
