@@ -13,6 +13,7 @@ import type { StagePool } from '../workers/stage-pool.js';
 import { executeStage } from './execute-stage.js';
 import type { Plan, PlanStep } from './plan.js';
 import { ProgressTracker } from './progress.js';
+import { unreadBecause } from './unread-steps.js';
 
 export interface StagePolicy {
   timeoutMs: Readonly<Record<string, number>>;
@@ -66,7 +67,7 @@ export async function runJob(deps: RunnerDeps, job: Job, signal: AbortSignal): P
         for (const step of [...pending.values()]) {
           if (!Object.values(step.inputs).every((ref) => outputs.has(ref))) continue;
           pending.delete(step.id);
-          const p = runStep(deps, job, step, outputs, jobDir, progress, stepSignal, detected)
+          const p = runOrSkip(deps, job, plan, step, outputs, jobDir, progress, stepSignal, detected)
             .then((out) => {
               outputs.set(step.id, out);
               const lang = (out.data as { language?: unknown } | null)?.language;
@@ -101,6 +102,23 @@ async function sourceOutput(input: string): Promise<StageOutput> {
   return { files: { media: input }, data: { path: input, size: st.size }, hash: await fingerprintMedia(input) };
 }
 
+async function runOrSkip(
+  deps: RunnerDeps, job: Job, plan: Plan, step: PlanStep, outputs: Map<string, StageOutput>, jobDir: string,
+  progress: ProgressTracker, signal: AbortSignal, detected: { sourceLanguage?: string },
+): Promise<StageOutput> {
+  const unread = await unreadBecause(plan, step, deps.plugins, detected.sourceLanguage);
+  if (!unread) return runStep(deps, job, step, outputs, jobDir, progress, signal, detected);
+  return skipStep(deps, job, step, progress, `only ${unread.join(', ')} would read it, and no installed provider can run ${unread.length > 1 ? 'them' : 'it'}`);
+}
+
+function skipStep(deps: RunnerDeps, job: Job, step: PlanStep, progress: ProgressTracker, reason: string): StageOutput {
+  const id = deps.store.startStageRun({ jobId: job.id, step: step.id, status: 'skipped' });
+  deps.store.finishStageRun(id, 'skipped', { error: { code: 'E_NO_PROVIDER', message: reason } });
+  deps.journal.record(job.id, 'stage.skipped', step.id, { reason });
+  progress.update(step.id, 1);
+  return { files: {}, data: null, hash: 'skipped' };
+}
+
 async function runStep(
   deps: RunnerDeps, job: Job, step: PlanStep, outputs: Map<string, StageOutput>, jobDir: string,
   progress: ProgressTracker, signal: AbortSignal, detected: { sourceLanguage?: string },
@@ -114,11 +132,7 @@ async function runStep(
     });
   } catch (e) {
     if (!step.optional || DubarrError.from(e).code !== 'E_NO_PROVIDER') throw e;
-    const id = deps.store.startStageRun({ jobId: job.id, step: step.id, status: 'skipped' });
-    deps.store.finishStageRun(id, 'skipped', { error: { code: 'E_NO_PROVIDER', message: (e as Error).message } });
-    deps.journal.record(job.id, 'stage.skipped', step.id, { reason: (e as Error).message });
-    progress.update(step.id, 1);
-    return { files: {}, data: null, hash: 'skipped' };
+    return skipStep(deps, job, step, progress, (e as Error).message);
   }
   const inputs = Object.fromEntries(Object.entries(step.inputs).map(([name, ref]) => [name, outputs.get(ref)!]));
   const declined: string[] = [];
