@@ -4,8 +4,8 @@
  * Prints the real-time factor (processing time / media duration), a per-stage breakdown and
  * the pipeline overhead: wall time during which no stage was running. Each stage's CPU time
  * (this process and the engine processes it ran, read from /proc at the stage's start and end)
- * over its wall time says how many cores it kept busy; the load average at the start and end
- * says how much the rest of the machine competed.
+ * over its wall time says how many cores it kept busy (stages that overlap count each other's
+ * CPU); the load average at the start and end says how much the rest of the machine competed.
  */
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -45,8 +45,9 @@ export default async function bench(): Promise<void> {
     const cpuAt = new Map<string, number>();
     const cpuOf = new Map<string, number>();
     const done = new Promise<void>((resolve) => rt.bus.on('event', (e: BusEvent) => {
-      if (e.type === 'stage.started') cpuAt.set(e.step!, cpuSeconds());
-      if (e.type === 'stage.succeeded') cpuOf.set(e.step!, cpuSeconds() - (cpuAt.get(e.step!) ?? 0));
+      const key = `${e.step}/${String(e.data?.provider)}`;
+      if (e.type === 'stage.started') cpuAt.set(key, cpuSeconds());
+      if (e.type === 'stage.succeeded') cpuOf.set(key, cpuSeconds() - (cpuAt.get(key) ?? 0));
       if (['job.succeeded', 'job.failed', 'job.cancelled'].includes(e.type)) resolve();
     }));
     const loadBefore = load();
@@ -67,8 +68,9 @@ export default async function bench(): Promise<void> {
     console.log(`CPU ${cpuS.toFixed(1)} s = ${(cpuS / (wallMs / 1000)).toFixed(2)} of ${availableParallelism()} cores busy on average; load average ${loadBefore} at the start, ${loadAfter} at the end`);
     console.log('stage                 provider          ms      share   cores');
     for (const r of runs) {
-      const cores = (cpuOf.get(r.step) ?? 0) / Math.max(0.001, (r.durationMs ?? 0) / 1000);
-      console.log(`${r.step.padEnd(21)} ${(r.provider ?? '').padEnd(16)} ${String(r.durationMs).padStart(7)}  ${(((r.durationMs ?? 0) / wallMs) * 100).toFixed(1).padStart(5)} %  ${cores.toFixed(2)}`);
+      const cpu = cpuOf.get(`${r.step}/${r.provider}`);
+      const cores = cpu === undefined || !r.durationMs ? '' : (cpu / (r.durationMs / 1000)).toFixed(2);
+      console.log(`${r.step.padEnd(21)} ${(r.provider ?? '').padEnd(16)} ${String(r.durationMs).padStart(7)}  ${(((r.durationMs ?? 0) / wallMs) * 100).toFixed(1).padStart(5)} %  ${cores}`);
     }
     const busy = covered(runs.map((r) => [r.startedAt, r.finishedAt!] as [number, number]));
     const overheadMs = Math.max(0, wallMs - busy);
