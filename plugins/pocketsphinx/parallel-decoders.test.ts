@@ -1,7 +1,10 @@
 /**
- * Recognition split over VAD regions runs up to StageContext.parallelism decoder processes at
- * once, and a cancel leaves none of them behind. Decoders are seen in /proc by their -infile,
- * which lies inside the run's own work dir, so other tests' decoders on the machine never count.
+ * Recognition cut into chunks of VAD regions runs up to StageContext.parallelism decoder
+ * processes at once, gives the same transcript however many run, and a cancel leaves none of
+ * them behind. Decoders are seen in /proc by their -infile, which lies inside the run's own
+ * work dir, so other tests' decoders on the machine never count. Chunks of 10 s cut the
+ * fixture's four sentences into two chunks of two, so a decoder reports its first sentence
+ * while it still decodes the second.
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -27,7 +30,7 @@ before(async () => {
 after(async () => { await rm(speech.dir, { recursive: true, force: true }); });
 
 const vad = (): SpeechSegments => ({ durationMs: speech.durationMs, segments: speech.sentences.map((s) => ({ start: s.at, end: s.end })) });
-const input = (options: object = {}) => ({ options, params: { sourceLanguage: 'en' }, inputs: { audio: outputOf({ audio: speech.wav }), vad: outputOf({}, vad()) } });
+const input = (options: object = {}) => ({ options: { chunkSeconds: 10, ...options }, params: { sourceLanguage: 'en' }, inputs: { audio: outputOf({ audio: speech.wav }), vad: outputOf({}, vad()) } });
 
 /** pocketsphinx processes decoding files inside `workDir`, now. */
 async function decodersIn(workDir: string): Promise<number> {
@@ -51,12 +54,16 @@ async function mostDecoders(options: object, parallelism: number): Promise<{ mos
   }
 }
 
-test('decoders run in parallel up to the granted parallelism; the concurrency option caps it', async () => {
+test('decoders run in parallel up to the granted parallelism, the concurrency option caps it, and the transcript is the same', async () => {
   const two = await mostDecoders({}, 2);
-  assert.equal(two.most, 2, 'two regions groups decoded at once');
-  assert.equal((await mostDecoders({}, 1)).most, 1, 'parallelism 1: one decoder');
-  assert.equal((await mostDecoders({ concurrency: 1 }, 4)).most, 1, 'concurrency 1 caps a larger share');
-  assert.match(two.transcript.source.detail ?? '', /4 VAD regions/);
+  assert.equal(two.most, 2, 'two chunks decoded at once');
+  assert.match(two.transcript.source.detail ?? '', /4 VAD regions in 2 chunk\(s\)/);
+  const one = await mostDecoders({}, 1);
+  assert.equal(one.most, 1, 'parallelism 1: one decoder');
+  const capped = await mostDecoders({ concurrency: 1 }, 4);
+  assert.equal(capped.most, 1, 'concurrency 1 caps a larger share');
+  assert.deepEqual(one.transcript, two.transcript, 'the chunks do not depend on how many decoders run');
+  assert.deepEqual(capped.transcript, two.transcript);
 });
 
 test('cancel while parallel decoders run: the stage settles with E_CANCELLED and no decoder remains', async () => {

@@ -82,7 +82,7 @@ contractSuite({
 });
 
 test('with VAD, only speech regions are decoded, in parallel runs, and times land on the source timeline', async () => {
-  const run = await runStageForTest<Transcript>(def, inputOf(vadOf(speech)), { parallelism: 2 });
+  const run = await runStageForTest<Transcript>(def, inputOf(vadOf(speech), undefined, { chunkSeconds: 5 }), { parallelism: 2 });
   await rm(run.workDir, { recursive: true, force: true });
   const t = Transcript.parse(run.result.data);
   checkTranscript(t, 'VAD regions');
