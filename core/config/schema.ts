@@ -48,7 +48,7 @@ const workers = z.strictObject({
   threads: z.union([z.literal('auto'), positiveInt()], { error: "expected 'auto' or a whole number >= 1" })
     .transform((v) => (v === 'auto' ? availableParallelism() : v))
     .prefault('auto')
-    .describe("Worker threads for CPU-heavy stages. 'auto' = one per CPU core."),
+    .describe("Worker threads for CPU-heavy stages, and the cores they share: a stage that splits its work (speech recognition over VAD regions) runs up to its share of them at once. 'auto' = one per CPU core."),
   idleTimeoutMs: nonNegativeInt().default(60_000).describe('Milliseconds an idle worker thread is kept before it exits.'),
   cancelGraceMs: nonNegativeInt().default(1000)
     .describe('Milliseconds a cancelled stage gets to stop on its own before its worker thread is terminated.'),

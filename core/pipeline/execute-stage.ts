@@ -47,7 +47,7 @@ async function runOnMain(
 ): Promise<StageResult> {
   const run = await loadStageEntry(stage.entry.href);
   const ctx: StageContext = {
-    signal: o.signal, cancelFlag: o.cancelFlag, workDir: o.workDir, progress: o.onProgress,
+    signal: o.signal, cancelFlag: o.cancelFlag, workDir: o.workDir, progress: o.onProgress, parallelism: o.pool.share(),
     log: { debug: (a, m) => o.log.debug(a as object, m), info: (a, m) => o.log.info(a as object, m), warn: (a, m) => o.log.warn(a as object, m), error: (a, m) => o.log.error(a as object, m) },
   };
   let onAbort!: () => void;

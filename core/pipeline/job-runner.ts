@@ -18,6 +18,7 @@ import { prepareOutputLocations } from './output-locations.js';
 import type { Plan, PlanStep } from './plan.js';
 import { ProgressTracker } from './progress.js';
 import { SourceLanguages } from './source-language.js';
+import { unreadBecause } from './unread-steps.js';
 
 export interface StagePolicy {
   timeoutMs: Readonly<Record<string, number>>;
@@ -73,7 +74,7 @@ export async function runJob(deps: RunnerDeps, job: Job, signal: AbortSignal): P
         for (const step of [...pending.values()]) {
           if (!Object.values(step.inputs).every((ref) => outputs.has(ref))) continue;
           pending.delete(step.id);
-          const p = runStep(deps, job, step, outputs, jobDir, progress, stepSignal, languages)
+          const p = runOrSkip(deps, job, plan, step, outputs, jobDir, progress, stepSignal, languages)
             .then((out) => {
               outputs.set(step.id, out);
               languages.record(step, out);
@@ -110,6 +111,23 @@ async function sourceOutput(input: string): Promise<StageOutput> {
   return { files: { media: input }, data: { path: input, size: st.size }, hash: await fingerprintFile(input) };
 }
 
+async function runOrSkip(
+  deps: RunnerDeps, job: Job, plan: Plan, step: PlanStep, outputs: Map<string, StageOutput>, jobDir: string,
+  progress: ProgressTracker, signal: AbortSignal, languages: SourceLanguages,
+): Promise<StageOutput> {
+  const unread = await unreadBecause(plan, step, deps.plugins, (reader) => languages.paramsFor(reader));
+  if (!unread) return runStep(deps, job, step, outputs, jobDir, progress, signal, languages);
+  return skipStep(deps, job, step, progress, `only ${unread.join(', ')} would read it, and no installed provider can run ${unread.length > 1 ? 'them' : 'it'}`);
+}
+
+function skipStep(deps: RunnerDeps, job: Job, step: PlanStep, progress: ProgressTracker, reason: string): StageOutput {
+  const id = deps.store.startStageRun({ jobId: job.id, step: step.id, status: 'skipped' });
+  deps.store.finishStageRun(id, 'skipped', { error: { code: 'E_NO_PROVIDER', message: reason } });
+  deps.journal.record(job.id, 'stage.skipped', step.id, { reason });
+  progress.update(step.id, 1);
+  return { files: {}, data: null, hash: 'skipped' };
+}
+
 async function runStep(
   deps: RunnerDeps, job: Job, step: PlanStep, outputs: Map<string, StageOutput>, jobDir: string,
   progress: ProgressTracker, signal: AbortSignal, languages: SourceLanguages,
@@ -122,11 +140,7 @@ async function runStep(
     });
   } catch (e) {
     if (!step.optional || DubarrError.from(e).code !== 'E_NO_PROVIDER') throw withTagNote(e, params);
-    const id = deps.store.startStageRun({ jobId: job.id, step: step.id, status: 'skipped' });
-    deps.store.finishStageRun(id, 'skipped', { error: { code: 'E_NO_PROVIDER', message: (e as Error).message } });
-    deps.journal.record(job.id, 'stage.skipped', step.id, { reason: (e as Error).message });
-    progress.update(step.id, 1);
-    return { files: {}, data: null, hash: 'skipped' };
+    return skipStep(deps, job, step, progress, (e as Error).message);
   }
   const inputs = Object.fromEntries(Object.entries(step.inputs).map(([name, ref]) => [name, outputs.get(ref)!]));
   const declined: string[] = [];

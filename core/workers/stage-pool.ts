@@ -24,6 +24,8 @@ export interface PoolRun {
 /** The piscina pool that runs 'worker' stages. */
 export class StagePool {
   private readonly piscina: Piscina<WorkerTask, WorkerReply>;
+  /** Worker stages submitted and not yet settled. */
+  private inFlight = 0;
 
   constructor(private readonly opts: PoolOptions) {
     this.piscina = new Piscina({
@@ -36,6 +38,15 @@ export class StagePool {
 
   get threads(): number { return this.opts.threads; }
   get queueSize(): number { return this.piscina.queueSize; }
+
+  /**
+   * A stage's share of the pool's threads when `running` stages (itself included) share it,
+   * at least 1. Threads are the box's CPU budget: a stage that waits on engine processes
+   * (pocketsphinx) leaves its own thread idle, so the share counts cores, not threads.
+   */
+  share(running = this.inFlight + 1): number {
+    return Math.max(1, Math.floor(this.opts.threads / Math.max(1, running)));
+  }
 
   /**
    * Runs a stage in a worker. On abort the stage is asked to stop (signal + shared flag); if it
@@ -57,8 +68,10 @@ export class StagePool {
       if (m.t === 'progress') r.onProgress(m.fraction, m.note);
       else r.onLog(m);
     });
+    this.inFlight++;
     try {
-      const task: WorkerTask = { entry: r.entry, input: r.input, workDir: r.workDir, cancelFlag: r.cancelFlag, port: port2 };
+      // Piscina starts a task at once while fewer than `threads` run, so the share is decided here.
+      const task: WorkerTask = { entry: r.entry, input: r.input, workDir: r.workDir, cancelFlag: r.cancelFlag, port: port2, parallelism: this.share(this.inFlight) };
       const reply = await this.piscina.run(task, { transferList: [port2], signal: hardStop.signal });
       if (!reply.ok) throw DubarrError.fromJSON(reply.error);
       return reply.result;
@@ -67,6 +80,7 @@ export class StagePool {
       if (r.signal.aborted) throw new DubarrError('E_CANCELLED', 'Cancelled (worker terminated after the grace period)', { cause: e });
       throw new DubarrError('E_WORKER_CRASHED', `The worker thread running ${r.entry} died: ${(e as Error).message}`, { cause: e });
     } finally {
+      this.inFlight--;
       clearTimeout(graceTimer);
       r.signal.removeEventListener('abort', onAbort);
       port1.close();

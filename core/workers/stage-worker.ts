@@ -15,6 +15,8 @@ export interface WorkerTask {
   workDir: string;
   cancelFlag: Int32Array;
   port: MessagePort;
+  /** StageContext.parallelism, decided by the pool. */
+  parallelism: number;
 }
 
 export type WorkerReply = { ok: true; result: StageResult } | { ok: false; error: SerializedError };
@@ -40,6 +42,7 @@ export default async function runStageTask(task: WorkerTask): Promise<WorkerRepl
     cancelFlag,
     log,
     workDir: task.workDir,
+    parallelism: task.parallelism,
     progress(fraction, note) {
       const now = Date.now();
       if (fraction < 1 && now - lastProgress < PROGRESS_INTERVAL_MS) return;

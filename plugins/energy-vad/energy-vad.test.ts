@@ -89,7 +89,7 @@ test('cancellation is seen at the next chunk: no work after the abort', async ()
   const ac = new AbortController();
   const progress: number[] = [];
   const ctx: StageContext = {
-    signal: ac.signal, cancelFlag: new Int32Array(new SharedArrayBuffer(4)), workDir: await scratch,
+    signal: ac.signal, cancelFlag: new Int32Array(new SharedArrayBuffer(4)), workDir: await scratch, parallelism: 1,
     log: { debug() {}, info() {}, warn() {}, error() {} },
     progress: (fraction) => { progress.push(fraction); ac.abort(); },
   };

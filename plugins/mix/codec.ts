@@ -1,5 +1,5 @@
 /** The dub track's codec: what the source's container plays best, at a per-channel bitrate. */
-import type { AudioEncoding } from '../../native/lib/index.js';
+import type { AacCoder, AudioEncoding } from '../../native/lib/index.js';
 import { encoderLayout } from './channel-layout.js';
 import type { MixOptions } from './options.js';
 
@@ -25,6 +25,13 @@ export function trackEncoding(codec: TrackCodec, options: MixOptions, layout: st
   return {
     codec,
     ...(codec === 'flac' ? {} : { bitrate: (options.bitratePerChannel ?? DEFAULT_KBPS[codec]) * 1000 * channels }),
+    ...(codec === 'aac' ? { aacCoder: aacCoder(options.aacCoder, channels) } : {}),
     ...(wanted ? { layout: wanted } : {}),
   };
+}
+
+/** See MixOptions.aacCoder for the measurements behind 'auto'. */
+export function aacCoder(option: MixOptions['aacCoder'], channels: number): AacCoder {
+  if (option !== 'auto') return option;
+  return channels > 2 ? 'fast' : 'twoloop';
 }

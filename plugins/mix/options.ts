@@ -17,5 +17,12 @@ export const MixOptions = z.object({
   codec: z.enum(['auto', 'aac', 'opus', 'flac']).default('auto'),
   /** kb/s per channel; default 96 for AAC, 64 for Opus (FLAC is lossless). */
   bitratePerChannel: z.number().int().min(16).max(256).optional(),
+  /**
+   * FFmpeg's AAC search (aac_coder). 'auto': 'fast' for more than two channels, 'twoloop' for
+   * mono and stereo. Measured against the lossless mix (npm run bench -- mix): on 5.1, 'fast'
+   * was 2.6x faster with equal or better SNR on every channel and the same loudness and true
+   * peak; on stereo it saved 15 % of the time for 0.5 dB less segmental SNR.
+   */
+  aacCoder: z.enum(['auto', 'twoloop', 'fast']).default('auto'),
 });
 export type MixOptions = z.infer<typeof MixOptions>;

@@ -16,8 +16,19 @@ export const PocketsphinxOptions = z.object({
    */
   maxhmmpf: z.number().int().min(100).default(3000),
   maxwpf: z.number().int().min(-1).default(5),
-  /** Decoder processes at once when VAD regions let the audio be split; each loads the model (~1 s). */
-  concurrency: z.number().int().min(1).max(8).default(2),
+  /**
+   * Most decoder processes at once (each takes one chunk at a time, see chunkSeconds).
+   * Default: the stage's share of workers.threads (StageContext.parallelism); a larger value
+   * is capped to that share, so recognition never oversubscribes the box. The transcript is
+   * the same whatever runs at once.
+   */
+  concurrency: z.number().int().min(1).max(64).optional(),
+  /**
+   * With VAD, the speech is cut into chunks of about this much (an even count), each decoded
+   * by its own process (which loads the model, ~1.3 s of CPU). Shorter chunks spread over
+   * more cores but start more often from the model's initial cepstral mean (see speech-plan.ts).
+   */
+  chunkSeconds: z.number().min(5).max(3600).default(150),
   /** Audio kept around each VAD region so word edges are not clipped. */
   vadPaddingMs: z.number().int().min(0).max(2000).default(200),
   /** More pocketsphinx arguments, e.g. ['-beam', '1e-60']. */

@@ -30,17 +30,3 @@ export async function makeSpeech(sentences: ReadonlyArray<{ text: string; at: nu
     '-ar', '16000', '-ac', '1', '-sample_fmt', 's16', '-map_metadata', '-1', '-fflags', '+bitexact', wav]);
   return { dir, wav, durationMs, sentences: clips.map(({ text, at, end }) => ({ text, at, end })) };
 }
-
-/** Word error rate: word-level edit distance over the reference length, ignoring case and punctuation. */
-export function wordErrorRate(reference: string, hypothesis: string): number {
-  const words = (s: string) => s.toLowerCase().replace(/[^a-z' ]+/g, ' ').split(' ').filter(Boolean);
-  const r = words(reference);
-  const h = words(hypothesis);
-  let prev = Array.from({ length: h.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= r.length; i++) {
-    const row = [i];
-    for (let j = 1; j <= h.length; j++) row[j] = Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + (r[i - 1] === h[j - 1] ? 0 : 1));
-    prev = row;
-  }
-  return prev[h.length]! / Math.max(1, r.length);
-}

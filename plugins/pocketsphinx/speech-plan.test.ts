@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { GAP_MS, planRuns, speechRegions, toSourceTime } from './speech-plan.js';
+import { chunkCount, GAP_MS, planRuns, speechRegions, toSourceTime } from './speech-plan.js';
 
 test('speech regions: padded, clamped, close ones merged; no VAD = the whole track', () => {
   assert.deepEqual(speechRegions(10_000, undefined, 200), [{ start: 0, end: 10_000 }]);
@@ -21,4 +21,14 @@ test('runs: balanced by speech, times map back to the source', () => {
   assert.equal(planRuns(regions, 1).length, 1);
   assert.ok(planRuns(regions, 8).length <= regions.length, 'never more runs than regions');
   assert.deepEqual(planRuns([], 2), []);
+});
+
+test('chunks: about chunkMs of speech each, an even count past one, whatever the machine', () => {
+  const regions = (seconds: number[]) => seconds.map((s, i) => ({ start: i * 1_000_000, end: i * 1_000_000 + s * 1000 }));
+  assert.equal(chunkCount(regions([100]), 150_000), 1);
+  assert.equal(chunkCount(regions([100, 50]), 150_000), 1);
+  assert.equal(chunkCount(regions([100, 60]), 150_000), 2);
+  assert.equal(chunkCount(regions(Array(10).fill(52)), 150_000), 4, 'the 10-minute bench track: 523 s in 4 chunks');
+  assert.equal(chunkCount(regions(Array(60).fill(60)), 150_000), 24, 'an hour of speech');
+  assert.equal(chunkCount([], 150_000), 1);
 });

@@ -8,8 +8,9 @@ import { contractSuite } from '../sdk/contract.js';
 import { DubarrError, Transcript, type StageParams, type SpeechSegments } from '../sdk/index.js';
 import { findStage, outputOf, runStageForTest } from '../sdk/testing.js';
 import plugin from './index.js';
+import { wordErrorRate } from '../sdk/word-error-rate.js';
 import { requireEnglish } from './stage-inputs.js';
-import { makeSpeech, wordErrorRate, type SpeechFixture } from './speech-fixture.js';
+import { makeSpeech, type SpeechFixture } from './speech-fixture.js';
 
 const def = findStage(plugin, 'pocketsphinx:transcribe');
 
@@ -101,7 +102,7 @@ contractSuite({
 });
 
 test('with VAD, only speech regions are decoded, in parallel runs, and times land on the source timeline', async () => {
-  const run = await runStageForTest<Transcript>(def, inputOf(vadOf(speech)));
+  const run = await runStageForTest<Transcript>(def, inputOf(vadOf(speech), undefined, { chunkSeconds: 5 }), { parallelism: 2 });
   await rm(run.workDir, { recursive: true, force: true });
   const t = Transcript.parse(run.result.data);
   checkTranscript(t, 'VAD regions');

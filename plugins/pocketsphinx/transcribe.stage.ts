@@ -1,10 +1,11 @@
 /** pocketsphinx:transcribe — English ASR with word timings and confidence, VAD regions only when given. */
-import { access } from 'node:fs/promises';
+import { access, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DubarrError, defineStage, throwIfCancelled, type Cancellation, type Transcript } from '../sdk/index.js';
 import { runDecoder } from './decoder-process.js';
 import { modelPaths, type PocketsphinxOptions } from './options.js';
-import { planRuns, speechRegions, toSourceTime, type DecodeRun } from './speech-plan.js';
+import type { Utterance } from './decoder-output.js';
+import { chunkCount, planRuns, speechRegions, toSourceTime, type DecodeRun } from './speech-plan.js';
 import { readAudio, readOptions, readVad, requireEnglish } from './stage-inputs.js';
 import { writeRunStream } from './stream-file.js';
 import type { WavInfo } from '../sdk/wav.js';
@@ -21,34 +22,52 @@ export default defineStage<unknown, Transcript>(async (input, ctx) => {
     throw new DubarrError('E_PROVIDER_UNAVAILABLE', `pocketsphinx model file ${p} is missing: apt-get install pocketsphinx-en-us, or fix the model options`);
   })));
 
-  const runs = planRuns(speechRegions(info.durationMs, vad?.segments, options.vadPaddingMs), vad ? options.concurrency : 1);
+  const regions = speechRegions(info.durationMs, vad?.segments, options.vadPaddingMs);
+  const runs = planRuns(regions, vad ? chunkCount(regions, options.chunkSeconds * 1000) : 1);
+  const lanes = Math.min(options.concurrency ?? Infinity, ctx.parallelism, runs.length);
   const streamTotal = runs.reduce((n, r) => n + r.streamMs, 0);
   const reached = runs.map(() => 0);
   const report = () => ctx.progress(Math.min(1, reached.reduce((a, b) => a + b, 0) / Math.max(1, streamTotal)));
 
-  // One failing decoder stops the others; the stage's own abort stops them all.
+  // `lanes` decoders at a time, each taking the next chunk (a lane never rejects: it records
+  // the first error and stops the others). The stage's own abort stops them all. The stage
+  // settles only when every lane has (runDecoder returns once its process is gone).
   const stop = new AbortController();
   const onAbort = () => stop.abort();
   ctx.signal.addEventListener('abort', onAbort, { once: true });
+  const decoded: Array<Array<{ words: Utterance; toSource(ms: number): number }>> = [];
+  let next = 0;
+  let firstError: unknown;
   try {
-    const decoded = await Promise.all(runs.map(async (run, i) => {
-      const infile = await inputFileFor(run, i, path, info, ctx.workDir, { signal: stop.signal, cancelFlag: ctx.cancelFlag });
-      const utterances = await runDecoder({
-        binary: options.binary,
-        args: decoderArgs(options, model, infile),
-        signal: stop.signal,
-        onReached: (ms) => { reached[i] = Math.min(ms, run.streamMs); report(); },
-      });
-      return utterances.map((words) => ({ words, toSource: (ms: number) => toSourceTime(run, ms) }));
-    }).map((p) => p.catch((e: unknown) => { stop.abort(); throw e; })));
+    await Promise.all(Array.from({ length: lanes }, async () => {
+      while (next < runs.length && firstError === undefined && !stop.signal.aborted) {
+        const i = next++;
+        const run = runs[i]!;
+        try {
+          const infile = await inputFileFor(run, i, path, info, ctx.workDir, { signal: stop.signal, cancelFlag: ctx.cancelFlag });
+          const utterances = await runDecoder({
+            binary: options.binary,
+            args: decoderArgs(options, model, infile),
+            signal: stop.signal,
+            onReached: (ms) => { reached[i] = Math.min(ms, run.streamMs); report(); },
+          });
+          decoded[i] = utterances.map((words) => ({ words, toSource: (ms: number) => toSourceTime(run, ms) }));
+          await rm(infile, { force: true });
+        } catch (e) {
+          firstError ??= e;
+          stop.abort();
+        }
+      }
+    }));
     throwIfCancelled(ctx);
+    if (firstError !== undefined) throw firstError;
     const segments = toSegments(decoded.flat());
     if (segments.length === 0) ctx.log.warn('pocketsphinx recognised no words in the audio');
     ctx.progress(1, `${segments.length} utterances`);
     return {
       data: {
         language: 'en',
-        source: { kind: 'asr', provider: 'pocketsphinx', detail: vad ? `en-us, ${runs.flatMap((r) => r.regions).length} VAD regions` : 'en-us, whole track' },
+        source: { kind: 'asr', provider: 'pocketsphinx', detail: vad ? `en-us, ${regions.length} VAD regions in ${runs.length} chunk(s)` : 'en-us, whole track' },
         segments,
       },
     };

@@ -4,7 +4,7 @@ import { contractSuite } from '../sdk/contract.js';
 import { outputOf } from '../sdk/testing.js';
 import qa from './index.js';
 import { buildReport, type QaReport } from './report.js';
-import { wordErrorRate } from './word-error-rate.js';
+import { wordErrorRate } from '../sdk/word-error-rate.js';
 
 test('word error rate counts substitutions, insertions and deletions per reference word', () => {
   assert.equal(wordErrorRate('the new bridge is made of stone', 'the new bridge is made of stone'), 0);

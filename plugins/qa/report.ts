@@ -5,7 +5,8 @@
  */
 import { SourceLanguageDecision } from '../sdk/language-evidence.js';
 import type { StageOutput } from '../sdk/plugin.js';
-import { wordErrorRate } from './word-error-rate.js';
+import { errorRate } from '../sdk/word-error-rate.js';
+import { unitWordErrors, type TimedText } from './back-transcription.js';
 
 export interface TargetReport {
   units: number;
@@ -77,7 +78,7 @@ export function buildReport(inputs: Record<string, StageOutput>, targets: readon
       ttsRates: { resynthesized: rates.filter((r) => r > 1).length, maxRate: Math.max(1, ...rates) },
       loudness: mix?.loudness as Record<string, number> | undefined,
       subtitles: subs ? { cues: Number(subs.cues ?? 0), violations: arr(subs.violations).length } : undefined,
-      backTranscription: backTranscription(doc(inputs[`translate:${lang}`]), doc(inputs[`back:${lang}`]), lang),
+      backTranscription: backTranscription(doc(inputs[`translate:${lang}`]), units, doc(inputs[`back:${lang}`]), lang),
     };
   }
   const mux = doc(inputs.mux);
@@ -87,10 +88,32 @@ export function buildReport(inputs: Record<string, StageOutput>, targets: readon
 
 const round = (x: number) => Math.round(x * 1000) / 1000;
 
-function backTranscription(translation: Doc, heard: Doc, lang: string): TargetReport['backTranscription'] {
+function backTranscription(translation: Doc, fitUnits: ReadonlyArray<Record<string, unknown>>, heard: Doc, lang: string): TargetReport['backTranscription'] {
   if (!heard) return { unavailable: `no speech recognizer for '${lang}' is installed` };
-  const said = arr(translation?.segments).map((s) => String(s.target ?? '')).join(' ');
-  const recognized = arr(heard.segments).map((s) => String(s.text ?? '')).join(' ');
   const provider = String((heard.source as { provider?: string } | undefined)?.provider ?? 'unknown');
-  return { provider, wordErrorRate: round(wordErrorRate(said, recognized)) };
+  return { provider, wordErrorRate: round(errorRate(unitWordErrors(dubUnits(translation, fitUnits), heardWords(heard)))) };
+}
+
+/** Each unit's target text where its dub clip was placed (its source slot when the fit plan lacks it). */
+function dubUnits(translation: Doc, fitUnits: ReadonlyArray<Record<string, unknown>>): TimedText[] {
+  const placed = new Map(fitUnits.map((u) => [String(u.id), u]));
+  return arr(translation?.segments).map((s) => {
+    const start = num(s.start) ?? 0;
+    const length = Math.max(0, (num(s.end) ?? start) - start);
+    const fit = placed.get(String(s.id));
+    const at = num(fit?.placedStart) ?? start;
+    return { start: at, end: num(fit?.placedEnd) ?? at + length, text: String(s.target ?? '') };
+  });
+}
+
+/** The recognized words with their times; a segment without word timings spreads its words evenly. */
+function heardWords(heard: Doc): TimedText[] {
+  return arr(heard?.segments).flatMap((s) => {
+    const timed = arr(s.words).filter((w) => num(w.start) !== undefined && num(w.end) !== undefined);
+    if (timed.length) return timed.map((w) => ({ start: w.start as number, end: w.end as number, text: String(w.text ?? '') }));
+    const words = String(s.text ?? '').split(/\s+/).filter(Boolean);
+    const start = num(s.start) ?? 0;
+    const step = ((num(s.end) ?? start) - start) / Math.max(1, words.length);
+    return words.map((text, i) => ({ start: start + i * step, end: start + (i + 1) * step, text }));
+  });
 }

@@ -46,7 +46,12 @@ export function runTool(r: ToolRun): Promise<string> {
       settled = true;
       r.signal?.removeEventListener('abort', onAbort);
       clearTimeout(timer);
-      if (e) { kill(); reject(e); } else resolve(out.join(''));
+      if (!e) return resolve(out.join(''));
+      if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return reject(e);
+      // Settle once it is gone: a cancelled stage leaves no process behind, none writing into
+      // a work dir that is being removed. SIGKILL cannot be ignored, so this is prompt.
+      child.once('exit', () => reject(e));
+      kill();
     };
     const onAbort = () => finish(new DubarrError('E_CANCELLED', 'Cancelled'));
     r.signal?.addEventListener('abort', onAbort, { once: true });

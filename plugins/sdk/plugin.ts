@@ -158,6 +158,13 @@ export interface StageContext {
   progress(fraction: number, note?: string): void;
   /** An empty directory for this run; removed afterwards, except the result files. */
   workDir: string;
+  /**
+   * How many cores this stage may keep busy at once (engine processes, native threads): its
+   * share of the worker pool (workers.threads) among the worker stages running when it
+   * started, at least 1. A stage that can split its work runs up to this many parts at once;
+   * more would only compete with the other stages of the box.
+   */
+  parallelism: number;
 }
 
 export type StageRun<O = unknown, D = unknown> = (input: StageInput<O>, ctx: StageContext) => Promise<StageResult<D>>;

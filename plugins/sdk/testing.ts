@@ -13,6 +13,8 @@ export interface TestRunOptions {
   signal?: AbortSignal;
   /** Keep the work dir (the caller removes it); default: removed after the run unless files were returned. */
   workDir?: string;
+  /** StageContext.parallelism; default 1, so a test's result does not depend on the machine's cores. */
+  parallelism?: number;
   /**
    * Called at each progress report, synchronously (e.g. to cancel mid-run: the earliest a
    * cancel can land; the runtime sees a worker's report a little later).
@@ -78,6 +80,7 @@ export async function runStageForTest<D = unknown>(
     cancelFlag,
     log,
     workDir,
+    parallelism: opts.parallelism ?? 1,
     progress: (fraction, note) => { progress.push({ fraction, note }); opts.onProgress?.(fraction, note); },
   };
   try {

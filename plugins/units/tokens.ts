@@ -2,6 +2,7 @@
  * A segment's text as words ("tokens", with their punctuation), timed from the segment's
  * word timings when those can be matched to the text. Cuts only ever fall between tokens.
  */
+import { spellingKey as key } from '../sdk/comparable-text.js';
 import type { Word } from '../sdk/index.js';
 
 export interface Token {
@@ -9,8 +10,6 @@ export interface Token {
   start?: number;
   end?: number;
 }
-
-const key = (s: string) => s.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, '');
 
 export function tokenize(text: string, words?: readonly Word[]): Token[] {
   const tokens: Token[] = text.split(/\s+/).filter(Boolean).map((t) => ({ text: t }));

@@ -32,6 +32,7 @@ export default definePlugin({
     { id: 'test-stages:noop-main', capability: 'noop-main', runIn: 'main', entry: entry('noop') },
     // Also offered by test-spare: the provider to fall back to.
     { id: 'test-stages:modelled', capability: 'modelled', runIn: 'worker', entry: entry('noop') },
+    { id: 'test-stages:parallelism', capability: 'parallelism', runIn: 'worker', entry: entry('parallelism') },
   ],
   // Throws when the model file is gone, as a provider's fingerprint does when its model vanished.
   engine: async (o): Promise<Record<string, string>> => (o.modelFile ? { model: createHash('sha256').update(readFileSync(o.modelFile)).digest('hex') } : {}),
