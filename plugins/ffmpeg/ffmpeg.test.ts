@@ -13,7 +13,7 @@ import { makeReadOnly, mountUnavailable, readOnlyUnavailable, withTmpfs } from '
 import { settledLeftovers } from '../../test/medium/native/scratch.js';
 import { readWavInfo } from '../sdk/wav.js';
 import {
-  assFile, h264AacMp4, h264Ac3Mkv, lateAudioMp4, LATE_AUDIO_START, longSubtitledMkv, mpegPs, randomBytesFile, toneM4a, twoHourMkv,
+  assFile, commercialDubMkv, dubOnlyDubbedMkv, h264AacMp4, h264Ac3Mkv, lateAudioMp4, LATE_AUDIO_START, longSubtitledMkv, mpegPs, randomBytesFile, toneM4a, twoHourMkv,
   videoOnlyMp4, srtFile, vttFile,
 } from '../../test/fixtures/media.js';
 import type { FitPlan } from '../sdk/artifacts.js';
@@ -40,6 +40,13 @@ function infoOf(media: string): Promise<MediaInfo> {
     infos.set(media, p);
   }
   return p;
+}
+
+/** The MediaInfo of `media` as it is now (a file dubbed in place changes). */
+async function freshInfo(media: string): Promise<MediaInfo> {
+  const r = await extracted(media);
+  await rm(r.workDir, { recursive: true, force: true });
+  return r.info;
 }
 
 /** Folders standing in for the user's library; removed when the file is done. */
@@ -160,6 +167,21 @@ test('extract: picks the audio stream, 16 kHz mono analysis track, timeline offs
 
   await assert.rejects(extracted(await videoOnlyMp4()), (e: unknown) => e instanceof DubarrError && e.code === 'E_NO_AUDIO_STREAM');
   for (const r of [mp4, mkv, mkvDefault, late]) await rm(r.workDir, { recursive: true, force: true });
+});
+
+test('extract: a studio\'s dub (FlagOriginal=0) is taken when its language is named, the original first otherwise; our own dub only when nothing else is in its language', async () => {
+  const remux = await commercialDubMkv();
+  assert.deepEqual(probeSync(remux).streams.filter((s) => s.type === 'audio').map((s) => [s.language, s.dispositions.dub, s.dispositions.default]),
+    [['eng', false, false], ['fre', true, true]], 'the reader turns FlagOriginal=0 into the dub disposition');
+  const plain = await extracted(remux);
+  const fr = await extracted(remux, { sourceLanguage: 'fr' });
+  assert.deepEqual([plain.info.audioStream, fr.info.audioStream], [1, 2], 'the original when none is named (the dub is the default); the dub when French is');
+  // A studio's French dub and our Spanish one (the default): the French is the speech to dub.
+  const dubbed = await dubOnlyDubbedMkv();
+  const auto = await extracted(dubbed);
+  const es = await extracted(dubbed, { sourceLanguage: 'es' });
+  assert.deepEqual([auto.info.audioStream, auto.info.language, es.info.audioStream], [1, 'fr', 2]);
+  for (const r of [plain, fr, auto, es]) await rm(r.workDir, { recursive: true, force: true });
 });
 
 test('subtitle-stream: the embedded text stream in the source language, or none', async () => {
@@ -377,6 +399,32 @@ test('in-place mode re-run after a crash before the swap\'s rename (a hard-link 
     } finally {
       await rm(f.dir, { recursive: true, force: true });
     }
+  }
+});
+
+test('in-place mode on a Blu-ray remux with a studio\'s French dub: --to fr adds our French dub (theirs is no dub of ours); the next run finds ours and adds nothing', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'dubarr-mux-studio-dub-'));
+  try {
+    const source = join(dir, 'Film (1999).mkv');
+    await copyFile(await commercialDubMkv(), source);
+    const inputs = async () => ({
+      source: outputOf({ media: source }), extract: outputOf({}, await freshInfo(source)),
+      'mix:fr': outputOf({ track: await toneM4a(500, 4) }, { offsetMs: 0 }), 'subtitles:fr': outputOf({ srt: await srtFile() }, { language: 'fr' }),
+    });
+    const params = { mode: 'inplace', targetLanguages: ['fr'] };
+    const first = await runStageForTest(mux, { options: {}, params, inputs: await inputs() });
+    await rm(first.workDir, { recursive: true, force: true });
+    assert.deepEqual((first.result.data as { alreadyDubbed: string[] }).alreadyDubbed, []);
+    const tracks = [['eng', 'English', false], ['fre', 'Français', true], ['fre', 'Français (AI dub)', true]];
+    assert.deepEqual(audioTracks(source), tracks);
+    const dubbed = await sha(source);
+
+    const again = await runStageForTest(mux, { options: {}, params, inputs: await inputs() });
+    await rm(again.workDir, { recursive: true, force: true });
+    assert.deepEqual((again.result.data as { alreadyDubbed: string[] }).alreadyDubbed, ['fr'], 'our title is read back from the MKV track name');
+    assert.equal(await sha(source), dubbed);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
   }
 });
 

@@ -4,7 +4,7 @@
  *    tracks (and subtitles) added; the source is never touched.
  *  - sidecar: `Movie.es.mka` + `Movie.dubarr.es.srt` beside the untouched source.
  *  - inplace: the source replaced by an atomic, verified swap (see inplace-swap.ts), adding only
- *    the languages it does not already carry a dub of (see dub-tracks.ts).
+ *    the languages it does not already carry a dub of ours in (see dub-tracks.ts).
  * Subtitles (translated, and the source language's transcript) are also written as sidecars
  * named after the video, in the job's subtitleFormats.
  */
@@ -56,7 +56,7 @@ export default defineStage(async (input, ctx) => {
     if (cleared) ctx.log.warn({ file: source }, cleared);
     const dubbed = dubbedLanguages(probeSync(source, { cancelFlag: ctx.cancelFlag }));
     alreadyDubbed = list.map((t) => t.lang).filter((lang) => dubbed.has(requireLanguage(lang).code));
-    if (alreadyDubbed.length) ctx.log.info({ languages: alreadyDubbed }, `${basename(source)} already carries a dub in ${alreadyDubbed.join(', ')}: not added again`);
+    if (alreadyDubbed.length) ctx.log.info({ languages: alreadyDubbed }, `${basename(source)} already carries dubarr's dub in ${alreadyDubbed.join(', ')}: not added again`);
   }
   // The subtitles of every target are written as sidecars; the tracks only of those added.
   const adding = list.filter((t) => !alreadyDubbed.includes(t.lang));
