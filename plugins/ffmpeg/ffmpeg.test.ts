@@ -402,6 +402,33 @@ test('in-place mode re-run after a crash before the swap\'s rename (a hard-link 
   }
 });
 
+test('in-place mode re-run beside a backup the file in place cannot be proven whole against: the job fails E_SWAP_UNRESOLVED, both files kept', async () => {
+  const f = await muxFixture();
+  try {
+    const params = { mode: 'inplace', targetLanguages: ['es'] };
+    const first = await runStageForTest(mux, { options: {}, params, inputs: f.inputs });
+    await rm(first.workDir, { recursive: true, force: true });
+    const result = await readFile(f.source);
+    const backup = backupPathFor(f.source);
+    const unresolved = (e: unknown) => e instanceof DubarrError && e.code === 'E_SWAP_UNRESOLVED' && e.message.includes(backup) && e.message.includes(f.source);
+
+    // A result cut short (a failing disk), the original in the backup: the analysis, which reads
+    // the file first, says so instead of calling the file unreadable.
+    await copyFile(await h264AacMp4(), backup);
+    await writeFile(f.source, result.subarray(0, 20_000));
+    await assert.rejects(extracted(f.source), unresolved);
+    // A result that reads, but is not the backup plus our dub (a backup with two audio tracks):
+    // the analysis runs, the mux refuses before touching anything.
+    await copyFile(await h264Ac3Mkv(), backup);
+    await writeFile(f.source, result);
+    await assert.rejects(runStageForTest(mux, { options: {}, params, inputs: { ...f.inputs, extract: outputOf({}, await freshInfo(f.source)) } }), unresolved);
+    assert.equal(await sha(f.source), createHash('sha256').update(result).digest('hex'));
+    assert.equal(await sha(backup), await sha(await h264Ac3Mkv()));
+  } finally {
+    await rm(f.dir, { recursive: true, force: true });
+  }
+});
+
 test('in-place mode on a Blu-ray remux with a studio\'s French dub: --to fr adds our French dub (theirs is no dub of ours); the next run finds ours and adds nothing', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'dubarr-mux-studio-dub-'));
   try {

@@ -4,14 +4,15 @@
  * or a copy where the filesystem has no hard links) until the replacement, one atomic rename,
  * has been verified at its final path. Every step that changes the folder is undone, in
  * reverse, when a later one fails, so the original is either intact or fully replaced, and
- * nothing of ours is left behind. A crash (no undo runs) can leave the temporary file, which the
- * job's re-run writes again under the same name, and the backup, under a fixed name that the
- * re-run clears before it touches the file (clearInterruptedSwap).
+ * nothing of ours is left behind, unless an undo fails too: then the error says where the
+ * original is. A crash (no undo runs) can leave the temporary file, which the job's re-run
+ * writes again under the same name, and the backup, under a fixed name that the re-run judges
+ * before it touches the file (interrupted-swap.ts: removed only when that loses nothing).
  */
 import { chmod, chown, lstat, stat, utimes } from 'node:fs/promises';
-import type { Stats } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
 import { DubarrError, type ErrorCode } from '../sdk/errors.js';
+import { shellQuote } from './shell-quote.js';
 import { errno, fsyncDir, linkUnsupported, nodeSwapFs, unlinkIfPresent, type SwapFs } from './swap-fs.js';
 
 export interface SwapOptions {
@@ -43,45 +44,6 @@ export function tempPathFor(original: string): string {
  */
 export function backupPathFor(original: string): string {
   return join(dirname(original), `.${basename(original)}.dubarr-bak`);
-}
-
-/**
- * Clears the backup an in-place swap of `original` left when the process died in the middle
- * (SIGKILL, power loss, OOM), before anything else touches the file. Every state a crash can
- * leave has a valid file at `original`, so the backup can always go:
- *  - the backup is the same inode as the file: a hard link made before the rename; the file is
- *    the original, untouched.
- *  - another inode, crash before the rename: a copied backup (a filesystem without hard links),
- *    perhaps cut short; the file is the original, untouched.
- *  - another inode, crash after the rename (before the second verify, or the backup's removal):
- *    the file is the result, which was verified and fsynced at its temporary name, with the
- *    folder fsynced, before the one atomic rename put it there. It holds every stream of the
- *    original (the remux copies them all) plus the dub. The same holds when the rename back
- *    after a failed second verify failed too: the bytes in place passed the first.
- * A crash during the rename itself leaves one of these, since rename() is atomic. Returns what
- * was removed, for the log; nothing when there was no leftover.
- */
-export async function clearInterruptedSwap(original: string, fs: SwapFs = nodeSwapFs): Promise<string | undefined> {
-  const backup = backupPathFor(original);
-  const [b, o] = await Promise.all([lstatIfPresent(backup), lstatIfPresent(original)]);
-  if (!b) return undefined;
-  if (!o) {
-    // Nothing at the original's name (the user removed or renamed it): the backup may be the only copy left.
-    throw new DubarrError('E_INPUT_NOT_FOUND', `${original} is missing, and ${backup} is the backup an interrupted in-place swap left; rename it to ${basename(original)} to restore the file, or delete it`);
-  }
-  if (!b.isFile()) throw new DubarrError('E_OUTPUT_EXISTS', `${backup} is in the way of the in-place swap's backup and is not a file dubarr wrote; move it away`);
-  await unlinkIfPresent(fs, backup);
-  await fsyncDir(fs, dirname(original));
-  return b.ino === o.ino && b.dev === o.dev
-    ? `removed ${backup}, a hard link to ${basename(original)} left by an interrupted in-place swap`
-    : `removed ${backup}, the backup an interrupted in-place swap left (the file in place is the original or the verified result)`;
-}
-
-async function lstatIfPresent(path: string): Promise<Stats | undefined> {
-  return lstat(path).catch((e: unknown) => {
-    if (errno(e) === 'ENOENT') return undefined;
-    throw e;
-  });
 }
 
 export async function assertSwappable(original: string, force: boolean): Promise<void> {
@@ -138,6 +100,12 @@ class Undo {
  * another extension (the container had to change): the result then takes the original's name
  * with that extension, which must not exist yet (a file we did not write is never replaced),
  * and the original is removed once the result is in place and verified.
+ *
+ * The caller has cleared what an interrupted swap of the same file left (clearInterruptedSwap),
+ * before checking the file's hard links (a leftover backup is a second one). The swap itself
+ * never removes a backup it did not make: finding the backup's name taken, it stops with the
+ * original unchanged (another swap of the file is under way: dubarr runs one job per file at a
+ * time, but a second dubarr with another database would not know).
  */
 export async function swapInPlace(original: string, written: string, o: SwapOptions): Promise<SwapResult> {
   const fs = o.fs ?? nodeSwapFs;
@@ -145,7 +113,6 @@ export async function swapInPlace(original: string, written: string, o: SwapOpti
   const undo = new Undo();
   undo.push({ what: 'temp', undo: () => unlinkIfPresent(fs, written), ifFailed: `the temporary file ${written} is left: delete it` });
   try {
-    await clearInterruptedSwap(original, fs);
     o.verify(written);
     await adoptOwnership(written, original);
     await fs.fsync(written);
@@ -174,7 +141,7 @@ async function replaceSameName(fs: SwapFs, original: string, written: string, ve
       await fsyncDir(fs, dir).catch(() => undefined); // the original is back; durability on a failing disk is best effort
     },
     ifUndone: 'the original is back in place from its backup',
-    ifFailed: `the original could not be put back: its content is in ${backup.path} and ${original} holds the unverified result; rename the backup to ${basename(original)}`,
+    ifFailed: `the original could not be put back: its content is in ${backup.path} and ${original} holds the result that failed verification; put the original back with: mv -f ${shellQuote(backup.path)} ${shellQuote(original)}`,
   });
   await fsyncDir(fs, dir);
   verify(original);
@@ -197,24 +164,27 @@ async function replaceUnderNewName(
 
 /**
  * A second name for the original until the swap is verified: a hard link (instant), or where
- * the filesystem has none a copy, fsynced. Its name is fixed (backupPathFor) and was cleared at
- * the start; neither link() nor the copy replaces a file, so if another process took the name
+ * the filesystem has none a copy, fsynced. Its name is fixed (backupPathFor) and the caller
+ * cleared it; neither link() nor the copy replaces a file, so if another process took the name
  * since, the swap stops there.
  */
 async function keepBackup(fs: SwapFs, original: string, undo: Undo): Promise<{ path: string; kind: 'link' | 'copy' }> {
   const path = backupPathFor(original);
+  const taken = (e: unknown) => new DubarrError('E_OUTPUT_EXISTS', `${path} appeared after the job cleared it: another in-place swap of ${basename(original)} is under way (a second dubarr on another database?); dubarr leaves it alone`, { cause: e });
   try {
     await fs.link(original, path);
     undo.push({ what: 'backup', undo: () => unlinkIfPresent(fs, path), ifFailed: `the backup link ${path} is left: delete it` });
     return { path, kind: 'link' };
   } catch (e) {
+    if (errno(e) === 'EEXIST') throw taken(e);
     if (!linkUnsupported(e)) throw e;
   }
   try {
     await fs.copyFile(original, path);
   } catch (e) {
     // A copy that failed half way (disk full) is ours to remove; one that found the name taken is not.
-    if (errno(e) !== 'EEXIST') undo.push({ what: 'backup', undo: () => unlinkIfPresent(fs, path), ifFailed: `the partial backup ${path} is left: delete it` });
+    if (errno(e) === 'EEXIST') throw taken(e);
+    undo.push({ what: 'backup', undo: () => unlinkIfPresent(fs, path), ifFailed: `the partial backup ${path} is left: delete it` });
     throw e;
   }
   undo.push({ what: 'backup', undo: () => unlinkIfPresent(fs, path), ifFailed: `the backup copy ${path} is left: delete it` });

@@ -17,9 +17,11 @@ import { languageCode, requireLanguage } from '../sdk/languages.js';
 import { DUB_VERSION_PATTERN, DUBARR_SIDECAR_TAG } from '../sdk/sidecar-name.js';
 import { defineStage, type StageInput } from '../sdk/plugin.js';
 import { dubbedLanguages } from './dub-tracks.js';
-import { assertSwappable, clearInterruptedSwap, swapInPlace, tempPathFor } from './inplace-swap.js';
+import { assertSwappable, swapInPlace, tempPathFor } from './inplace-swap.js';
+import { clearInterruptedSwap } from './interrupted-swap.js';
 import { MuxOptions } from './options.js';
 import { dubTitle, dubVersionPath, sidecarPath } from './output-names.js';
+import { verifyResult } from './result-check.js';
 import { mediaInfo, sourcePath } from './stage-inputs.js';
 import { chosenFormats, embeddedFile, subtitleFiles, type SubtitleFile } from './subtitle-files.js';
 import { remuxDefaultAudio, sidecarTrackDispositions, sourceSubtitleTags, subtitleDispositions, trackDefaults } from './track-defaults.js';
@@ -51,7 +53,8 @@ export default defineStage(async (input, ctx) => {
 
   let alreadyDubbed: string[] = [];
   if (mode === 'inplace') {
-    // First: a backup a crashed swap left is a second hard link, which would make the file look shared.
+    // First, before the hard-link check (a backup an interrupted swap left is a second link to
+    // the file) and before reading which dubs the file has (it may be that swap's result).
     const cleared = await clearInterruptedSwap(source);
     if (cleared) ctx.log.warn({ file: source }, cleared);
     const dubbed = dubbedLanguages(probeSync(source, { cancelFlag: ctx.cancelFlag }));
@@ -79,16 +82,7 @@ export default defineStage(async (input, ctx) => {
     defaultAudio: remuxDefaultAudio(defaults),
     sourceStreams: sourceSubtitleTags(defaults, info, subtitles),
   });
-  const expectedAudio = info.audioStreams + adding.length;
-  const verify = (path: string) => {
-    const p = probeSync(path, { cancelFlag: ctx.cancelFlag });
-    const n = p.streams.filter((s) => s.type === 'audio').length;
-    const durationMs = (p.duration ?? 0) * 1000;
-    if (n !== expectedAudio) throw new DubarrError('E_OUTPUT_WRITE', `${path}: expected ${expectedAudio} audio tracks, found ${n}`);
-    if (info.durationMs > 0 && Math.abs(durationMs - info.durationMs) > 1000) {
-      throw new DubarrError('E_OUTPUT_WRITE', `${path}: duration ${Math.round(durationMs)} ms differs from the source's ${info.durationMs} ms`);
-    }
-  };
+  const verify = (path: string) => verifyResult(path, info, adding.length, ctx.cancelFlag);
 
   let video: string | undefined;
   let container: string | undefined;
