@@ -2,7 +2,7 @@ import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { copyFile, link, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { copyFile, link, mkdtemp, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { probeSync } from '../../native/lib/index.js';
@@ -426,6 +426,55 @@ test('in-place mode re-run beside a backup the file in place cannot be proven wh
     assert.equal(await sha(backup), await sha(await h264Ac3Mkv()));
   } finally {
     await rm(f.dir, { recursive: true, force: true });
+  }
+});
+
+test('in-place mode with a container change (.mpg -> .mkv), killed after the .mkv was placed and before the .mpg was removed: the re-run finishes the swap; a file there that is not this job\'s result is never replaced', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'dubarr-mux-new-name-'));
+  try {
+    const source = join(dir, 'Home video.mpg');
+    const result = join(dir, 'Home video.mkv');
+    await copyFile(await mpegPs(), source);
+    const info = await freshInfo(source);
+    const subtitles = outputOf({ srt: await srtFile(), vtt: await vttFile() }, { language: 'es' });
+    const inputs = { source: outputOf({ media: source }), extract: outputOf({}, info), 'mix:es': outputOf({ track: await toneM4a(500, 4) }, { offsetMs: 0 }), 'subtitles:es': subtitles };
+    const params = { mode: 'inplace', targetLanguages: ['es'] };
+    const run = async () => {
+      const r = await runStageForTest(mux, { options: {}, params, inputs });
+      await rm(r.workDir, { recursive: true, force: true });
+      return r;
+    };
+    const first = await run();
+    assert.equal((first.result.data as { video: string }).video, result);
+    const delivered = await readdir(dir);
+    assert.deepEqual(delivered.sort(), ['Home video.dubarr.es.srt', 'Home video.dubarr.es.vtt', 'Home video.mkv']);
+    const dubbedSha = await sha(result);
+
+    // What a SIGKILL between placing Home video.mkv and removing Home video.mpg leaves: both.
+    await copyFile(await mpegPs(), source);
+    for (const f of delivered.filter((n) => n.includes('.dubarr.'))) await rm(join(dir, f));
+    const again = await run();
+    assert.equal((again.result.data as { video: string }).video, result);
+    assert.deepEqual((await readdir(dir)).sort(), delivered.sort(), 'the .mpg removed, the sidecars written, nothing left');
+    assert.equal(await sha(result), dubbedSha, 'the earlier run\'s result kept');
+    assert.ok(again.logs.some((l) => l.level === 'warn' && /earlier run .*that swap is finished now/.test(l.msg ?? '')), 'the finished swap is logged');
+
+    // A Catalan dub of ours under that name is no result of a Spanish job: kept, and so is the .mpg.
+    await copyFile(await mpegPs(), source);
+    await rm(result);
+    const ca = await runStageForTest(mux, {
+      options: {}, params: { mode: 'mux', targetLanguages: ['ca'] },
+      inputs: { source: outputOf({ media: source }), extract: outputOf({}, info), 'mix:ca': outputOf({ track: await toneM4a(700, 4) }, { offsetMs: 0 }) },
+    });
+    await rm(ca.workDir, { recursive: true, force: true });
+    await rename((ca.result.data as { video: string }).video, result);
+    const catalan = await sha(result);
+    await assert.rejects(run(), (e: unknown) => e instanceof DubarrError && e.code === 'E_OUTPUT_EXISTS'
+      && /Home video\.mkv already exists and carries dubarr's dub tracks, but none in es: it is not this job's result/.test(e.message));
+    assert.equal(await sha(result), catalan);
+    assert.equal(await sha(source), await sha(await mpegPs()));
+  } finally {
+    await rm(dir, { recursive: true, force: true });
   }
 });
 

@@ -24,7 +24,7 @@ import { dubbedLanguages } from './dub-tracks.js';
 import { backupPathFor, swapInPlace, tempPathFor, type SwapOptions } from './inplace-swap.js';
 import { clearInterruptedSwap } from './interrupted-swap.js';
 import { dubTitle } from './output-names.js';
-import { resultSourceOf, verifyResult } from './result-check.js';
+import { resultSourceOf, verifyResult, whyNotResult } from './result-check.js';
 import { nodeSwapFs, type SwapFs } from './swap-fs.js';
 
 const MOVIE = 'Movie (2001).mp4';
@@ -57,12 +57,14 @@ async function swapCase(dir?: string, container: 'auto' | 'mkv' = 'auto', o: { d
   await chmod(original, 0o640);
   const source = resultSourceOf(probeSync(original));
   const verify = (p: string) => verifyResult(p, source, 1);
+  const whyNot = (p: string) => whyNotResult(p, source, ['es']);
   const written = await dubbed(original, tempPathFor(original), container);
-  return { dir, original, written, verify, before: await sha(original), after: await sha(written) };
+  return { dir, original, written, verify, whyNot, newName: join(dir, 'Movie (2001).mkv'), before: await sha(original), after: await sha(written) };
 }
 
-function swap(c: { original: string; written: string; verify(p: string): void }, over: Partial<SwapOptions> = {}) {
-  return swapInPlace(c.original, c.written, { forceHardlinked: false, verify: c.verify, ...over });
+/** The swap as the mux stage calls it. */
+function swap(c: { original: string; written: string; verify(p: string): void; whyNot(p: string): string | undefined }, over: Partial<SwapOptions> = {}) {
+  return swapInPlace(c.original, c.written, { forceHardlinked: false, verify: c.verify, whyNotEarlierResult: c.whyNot, ...over });
 }
 
 const MV_COMMAND = /mv -f '[^']*' '[^']*'/;
@@ -179,7 +181,7 @@ test('swap fault: the result fails verification and the backup cannot be put bac
   }
 });
 
-test('swap with a container change: the result takes the new extension; an existing file of that name is never replaced', async () => {
+test('swap with a container change: the result takes the new extension', async () => {
   for (const fs of [nodeSwapFs, noHardLinks]) {
     const ok = await swapCase(undefined, 'mkv');
     try {
@@ -191,20 +193,40 @@ test('swap with a container change: the result takes the new extension; an exist
     } finally {
       await rm(ok.dir, { recursive: true, force: true });
     }
-
-    const taken = await swapCase(undefined, 'mkv');
-    try {
-      const users = join(taken.dir, 'Movie (2001).mkv');
-      await writeFile(users, 'the user\'s own mkv');
-      await assert.rejects(swap(taken, { fs }), rejectsWith('E_OUTPUT_EXISTS', /Movie \(2001\)\.mkv already exists.*the original is unchanged$/));
-      assert.equal(await readFile(users, 'utf8'), 'the user\'s own mkv');
-      assert.equal(await sha(taken.original), taken.before);
-      assert.deepEqual(await listing(taken.dir), ['Movie (2001).mkv', MOVIE]);
-    } finally {
-      await rm(taken.dir, { recursive: true, force: true });
-    }
   }
 });
+
+/** Files a user (or an unrelated job) may have at the new name: never replaced, and the error says what each is. */
+const TAKEN: Array<{ name: string; make(c: SwapCase, at: string): Promise<void>; says: RegExp }> = [
+  { name: 'not media', make: (_c, at) => writeFile(at, 'the user\'s own mkv'), says: /cannot be read as media .*, so dubarr did not write it/ },
+  { name: 'the user\'s own film', make: async (_c, at) => copyFile(await h264Ac3Mkv(), at), says: /carries no dub track of dubarr's, so dubarr did not write it/ },
+  {
+    name: 'a dub of ours in another language', says: /carries dubarr's dub tracks, but none in es: it is not this job's result/,
+    make: async (c, at) => { remuxSync({ source: c.original, out: at, container: 'mkv', audio: [await dub('ca', 700)] }); },
+  },
+  {
+    name: 'a Spanish dub of ours of another film', says: /carries dubarr's dub tracks, but is not this job's result \(.*expected 2 audio tracks, found 3\)/,
+    make: async (_c, at) => { await dubbed(await h264Ac3Mkv(), at, 'mkv'); },
+  },
+];
+
+for (const t of TAKEN) {
+  test(`swap with a container change onto an existing file (${t.name}): never replaced, the error says what it is`, async () => {
+    for (const fs of [nodeSwapFs, noHardLinks]) {
+      const c = await swapCase(undefined, 'mkv');
+      try {
+        await t.make(c, c.newName);
+        const theirs = await sha(c.newName);
+        await assert.rejects(swap(c, { fs }), rejectsWith('E_OUTPUT_EXISTS', new RegExp(`Movie \\(2001\\)\\.mkv already exists and ${t.says.source}.*the original is unchanged$`)));
+        assert.equal(await sha(c.newName), theirs);
+        assert.equal(await sha(c.original), c.before);
+        assert.deepEqual(await listing(c.dir), ['Movie (2001).mkv', MOVIE]);
+      } finally {
+        await rm(c.dir, { recursive: true, force: true });
+      }
+    }
+  });
+}
 
 test('swap with a container change: a failed verify or a failed removal of the original leaves the original alone', async () => {
   const cases: Array<(c: { original: string; dir: string }) => Partial<SwapOptions>> = [
@@ -289,6 +311,7 @@ function dyingAt(fs: SwapFs, when: (op: keyof SwapFs, to: string) => boolean, de
 }
 
 const toBackup = (op: keyof SwapFs) => (c: { original: string }) => (o: keyof SwapFs, to: string) => o === op && to === backupPathFor(c.original);
+const toNewName = (op: keyof SwapFs) => (c: SwapCase) => (o: keyof SwapFs, to: string) => o === op && to === c.newName;
 const toOriginal = (op: keyof SwapFs) => (c: { original: string }) => (o: keyof SwapFs, to: string) => o === op && to === c.original;
 const killedAt = (fs: SwapFs, at: (c: SwapCase) => (op: keyof SwapFs, to: string) => boolean, death: Death) => async (c: SwapCase) => {
   const dying = dyingAt(fs, at(c), death);
@@ -321,7 +344,10 @@ const damagedAndStuck = (fs: SwapFs) => async (c: SwapCase) => {
  * nothing, and then swaps again, or finds its dub there and adds nothing; a result that failed
  * verification keeps the backup, and the job fails saying how to restore the original.
  */
-const CRASHES: Array<{ name: string; fs: SwapFs; stop: (c: SwapCase) => Promise<void>; inPlace: 'original' | 'result' | 'damaged result'; dubbedBefore?: boolean }> = [
+const CRASHES: Array<{
+  name: string; fs: SwapFs; stop: (c: SwapCase) => Promise<void>;
+  inPlace: 'original' | 'result' | 'damaged result' | 'result beside the original'; dubbedBefore?: boolean; container?: 'mkv';
+}> = [
   { name: 'killed after the backup link, before the rename', fs: nodeSwapFs, stop: killedAt(nodeSwapFs, toBackup('link'), 'after'), inPlace: 'original' },
   { name: 'killed after the backup copy (no hard links), before the rename', fs: noHardLinks, stop: killedAt(noHardLinks, toBackup('copyFile'), 'after'), inPlace: 'original' },
   { name: 'killed half way through the backup copy', fs: noHardLinks, stop: killedAt(noHardLinks, toBackup('copyFile'), 'half'), inPlace: 'original' },
@@ -337,16 +363,40 @@ const CRASHES: Array<{ name: string; fs: SwapFs; stop: (c: SwapCase) => Promise<
   { name: 'killed after the rename, no hard links', fs: noHardLinks, stop: killedAt(noHardLinks, toOriginal('rename'), 'after'), inPlace: 'result' },
   { name: 'killed after the rename, in a file that carried a dub of ours already', fs: nodeSwapFs, stop: killedAt(nodeSwapFs, toOriginal('rename'), 'after'), inPlace: 'result', dubbedBefore: true },
   { name: 'killed after the second verify, before the backup\'s removal', fs: nodeSwapFs, stop: killedAt(nodeSwapFs, toBackup('unlink'), 'before'), inPlace: 'result' },
+  { name: 'killed after placing the result under its new name, before removing the temporary name', fs: nodeSwapFs, stop: killedAt(nodeSwapFs, toNewName('link'), 'after'), inPlace: 'result beside the original', container: 'mkv' },
+  { name: 'killed after placing the result under its new name, before removing the original', fs: nodeSwapFs, stop: killedAt(nodeSwapFs, toOriginal('unlink'), 'before'), inPlace: 'result beside the original', container: 'mkv' },
+  { name: 'killed after placing the result under its new name (no hard links), before removing the original', fs: noHardLinks, stop: killedAt(noHardLinks, toNewName('rename'), 'after'), inPlace: 'result beside the original', container: 'mkv' },
   { name: 'failing verification after the rename, and the rename back failing too', fs: nodeSwapFs, stop: damagedAndStuck(nodeSwapFs), inPlace: 'damaged result' },
   { name: 'failing verification after the rename, and the rename back failing too (copied backup)', fs: noHardLinks, stop: damagedAndStuck(noHardLinks), inPlace: 'damaged result' },
 ];
 
+const OUTCOME = {
+  'original': 'clears the backup and swaps again',
+  'result': 'clears the backup and finds the dub there',
+  'damaged result': 'keeps the backup and says how to restore the original',
+  'result beside the original': 'finishes the swap with the result already there',
+} as const;
+
 for (const k of CRASHES) {
-  test(`swap ${k.name}: the backup is left under its fixed name; the next job ${k.inPlace === 'damaged result' ? 'keeps it and says how to restore' : 'clears it'}`, async () => {
-    const c = await swapCase(undefined, 'auto', { dubbedBefore: k.dubbedBefore });
+  test(`swap ${k.name}: the next job ${OUTCOME[k.inPlace]}`, async () => {
+    const c = await swapCase(undefined, k.container ?? 'auto', { dubbedBefore: k.dubbedBefore });
     const backup = backupPathFor(c.original);
     try {
       await k.stop(c);
+      if (k.inPlace === 'result beside the original') {
+        // A swap to a new name never moves the original: the result is there, verified, and so is the original.
+        assert.equal(await sha(c.original), c.before);
+        assert.equal(await sha(c.newName), c.after);
+        assert.equal(await clearInterruptedSwap(c.original), undefined, 'no backup to judge');
+        // The re-run remuxes the original again, to the same temporary name, and swaps.
+        const again = await dubbed(c.original, tempPathFor(c.original), 'mkv');
+        const r = await swap({ ...c, written: again }, { fs: k.fs });
+        assert.equal(r.path, c.newName);
+        assert.match(r.warnings.join('\n'), /is this job's result from an earlier run that stopped before removing Movie \(2001\)\.mp4; that swap is finished now/);
+        assert.equal(await sha(c.newName), c.after, 'the earlier run\'s result kept');
+        assert.deepEqual(await listing(c.dir), ['Movie (2001).mkv'], 'the original removed, no temporary file');
+        return;
+      }
       assert.ok(existsSync(backup), 'the backup is left');
       if (k.inPlace === 'damaged result') {
         assert.notEqual(await sha(c.original), c.after, 'the file in place is not what was verified');

@@ -20,6 +20,12 @@ export interface SwapOptions {
   forceHardlinked: boolean;
   /** Checks a written file; throws if it is not what was meant. */
   verify(path: string): void;
+  /**
+   * For a swap to a new name that finds a file there: why that file is not this swap's result
+   * (one an earlier run of the job placed before it died), or undefined when it is. Without it,
+   * any file there stops the swap.
+   */
+  whyNotEarlierResult?(path: string): string | undefined;
   /** The file operations; tests pass a copy with injected faults. */
   fs?: SwapFs;
 }
@@ -29,7 +35,7 @@ export interface SwapResult {
   path: string;
   /** How the original was kept during the swap: 'link', 'copy', or 'none' (a new name; it was never at risk). */
   backup: 'link' | 'copy' | 'none';
-  /** Clean-up after a complete swap that did not work (a leftover backup); the swap itself stands. */
+  /** For the log: clean-up after a complete swap that did not work (a leftover backup), or an earlier run's swap finished; the swap itself stands. */
   warnings: string[];
 }
 
@@ -118,7 +124,7 @@ export async function swapInPlace(original: string, written: string, o: SwapOpti
     await fs.fsync(written);
     return finalPath === original
       ? await replaceSameName(fs, original, written, o.verify, undo)
-      : await replaceUnderNewName(fs, original, written, finalPath, o.verify, undo);
+      : await replaceUnderNewName(fs, original, written, finalPath, o, undo);
   } catch (e) {
     const outcome = await undo.run();
     const err = DubarrError.from(e);
@@ -148,16 +154,35 @@ async function replaceSameName(fs: SwapFs, original: string, written: string, ve
   return { path: original, backup: backup.kind, warnings: await removeQuietly(fs, backup.path, dir, 'backup of the original') };
 }
 
-/** The result under its new name (never replacing a file), fsync, verify; only then is the original removed. */
-async function replaceUnderNewName(
-  fs: SwapFs, original: string, written: string, finalPath: string, verify: (p: string) => void, undo: Undo,
-): Promise<SwapResult> {
+/**
+ * The result under its new name (never replacing a file), fsync, verify; only then is the
+ * original removed.
+ *
+ * A file already at the new name may be this very swap's result, placed by an earlier run of
+ * the job that died before it removed the original (the re-run remuxes the original again and
+ * arrives here). When it carries our dub track in every language this job adds, the original's
+ * audio tracks besides, and the original's duration (whyNotEarlierResult: the check the swap
+ * makes of its own result before it removes the original), it is that result, or one the swap
+ * would accept in its place; the one step the earlier run did not take is removing the
+ * original, so this run takes it. The file there is kept rather than replaced by the new one
+ * (both pass the same check, and keeping it replaces nothing); the new one is removed. It is
+ * fsynced, with the folder, before the original goes, since this run cannot know whether the
+ * earlier one got that far. A file that is not such a result stops the swap (E_OUTPUT_EXISTS),
+ * saying what it is.
+ */
+async function replaceUnderNewName(fs: SwapFs, original: string, written: string, finalPath: string, o: SwapOptions, undo: Undo): Promise<SwapResult> {
   const dir = dirname(original);
-  await placeWithoutReplacing(fs, written, finalPath, undo);
-  await fsyncDir(fs, dir);
-  verify(finalPath);
-  await fs.unlink(original);
   const warnings: string[] = [];
+  const placed = await placeWithoutReplacing(fs, written, finalPath, undo, o.whyNotEarlierResult);
+  if (placed === 'earlier result') {
+    await fs.unlink(written);
+    undo.drop('temp');
+    await fs.fsync(finalPath);
+    warnings.push(`${finalPath} is this job's result from an earlier run that stopped before removing ${basename(original)}; that swap is finished now`);
+  }
+  await fsyncDir(fs, dir);
+  o.verify(finalPath);
+  await fs.unlink(original);
   await fsyncDir(fs, dir).catch((e: unknown) => warnings.push(`removing ${original} may not be durable yet: ${(e as Error).message}`));
   return { path: finalPath, backup: 'none', warnings };
 }
@@ -196,26 +221,34 @@ async function keepBackup(fs: SwapFs, original: string, undo: Undo): Promise<{ p
 /**
  * Moves `from` to `to` only if `to` does not exist. link() fails with EEXIST atomically; where
  * there are no hard links, a check then rename() (a race with another program creating that
- * very name in between is the one case left).
+ * very name in between is the one case left). A file at `to` that is an earlier run's result
+ * (see replaceUnderNewName) is left there, `from` too, and said so.
  */
-async function placeWithoutReplacing(fs: SwapFs, from: string, to: string, undo: Undo): Promise<void> {
-  const exists = () => new DubarrError('E_OUTPUT_EXISTS', `${to} already exists and dubarr did not write it; the result would replace it`);
+async function placeWithoutReplacing(
+  fs: SwapFs, from: string, to: string, undo: Undo, whyNotEarlierResult?: (path: string) => string | undefined,
+): Promise<'placed' | 'earlier result'> {
+  const existing = (): 'earlier result' => {
+    const why = whyNotEarlierResult ? whyNotEarlierResult(to) : 'dubarr did not write it';
+    if (why === undefined) return 'earlier result';
+    throw new DubarrError('E_OUTPUT_EXISTS', `${to} already exists and ${why}; the result would replace it`);
+  };
   let linked = false;
   try {
     await fs.link(from, to);
     linked = true;
   } catch (e) {
-    if (errno(e) === 'EEXIST') throw exists();
+    if (errno(e) === 'EEXIST') return existing();
     if (!linkUnsupported(e)) throw e;
   }
   if (linked) {
     undo.push({ what: 'result', undo: () => unlinkIfPresent(fs, to), ifFailed: `the unverified result ${to} is left: delete it` });
     await fs.unlink(from);
-    return;
+    return 'placed';
   }
-  if (await lstat(to).then(() => true, (e: unknown) => errno(e) !== 'ENOENT')) throw exists();
+  if (await lstat(to).then(() => true, (e: unknown) => errno(e) !== 'ENOENT')) return existing();
   await fs.rename(from, to);
   undo.push({ what: 'result', undo: () => unlinkIfPresent(fs, to), ifFailed: `the unverified result ${to} is left: delete it` });
+  return 'placed';
 }
 
 /**

@@ -21,7 +21,7 @@ import { assertSwappable, swapInPlace, tempPathFor } from './inplace-swap.js';
 import { clearInterruptedSwap } from './interrupted-swap.js';
 import { MuxOptions } from './options.js';
 import { dubTitle, dubVersionPath, sidecarPath } from './output-names.js';
-import { verifyResult } from './result-check.js';
+import { verifyResult, whyNotResult } from './result-check.js';
 import { mediaInfo, sourcePath } from './stage-inputs.js';
 import { chosenFormats, embeddedFile, subtitleFiles, type SubtitleFile } from './subtitle-files.js';
 import { remuxDefaultAudio, sidecarTrackDispositions, sourceSubtitleTags, subtitleDispositions, trackDefaults } from './track-defaults.js';
@@ -99,8 +99,11 @@ export default defineStage(async (input, ctx) => {
   } else if (mode === 'inplace') {
     await assertSwappable(source, Boolean(input.params.forceInplaceHardlinked));
     const r = remuxSync(plan(tempPathFor(source)), { cancelFlag: ctx.cancelFlag, onProgress: progress });
-    const swap = await swapInPlace(source, r.path, { forceHardlinked: Boolean(input.params.forceInplaceHardlinked), verify });
-    for (const w of swap.warnings) ctx.log.warn(w);
+    const swap = await swapInPlace(source, r.path, {
+      forceHardlinked: Boolean(input.params.forceInplaceHardlinked), verify,
+      whyNotEarlierResult: (path) => whyNotResult(path, info, adding.map((t) => requireLanguage(t.lang).code), ctx.cancelFlag),
+    });
+    for (const w of swap.warnings) ctx.log.warn({ file: source }, w);
     video = swap.path;
     ({ container, fallbackReason } = r);
     written.push(video);

@@ -6,6 +6,7 @@
  */
 import { probeSync, type ProbeResult } from '../../native/lib/index.js';
 import { DubarrError } from '../sdk/errors.js';
+import { dubbedLanguages } from './dub-tracks.js';
 
 /** Remuxing moves the end by a frame or a packet; a result a second off is not the source plus a dub. */
 export const DURATION_TOLERANCE_MS = 1000;
@@ -50,4 +51,29 @@ export function verifyResult(path: string, source: ResultSource, added: number, 
     throw new DubarrError('E_OUTPUT_WRITE', `${path} cannot be read back: ${(e as Error).message}`, { cause: e });
   }
   checkResult(p, source, added);
+}
+
+/**
+ * Why the file at `path` is not a result this job would deliver: the source's audio tracks plus
+ * a dub of ours in each of `languages`, the source's duration. Undefined when it is one.
+ * Phrased to follow "<path> already exists and ".
+ */
+export function whyNotResult(path: string, source: ResultSource, languages: readonly string[], cancelFlag?: Int32Array): string | undefined {
+  let p: ProbeResult;
+  try {
+    p = probeSync(path, { cancelFlag });
+  } catch (e) {
+    if ((e as { code?: unknown }).code === 'E_CANCELLED') throw e;
+    return `cannot be read as media (${(e as Error).message}), so dubarr did not write it`;
+  }
+  const ours = dubbedLanguages(p);
+  if (ours.size === 0) return 'carries no dub track of dubarr\'s, so dubarr did not write it';
+  const missing = languages.filter((l) => !ours.has(l));
+  if (missing.length > 0) return `carries dubarr's dub tracks, but none in ${missing.join(', ')}: it is not this job's result`;
+  try {
+    checkResult(p, source, languages.length);
+    return undefined;
+  } catch (e) {
+    return `carries dubarr's dub tracks, but is not this job's result (${(e as Error).message})`;
+  }
 }
