@@ -9,7 +9,7 @@ import { DubarrError } from '../sdk/errors.js';
 import { dubbedLanguages } from './dub-tracks.js';
 
 /** Remuxing moves the end by a frame or a packet; a result a second off is not the source plus a dub. */
-export const DURATION_TOLERANCE_MS = 1000;
+const DURATION_TOLERANCE_MS = 1000;
 
 /** What a result is checked against: the source's audio track count and duration (0: unknown, not checked). */
 export interface ResultSource {
@@ -17,11 +17,11 @@ export interface ResultSource {
   durationMs: number;
 }
 
-export function audioCount(p: ProbeResult): number {
+function audioCount(p: ProbeResult): number {
   return p.streams.filter((s) => s.type === 'audio').length;
 }
 
-export function durationMsOf(p: ProbeResult): number {
+function durationMsOf(p: ProbeResult): number {
   return (p.duration ?? 0) * 1000;
 }
 
