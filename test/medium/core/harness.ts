@@ -23,14 +23,21 @@ export interface TestRuntime {
   close(): Promise<void>;
 }
 
-/** A real runtime (sqlite file, stage cache, worker pool) over a temp data dir with the test plugins. */
-export async function testRuntime(presets: Record<string, PresetInput>, overrides: DeepPartial<Config> = {}): Promise<TestRuntime> {
-  const dir = await mkdtemp(join(tmpdir(), 'dubarr-core-'));
+/**
+ * A real runtime (sqlite file, stage cache, worker pool) over a temp data dir with the test plugins.
+ * `sameDataAs`: a second runtime (another process, as far as the jobs are concerned) on that
+ * one's data dir and database; closing it leaves the dir to its owner.
+ */
+export async function testRuntime(presets: Record<string, PresetInput>, overrides: DeepPartial<Config> = {}, opts: { sameDataAs?: TestRuntime } = {}): Promise<TestRuntime> {
+  const shared = opts.sameDataAs;
+  const dir = shared?.dir ?? await mkdtemp(join(tmpdir(), 'dubarr-core-'));
   const logFile = join(dir, 'runs.jsonl');
   const counterDir = join(dir, 'counters');
-  await mkdir(counterDir);
   const input = join(dir, 'input.bin');
-  await writeFile(input, 'not media; the test stages only hash it\n');
+  if (!shared) {
+    await mkdir(counterDir);
+    await writeFile(input, 'not media; the test stages only hash it\n');
+  }
   const config = loadConfig({
     env: {},
     cwd: dir,
@@ -53,7 +60,7 @@ export async function testRuntime(presets: Record<string, PresetInput>, override
     },
     async close() {
       await rt.close();
-      await rm(dir, { recursive: true, force: true });
+      if (!shared) await rm(dir, { recursive: true, force: true });
     },
   };
 }
