@@ -90,8 +90,9 @@ test('the user\'s source-language subtitles are found beside the source under an
     }
     assert.deepEqual(english(await subtitlesIn(out)), [], 'nothing of ours in the source language in the out folder');
 
-    // Not the user's English subtitles: forced ones (only the foreign lines), another language's, ours.
-    for (const name of ['Movie.en.forced.srt', 'Movie.de.srt', 'Movie.dubarr.en.vtt']) await writeFile(join(dirname(lib.source), name), 'x\n');
+    // Not the user's English subtitles: forced ones (only the foreign lines), another language's,
+    // ours; nor an untagged file, which may be in any language (ours says which).
+    for (const name of ['Movie.en.forced.srt', 'Movie.de.srt', 'Movie.dubarr.en.vtt', 'Movie.srt']) await writeFile(join(dirname(lib.source), name), 'x\n');
     assert.deepEqual(english(await lib.deliver('sidecar', ['srt', 'vtt'], { outDir: out })), ['Movie.dubarr.en.srt', 'Movie.dubarr.en.vtt']);
     assert.deepEqual(english(await lib.deliver('inplace', ['srt', 'vtt'])), ['Movie.dubarr.en.srt', 'Movie.dubarr.en.vtt']);
   } finally {

@@ -52,7 +52,7 @@ export async function writeSubtitleSidecars(s: SubtitleSidecars): Promise<string
         const stale = sidecarPath(s.video, lang, ext, s.outDir);
         if (written.includes(stale) || !existsSync(stale)) continue;
         await rm(stale, { force: true });
-        s.log.info({ file: stale }, `removed our ${ext} subtitles: ${ext} is no longer a chosen format`);
+        s.log.info({ file: stale }, `removed our earlier ${ext} subtitles: the job no longer delivers that format`);
       }
     }
   }
