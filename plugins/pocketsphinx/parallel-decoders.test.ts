@@ -48,10 +48,7 @@ async function decodersIn(workDir: string): Promise<number> {
 
 /** The next decoder at the gate; fails (instead of waiting for ever) if the stage settles first. */
 async function nextDecoder(gate: DecoderGate, running: Promise<unknown>): Promise<HeldDecoder> {
-  const settled = running.then(
-    () => { throw new Error('the stage finished while a decoder was still expected at the gate'); },
-    (e: unknown) => { throw e; },
-  );
+  const settled = running.then(() => { throw new Error('the stage finished while a decoder was still expected at the gate'); });
   return Promise.race([gate.next(), settled]);
 }
 
