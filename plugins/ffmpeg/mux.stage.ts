@@ -6,15 +6,12 @@
  *  - inplace: the source replaced by an atomic, verified swap (see inplace-swap.ts), adding only
  *    the languages it does not already carry a dub of ours in (see dub-tracks.ts).
  * Subtitles (translated, and the source language's transcript) are also written as sidecars
- * named after the video, in the job's subtitleFormats.
+ * named after the video, in the job's subtitleFormats (see subtitle-sidecars.ts).
  */
-import { copyFile } from 'node:fs/promises';
-import { existsSync } from 'node:fs';
 import { basename } from 'node:path';
 import { probeSync, remuxSync, type NewAudioTrack, type NewSubtitleTrack, type RemuxPlan } from '../../native/lib/index.js';
 import { DubarrError } from '../sdk/errors.js';
 import { languageCode, requireLanguage } from '../sdk/languages.js';
-import { DUB_VERSION_PATTERN, DUBARR_SIDECAR_TAG } from '../sdk/sidecar-name.js';
 import { defineStage, type StageInput } from '../sdk/plugin.js';
 import { dubbedLanguages } from './dub-tracks.js';
 import { assertSwappable, swapInPlace, tempPathFor } from './inplace-swap.js';
@@ -22,6 +19,7 @@ import { clearInterruptedSwap } from './interrupted-swap.js';
 import { MuxOptions } from './options.js';
 import { dubTitle, dubVersionPath, sidecarPath } from './output-names.js';
 import { verifyResult, whyNotResult } from './result-check.js';
+import { writeSubtitleSidecars } from './subtitle-sidecars.js';
 import { mediaInfo, sourcePath } from './stage-inputs.js';
 import { chosenFormats, embeddedFile, subtitleFiles, type SubtitleFile } from './subtitle-files.js';
 import { remuxDefaultAudio, sidecarTrackDispositions, sourceSubtitleTags, subtitleDispositions, trackDefaults } from './track-defaults.js';
@@ -120,42 +118,18 @@ export default defineStage(async (input, ctx) => {
     throw new DubarrError('E_INVALID_ARGUMENT', `Unknown output mode '${mode}': use mux, sidecar or inplace`);
   }
 
-  if (opts.subtitleSidecars) {
-    const base = video ?? source;
-    const dir = video ? undefined : outDir;
-    const tag = sidecarTag(base);
-    for (const t of list) {
-      for (const [ext, file] of t.subtitles) {
-        const dest = sidecarPath(base, t.lang, ext, dir, tag);
-        await copyFile(file, dest);
-        written.push(dest);
-      }
-    }
-    const transcript = input.inputs['source-subtitles'];
-    const srcLang = languageCode((transcript?.data as { language?: unknown } | null)?.language);
-    if (srcLang) {
-      const files = subtitleFiles(transcript?.files, chosenFormats(input.params));
-      // Beside a video we did not write, the user's own subtitles in the source language (perhaps
-      // what the text was read from) make ours redundant; beside our own video every file is ours.
-      const usersOwn = tag !== undefined && files.some(([ext]) => existsSync(sidecarPath(base, srcLang, ext, dir)));
-      for (const [ext, file] of usersOwn ? [] : files) {
-        const dest = sidecarPath(base, srcLang, ext, dir, tag);
-        await copyFile(file, dest);
-        written.push(dest);
-      }
-    }
-  }
+  const transcript = input.inputs['source-subtitles'];
+  const sourceLanguage = languageCode((transcript?.data as { language?: unknown } | null)?.language);
+  const sidecars = [
+    ...list.map((t) => ({ lang: t.lang, files: t.subtitles })),
+    ...(sourceLanguage ? [{ lang: sourceLanguage, files: subtitleFiles(transcript?.files, chosenFormats(input.params)) }] : []),
+  ];
+  written.push(...await writeSubtitleSidecars({
+    source, video: video ?? source, ownVideo: mode === 'mux', outDir: video ? undefined : outDir, sourceLanguage, log: ctx.log,
+    // Without sidecars, none is chosen: beside our own video, those of an earlier run go.
+    languages: opts.subtitleSidecars ? sidecars : sidecars.map((l) => ({ ...l, files: [] })),
+  }));
   ctx.progress(1);
   const tracks = adding.map((t) => ({ language: t.lang, title: dubTitle(t.lang, 'dub') }));
   return { data: { mode, video, container, fallbackReason, written, tracks, alreadyDubbed } };
 });
-
-/**
- * Beside a video we wrote (`Movie - dub es.mp4`) the plain name (`Movie - dub es.es.srt`);
- * beside the user's own video (sidecar and in-place modes) always the dubarr tag
- * (`Movie.dubarr.es.srt`), so a later job never reads our output as the user's subtitles and
- * a user's own `Movie.es.srt` is never overwritten.
- */
-function sidecarTag(video: string): string | undefined {
-  return DUB_VERSION_PATTERN.test(video) ? undefined : DUBARR_SIDECAR_TAG;
-}

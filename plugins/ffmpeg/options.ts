@@ -5,7 +5,10 @@ export const MuxOptions = z.object({
   markSourceOriginal: z.boolean().default(true),
   /** Add the translated subtitles as tracks of the dubbed file (mux and in-place modes). */
   embedSubtitles: z.boolean().default(true),
-  /** Also write the subtitles as files beside the video, in the job's subtitle formats (SRT, WebVTT, ASS). */
+  /**
+   * Also write the subtitles as files beside the video, in the job's subtitle formats (SRT, WebVTT,
+   * ASS). Off, beside our own dubbed version, the ones an earlier run wrote are removed.
+   */
   subtitleSidecars: z.boolean().default(true),
 });
 export type MuxOptions = z.infer<typeof MuxOptions>;

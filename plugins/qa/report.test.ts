@@ -4,15 +4,6 @@ import { contractSuite } from '../sdk/contract.js';
 import { outputOf } from '../sdk/testing.js';
 import qa from './index.js';
 import { buildReport, type QaReport } from './report.js';
-import { wordErrorRate } from '../sdk/word-error-rate.js';
-
-test('word error rate counts substitutions, insertions and deletions per reference word', () => {
-  assert.equal(wordErrorRate('the new bridge is made of stone', 'the new bridge is made of stone'), 0);
-  assert.equal(wordErrorRate('the new bridge', 'the old bridge'), 1 / 3);
-  assert.equal(wordErrorRate('the new bridge', 'the bridge'), 1 / 3);
-  assert.equal(wordErrorRate('The new, bridge!', 'the new bridge over'), 1 / 3);
-  assert.equal(wordErrorRate('', ''), 0);
-});
 
 test('the QA report: source, counts, confidence, fit figures, placement error, back-transcription per target', () => {
   const seg = (id: string, start: number, text: string, confidence?: number) => ({ id, start, end: start + 900, text, confidence });

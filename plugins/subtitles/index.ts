@@ -3,7 +3,7 @@ import { SubtitlesOptions } from './options.js';
 import { sidecarIdentities } from './sidecar-files.js';
 
 export { sidecarName, parseSidecarName } from '../sdk/sidecar-name.js';
-export { discoverSidecars } from './discover.js';
+export { discoverSidecars } from '../sdk/sidecar-discovery.js';
 export { alignToSpeech } from './align.js';
 export { parseSubtitleText } from './parse.js';
 export { cleanCue } from './clean.js';

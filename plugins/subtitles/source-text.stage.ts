@@ -10,9 +10,8 @@ import { DubarrError, defineStage, lookupLanguage, throwIfCancelled, type Logger
 import { alignToSpeech } from './align.js';
 import { cuesToSegments, type TextSegment } from './cue-segments.js';
 import { decodeSubtitleBytes } from './decode.js';
-import { discoverSidecars } from './discover.js';
+import { discoverSidecars, listSidecarFiles } from '../sdk/sidecar-discovery.js';
 import { parseSubtitleText } from './parse.js';
-import { listSidecarFiles } from './sidecar-files.js';
 import type { SubtitleFormat } from '../sdk/sidecar-name.js';
 import { MIN_SPEECH_COVERAGE, speechCoverage } from './speech-coverage.js';
 import { readExtracted, readLanguageHint, readMediaPath, readOptions, readSourceLanguage, readSpeech } from './stage-inputs.js';

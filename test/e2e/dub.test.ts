@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { copyFile, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { parse as parseSubtitles } from 'subsrt-ts';
@@ -203,6 +203,9 @@ test('default tracks and subtitle formats: the original audio, no default subtit
     assert.deepEqual(flags(), [[['eng', 0], ['spa', 1]], [['spa', 1]]]);
     assert.deepEqual(written(second), ['Talk - dub es.en.ass', 'Talk - dub es.en.srt', 'Talk - dub es.es.ass', 'Talk - dub es.es.srt', 'Talk - dub es.mp4'],
       'every file beside our own video is ours: rewritten in the formats now chosen');
+    assert.deepEqual((await readdir(w.dir)).filter((n) => n.startsWith('Talk - dub es.')).sort(), written(second),
+      'and ours in the format no longer chosen (WebVTT) are gone');
+    assert.ok(existsSync(join(w.dir, 'Talk.en.srt')), 'the user\'s own subtitles stay');
     assert.match(await readFile(join(w.dir, 'Talk - dub es.es.ass'), 'utf8'), /^\[V4\+ Styles\]$/m);
     // Job parameters of the steps that read them: only those re-run, the analysis and the dub come from the cache.
     const ran = second.runs.filter((r) => r.status === 'succeeded').map((r) => r.step).sort();

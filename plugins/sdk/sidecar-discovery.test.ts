@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { discoverSidecars, type DiscoverOptions } from './discover.js';
+import { discoverSidecars, type DiscoverOptions } from './sidecar-discovery.js';
 
 const order = (files: string[], opts: DiscoverOptions = {}) =>
   discoverSidecars('Movie.mkv', files, opts).map((c) => `${c.path}:${c.language ?? 'unknown'}`);

@@ -1,5 +1,7 @@
 /**
- * Which existing subtitle file to use as a video's source text.
+ * The user's own subtitle files of a video: which exist (listSidecarFiles) and which to use as
+ * its source text (discoverSidecars). In the SDK because two plugins ask: the subtitles plugin
+ * reads the best one; the mux does not deliver a transcript the user already has.
  *
  * Ranking (first rule that differs decides):
  *  1. Eligible files only: a supported extension (srt, ass, ssa, vtt) and a name that
@@ -20,7 +22,9 @@
  *  7. Format: srt, ass, ssa, vtt — a tie-break only.
  *  8. Path, so the order is stable.
  */
-import { SUBTITLE_FORMATS, isDubarrSidecar, parseSidecarName, type SidecarTags } from '../sdk/sidecar-name.js';
+import { readdir } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { SUBTITLE_FORMATS, isDubarrSidecar, isSubtitleFormat, parseSidecarName, type SidecarTags } from './sidecar-name.js';
 
 export interface DiscoverOptions {
   /** ISO 639-1; undefined when the job does not know the source language. */
@@ -95,4 +99,28 @@ function compare(a: Ranked, b: Ranked, opts: DiscoverOptions): number {
   const kb = keys(b);
   for (let i = 0; i < ka.length; i++) if (ka[i] !== kb[i]) return ka[i]! - kb[i]!;
   return a.path < b.path ? -1 : a.path > b.path ? 1 : 0;
+}
+
+/**
+ * Subtitle-looking files beside the video and in its Subs/ or Subtitles/ folder, as paths
+ * relative to the video's folder ('Movie.en.srt', 'Subs/Movie.en.srt'). An unreadable
+ * folder simply has no sidecars.
+ */
+export async function listSidecarFiles(videoPath: string): Promise<string[]> {
+  const dir = dirname(videoPath);
+  const out: string[] = [];
+  for (const e of await readdir(dir, { withFileTypes: true }).catch(() => [])) {
+    if ((e.isFile() || e.isSymbolicLink()) && looksLikeSubtitle(e.name)) out.push(e.name);
+    else if (e.isDirectory() && (SUBTITLE_FOLDERS as readonly string[]).includes(e.name.toLowerCase())) {
+      for (const f of await readdir(join(dir, e.name), { withFileTypes: true }).catch(() => [])) {
+        if ((f.isFile() || f.isSymbolicLink()) && looksLikeSubtitle(f.name)) out.push(`${e.name}/${f.name}`);
+      }
+    }
+  }
+  return out.filter((f) => basename(f) !== basename(videoPath));
+}
+
+function looksLikeSubtitle(name: string): boolean {
+  const dot = name.lastIndexOf('.');
+  return dot > 0 && isSubtitleFormat(name.slice(dot + 1).toLowerCase());
 }
