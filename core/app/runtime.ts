@@ -34,7 +34,13 @@ export interface Runtime {
   pool: StagePool;
   bus: JobBus;
   scheduler: Scheduler;
-  close(): Promise<void>;
+  /**
+   * Stops the scheduler (running jobs go back to the queue), the pool and the database.
+   * `finishHousekeeping`: first let the housekeeping pass the last jobs asked for run to its end
+   * (the CLI's `dub`: its only chance to prune the cache). Otherwise (serve, on SIGTERM) the pass
+   * under way ends at its next check and is not waited for.
+   */
+  close(o?: { finishHousekeeping?: boolean }): Promise<void>;
 }
 
 const DAY_MS = 86_400_000;
@@ -80,16 +86,22 @@ export async function createRuntime(config: Config, o: RuntimeOptions): Promise<
   let closed = false;
   return {
     config, log, store, cache, cacheIndex, housekeeping, plugins, presets, pool, bus, scheduler,
-    async close() {
+    async close(c = {}) {
       if (closed) return;
       closed = true;
       clearInterval(housekeepingTimer);
+      // A server stops housekeeping first: the jobs stopped below then ask for no pass, and a
+      // pass under way (a start-up reconcile, a prune) ends at its next check. `docker stop`
+      // kills after 10 s; a whole pass may take longer.
+      if (!c.finishHousekeeping) housekeeping.stop();
       await scheduler.stop();
-      // The pass the last jobs asked for runs to its end: for `dubarr dub` it is the only one
-      // (stopping first made it evict nothing). No job runs now, so no further pass is asked for.
-      await housekeeping.idle();
-      await housekeeping.stop();
       await pool.close();
+      if (c.finishHousekeeping) {
+        // The pass the last jobs asked for runs to its end: for `dubarr dub` it is the only one.
+        // No job runs now, so no further pass is asked for.
+        await housekeeping.idle();
+        housekeeping.stop();
+      }
       journal.flush();
       db.close();
     },

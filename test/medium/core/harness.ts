@@ -1,7 +1,7 @@
 import { mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pino } from 'pino';
+import { pino, type Logger } from 'pino';
 import { distRoot } from '../../../core/app/paths.js';
 import { createRuntime, type Runtime } from '../../../core/app/runtime.js';
 import { loadConfig } from '../../../core/config/load.js';
@@ -23,8 +23,13 @@ export interface TestRuntime {
   close(): Promise<void>;
 }
 
-/** A real runtime (sqlite file, stage cache, worker pool) over a temp data dir with the test plugins. */
-export async function testRuntime(presets: Record<string, PresetInput>, overrides: DeepPartial<Config> = {}): Promise<TestRuntime> {
+/**
+ * A real runtime (sqlite file, stage cache, worker pool) over a temp data dir with the test
+ * plugins; serve's (takes queued jobs) unless `o.takeQueued` is false (the CLI's).
+ */
+export async function testRuntime(
+  presets: Record<string, PresetInput>, overrides: DeepPartial<Config> = {}, o: { takeQueued?: boolean; log?: Logger } = {},
+): Promise<TestRuntime> {
   const dir = await mkdtemp(join(tmpdir(), 'dubarr-core-'));
   const logFile = join(dir, 'runs.jsonl');
   const counterDir = join(dir, 'counters');
@@ -42,7 +47,7 @@ export async function testRuntime(presets: Record<string, PresetInput>, override
       plugins: { dirs: [TEST_PLUGINS_DIR], options: { 'test-stages': { logFile, counterDir } } },
     },
   });
-  const rt = await createRuntime(config, { takeQueued: true, presets, log: pino({ level: 'silent' }) });
+  const rt = await createRuntime(config, { takeQueued: o.takeQueued ?? true, presets, log: o.log ?? pino({ level: 'silent' }) });
   const events: BusEvent[] = [];
   rt.bus.on('event', (e) => events.push(e));
   return {
