@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type { Config } from '../config/schema.js';
 import { openStageCache, type CacheIndex } from '../jobs/cache-index.js';
 import { openDatabase } from '../jobs/database.js';
+import { DeliveredFiles } from '../jobs/delivered-files.js';
 import { Housekeeping } from '../jobs/housekeeping.js';
 import { Journal, JobBus } from '../jobs/journal.js';
 import { CapabilityLimits } from '../jobs/priority-limiter.js';
@@ -26,6 +27,8 @@ export interface Runtime {
   config: Config;
   log: Logger;
   store: JobStore;
+  /** What succeeded jobs delivered (watched folders skip those files). */
+  delivered: DeliveredFiles;
   cache: StageCache;
   cacheIndex: CacheIndex;
   housekeeping: Housekeeping;
@@ -56,6 +59,7 @@ export async function createRuntime(config: Config, o: RuntimeOptions): Promise<
   const presets = new PresetRegistry(BUILTIN_PRESETS, readPresetDir(join(config.dataDir, 'presets')), o.presets ?? {});
   const db = openDatabase(config.database.path);
   const store = new JobStore(db);
+  const delivered = new DeliveredFiles(db);
   const { cache, index: cacheIndex } = openStageCache(db, config.cache.dir);
   // Work dirs live inside the cache dir so finished results are renamed into it, not copied.
   const workRoot = join(config.cache.dir, '.work');
@@ -66,7 +70,7 @@ export async function createRuntime(config: Config, o: RuntimeOptions): Promise<
   const bus = new JobBus();
   const journal = new Journal(store, bus, log);
   const scheduler = new Scheduler({
-    store, cache, cacheIndex, plugins, pool, journal, log,
+    store, delivered, cache, cacheIndex, plugins, pool, journal, log,
     limits: new CapabilityLimits(config.stages.concurrency),
     policy: { timeoutMs: config.stages.timeoutMs, retries: config.stages.retries, backoff: config.stages.backoff },
     workRoot,
@@ -85,7 +89,7 @@ export async function createRuntime(config: Config, o: RuntimeOptions): Promise<
   }
   let closed = false;
   return {
-    config, log, store, cache, cacheIndex, housekeeping, plugins, presets, pool, bus, scheduler,
+    config, log, store, delivered, cache, cacheIndex, housekeeping, plugins, presets, pool, bus, scheduler,
     async close(c = {}) {
       if (closed) return;
       closed = true;

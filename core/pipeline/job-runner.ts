@@ -3,6 +3,7 @@ import { mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import type { Logger } from 'pino';
 import { DubarrError } from '../../plugins/sdk/errors.js';
+import { Delivery } from '../../plugins/sdk/artifacts.js';
 import { SourceLanguageSummary } from '../../plugins/sdk/language-evidence.js';
 import type { StageInput, StageOutput, StageResult } from '../../plugins/sdk/plugin.js';
 import type { CapabilityLimits } from '../jobs/priority-limiter.js';
@@ -45,6 +46,8 @@ export interface RunnerDeps {
 export interface JobOutcome {
   /** Outputs of the plan's final steps (those no other step reads). */
   outputs: Record<string, { files: Record<string, string>; data: unknown }>;
+  /** Files the delivery steps wrote into the user's library (their Delivery documents). */
+  delivered: string[];
 }
 
 /**
@@ -95,13 +98,28 @@ export async function runJob(deps: RunnerDeps, job: Job, signal: AbortSignal): P
     const consumed = new Set(plan.steps.flatMap((s) => Object.values(s.inputs)));
     const final = plan.steps.filter((s) => !consumed.has(s.id) || !s.cache);
     progress.finish();
-    return { outputs: Object.fromEntries(final.map((s) => [s.id, { files: outputs.get(s.id)!.files, data: outputs.get(s.id)!.data }])) };
+    return {
+      outputs: Object.fromEntries(final.map((s) => [s.id, { files: outputs.get(s.id)!.files, data: outputs.get(s.id)!.data }])),
+      delivered: deliveredFiles(plan, outputs),
+    };
   } catch (e) {
     failed = true;
     throw e;
   } finally {
     if (!(failed && deps.keepWorkDirOnFailure)) await rm(jobDir, { recursive: true, force: true });
   }
+}
+
+/** What the delivery steps (cache: false) say they wrote: every path once. */
+function deliveredFiles(plan: Plan, outputs: ReadonlyMap<string, StageOutput>): string[] {
+  const files = new Set<string>();
+  for (const step of plan.steps.filter((s) => !s.cache)) {
+    const d = Delivery.safeParse(outputs.get(step.id)?.data);
+    if (!d.success) continue;
+    for (const f of d.data.written) files.add(f);
+    if (d.data.video) files.add(d.data.video);
+  }
+  return [...files];
 }
 
 async function sourceOutput(input: string): Promise<StageOutput> {
