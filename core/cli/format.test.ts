@@ -32,3 +32,13 @@ test('the dub summary reads the QA report\'s decision by the same schema', () =>
   assert.match(formatDubSummary(qa(decision)), /\n {2}source language en \(subtitle-text 97%; audio tag de overruled\)\n/);
   assert.doesNotMatch(formatDubSummary(qa({ ...decision, confidence: 'high' })), /source language/);
 });
+
+test('the dub summary says which languages the file already carried a dub of ours in, and only then', () => {
+  const done = (alreadyDubbed: unknown) => job({ outputs: {
+    mux: { data: { mode: 'inplace', alreadyDubbed } },
+    qa: { data: { source: { kind: 'asr', provider: 'pocketsphinx' }, output: { written: ['/media/Talk.dubarr.es.srt'] }, targets: {} } },
+  } });
+  assert.match(formatDubSummary(done(['es', 'ca'])), /\n {2}wrote \/media\/Talk\.dubarr\.es\.srt\n {2}already dubbed: es, ca \(the file carries dubarr's dub track; not added again\)\n/);
+  assert.doesNotMatch(formatDubSummary(done([])), /already/);
+  assert.doesNotMatch(formatDubSummary(done('es')), /already/, 'a document that is no list is not read as one');
+});

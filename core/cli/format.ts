@@ -47,6 +47,12 @@ interface QaLike {
   output?: { video?: string; written?: string[] };
 }
 
+/** The languages an in-place mux found already dubbed by dubarr (its document's `alreadyDubbed`). */
+function alreadyDubbed(mux: unknown): string[] {
+  const list = (mux as { alreadyDubbed?: unknown } | undefined)?.alreadyDubbed;
+  return Array.isArray(list) ? list.filter((l): l is string => typeof l === 'string') : [];
+}
+
 /** What a finished dub produced, in a few lines: files written and the QA figures per language. */
 export function formatDubSummary(j: Job): string {
   const outputs = (j.result as { outputs?: Record<string, { data: unknown }> } | undefined)?.outputs ?? {};
@@ -55,6 +61,8 @@ export function formatDubSummary(j: Job): string {
   const decided = decisionIn(qa?.sourceLanguage);
   if (decided) lines.push(`  source language ${decisionText(decided)}`);
   for (const f of qa?.output?.written ?? []) lines.push(`  wrote ${f}`);
+  const already = alreadyDubbed(outputs.mux?.data);
+  if (already.length) lines.push(`  already dubbed: ${already.join(', ')} (the file carries dubarr's dub track; not added again)`);
   for (const [lang, t] of Object.entries(qa?.targets ?? {})) {
     const loud = t.loudness?.dubLufsAfter !== undefined ? `, dub ${t.loudness.dubLufsAfter} LUFS (source ${t.loudness.sourceLufs})` : '';
     lines.push(`  ${lang}: ${t.units ?? 0} units, ${t.stretched ?? 0} sped up (max x${t.maxFactor ?? 1}), ${t.overflows ?? 0} cut short${loud}`);

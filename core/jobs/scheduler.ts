@@ -16,6 +16,13 @@ const CANCEL_POLL_MS = 500;
 
 const SHUTDOWN = Symbol('shutdown');
 
+/**
+ * The owners of the schedulers alive in this process. A job owned by this pid under another
+ * nonce is an earlier life of the process (a restarted container's pid 1) unless it is one of
+ * these: a second runtime in the same process (tests, an embedding program) is alive.
+ */
+const liveOwners = new Set<string>();
+
 export interface SchedulerOptions {
   concurrency: number;
   /** A job whose process died this many times is failed instead of being retried forever. */
@@ -50,6 +57,7 @@ export class Scheduler {
   get running(): string[] { return [...this.active.keys()]; }
 
   start(): void {
+    liveOwners.add(this.owner);
     this.recoverOrphans();
     this.timers.push(setInterval(() => this.deps.store.heartbeat(this.owner), HEARTBEAT_MS).unref());
     this.timers.push(setInterval(() => this.honourCancelRequests(), CANCEL_POLL_MS).unref());
@@ -68,12 +76,22 @@ export class Scheduler {
     return job;
   }
 
-  /** Creates a job and runs it here at once, whatever else is queued (the CLI's `dub`). */
+  /**
+   * Creates a job and runs it here at once, whatever else is queued (the CLI's `dub`). Refused
+   * with E_JOB_STATE, creating no job, while another job runs on the same file.
+   */
   runNow(spec: JobSpec): { job: Job; done: Promise<Job> } {
     prepareOutputLocations(spec.input, spec.options ?? {}, { when: 'create' });
-    const job = this.deps.store.transaction(() => {
-      const j = this.deps.store.createJob(spec);
-      return this.deps.store.claim(j.id, this.owner)!;
+    const { store } = this.deps;
+    // One transaction: a refused claim throws, and the job row it was for is rolled back.
+    const job = store.transaction(() => {
+      const j = store.createJob(spec);
+      const claimed = store.claim(j.id, this.owner);
+      if (claimed) return claimed;
+      const busy = store.runningJobOn(spec.input);
+      throw new DubarrError('E_JOB_STATE', busy
+        ? `Job ${busy.id} is running on ${spec.input} (${busy.origin} job, started ${new Date(busy.startedAt ?? busy.updatedAt).toISOString()}); one job runs on a file at a time. Wait for it to finish, or cancel it with \`dubarr jobs cancel ${busy.id}\`, then run this again.`
+        : `Job ${j.id} could not be started`);
     });
     this.deps.journal.record(job.id, 'job.queued', undefined, { input: job.input, preset: job.preset, priority: job.priority, origin: job.origin });
     return { job, done: this.launch(job) };
@@ -109,6 +127,7 @@ export class Scheduler {
     this.timers = [];
     for (const a of this.active.values()) a.controller.abort(SHUTDOWN);
     await Promise.allSettled([...this.active.values()].map((a) => a.done));
+    liveOwners.delete(this.owner);
   }
 
   private honourCancelRequests(): void {
@@ -190,7 +209,7 @@ function isOwnerAlive(job: Job, self: string): boolean {
   const [host, pidText] = job.owner.split(':');
   const pid = Number(pidText);
   if (host !== hostname()) return fresh;
-  if (pid === process.pid) return false; // same pid, different nonce: an earlier life of this process
+  if (pid === process.pid) return liveOwners.has(job.owner); // else an earlier life of this process
   try {
     process.kill(pid, 0);
     return fresh;

@@ -120,6 +120,31 @@ export const EXPIRE_JOBS_SQL = `DELETE FROM jobs WHERE id IN (SELECT id FROM job
 export const PENDING_OR_SUCCEEDED_SQL = `SELECT 1 FROM jobs INDEXED BY jobs_input
   WHERE input = ? AND status IN ('queued', 'running', 'succeeded') LIMIT 1`;
 
+/**
+ * At most one running job per input file: two jobs on one file (a server's watch job and a
+ * `dubarr dub`, or two jobs with jobs.concurrency > 1) would write the same temporary and backup
+ * names beside it, and one in-place job would take the other's live backup for a leftover. A
+ * queued job whose file has a running job is passed over (it runs once that one ends), by a
+ * lookup of the file's jobs (jobs_input) per candidate, in queue order (jobs_queue).
+ */
+const NO_RUNNING_JOB_ON_INPUT = (alias: string) =>
+  `NOT EXISTS (SELECT 1 FROM jobs AS busy INDEXED BY jobs_input WHERE busy.input = ${alias}.input AND busy.status = 'running')`;
+
+const CLAIM = `UPDATE jobs SET status = 'running', owner = @owner, heartbeat_at = @now, attempts = attempts + 1,
+  started_at = COALESCE(started_at, @now), updated_at = @now`;
+
+/** Takes the most urgent queued job whose file no job is running on. */
+export const CLAIM_NEXT_SQL = `${CLAIM}
+  WHERE id = (SELECT q.id FROM jobs AS q WHERE q.status = 'queued' AND ${NO_RUNNING_JOB_ON_INPUT('q')}
+              ORDER BY q.priority, q.created_at, q.rowid LIMIT 1)
+  RETURNING *`;
+
+/** Takes one queued job, unless a job is running on its file. */
+export const CLAIM_BY_ID_SQL = `${CLAIM} WHERE id = @id AND status = 'queued' AND ${NO_RUNNING_JOB_ON_INPUT('jobs')} RETURNING *`;
+
+/** The running job on a file, if any. */
+export const RUNNING_ON_INPUT_SQL = `SELECT * FROM jobs INDEXED BY jobs_input WHERE input = ? AND status = 'running' LIMIT 1`;
+
 /** Durable state of jobs, their stage runs and events. Synchronous: better-sqlite3 calls take microseconds. */
 export class JobStore {
   private readonly s: Record<string, Statement>;
@@ -132,13 +157,9 @@ export class JobStore {
                  'queued', @priority, @origin, @now, @now)`),
       get: p('SELECT * FROM jobs WHERE id = ?'),
       byPrefix: p("SELECT * FROM jobs WHERE id LIKE ? || '%' LIMIT 2"),
-      claimNext: p(`UPDATE jobs SET status = 'running', owner = @owner, heartbeat_at = @now, attempts = attempts + 1,
-                    started_at = COALESCE(started_at, @now), updated_at = @now
-                    WHERE id = (SELECT id FROM jobs WHERE status = 'queued' ORDER BY priority, created_at, rowid LIMIT 1)
-                    RETURNING *`),
-      claimById: p(`UPDATE jobs SET status = 'running', owner = @owner, heartbeat_at = @now, attempts = attempts + 1,
-                    started_at = COALESCE(started_at, @now), updated_at = @now
-                    WHERE id = @id AND status = 'queued' RETURNING *`),
+      claimNext: p(CLAIM_NEXT_SQL),
+      claimById: p(CLAIM_BY_ID_SQL),
+      runningOn: p(RUNNING_ON_INPUT_SQL),
       setPlan: p('UPDATE jobs SET plan = ?, updated_at = ? WHERE id = ?'),
       progress: p('UPDATE jobs SET progress = ?, progress_note = ?, updated_at = ? WHERE id = ?'),
       heartbeat: p("UPDATE jobs SET heartbeat_at = ? WHERE owner = ? AND status = 'running'"),
@@ -186,14 +207,23 @@ export class JobStore {
     throw new DubarrError('E_JOB_NOT_FOUND', rows.length > 1 ? `Job id '${idOrPrefix}' is ambiguous` : `No job '${idOrPrefix}'`);
   }
 
-  /** Atomically takes the most urgent queued job (lowest priority value, then oldest). */
+  /**
+   * Atomically takes the most urgent queued job (lowest priority value, then oldest) whose file
+   * has no running job; a job on a busy file keeps its place in the queue.
+   */
   claimNext(owner: string): Job | undefined {
     const r = this.s.claimNext!.get({ owner, now: Date.now() }) as JobRow | undefined;
     return r && toJob(r);
   }
 
+  /** Takes a queued job; undefined if it is not queued, or a job is running on its file (runningJobOn says which). */
   claim(id: string, owner: string): Job | undefined {
     const r = this.s.claimById!.get({ id, owner, now: Date.now() }) as JobRow | undefined;
+    return r && toJob(r);
+  }
+
+  runningJobOn(input: string): Job | undefined {
+    const r = this.s.runningOn!.get(input) as JobRow | undefined;
     return r && toJob(r);
   }
 

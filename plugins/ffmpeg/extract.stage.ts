@@ -4,17 +4,23 @@
  * where dialogue lives, without the music and effects of the other channels.
  */
 import { join } from 'node:path';
-import { decodeToWavSync, probeSync } from '../../native/lib/index.js';
+import { decodeToWavSync, probeSync, type ProbeResult } from '../../native/lib/index.js';
 import { DubarrError } from '../sdk/errors.js';
 import { defineStage } from '../sdk/plugin.js';
 import { languageCode } from '../sdk/languages.js';
 import { languageParam } from '../sdk/stage-input.js';
+import { unreadableAfterSwap } from './interrupted-swap.js';
 import { chooseAudioStream, shortContainer, subtitleStreams, type MediaInfo } from './media-info.js';
 import { sourcePath } from './stage-inputs.js';
 
 export default defineStage<unknown, MediaInfo>(async (input, ctx) => {
   const media = sourcePath(input);
-  const probe = probeSync(media, { cancelFlag: ctx.cancelFlag });
+  let probe: ProbeResult;
+  try {
+    probe = probeSync(media, { cancelFlag: ctx.cancelFlag });
+  } catch (e) {
+    throw unreadableAfterSwap(media, e) ?? e;
+  }
   const stream = chooseAudioStream(probe, languageParam(input, 'sourceLanguage'));
   const out = join(ctx.workDir, 'analysis.wav');
   const total = probe.duration ?? stream.duration ?? 0;

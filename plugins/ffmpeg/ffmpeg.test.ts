@@ -2,7 +2,7 @@ import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { copyFile, link, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { copyFile, link, mkdtemp, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { probeSync } from '../../native/lib/index.js';
@@ -13,7 +13,7 @@ import { makeReadOnly, mountUnavailable, readOnlyUnavailable, withTmpfs } from '
 import { settledLeftovers } from '../../test/medium/native/scratch.js';
 import { readWavInfo } from '../sdk/wav.js';
 import {
-  assFile, h264AacMp4, h264Ac3Mkv, lateAudioMp4, LATE_AUDIO_START, longSubtitledMkv, mpegPs, randomBytesFile, toneM4a, twoHourMkv,
+  assFile, commercialDubMkv, dubOnlyDubbedMkv, h264AacMp4, h264Ac3Mkv, lateAudioMp4, LATE_AUDIO_START, longSubtitledMkv, mpegPs, randomBytesFile, toneM4a, twoHourMkv,
   videoOnlyMp4, srtFile, vttFile,
 } from '../../test/fixtures/media.js';
 import type { FitPlan } from '../sdk/artifacts.js';
@@ -40,6 +40,13 @@ function infoOf(media: string): Promise<MediaInfo> {
     infos.set(media, p);
   }
   return p;
+}
+
+/** The MediaInfo of `media` as it is now (a file dubbed in place changes). */
+async function freshInfo(media: string): Promise<MediaInfo> {
+  const r = await extracted(media);
+  await rm(r.workDir, { recursive: true, force: true });
+  return r.info;
 }
 
 /** Folders standing in for the user's library; removed when the file is done. */
@@ -160,6 +167,21 @@ test('extract: picks the audio stream, 16 kHz mono analysis track, timeline offs
 
   await assert.rejects(extracted(await videoOnlyMp4()), (e: unknown) => e instanceof DubarrError && e.code === 'E_NO_AUDIO_STREAM');
   for (const r of [mp4, mkv, mkvDefault, late]) await rm(r.workDir, { recursive: true, force: true });
+});
+
+test('extract: a studio\'s dub (FlagOriginal=0) is taken when its language is named, the original first otherwise; our own dub only when nothing else is in its language', async () => {
+  const remux = await commercialDubMkv();
+  assert.deepEqual(probeSync(remux).streams.filter((s) => s.type === 'audio').map((s) => [s.language, s.dispositions.dub, s.dispositions.default]),
+    [['eng', false, false], ['fre', true, true]], 'the reader turns FlagOriginal=0 into the dub disposition');
+  const plain = await extracted(remux);
+  const fr = await extracted(remux, { sourceLanguage: 'fr' });
+  assert.deepEqual([plain.info.audioStream, fr.info.audioStream], [1, 2], 'the original when none is named (the dub is the default); the dub when French is');
+  // A studio's French dub and our Spanish one (the default): the French is the speech to dub.
+  const dubbed = await dubOnlyDubbedMkv();
+  const auto = await extracted(dubbed);
+  const es = await extracted(dubbed, { sourceLanguage: 'es' });
+  assert.deepEqual([auto.info.audioStream, auto.info.language, es.info.audioStream], [1, 'fr', 2]);
+  for (const r of [plain, fr, auto, es]) await rm(r.workDir, { recursive: true, force: true });
 });
 
 test('subtitle-stream: the embedded text stream in the source language, or none', async () => {
@@ -377,6 +399,108 @@ test('in-place mode re-run after a crash before the swap\'s rename (a hard-link 
     } finally {
       await rm(f.dir, { recursive: true, force: true });
     }
+  }
+});
+
+test('in-place mode re-run beside a backup the file in place cannot be proven whole against: the job fails E_SWAP_UNRESOLVED, both files kept', async () => {
+  const f = await muxFixture();
+  try {
+    const params = { mode: 'inplace', targetLanguages: ['es'] };
+    const first = await runStageForTest(mux, { options: {}, params, inputs: f.inputs });
+    await rm(first.workDir, { recursive: true, force: true });
+    const result = await readFile(f.source);
+    const backup = backupPathFor(f.source);
+    const unresolved = (e: unknown) => e instanceof DubarrError && e.code === 'E_SWAP_UNRESOLVED' && e.message.includes(backup) && e.message.includes(f.source);
+
+    // A result cut short (a failing disk), the original in the backup: the analysis, which reads
+    // the file first, says so instead of calling the file unreadable.
+    await copyFile(await h264AacMp4(), backup);
+    await writeFile(f.source, result.subarray(0, 20_000));
+    await assert.rejects(extracted(f.source), unresolved);
+    // A result that reads, but is not the backup plus our dub (a backup with two audio tracks):
+    // the analysis runs, the mux refuses before touching anything.
+    await copyFile(await h264Ac3Mkv(), backup);
+    await writeFile(f.source, result);
+    await assert.rejects(runStageForTest(mux, { options: {}, params, inputs: { ...f.inputs, extract: outputOf({}, await freshInfo(f.source)) } }), unresolved);
+    assert.equal(await sha(f.source), createHash('sha256').update(result).digest('hex'));
+    assert.equal(await sha(backup), await sha(await h264Ac3Mkv()));
+  } finally {
+    await rm(f.dir, { recursive: true, force: true });
+  }
+});
+
+test('in-place mode with a container change (.mpg -> .mkv), killed after the .mkv was placed and before the .mpg was removed: the re-run finishes the swap; a file there that is not this job\'s result is never replaced', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'dubarr-mux-new-name-'));
+  try {
+    const source = join(dir, 'Home video.mpg');
+    const result = join(dir, 'Home video.mkv');
+    await copyFile(await mpegPs(), source);
+    const info = await freshInfo(source);
+    const subtitles = outputOf({ srt: await srtFile(), vtt: await vttFile() }, { language: 'es' });
+    const inputs = { source: outputOf({ media: source }), extract: outputOf({}, info), 'mix:es': outputOf({ track: await toneM4a(500, 4) }, { offsetMs: 0 }), 'subtitles:es': subtitles };
+    const params = { mode: 'inplace', targetLanguages: ['es'] };
+    const run = async () => {
+      const r = await runStageForTest(mux, { options: {}, params, inputs });
+      await rm(r.workDir, { recursive: true, force: true });
+      return r;
+    };
+    const first = await run();
+    assert.equal((first.result.data as { video: string }).video, result);
+    const delivered = await readdir(dir);
+    assert.deepEqual(delivered.sort(), ['Home video.dubarr.es.srt', 'Home video.dubarr.es.vtt', 'Home video.mkv']);
+    const dubbedSha = await sha(result);
+
+    // What a SIGKILL between placing Home video.mkv and removing Home video.mpg leaves: both.
+    await copyFile(await mpegPs(), source);
+    for (const f of delivered.filter((n) => n.includes('.dubarr.'))) await rm(join(dir, f));
+    const again = await run();
+    assert.equal((again.result.data as { video: string }).video, result);
+    assert.deepEqual((await readdir(dir)).sort(), delivered.sort(), 'the .mpg removed, the sidecars written, nothing left');
+    assert.equal(await sha(result), dubbedSha, 'the earlier run\'s result kept');
+    assert.ok(again.logs.some((l) => l.level === 'warn' && /earlier run .*that swap is finished now/.test(l.msg ?? '')), 'the finished swap is logged');
+
+    // A Catalan dub of ours under that name is no result of a Spanish job: kept, and so is the .mpg.
+    await copyFile(await mpegPs(), source);
+    await rm(result);
+    const ca = await runStageForTest(mux, {
+      options: {}, params: { mode: 'mux', targetLanguages: ['ca'] },
+      inputs: { source: outputOf({ media: source }), extract: outputOf({}, info), 'mix:ca': outputOf({ track: await toneM4a(700, 4) }, { offsetMs: 0 }) },
+    });
+    await rm(ca.workDir, { recursive: true, force: true });
+    await rename((ca.result.data as { video: string }).video, result);
+    const catalan = await sha(result);
+    await assert.rejects(run(), (e: unknown) => e instanceof DubarrError && e.code === 'E_OUTPUT_EXISTS'
+      && /Home video\.mkv already exists and carries dubarr's dub tracks, but none in es: it is not this job's result/.test(e.message));
+    assert.equal(await sha(result), catalan);
+    assert.equal(await sha(source), await sha(await mpegPs()));
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('in-place mode on a Blu-ray remux with a studio\'s French dub: --to fr adds our French dub (theirs is no dub of ours); the next run finds ours and adds nothing', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'dubarr-mux-studio-dub-'));
+  try {
+    const source = join(dir, 'Film (1999).mkv');
+    await copyFile(await commercialDubMkv(), source);
+    const inputs = async () => ({
+      source: outputOf({ media: source }), extract: outputOf({}, await freshInfo(source)),
+      'mix:fr': outputOf({ track: await toneM4a(500, 4) }, { offsetMs: 0 }), 'subtitles:fr': outputOf({ srt: await srtFile() }, { language: 'fr' }),
+    });
+    const params = { mode: 'inplace', targetLanguages: ['fr'] };
+    const first = await runStageForTest(mux, { options: {}, params, inputs: await inputs() });
+    await rm(first.workDir, { recursive: true, force: true });
+    assert.deepEqual((first.result.data as { alreadyDubbed: string[] }).alreadyDubbed, []);
+    const tracks = [['eng', 'English', false], ['fre', 'Français', true], ['fre', 'Français (AI dub)', true]];
+    assert.deepEqual(audioTracks(source), tracks);
+    const dubbed = await sha(source);
+
+    const again = await runStageForTest(mux, { options: {}, params, inputs: await inputs() });
+    await rm(again.workDir, { recursive: true, force: true });
+    assert.deepEqual((again.result.data as { alreadyDubbed: string[] }).alreadyDubbed, ['fr'], 'our title is read back from the MKV track name');
+    assert.equal(await sha(source), dubbed);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
   }
 });
 

@@ -4,14 +4,15 @@
  * or a copy where the filesystem has no hard links) until the replacement, one atomic rename,
  * has been verified at its final path. Every step that changes the folder is undone, in
  * reverse, when a later one fails, so the original is either intact or fully replaced, and
- * nothing of ours is left behind. A crash (no undo runs) can leave the temporary file, which the
- * job's re-run writes again under the same name, and the backup, under a fixed name that the
- * re-run clears before it touches the file (clearInterruptedSwap).
+ * nothing of ours is left behind, unless an undo fails too: then the error says where the
+ * original is. A crash (no undo runs) can leave the temporary file, which the job's re-run
+ * writes again under the same name, and the backup, under a fixed name that the re-run judges
+ * before it touches the file (interrupted-swap.ts: removed only when that loses nothing).
  */
 import { chmod, chown, lstat, stat, utimes } from 'node:fs/promises';
-import type { Stats } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
 import { DubarrError, type ErrorCode } from '../sdk/errors.js';
+import { shellQuote } from './shell-quote.js';
 import { errno, fsyncDir, linkUnsupported, nodeSwapFs, unlinkIfPresent, type SwapFs } from './swap-fs.js';
 
 export interface SwapOptions {
@@ -19,6 +20,12 @@ export interface SwapOptions {
   forceHardlinked: boolean;
   /** Checks a written file; throws if it is not what was meant. */
   verify(path: string): void;
+  /**
+   * For a swap to a new name that finds a file there: why that file is not this swap's result
+   * (one an earlier run of the job placed before it died), or undefined when it is. Without it,
+   * any file there stops the swap.
+   */
+  whyNotEarlierResult?(path: string): string | undefined;
   /** The file operations; tests pass a copy with injected faults. */
   fs?: SwapFs;
 }
@@ -28,7 +35,7 @@ export interface SwapResult {
   path: string;
   /** How the original was kept during the swap: 'link', 'copy', or 'none' (a new name; it was never at risk). */
   backup: 'link' | 'copy' | 'none';
-  /** Clean-up after a complete swap that did not work (a leftover backup); the swap itself stands. */
+  /** For the log: clean-up after a complete swap that did not work (a leftover backup), or an earlier run's swap finished; the swap itself stands. */
   warnings: string[];
 }
 
@@ -43,45 +50,6 @@ export function tempPathFor(original: string): string {
  */
 export function backupPathFor(original: string): string {
   return join(dirname(original), `.${basename(original)}.dubarr-bak`);
-}
-
-/**
- * Clears the backup an in-place swap of `original` left when the process died in the middle
- * (SIGKILL, power loss, OOM), before anything else touches the file. Every state a crash can
- * leave has a valid file at `original`, so the backup can always go:
- *  - the backup is the same inode as the file: a hard link made before the rename; the file is
- *    the original, untouched.
- *  - another inode, crash before the rename: a copied backup (a filesystem without hard links),
- *    perhaps cut short; the file is the original, untouched.
- *  - another inode, crash after the rename (before the second verify, or the backup's removal):
- *    the file is the result, which was verified and fsynced at its temporary name, with the
- *    folder fsynced, before the one atomic rename put it there. It holds every stream of the
- *    original (the remux copies them all) plus the dub. The same holds when the rename back
- *    after a failed second verify failed too: the bytes in place passed the first.
- * A crash during the rename itself leaves one of these, since rename() is atomic. Returns what
- * was removed, for the log; nothing when there was no leftover.
- */
-export async function clearInterruptedSwap(original: string, fs: SwapFs = nodeSwapFs): Promise<string | undefined> {
-  const backup = backupPathFor(original);
-  const [b, o] = await Promise.all([lstatIfPresent(backup), lstatIfPresent(original)]);
-  if (!b) return undefined;
-  if (!o) {
-    // Nothing at the original's name (the user removed or renamed it): the backup may be the only copy left.
-    throw new DubarrError('E_INPUT_NOT_FOUND', `${original} is missing, and ${backup} is the backup an interrupted in-place swap left; rename it to ${basename(original)} to restore the file, or delete it`);
-  }
-  if (!b.isFile()) throw new DubarrError('E_OUTPUT_EXISTS', `${backup} is in the way of the in-place swap's backup and is not a file dubarr wrote; move it away`);
-  await unlinkIfPresent(fs, backup);
-  await fsyncDir(fs, dirname(original));
-  return b.ino === o.ino && b.dev === o.dev
-    ? `removed ${backup}, a hard link to ${basename(original)} left by an interrupted in-place swap`
-    : `removed ${backup}, the backup an interrupted in-place swap left (the file in place is the original or the verified result)`;
-}
-
-async function lstatIfPresent(path: string): Promise<Stats | undefined> {
-  return lstat(path).catch((e: unknown) => {
-    if (errno(e) === 'ENOENT') return undefined;
-    throw e;
-  });
 }
 
 export async function assertSwappable(original: string, force: boolean): Promise<void> {
@@ -138,6 +106,12 @@ class Undo {
  * another extension (the container had to change): the result then takes the original's name
  * with that extension, which must not exist yet (a file we did not write is never replaced),
  * and the original is removed once the result is in place and verified.
+ *
+ * The caller has cleared what an interrupted swap of the same file left (clearInterruptedSwap),
+ * before checking the file's hard links (a leftover backup is a second one). The swap itself
+ * never removes a backup it did not make: finding the backup's name taken, it stops with the
+ * original unchanged (another swap of the file is under way: dubarr runs one job per file at a
+ * time, but a second dubarr with another database would not know).
  */
 export async function swapInPlace(original: string, written: string, o: SwapOptions): Promise<SwapResult> {
   const fs = o.fs ?? nodeSwapFs;
@@ -145,13 +119,12 @@ export async function swapInPlace(original: string, written: string, o: SwapOpti
   const undo = new Undo();
   undo.push({ what: 'temp', undo: () => unlinkIfPresent(fs, written), ifFailed: `the temporary file ${written} is left: delete it` });
   try {
-    await clearInterruptedSwap(original, fs);
     o.verify(written);
     await adoptOwnership(written, original);
     await fs.fsync(written);
     return finalPath === original
       ? await replaceSameName(fs, original, written, o.verify, undo)
-      : await replaceUnderNewName(fs, original, written, finalPath, o.verify, undo);
+      : await replaceUnderNewName(fs, original, written, finalPath, o, undo);
   } catch (e) {
     const outcome = await undo.run();
     const err = DubarrError.from(e);
@@ -174,47 +147,69 @@ async function replaceSameName(fs: SwapFs, original: string, written: string, ve
       await fsyncDir(fs, dir).catch(() => undefined); // the original is back; durability on a failing disk is best effort
     },
     ifUndone: 'the original is back in place from its backup',
-    ifFailed: `the original could not be put back: its content is in ${backup.path} and ${original} holds the unverified result; rename the backup to ${basename(original)}`,
+    ifFailed: `the original could not be put back: its content is in ${backup.path} and ${original} holds the result that failed verification; put the original back with: mv -f ${shellQuote(backup.path)} ${shellQuote(original)}`,
   });
   await fsyncDir(fs, dir);
   verify(original);
   return { path: original, backup: backup.kind, warnings: await removeQuietly(fs, backup.path, dir, 'backup of the original') };
 }
 
-/** The result under its new name (never replacing a file), fsync, verify; only then is the original removed. */
-async function replaceUnderNewName(
-  fs: SwapFs, original: string, written: string, finalPath: string, verify: (p: string) => void, undo: Undo,
-): Promise<SwapResult> {
+/**
+ * The result under its new name (never replacing a file), fsync, verify; only then is the
+ * original removed.
+ *
+ * A file already at the new name may be this very swap's result, placed by an earlier run of
+ * the job that died before it removed the original (the re-run remuxes the original again and
+ * arrives here). When it carries our dub track in every language this job adds, the original's
+ * audio tracks besides, and the original's duration (whyNotEarlierResult: the check the swap
+ * makes of its own result before it removes the original), it is that result, or one the swap
+ * would accept in its place; the one step the earlier run did not take is removing the
+ * original, so this run takes it. The file there is kept rather than replaced by the new one
+ * (both pass the same check, and keeping it replaces nothing); the new one is removed. It is
+ * fsynced, with the folder, before the original goes, since this run cannot know whether the
+ * earlier one got that far. A file that is not such a result stops the swap (E_OUTPUT_EXISTS),
+ * saying what it is.
+ */
+async function replaceUnderNewName(fs: SwapFs, original: string, written: string, finalPath: string, o: SwapOptions, undo: Undo): Promise<SwapResult> {
   const dir = dirname(original);
-  await placeWithoutReplacing(fs, written, finalPath, undo);
-  await fsyncDir(fs, dir);
-  verify(finalPath);
-  await fs.unlink(original);
   const warnings: string[] = [];
+  const placed = await placeWithoutReplacing(fs, written, finalPath, undo, o.whyNotEarlierResult);
+  if (placed === 'earlier result') {
+    await fs.unlink(written);
+    undo.drop('temp');
+    await fs.fsync(finalPath);
+    warnings.push(`${finalPath} is this job's result from an earlier run that stopped before removing ${basename(original)}; that swap is finished now`);
+  }
+  await fsyncDir(fs, dir);
+  o.verify(finalPath);
+  await fs.unlink(original);
   await fsyncDir(fs, dir).catch((e: unknown) => warnings.push(`removing ${original} may not be durable yet: ${(e as Error).message}`));
   return { path: finalPath, backup: 'none', warnings };
 }
 
 /**
  * A second name for the original until the swap is verified: a hard link (instant), or where
- * the filesystem has none a copy, fsynced. Its name is fixed (backupPathFor) and was cleared at
- * the start; neither link() nor the copy replaces a file, so if another process took the name
+ * the filesystem has none a copy, fsynced. Its name is fixed (backupPathFor) and the caller
+ * cleared it; neither link() nor the copy replaces a file, so if another process took the name
  * since, the swap stops there.
  */
 async function keepBackup(fs: SwapFs, original: string, undo: Undo): Promise<{ path: string; kind: 'link' | 'copy' }> {
   const path = backupPathFor(original);
+  const taken = (e: unknown) => new DubarrError('E_OUTPUT_EXISTS', `${path} appeared after the job cleared it: another in-place swap of ${basename(original)} is under way (a second dubarr on another database?); dubarr leaves it alone`, { cause: e });
   try {
     await fs.link(original, path);
     undo.push({ what: 'backup', undo: () => unlinkIfPresent(fs, path), ifFailed: `the backup link ${path} is left: delete it` });
     return { path, kind: 'link' };
   } catch (e) {
+    if (errno(e) === 'EEXIST') throw taken(e);
     if (!linkUnsupported(e)) throw e;
   }
   try {
     await fs.copyFile(original, path);
   } catch (e) {
     // A copy that failed half way (disk full) is ours to remove; one that found the name taken is not.
-    if (errno(e) !== 'EEXIST') undo.push({ what: 'backup', undo: () => unlinkIfPresent(fs, path), ifFailed: `the partial backup ${path} is left: delete it` });
+    if (errno(e) === 'EEXIST') throw taken(e);
+    undo.push({ what: 'backup', undo: () => unlinkIfPresent(fs, path), ifFailed: `the partial backup ${path} is left: delete it` });
     throw e;
   }
   undo.push({ what: 'backup', undo: () => unlinkIfPresent(fs, path), ifFailed: `the backup copy ${path} is left: delete it` });
@@ -226,26 +221,34 @@ async function keepBackup(fs: SwapFs, original: string, undo: Undo): Promise<{ p
 /**
  * Moves `from` to `to` only if `to` does not exist. link() fails with EEXIST atomically; where
  * there are no hard links, a check then rename() (a race with another program creating that
- * very name in between is the one case left).
+ * very name in between is the one case left). A file at `to` that is an earlier run's result
+ * (see replaceUnderNewName) is left there, `from` too, and said so.
  */
-async function placeWithoutReplacing(fs: SwapFs, from: string, to: string, undo: Undo): Promise<void> {
-  const exists = () => new DubarrError('E_OUTPUT_EXISTS', `${to} already exists and dubarr did not write it; the result would replace it`);
+async function placeWithoutReplacing(
+  fs: SwapFs, from: string, to: string, undo: Undo, whyNotEarlierResult?: (path: string) => string | undefined,
+): Promise<'placed' | 'earlier result'> {
+  const existing = (): 'earlier result' => {
+    const why = whyNotEarlierResult ? whyNotEarlierResult(to) : 'dubarr did not write it';
+    if (why === undefined) return 'earlier result';
+    throw new DubarrError('E_OUTPUT_EXISTS', `${to} already exists and ${why}; the result would replace it`);
+  };
   let linked = false;
   try {
     await fs.link(from, to);
     linked = true;
   } catch (e) {
-    if (errno(e) === 'EEXIST') throw exists();
+    if (errno(e) === 'EEXIST') return existing();
     if (!linkUnsupported(e)) throw e;
   }
   if (linked) {
     undo.push({ what: 'result', undo: () => unlinkIfPresent(fs, to), ifFailed: `the unverified result ${to} is left: delete it` });
     await fs.unlink(from);
-    return;
+    return 'placed';
   }
-  if (await lstat(to).then(() => true, (e: unknown) => errno(e) !== 'ENOENT')) throw exists();
+  if (await lstat(to).then(() => true, (e: unknown) => errno(e) !== 'ENOENT')) return existing();
   await fs.rename(from, to);
   undo.push({ what: 'result', undo: () => unlinkIfPresent(fs, to), ifFailed: `the unverified result ${to} is left: delete it` });
+  return 'placed';
 }
 
 /**

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import type { ProbeResult, StreamInfo } from '../../native/lib/index.js';
 import { DubarrError } from '../sdk/errors.js';
 import { languageCode, lookupLanguage } from '../sdk/languages.js';
-import { isDubTrack } from './dub-tracks.js';
+import { isOurDubTrack } from './dub-tracks.js';
 
 export const SubtitleStreamInfo = z.object({
   index: z.number().int(),
@@ -55,8 +55,12 @@ export function shortContainer(p: ProbeResult): string {
 /**
  * The stream to dub: the one in the source language if one is named, else the default audio
  * stream, else the first. Commentary and audio-description tracks are passed over when another
- * exists, and so are dub tracks (ours in a file dubbed in place, which may be the default), unless
- * the named language has no other track.
+ * exists. Our own dub tracks (in a file dubbed in place, where one may be the default) are
+ * passed over unless the named language has no other track: dubbing our dub would translate a
+ * synthetic voice. A studio's dub (flagged `dub`: not the original language) is a real
+ * performance the user may mean to dub from, so a named language takes it; when none is named,
+ * the file's original-language track comes first, since translating from the original beats
+ * translating a translation, and the dub only where there is nothing else.
  */
 export function chooseAudioStream(p: ProbeResult, sourceLanguage?: string): StreamInfo {
   const audio = p.streams.filter((s) => s.type === 'audio');
@@ -65,12 +69,13 @@ export function chooseAudioStream(p: ProbeResult, sourceLanguage?: string): Stre
   }
   const main = audio.filter((s) => !s.dispositions.comment && !s.dispositions.visualImpaired && !s.dispositions.descriptions);
   const pool = main.length ? main : audio;
-  const originals = pool.filter((s) => !isDubTrack(s));
+  const notOurs = pool.filter((s) => !isOurDubTrack(s));
+  const originals = notOurs.filter((s) => !s.dispositions.dub);
   const wanted = sourceLanguage ? lookupLanguage(sourceLanguage) : undefined;
   const inWanted = (s: StreamInfo) => lookupLanguage(s.language)?.code === wanted?.code;
-  return (wanted && (originals.find(inWanted) ?? pool.find(inWanted)))
-    ?? originals.find((s) => s.dispositions.default) ?? originals[0]
-    ?? pool.find((s) => s.dispositions.default) ?? pool[0]!;
+  const preferred = (tier: StreamInfo[]) => tier.find((s) => s.dispositions.default) ?? tier[0];
+  return (wanted && (originals.find(inWanted) ?? notOurs.find(inWanted) ?? pool.find(inWanted)))
+    ?? preferred(originals) ?? preferred(notOurs) ?? preferred(pool)!;
 }
 
 export function subtitleStreams(p: ProbeResult): SubtitleStreamInfo[] {

@@ -4,7 +4,7 @@
  *    tracks (and subtitles) added; the source is never touched.
  *  - sidecar: `Movie.es.mka` + `Movie.dubarr.es.srt` beside the untouched source.
  *  - inplace: the source replaced by an atomic, verified swap (see inplace-swap.ts), adding only
- *    the languages it does not already carry a dub of (see dub-tracks.ts).
+ *    the languages it does not already carry a dub of ours in (see dub-tracks.ts).
  * Subtitles (translated, and the source language's transcript) are also written as sidecars
  * named after the video, in the job's subtitleFormats.
  */
@@ -17,9 +17,11 @@ import { languageCode, requireLanguage } from '../sdk/languages.js';
 import { DUB_VERSION_PATTERN, DUBARR_SIDECAR_TAG } from '../sdk/sidecar-name.js';
 import { defineStage, type StageInput } from '../sdk/plugin.js';
 import { dubbedLanguages } from './dub-tracks.js';
-import { assertSwappable, clearInterruptedSwap, swapInPlace, tempPathFor } from './inplace-swap.js';
+import { assertSwappable, swapInPlace, tempPathFor } from './inplace-swap.js';
+import { clearInterruptedSwap } from './interrupted-swap.js';
 import { MuxOptions } from './options.js';
 import { dubTitle, dubVersionPath, sidecarPath } from './output-names.js';
+import { verifyResult, whyNotResult } from './result-check.js';
 import { mediaInfo, sourcePath } from './stage-inputs.js';
 import { chosenFormats, embeddedFile, subtitleFiles, type SubtitleFile } from './subtitle-files.js';
 import { remuxDefaultAudio, sidecarTrackDispositions, sourceSubtitleTags, subtitleDispositions, trackDefaults } from './track-defaults.js';
@@ -51,12 +53,13 @@ export default defineStage(async (input, ctx) => {
 
   let alreadyDubbed: string[] = [];
   if (mode === 'inplace') {
-    // First: a backup a crashed swap left is a second hard link, which would make the file look shared.
+    // First, before the hard-link check (a backup an interrupted swap left is a second link to
+    // the file) and before reading which dubs the file has (it may be that swap's result).
     const cleared = await clearInterruptedSwap(source);
     if (cleared) ctx.log.warn({ file: source }, cleared);
     const dubbed = dubbedLanguages(probeSync(source, { cancelFlag: ctx.cancelFlag }));
     alreadyDubbed = list.map((t) => t.lang).filter((lang) => dubbed.has(requireLanguage(lang).code));
-    if (alreadyDubbed.length) ctx.log.info({ languages: alreadyDubbed }, `${basename(source)} already carries a dub in ${alreadyDubbed.join(', ')}: not added again`);
+    if (alreadyDubbed.length) ctx.log.info({ languages: alreadyDubbed }, `${basename(source)} already carries dubarr's dub in ${alreadyDubbed.join(', ')}: not added again`);
   }
   // The subtitles of every target are written as sidecars; the tracks only of those added.
   const adding = list.filter((t) => !alreadyDubbed.includes(t.lang));
@@ -79,16 +82,7 @@ export default defineStage(async (input, ctx) => {
     defaultAudio: remuxDefaultAudio(defaults),
     sourceStreams: sourceSubtitleTags(defaults, info, subtitles),
   });
-  const expectedAudio = info.audioStreams + adding.length;
-  const verify = (path: string) => {
-    const p = probeSync(path, { cancelFlag: ctx.cancelFlag });
-    const n = p.streams.filter((s) => s.type === 'audio').length;
-    const durationMs = (p.duration ?? 0) * 1000;
-    if (n !== expectedAudio) throw new DubarrError('E_OUTPUT_WRITE', `${path}: expected ${expectedAudio} audio tracks, found ${n}`);
-    if (info.durationMs > 0 && Math.abs(durationMs - info.durationMs) > 1000) {
-      throw new DubarrError('E_OUTPUT_WRITE', `${path}: duration ${Math.round(durationMs)} ms differs from the source's ${info.durationMs} ms`);
-    }
-  };
+  const verify = (path: string) => verifyResult(path, info, adding.length, ctx.cancelFlag);
 
   let video: string | undefined;
   let container: string | undefined;
@@ -105,8 +99,11 @@ export default defineStage(async (input, ctx) => {
   } else if (mode === 'inplace') {
     await assertSwappable(source, Boolean(input.params.forceInplaceHardlinked));
     const r = remuxSync(plan(tempPathFor(source)), { cancelFlag: ctx.cancelFlag, onProgress: progress });
-    const swap = await swapInPlace(source, r.path, { forceHardlinked: Boolean(input.params.forceInplaceHardlinked), verify });
-    for (const w of swap.warnings) ctx.log.warn(w);
+    const swap = await swapInPlace(source, r.path, {
+      forceHardlinked: Boolean(input.params.forceInplaceHardlinked), verify,
+      whyNotEarlierResult: (path) => whyNotResult(path, info, adding.map((t) => requireLanguage(t.lang).code), ctx.cancelFlag),
+    });
+    for (const w of swap.warnings) ctx.log.warn({ file: source }, w);
     video = swap.path;
     ({ container, fallbackReason } = r);
     written.push(video);

@@ -27,6 +27,7 @@ export const ERROR_TABLE = {
   E_PLUGIN_INVALID: { status: 500, retryable: false, hint: 'The plugin does not follow the plugin contract; update or remove it.' },
   E_JOB_NOT_FOUND: { status: 404, retryable: false, hint: 'List jobs with `dubarr jobs list`.' },
   E_JOB_STATE: { status: 409, retryable: false, hint: 'The job is not in a state that allows this action.' },
+  E_SWAP_UNRESOLVED: { status: 409, retryable: false, hint: 'An earlier in-place swap of this file was interrupted and dubarr cannot prove the file in place is whole, so it kept the backup of the original. Check the file in place, then either delete the backup or rename it over the file, as the message says, and retry the job.' },
   E_FILE_HARDLINKED: { status: 409, retryable: false, hint: 'The file has other hard links; use mux mode, or force in-place mode.' },
   E_TRANSIENT: { status: 503, retryable: true, hint: 'A temporary failure; the job retries with backoff.' },
   E_PORT_IN_USE: { status: 409, retryable: false, hint: 'Another program (perhaps another dubarr server) listens on this port: stop it, or choose another port with --port or server.port.' },

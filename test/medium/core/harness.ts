@@ -24,18 +24,24 @@ export interface TestRuntime {
 }
 
 /**
- * A real runtime (sqlite file, stage cache, worker pool) over a temp data dir with the test
- * plugins; serve's (takes queued jobs) unless `o.takeQueued` is false (the CLI's).
+ * A real runtime (sqlite file, stage cache, worker pool) over a temp data dir with the test plugins;
+ * serve's (takes queued jobs) unless `o.takeQueued` is false (the CLI's).
+ * `o.sameDataAs`: a second runtime (another process, as far as the jobs are concerned) on that
+ * one's data dir and database; closing it leaves the dir to its owner.
  */
 export async function testRuntime(
-  presets: Record<string, PresetInput>, overrides: DeepPartial<Config> = {}, o: { takeQueued?: boolean; log?: Logger } = {},
+  presets: Record<string, PresetInput>, overrides: DeepPartial<Config> = {},
+  o: { takeQueued?: boolean; log?: Logger; sameDataAs?: TestRuntime } = {},
 ): Promise<TestRuntime> {
-  const dir = await mkdtemp(join(tmpdir(), 'dubarr-core-'));
+  const shared = o.sameDataAs;
+  const dir = shared?.dir ?? await mkdtemp(join(tmpdir(), 'dubarr-core-'));
   const logFile = join(dir, 'runs.jsonl');
   const counterDir = join(dir, 'counters');
-  await mkdir(counterDir);
   const input = join(dir, 'input.bin');
-  await writeFile(input, 'not media; the test stages only hash it\n');
+  if (!shared) {
+    await mkdir(counterDir);
+    await writeFile(input, 'not media; the test stages only hash it\n');
+  }
   const config = loadConfig({
     env: {},
     cwd: dir,
@@ -58,7 +64,7 @@ export async function testRuntime(
     },
     async close() {
       await rt.close();
-      await rm(dir, { recursive: true, force: true });
+      if (!shared) await rm(dir, { recursive: true, force: true });
     },
   };
 }

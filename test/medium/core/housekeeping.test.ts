@@ -81,7 +81,10 @@ test('finished jobs past jobs.retentionDays go with their stage runs, events and
     };
     // All on one file, so `old` is not that file's newest success (which retention keeps).
     const [old, recent] = [await run(), await run()];
-    const waiting = t.rt.scheduler.submit({ input: t.input, preset: 'blocking', targetLanguages: [], origin: 'cli' });
+    // On a file of its own: a job on t.input would wait for it (one running job per file).
+    const other = join(t.dir, 'other.bin');
+    await writeFile(other, 'another file\n');
+    const waiting = t.rt.scheduler.submit({ input: other, preset: 'blocking', targetLanguages: [], origin: 'cli' });
     await waitFor(t, (e) => e.jobId === waiting.id && e.type === 'stage.started');
     await t.rt.housekeeping.idle(); // the passes those jobs asked for are done before we age them
     const day = 86_400_000;

@@ -1,0 +1,71 @@
+/**
+ * One running job per input file, kept by the claims themselves: a real database file, and a
+ * second connection to it standing in for another process.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openDatabase } from './database.js';
+import { CLAIM_BY_ID_SQL, CLAIM_NEXT_SQL, JobStore, PRIORITY, RUNNING_ON_INPUT_SQL } from './store.js';
+
+async function setup() {
+  const dir = await mkdtemp(join(tmpdir(), 'dubarr-store-'));
+  const path = join(dir, 'dubarr.db');
+  const [a, b] = [new JobStore(openDatabase(path)), new JobStore(openDatabase(path))];
+  const job = (input: string, priority: number = PRIORITY.watch) => a.createJob({ input, preset: 'p', targetLanguages: ['es'], origin: 'watch', priority }).id;
+  return { a, b, job, close: async () => { a.db.close(); b.db.close(); await rm(dir, { recursive: true, force: true }); } };
+}
+
+test('claimNext passes over a queued job whose file has a running job (in this process or another) and takes it once that job ends', async () => {
+  const t = await setup();
+  try {
+    const first = t.job('/media/movie.mkv');
+    const second = t.job('/media/movie.mkv');
+    const other = t.job('/media/other.mkv', PRIORITY.backfill);
+    assert.equal(t.a.claimNext('server-a')?.id, first);
+    // Another process's scheduler, with a free slot: the next job in the queue is on the busy
+    // file, so it takes the one after it, although that one is less urgent.
+    assert.equal(t.b.claimNext('server-b')?.id, other);
+    assert.equal(t.b.claimNext('server-b'), undefined, 'the only queued job left is on a busy file');
+    assert.equal(t.a.getJob(second).status, 'queued');
+    t.a.finishJob(first, 'succeeded');
+    assert.equal(t.b.claimNext('server-b')?.id, second, 'the file is free again');
+  } finally {
+    await t.close();
+  }
+});
+
+test('claim (the CLI\'s run-now) refuses a job whose file has a running job and names that job; the job stays as it was', async () => {
+  const t = await setup();
+  try {
+    const running = t.job('/media/movie.mkv');
+    assert.equal(t.a.claim(running, 'server')?.status, 'running');
+    const now = t.job('/media/movie.mkv', PRIORITY.interactive);
+    assert.equal(t.b.claim(now, 'cli'), undefined);
+    assert.equal(t.b.runningJobOn('/media/movie.mkv')?.id, running);
+    assert.equal(t.b.runningJobOn('/media/other.mkv'), undefined);
+    assert.deepEqual([t.a.getJob(now).status, t.a.getJob(now).attempts], ['queued', 0]);
+    t.a.finishJob(running, 'failed', { error: { code: 'E_TRANSIENT', message: 'x' } });
+    assert.equal(t.b.claim(now, 'cli')?.status, 'running');
+  } finally {
+    await t.close();
+  }
+});
+
+test('the claims read the queue and each candidate\'s file by index, never a whole table or a temporary sort', async () => {
+  const t = await setup();
+  try {
+    const plan = (sql: string, ...args: unknown[]) => (t.a.db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...args) as { detail: string }[]).map((r) => r.detail);
+    const next = plan(CLAIM_NEXT_SQL, { owner: 'o', now: 0 });
+    assert.ok(next.some((d) => /SEARCH q USING INDEX jobs_queue \(status=\?\)/.test(d)), next.join('\n'));
+    assert.ok(next.some((d) => /SEARCH busy USING INDEX jobs_input \(input=\?\)/.test(d)), next.join('\n'));
+    const byId = plan(CLAIM_BY_ID_SQL, { owner: 'o', now: 0, id: 'x' });
+    assert.ok(byId.some((d) => /SEARCH busy USING INDEX jobs_input \(input=\?\)/.test(d)), byId.join('\n'));
+    const all = [...next, ...byId, ...plan(RUNNING_ON_INPUT_SQL, '/media/movie.mkv')];
+    assert.deepEqual(all.filter((d) => /^SCAN |TEMP B-TREE|AUTOMATIC|BLOOM/.test(d)), [], all.join('\n'));
+  } finally {
+    await t.close();
+  }
+});
