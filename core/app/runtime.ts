@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type { Config } from '../config/schema.js';
 import { openStageCache, type CacheIndex } from '../jobs/cache-index.js';
 import { openDatabase } from '../jobs/database.js';
+import { DeliveredFiles } from '../jobs/delivered-files.js';
 import { Housekeeping } from '../jobs/housekeeping.js';
 import { Journal, JobBus } from '../jobs/journal.js';
 import { CapabilityLimits } from '../jobs/priority-limiter.js';
@@ -26,6 +27,8 @@ export interface Runtime {
   config: Config;
   log: Logger;
   store: JobStore;
+  /** What succeeded jobs delivered (watched folders skip those files). */
+  delivered: DeliveredFiles;
   cache: StageCache;
   cacheIndex: CacheIndex;
   housekeeping: Housekeeping;
@@ -34,7 +37,13 @@ export interface Runtime {
   pool: StagePool;
   bus: JobBus;
   scheduler: Scheduler;
-  close(): Promise<void>;
+  /**
+   * Stops the scheduler (running jobs go back to the queue), the pool and the database.
+   * `finishHousekeeping`: first let the housekeeping pass the last jobs asked for run to its end
+   * (the CLI's `dub`: its only chance to prune the cache). Otherwise (serve, on SIGTERM) the pass
+   * under way ends at its next check and is not waited for.
+   */
+  close(o?: { finishHousekeeping?: boolean }): Promise<void>;
 }
 
 const DAY_MS = 86_400_000;
@@ -50,6 +59,7 @@ export async function createRuntime(config: Config, o: RuntimeOptions): Promise<
   const presets = new PresetRegistry(BUILTIN_PRESETS, readPresetDir(join(config.dataDir, 'presets')), o.presets ?? {});
   const db = openDatabase(config.database.path);
   const store = new JobStore(db);
+  const delivered = new DeliveredFiles(db);
   const { cache, index: cacheIndex } = openStageCache(db, config.cache.dir);
   // Work dirs live inside the cache dir so finished results are renamed into it, not copied.
   const workRoot = join(config.cache.dir, '.work');
@@ -60,7 +70,7 @@ export async function createRuntime(config: Config, o: RuntimeOptions): Promise<
   const bus = new JobBus();
   const journal = new Journal(store, bus, log);
   const scheduler = new Scheduler({
-    store, cache, cacheIndex, plugins, pool, journal, log,
+    store, delivered, cache, cacheIndex, plugins, pool, journal, log,
     limits: new CapabilityLimits(config.stages.concurrency),
     policy: { timeoutMs: config.stages.timeoutMs, retries: config.stages.retries, backoff: config.stages.backoff },
     workRoot,
@@ -79,17 +89,23 @@ export async function createRuntime(config: Config, o: RuntimeOptions): Promise<
   }
   let closed = false;
   return {
-    config, log, store, cache, cacheIndex, housekeeping, plugins, presets, pool, bus, scheduler,
-    async close() {
+    config, log, store, delivered, cache, cacheIndex, housekeeping, plugins, presets, pool, bus, scheduler,
+    async close(c = {}) {
       if (closed) return;
       closed = true;
       clearInterval(housekeepingTimer);
+      // A server stops housekeeping first: the jobs stopped below then ask for no pass, and a
+      // pass under way (a start-up reconcile, a prune) ends at its next check. `docker stop`
+      // kills after 10 s; a whole pass may take longer.
+      if (!c.finishHousekeeping) housekeeping.stop();
       await scheduler.stop();
-      // The pass the last jobs asked for runs to its end: for `dubarr dub` it is the only one
-      // (stopping first made it evict nothing). No job runs now, so no further pass is asked for.
-      await housekeeping.idle();
-      await housekeeping.stop();
       await pool.close();
+      if (c.finishHousekeeping) {
+        // The pass the last jobs asked for runs to its end: for `dubarr dub` it is the only one.
+        // No job runs now, so no further pass is asked for.
+        await housekeeping.idle();
+        housekeeping.stop();
+      }
       journal.flush();
       db.close();
     },

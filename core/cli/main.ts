@@ -78,7 +78,8 @@ program.command('dub').description('dub one file now, in this process')
         process.stdout.write(o.json ? `${JSON.stringify(job, null, 2)}\n` : `${formatDubSummary(job)}\n`);
       }
     } finally {
-      await rt.close();
+      // The pass this job asked for prunes the cache: the only one a CLI process gets.
+      await rt.close({ finishHousekeeping: true });
     }
   });
 

@@ -43,7 +43,7 @@ test('requests made while a pass runs give one more pass, not one each; none aft
   pass.release();
   await bp.idle();
   assert.equal(pass.started, 2);
-  await bp.stop();
+  bp.stop();
   bp.request();
   await nextMacrotask();
   await bp.idle();
@@ -61,4 +61,17 @@ test('a pass that fails is reported and the next request still runs one', async 
   await bp.idle();
   assert.equal(calls, 2);
   assert.deepEqual(errors.map((e) => (e as Error).message), ['disk on fire']);
+});
+
+test('stop() returns at once while a pass is held open; a pass asked for before it never starts', async () => {
+  const pass = heldPass();
+  const bp = new BackgroundPass(pass.run, (e) => { throw e; });
+  bp.request();
+  await nextMacrotask();
+  bp.request(); // would be the next pass
+  bp.stop(); // synchronous: nothing to wait for, although the pass has not been released
+  assert.equal(bp.stopping, true, 'what the held pass reads at its next check');
+  pass.release();
+  await bp.idle();
+  assert.equal(pass.started, 1);
 });

@@ -24,10 +24,12 @@ export class BackgroundPass {
     while (this.running) await this.running;
   }
 
-  /** Takes no more requests and waits for the pass under way. */
-  async stop(): Promise<void> {
+  /**
+   * Takes no more requests. A pass under way is not waited for: it reads `stopping` at its
+   * next check and ends there (a server's shutdown must not wait for a whole pass).
+   */
+  stop(): void {
     this.stopped = true;
-    await this.idle();
   }
 
   private async loop(): Promise<void> {

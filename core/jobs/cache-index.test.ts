@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ENTRY_NEEDED_SQL, openStageCache } from './cache-index.js';
@@ -26,6 +26,23 @@ async function setup() {
 }
 
 const key = (c: string) => c.repeat(64);
+
+test('a prune told to stop queries nothing after its next await (a server shutting down closes the database meanwhile)', async () => {
+  const t = await setup();
+  try {
+    for (const k of ['a', 'b', 'c']) await t.put(key(k));
+    let stopping = false;
+    const prune = pruneCache(t.index, t.cache, 0, () => stopping);
+    // The first page is evicted before the prune first lets other work run; then the server stops.
+    stopping = true;
+    t.db.close();
+    const r = await prune;
+    assert.deepEqual([r.evicted, r.remainingBytes], [3, 0]);
+    assert.equal((await readdir(join(t.cache.dir, '.trash'))).length, 3, 'the trash is left for the next start to delete');
+  } finally {
+    await t.close();
+  }
+});
 
 test('pruning evicts least recently used entries down to the limit; the total is kept by the database', async () => {
   const t = await setup();

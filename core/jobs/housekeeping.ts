@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { CacheIndex } from './cache-index.js';
 import { BackgroundPass } from './background-pass.js';
-import { pruneCache, reconcileCache, type PruneResult } from './cache-prune.js';
+import { pruneCache, reconcileCache } from './cache-prune.js';
 import type { StageCache } from './stage-cache.js';
 import type { JobStore } from './store.js';
 
@@ -15,8 +15,6 @@ export interface HousekeepingOptions {
   /** Parent of jobs' work dirs: a failed job's kept work dir goes with the job. */
   workRoot: string;
 }
-
-export interface RetentionResult { jobs: number }
 
 /**
  * Keeps the data dir from growing without bound: after jobs (and at start, and now and then on
@@ -38,7 +36,7 @@ export class Housekeeping {
 
   /**
    * Asks for a pass soon. Requests made while one runs give one more pass, not one each.
-   * `reconcile`: first make the cache index match the cache folder (at start; see reconcile()).
+   * `reconcile`: first make the cache index match the cache folder (at start; see reconcileCache).
    */
   request(o: { reconcile?: boolean } = {}): void {
     if (this.passes.stopping) return;
@@ -46,46 +44,50 @@ export class Housekeeping {
     this.passes.request();
   }
 
-  /** Resolves when no pass is running or asked for. */
+  /** Resolves when no pass is running or asked for (the CLI waits for its pass before exiting). */
   idle(): Promise<void> { return this.passes.idle(); }
 
-  /** Takes no more requests and waits for the pass under way (each eviction is atomic, so it ends soon). */
-  stop(): Promise<void> { return this.passes.stop(); }
+  /**
+   * Takes no more requests; a pass under way ends at its next check, not waited for (a server's
+   * shutdown must not wait for a whole pass). Such a pass never touches the database again, so
+   * the caller may close it: every await in a pass is followed by a look at `stopping` before
+   * the next query, and each step it has begun (an eviction, a batch of expired jobs and their
+   * work folders) is whole by itself.
+   */
+  stop(): void { this.passes.stop(); }
 
-  /** One pass: retention, then the cache. */
-  async pass(): Promise<{ retention: RetentionResult; prune: PruneResult }> {
+  /** One pass: (at start) the cache index made to match the folder, retention, then the cache. */
+  private async pass(): Promise<void> {
+    const stopping = () => this.passes.stopping;
     if (this.reconcileFirst) {
       this.reconcileFirst = false;
-      await this.reconcile();
+      const r = await reconcileCache(this.index, this.cache, stopping);
+      if (r && (r.added || r.dropped)) this.log.info(r, 'stage cache index reconciled with the cache folder');
     }
-    const retention = await this.expireJobs();
-    const prune = await pruneCache(this.index, this.cache, this.opts.maxCacheBytes, () => this.passes.stopping);
-    if (retention.jobs > 0) this.log.info({ jobs: retention.jobs }, 'deleted finished jobs past jobs.retentionDays');
+    const jobs = await this.expireJobs();
+    if (jobs > 0) this.log.info({ jobs }, 'deleted finished jobs past jobs.retentionDays');
+    if (stopping()) return;
+    const prune = await pruneCache(this.index, this.cache, this.opts.maxCacheBytes, stopping);
     if (prune.evicted > 0) this.log.info({ entries: prune.evicted, freedMb: Math.round(prune.freedBytes / 1e6) }, 'pruned the stage cache');
     if (prune.remainingBytes > this.opts.maxCacheBytes && prune.kept > 0) {
       this.log.warn({ remainingMb: Math.round(prune.remainingBytes / 1e6), neededEntries: prune.kept },
         'the stage cache is over cache.maxSizeGb because queued and running jobs need what is left; raise it or let them finish');
     }
-    return { retention, prune };
   }
 
-  private async expireJobs(): Promise<RetentionResult> {
-    if (this.opts.retentionMs <= 0) return { jobs: 0 };
+  /** Deletes expired jobs in batches; returns how many. */
+  private async expireJobs(): Promise<number> {
+    if (this.opts.retentionMs <= 0) return 0;
     const cutoff = Date.now() - this.opts.retentionMs;
     let jobs = 0;
-    for (;;) {
+    while (!this.passes.stopping) {
       const ids = this.store.deleteFinishedBefore(cutoff);
       jobs += ids.length;
-      // Work dirs are named by job id under the work root: ours, never a user's file.
+      // Work dirs are named by job id under the work root: ours, never a user's file. The batch's
+      // rows are gone, so its folders go too, stopping or not (most do not exist: a few ms).
       for (const id of ids) await rm(join(this.opts.workRoot, id), { recursive: true, force: true });
-      if (ids.length === 0 || this.passes.stopping) return { jobs };
+      if (ids.length === 0) break;
     }
-  }
-
-  /** See reconcileCache; at start. */
-  async reconcile(): Promise<{ added: number; dropped: number }> {
-    const r = await reconcileCache(this.index, this.cache);
-    if (r.added || r.dropped) this.log.info(r, 'stage cache index reconciled with the cache folder');
-    return r;
+    return jobs;
   }
 }

@@ -1,8 +1,9 @@
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { DubarrError } from '../../plugins/sdk/errors.js';
-import { runJob, type RunnerDeps } from '../pipeline/job-runner.js';
+import { runJob, type JobOutcome, type RunnerDeps } from '../pipeline/job-runner.js';
 import { prepareOutputLocations } from '../pipeline/output-locations.js';
+import { identifyFiles, type DeliveredFiles } from './delivered-files.js';
 import type { Job, JobSpec } from './store.js';
 
 const HEARTBEAT_MS = 10_000;
@@ -32,6 +33,11 @@ export interface SchedulerOptions {
   onJobEnded?(): void;
 }
 
+export interface SchedulerDeps extends RunnerDeps {
+  /** Where a succeeded job's delivered files are recorded (a watched folder reads them). */
+  delivered: DeliveredFiles;
+}
+
 interface Active { controller: AbortController; done: Promise<Job> }
 
 /**
@@ -46,7 +52,7 @@ export class Scheduler {
   private stopping = false;
   private timers: NodeJS.Timeout[] = [];
 
-  constructor(private readonly deps: RunnerDeps, private readonly opts: SchedulerOptions) {}
+  constructor(private readonly deps: SchedulerDeps, private readonly opts: SchedulerOptions) {}
 
   get running(): string[] { return [...this.active.keys()]; }
 
@@ -152,8 +158,7 @@ export class Scheduler {
     const t0 = Date.now();
     journal.record(job.id, 'job.started', undefined, { attempt: job.attempts, resumed: job.plan !== undefined });
     try {
-      const outcome = await runJob(this.deps, job, controller.signal);
-      const done = store.finishJob(job.id, 'succeeded', { result: outcome });
+      const done = this.succeed(job.id, await runJob(this.deps, job, controller.signal));
       journal.record(job.id, 'job.succeeded', undefined, { durationMs: Date.now() - t0 });
       return done;
     } catch (e) {
@@ -172,6 +177,15 @@ export class Scheduler {
       journal.record(job.id, 'job.failed', undefined, { durationMs: Date.now() - t0, code: err.code, error: err.message, hint: err.hint });
       return done;
     }
+  }
+
+  /** The job's result and what it delivered, in one transaction: a watcher never sees one without the other. */
+  private succeed(id: string, outcome: JobOutcome): Job {
+    const files = identifyFiles(outcome.delivered);
+    return this.deps.store.transaction(() => {
+      this.deps.delivered.record(id, files);
+      return this.deps.store.finishJob(id, 'succeeded', { result: outcome });
+    });
   }
 
   /** Running jobs whose process is gone: back to the queue, or failed if they keep killing it. */

@@ -98,10 +98,16 @@ export class StageCache {
     }
   }
 
-  /** Deletes discarded entries (and those of a process that died before deleting its own). */
-  async emptyTrash(): Promise<void> {
+  /**
+   * Deletes discarded entries (and those of a process that died before deleting its own), until
+   * `shouldStop` says so: what is left is deleted by the next call.
+   */
+  async emptyTrash(shouldStop: () => boolean = () => false): Promise<void> {
     const trash = join(this.dir, '.trash');
-    for (const name of await readdir(trash).catch(() => [] as string[])) await rm(join(trash, name), { recursive: true, force: true });
+    for (const name of await readdir(trash).catch(() => [] as string[])) {
+      if (shouldStop()) return;
+      await rm(join(trash, name), { recursive: true, force: true });
+    }
   }
 
   /**
@@ -147,10 +153,14 @@ export class StageCache {
     }
   }
 
-  /** Half-built entries of runs that died; an hour old means no live run owns them (another process may be writing). */
-  async removeStaleTemp(): Promise<void> {
+  /**
+   * Half-built entries of runs that died; an hour old means no live run owns them (another
+   * process may be writing). Until `shouldStop` says so.
+   */
+  async removeStaleTemp(shouldStop: () => boolean = () => false): Promise<void> {
     const tmp = join(this.dir, '.tmp');
     for (const name of await readdir(tmp).catch(() => [] as string[])) {
+      if (shouldStop()) return;
       const st = await stat(join(tmp, name)).catch(() => undefined);
       if (st && Date.now() - st.mtimeMs > 3_600_000) await rm(join(tmp, name), { recursive: true, force: true });
     }
@@ -158,12 +168,14 @@ export class StageCache {
 
   /**
    * Every entry on disk with its size (files + manifest) and the time it was written: a walk of
-   * the whole cache, for reconciling the cache index at start, not for each prune.
+   * the whole cache, for reconciling the cache index at start, not for each prune. A walk that
+   * `shouldStop` cut short returns what it had read: the caller, who asked, knows not to use it.
    */
-  async entries(): Promise<CacheEntryInfo[]> {
+  async entries(shouldStop: () => boolean = () => false): Promise<CacheEntryInfo[]> {
     const out: CacheEntryInfo[] = [];
     for (const shard of await readdir(this.dir).catch(() => [] as string[])) {
       if (shard.startsWith('.')) continue;
+      if (shouldStop()) return out;
       for (const key of await readdir(join(this.dir, shard)).catch(() => [] as string[])) {
         const dir = join(this.dir, shard, key);
         try {

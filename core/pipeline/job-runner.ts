@@ -3,6 +3,7 @@ import { mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import type { Logger } from 'pino';
 import { DubarrError } from '../../plugins/sdk/errors.js';
+import { Delivery } from '../../plugins/sdk/artifacts.js';
 import { SourceLanguageSummary } from '../../plugins/sdk/language-evidence.js';
 import type { StageInput, StageOutput, StageResult } from '../../plugins/sdk/plugin.js';
 import type { CapabilityLimits } from '../jobs/priority-limiter.js';
@@ -45,6 +46,8 @@ export interface RunnerDeps {
 export interface JobOutcome {
   /** Outputs of the plan's final steps (those no other step reads). */
   outputs: Record<string, { files: Record<string, string>; data: unknown }>;
+  /** Files the delivery steps wrote into the user's library (their Delivery documents). */
+  delivered: string[];
 }
 
 /**
@@ -95,13 +98,28 @@ export async function runJob(deps: RunnerDeps, job: Job, signal: AbortSignal): P
     const consumed = new Set(plan.steps.flatMap((s) => Object.values(s.inputs)));
     const final = plan.steps.filter((s) => !consumed.has(s.id) || !s.cache);
     progress.finish();
-    return { outputs: Object.fromEntries(final.map((s) => [s.id, { files: outputs.get(s.id)!.files, data: outputs.get(s.id)!.data }])) };
+    return {
+      outputs: Object.fromEntries(final.map((s) => [s.id, { files: outputs.get(s.id)!.files, data: outputs.get(s.id)!.data }])),
+      delivered: deliveredFiles(plan, outputs),
+    };
   } catch (e) {
     failed = true;
     throw e;
   } finally {
     if (!(failed && deps.keepWorkDirOnFailure)) await rm(jobDir, { recursive: true, force: true });
   }
+}
+
+/** What the delivery steps (cache: false) say they wrote: every path once. */
+function deliveredFiles(plan: Plan, outputs: ReadonlyMap<string, StageOutput>): string[] {
+  const files = new Set<string>();
+  for (const step of plan.steps.filter((s) => !s.cache)) {
+    const d = Delivery.safeParse(outputs.get(step.id)?.data);
+    if (!d.success) continue;
+    for (const f of d.data.written) files.add(f);
+    if (d.data.video) files.add(d.data.video);
+  }
+  return [...files];
 }
 
 async function sourceOutput(input: string): Promise<StageOutput> {
@@ -120,12 +138,23 @@ async function runOrSkip(
   return skipStep(deps, job, step, progress, `only ${unread.join(', ')} would read it, and no installed provider can run ${unread.length > 1 ? 'them' : 'it'}`);
 }
 
+/** A step that does not run: its readers get no document (optional steps, and what only they read). */
 function skipStep(deps: RunnerDeps, job: Job, step: PlanStep, progress: ProgressTracker, reason: string): StageOutput {
-  const id = deps.store.startStageRun({ jobId: job.id, step: step.id, status: 'skipped' });
-  deps.store.finishStageRun(id, 'skipped', { error: { code: 'E_NO_PROVIDER', message: reason } });
-  deps.journal.record(job.id, 'stage.skipped', step.id, { reason });
+  recordSkip(deps, job, step, { code: 'E_NO_PROVIDER', message: reason });
   progress.update(step.id, 1);
   return { files: {}, data: null, hash: 'skipped' };
+}
+
+/**
+ * A skipped stage run and its event: one provider that declined the step before running it
+ * (`choice`), or the whole step.
+ */
+function recordSkip(deps: RunnerDeps, job: Job, step: PlanStep, why: { code: string; message: string }, choice?: StageChoice): void {
+  const stageId = choice?.stage.id;
+  const provider = choice?.plugin.def.name;
+  const id = deps.store.startStageRun({ jobId: job.id, step: step.id, stageId, provider, status: 'skipped' });
+  deps.store.finishStageRun(id, 'skipped', { error: { code: why.code, message: why.message } });
+  deps.journal.record(job.id, 'stage.skipped', step.id, { stage: stageId, provider, reason: why.message });
 }
 
 async function runStep(
@@ -156,7 +185,8 @@ async function runStep(
         // The engine cannot say what it is (a model file vanished): it cannot run this step either.
         const err = DubarrError.from(e);
         if (err.code !== 'E_PROVIDER_UNAVAILABLE') throw e;
-        declined.push(`${name}: ${recordDecline(deps, job, step, choice, err)}`);
+        recordSkip(deps, job, step, err, choice);
+        declined.push(`${name}: ${err.message}`);
         continue;
       }
       const hit = await deps.cache.get(key);
@@ -179,7 +209,10 @@ async function runStep(
       declined.push(`${name}: ${(e as Error).message}`);
     }
   }
-  throw withTagNote(new DubarrError('E_NO_PROVIDER', `Every provider for step '${step.id}' declined:\n  ${declined.join('\n  ')}`), params);
+  const none = `Every provider for step '${step.id}' declined:\n  ${declined.join('\n  ')}`;
+  // An optional step (a QA-only back-transcription) never fails the job it would only add to.
+  if (step.optional) return skipStep(deps, job, step, progress, none);
+  throw withTagNote(new DubarrError('E_NO_PROVIDER', none), params);
 }
 
 /** The step's cache key with this provider: its code identity and engine fingerprint, options, params, inputs. */
@@ -192,15 +225,6 @@ async function stepKey(deps: RunnerDeps, choice: StageChoice, input: StageInput)
     stageId: choice.stage.id, code, engine, options, params, external,
     inputs: Object.fromEntries(Object.entries(inputs).map(([n, o]) => [n, o.hash])),
   });
-}
-
-/** A provider that declined the step before running it, as a skipped stage run; returns the reason. */
-function recordDecline(deps: RunnerDeps, job: Job, step: PlanStep, choice: StageChoice, err: DubarrError): string {
-  const provider = choice.plugin.def.name;
-  const id = deps.store.startStageRun({ jobId: job.id, step: step.id, stageId: choice.stage.id, provider, status: 'skipped' });
-  deps.store.finishStageRun(id, 'skipped', { error: { code: err.code, message: err.message } });
-  deps.journal.record(job.id, 'stage.skipped', step.id, { stage: choice.stage.id, provider, reason: err.message });
-  return err.message;
 }
 
 /** A provider chosen by the audio stream's tag failed: say that the tag may be what is wrong. */

@@ -24,7 +24,11 @@ export const PresetStep = z.object({
    * change of output mode does not invalidate the cached analysis of every other step.
    */
   jobParams: z.array(z.string()).default([]),
-  /** Skip the step (its consumers get no document) when no provider can do it, instead of failing the job. */
+  /**
+   * Skip the step (its consumers get no document) instead of failing the job when no provider
+   * can do it: none is available for its languages, or every one declines (E_NOT_APPLICABLE,
+   * an engine that cannot identify itself).
+   */
   optional: z.boolean().default(false),
   /** For per-target steps that work on the dub itself (recognizing it): the target is their source language. */
   sourceIsTarget: z.boolean().default(false),

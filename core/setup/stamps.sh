@@ -17,12 +17,18 @@ npm_stamp() {
   printf 'npm-%s-%s\n' "$1" "$(sha256sum package-lock.json | cut -c1-16)"
 }
 
+# The FFmpeg libraries the addon links, as binding.gyp finds them.
+LIBAV_LIBRARIES=(libavformat libavcodec libavutil libswresample libavfilter)
+
 # native_stamp TAG: the addon built from these sources, against this node-addon-api (its C++
-# headers are compiled in; the version is read from the lock file), for this runtime.
+# headers are compiled in; the version is read from the lock file) and these libav* versions
+# (a system upgrade that bumps libavformat's major leaves an addon that no longer loads), for
+# this runtime.
 native_stamp() {
   local sources
   sources=$( (cat native/binding.gyp; find native/src -type f -print0 | sort -z | xargs -0 cat
-    node -p 'require("./package-lock.json").packages["node_modules/node-addon-api"]?.version ?? "none"') | sha256sum | cut -c1-16)
+    node -p 'require("./package-lock.json").packages["node_modules/node-addon-api"]?.version ?? "none"'
+    pkg-config --modversion "${LIBAV_LIBRARIES[@]}" 2>/dev/null || echo 'libav: no pkg-config answer') | sha256sum | cut -c1-16)
   printf 'native-%s-%s\n' "$1" "$sources"
 }
 

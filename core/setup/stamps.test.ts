@@ -9,13 +9,13 @@ import { packageRoot } from '../app/paths.js';
 const STAMPS_SH = join(packageRoot, 'core', 'setup', 'stamps.sh');
 
 /** Runs bash with core/setup/stamps.sh sourced, from a repository root (as setup.sh does). */
-function stamps(script: string, root = packageRoot): string {
-  const r = spawnSync('bash', ['-c', `set -euo pipefail; source ${STAMPS_SH}; ${script}`], { cwd: root, encoding: 'utf8' });
+function stamps(script: string, root = packageRoot, env: NodeJS.ProcessEnv = process.env): string {
+  const r = spawnSync('bash', ['-c', `set -euo pipefail; source ${STAMPS_SH}; ${script}`], { cwd: root, encoding: 'utf8', env });
   assert.equal(r.status, 0, r.stderr);
   return r.stdout.trim();
 }
 
-const pending = (tag: string, root: string) => stamps(`pending_steps ${tag}`, root).split('\n').filter(Boolean);
+const pending = (tag: string, root: string, env?: NodeJS.ProcessEnv) => stamps(`pending_steps ${tag}`, root, env).split('\n').filter(Boolean);
 
 /**
  * A repository root with what the stamps are computed from: this lock file, addon sources, a
@@ -123,6 +123,31 @@ test('the npm stamp of a setup that kept its stamps in node_modules is adopted, 
     assert.ok(pending(current, root).includes('npm'));
     stamps('adopt_old_stamps', root);
     assert.deepEqual(pending(current, root), ['native'], 'the old native stamp did not name node-addon-api; that one rebuild is left');
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
+test('new FFmpeg libraries (a system upgrade that bumps libavformat\'s major) rebuild the addon, and only the addon', () => {
+  const root = sandbox();
+  try {
+    // A pkg-config first on PATH that answers the versions in a file, and only the question binding.gyp's libraries ask.
+    const bin = join(root, 'fake-bin');
+    const versions = join(root, 'libav-versions');
+    mkdirSync(bin);
+    writeFileSync(join(bin, 'pkg-config'), `#!/bin/sh
+[ "$*" = "--modversion libavformat libavcodec libavutil libswresample libavfilter" ] || { echo "unexpected: $*" >&2; exit 3; }
+cat ${versions}
+`, { mode: 0o755 });
+    const env = { ...process.env, PATH: `${bin}:${process.env.PATH ?? ''}` };
+    writeFileSync(versions, '59.27.100\n59.37.100\n57.28.100\n4.7.100\n8.44.100\n');
+    stamps(`record_step npm ${current}; record_step native ${current}`, root, env);
+    assert.deepEqual(pending(current, root, env), [], 'the same libraries: nothing to do');
+
+    writeFileSync(versions, '61.7.100\n61.19.101\n59.39.100\n5.3.100\n10.4.100\n');
+    assert.deepEqual(pending(current, root, env), ['native']);
+    stamps(`record_step native ${current}`, root, env);
+    assert.deepEqual(pending(current, root, env), []);
   } finally {
     rmSync(root, { recursive: true, force: true });
   }

@@ -26,6 +26,7 @@ export class StagePool {
   private readonly piscina: Piscina<WorkerTask, WorkerReply>;
   /** Worker stages submitted and not yet settled. */
   private inFlight = 0;
+  private closing: Promise<void> | undefined;
 
   constructor(private readonly opts: PoolOptions) {
     this.piscina = new Piscina({
@@ -87,5 +88,9 @@ export class StagePool {
     }
   }
 
-  async close(): Promise<void> { await this.piscina.close({ force: true }); }
+  /** Stops every thread; later calls share the first one's promise. */
+  close(): Promise<void> {
+    this.closing ??= this.piscina.close({ force: true });
+    return this.closing;
+  }
 }

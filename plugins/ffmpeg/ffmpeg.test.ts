@@ -13,7 +13,7 @@ import { makeReadOnly, mountUnavailable, readOnlyUnavailable, withTmpfs } from '
 import { settledLeftovers } from '../../test/medium/native/scratch.js';
 import { readWavInfo } from '../sdk/wav.js';
 import {
-  assFile, commercialDubMkv, dubOnlyDubbedMkv, h264AacMp4, h264Ac3Mkv, lateAudioMp4, LATE_AUDIO_START, longSubtitledMkv, mpegPs, randomBytesFile, toneM4a, twoHourMkv,
+  assFile, commercialDubMkv, dubOnlyDubbedMkv, h264AacMp4, h264Ac3Mkv, lateAudioMp4, LATE_AUDIO_START, longSubtitledMkv, mpegPs, mpegTs, randomBytesFile, toneM4a, twoHourMkv,
   videoOnlyMp4, srtFile, vttFile,
 } from '../../test/fixtures/media.js';
 import type { FitPlan } from '../sdk/artifacts.js';
@@ -473,6 +473,35 @@ test('in-place mode with a container change (.mpg -> .mkv), killed after the .mk
       && /Home video\.mkv already exists and carries dubarr's dub tracks, but none in es: it is not this job's result/.test(e.message));
     assert.equal(await sha(result), catalan);
     assert.equal(await sha(source), await sha(await mpegPs()));
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('in-place mode on an MPEG-TS recording (its timeline starts at 1.4 s): Recording.ts becomes Recording.mkv, verified as long as the source, and a re-run knows it as this job\'s result', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'dubarr-mux-ts-'));
+  try {
+    const source = join(dir, 'Recording.ts');
+    await copyFile(await mpegTs(), source);
+    const info = await freshInfo(source);
+    const sourceProbe = probeSync(source);
+    assert.ok((sourceProbe.startTime ?? 0) > 1, 'the fixture starts late, as DVB recordings do');
+    const inputs = { source: outputOf({ media: source }), extract: outputOf({}, info), 'mix:es': outputOf({ track: await toneM4a(500, 4) }, { offsetMs: 0 }) };
+    const params = { mode: 'inplace', targetLanguages: ['es'] };
+    const first = await runStageForTest(mux, { options: {}, params, inputs });
+    await rm(first.workDir, { recursive: true, force: true });
+    const result = join(dir, 'Recording.mkv');
+    assert.equal((first.result.data as { video: string }).video, result);
+    assert.deepEqual((await readdir(dir)).sort(), ['Recording.mkv']);
+    const out = probeSync(result);
+    assert.deepEqual(out.streams.filter((s) => s.type === 'audio').map((s) => s.dispositions.dub), [false, true]);
+
+    // Killed after Recording.mkv was placed, before Recording.ts was removed: the re-run checks the
+    // .mkv against the source (the same duration rule) and finishes the swap.
+    await copyFile(await mpegTs(), source);
+    const again = await runStageForTest(mux, { options: {}, params, inputs });
+    await rm(again.workDir, { recursive: true, force: true });
+    assert.deepEqual((await readdir(dir)).sort(), ['Recording.mkv']);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

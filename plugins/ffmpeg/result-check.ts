@@ -21,8 +21,16 @@ function audioCount(p: ProbeResult): number {
   return p.streams.filter((s) => s.type === 'audio').length;
 }
 
+/**
+ * How long the file plays. libav reports a Matroska file's duration as its Duration element,
+ * which the muxer writes as the end time measured from 0, so a file whose timeline starts later
+ * (an MPEG-TS recording starts at 1.4 s, or hours in) plays for that minus its start; for the
+ * other containers libav reports the end minus the start already.
+ */
 function durationMsOf(p: ProbeResult): number {
-  return (p.duration ?? 0) * 1000;
+  const duration = p.duration ?? 0;
+  const start = /matroska|webm/.test(p.container) && duration > 0 ? Math.max(0, p.startTime ?? 0) : 0;
+  return (duration - start) * 1000;
 }
 
 /** The source's figures, from its probe. */

@@ -177,3 +177,16 @@ export type MixedTrack = z.infer<typeof MixedTrack>;
 // Added after the table rather than inside it, so concurrent additions to the SDK do not collide.
 Object.assign(CAPABILITY_OUTPUT, { fit: FitPlan, mix: MixedTrack });
 Object.assign(CAPABILITY_OUTPUT, { 'identify-language': LanguageIdentification, 'source-language': SourceLanguageDecision });
+
+/**
+ * What a delivery step (a step with side effects, `cache: false`: the mux) reports: every file it
+ * wrote into the user's library, and the video a player opens (in place: the user's file, under
+ * a new extension when the container had to change). The runtime records them with the job, so
+ * a watched folder knows them as dubarr's own output and never dubs them again.
+ */
+export const Delivery = z.object({
+  written: z.array(z.string()),
+  video: z.string().optional(),
+});
+export type Delivery = z.infer<typeof Delivery>;
+Object.assign(CAPABILITY_OUTPUT, { mux: Delivery });

@@ -35,10 +35,13 @@ export function runTool(r: ToolRun): Promise<string> {
     const out: string[] = [];
     let err = '';
     let settled = false;
+    const leaderAlive = () => child.pid !== undefined && child.exitCode === null && child.signalCode === null;
     const kill = () => {
       try {
+        // The group even when its leader has exited: a pipeline's other members (a shell
+        // script's `a | b`) may still run and hold stdout open. Nobody left: ESRCH.
         if (r.processGroup && child.pid) process.kill(-child.pid, 'SIGKILL');
-        else child.kill('SIGKILL');
+        else if (leaderAlive()) child.kill('SIGKILL');
       } catch { /* already gone */ }
     };
     const finish = (e: DubarrError | undefined) => {
@@ -47,11 +50,12 @@ export function runTool(r: ToolRun): Promise<string> {
       r.signal?.removeEventListener('abort', onAbort);
       clearTimeout(timer);
       if (!e) return resolve(out.join(''));
-      if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return reject(e);
-      // Settle once it is gone: a cancelled stage leaves no process behind, none writing into
-      // a work dir that is being removed. SIGKILL cannot be ignored, so this is prompt.
-      child.once('exit', () => reject(e));
+      // Settle once the leader is gone: a cancelled stage leaves no process behind, none
+      // writing into a work dir that is being removed. SIGKILL cannot be ignored, so this is prompt.
+      const alive = leaderAlive();
       kill();
+      if (alive) child.once('exit', () => reject(e));
+      else reject(e);
     };
     const onAbort = () => finish(new DubarrError('E_CANCELLED', 'Cancelled'));
     r.signal?.addEventListener('abort', onAbort, { once: true });

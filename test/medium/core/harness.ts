@@ -1,7 +1,7 @@
 import { mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pino } from 'pino';
+import { pino, type Logger } from 'pino';
 import { distRoot } from '../../../core/app/paths.js';
 import { createRuntime, type Runtime } from '../../../core/app/runtime.js';
 import { loadConfig } from '../../../core/config/load.js';
@@ -24,12 +24,16 @@ export interface TestRuntime {
 }
 
 /**
- * A real runtime (sqlite file, stage cache, worker pool) over a temp data dir with the test plugins.
- * `sameDataAs`: a second runtime (another process, as far as the jobs are concerned) on that
+ * A real runtime (sqlite file, stage cache, worker pool) over a temp data dir with the test plugins;
+ * serve's (takes queued jobs) unless `o.takeQueued` is false (the CLI's).
+ * `o.sameDataAs`: a second runtime (another process, as far as the jobs are concerned) on that
  * one's data dir and database; closing it leaves the dir to its owner.
  */
-export async function testRuntime(presets: Record<string, PresetInput>, overrides: DeepPartial<Config> = {}, opts: { sameDataAs?: TestRuntime } = {}): Promise<TestRuntime> {
-  const shared = opts.sameDataAs;
+export async function testRuntime(
+  presets: Record<string, PresetInput>, overrides: DeepPartial<Config> = {},
+  o: { takeQueued?: boolean; log?: Logger; sameDataAs?: TestRuntime } = {},
+): Promise<TestRuntime> {
+  const shared = o.sameDataAs;
   const dir = shared?.dir ?? await mkdtemp(join(tmpdir(), 'dubarr-core-'));
   const logFile = join(dir, 'runs.jsonl');
   const counterDir = join(dir, 'counters');
@@ -49,7 +53,7 @@ export async function testRuntime(presets: Record<string, PresetInput>, override
       plugins: { dirs: [TEST_PLUGINS_DIR], options: { 'test-stages': { logFile, counterDir } } },
     },
   });
-  const rt = await createRuntime(config, { takeQueued: true, presets, log: pino({ level: 'silent' }) });
+  const rt = await createRuntime(config, { takeQueued: o.takeQueued ?? true, presets, log: o.log ?? pino({ level: 'silent' }) });
   const events: BusEvent[] = [];
   rt.bus.on('event', (e) => events.push(e));
   return {

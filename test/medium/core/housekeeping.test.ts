@@ -7,10 +7,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { copyFile, mkdir, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { createRuntime, type Runtime } from '../../../core/app/runtime.js';
+import { openDatabase } from '../../../core/jobs/database.js';
+import { JobStore } from '../../../core/jobs/store.js';
 import type { PresetInput } from '../../../core/pipeline/plan.js';
 import { watchFolders } from '../../../core/watch/folder-watcher.js';
 import { poll } from './cli-harness.js';
@@ -185,6 +187,68 @@ test('a watched file that was dubbed is not dubbed again after its job is past j
     assert.equal(again.store.getJob(second.id).status, 'succeeded');
   } finally {
     await again?.close();
+    await t.close();
+  }
+});
+
+/** An async method of `obj` that, once called, waits until the test releases it (then runs the real one). */
+function holdOpen<T extends object, K extends keyof T>(obj: T, method: K) {
+  const real = (obj[method] as (...a: unknown[]) => Promise<unknown>).bind(obj);
+  let release!: () => void;
+  const released = new Promise<void>((r) => { release = r; });
+  let entered!: () => void;
+  const reached = new Promise<void>((r) => { entered = r; });
+  (obj as Record<K, unknown>)[method] = async (...a: unknown[]) => { entered(); await released; return real(...a); };
+  return { reached, release };
+}
+
+test('serve\'s close() does not wait for a housekeeping pass held open (the start-up reconcile); the pass then ends without touching the closed database', async () => {
+  const lines: Array<{ level: number; msg: string; err?: string }> = [];
+  const log = pino({ level: 'warn' }, { write: (l: string) => { lines.push(JSON.parse(l) as { level: number; msg: string }); } });
+  const t = await testRuntime({ blocking }, {}, { log });
+  // The start-up pass was asked for inside createRuntime and starts on a later turn: its walk of the cache folder is held.
+  const walk = holdOpen(t.rt.cache, 'entries');
+  try {
+    await walk.reached;
+    // A running job: stopping it asks for another pass, as every job a shutdown stops does.
+    const job = t.rt.scheduler.submit({ input: t.input, preset: 'blocking', targetLanguages: [], origin: 'watch' });
+    await waitFor(t, (e) => e.jobId === job.id && e.type === 'stage.started');
+    await t.rt.close(); // resolves although the pass is held
+    assert.equal(t.rt.store.db.open, false);
+    const store = new JobStore(openDatabase(t.rt.config.database.path));
+    assert.equal(store.getJob(job.id).status, 'queued', 'the running job went back to the queue');
+    store.db.close();
+
+    walk.release();
+    await t.rt.housekeeping.idle();
+    assert.deepEqual(lines.map((l) => `${l.msg} ${l.err ?? ''}`), [], 'the released pass stopped at its next check: no query on the closed database, nothing logged');
+  } finally {
+    walk.release();
+    await t.close();
+  }
+});
+
+test('the CLI\'s close() waits for the pass its job asked for (held open): the cache is pruned before the database closes', async () => {
+  const t = await testRuntime({ two }, { cache: { maxSizeGb: 1000 / 1e9 } }, { takeQueued: false });
+  const trash = holdOpen(t.rt.cache, 'emptyTrash');
+  try {
+    const { done } = t.rt.scheduler.runNow({ input: t.input, preset: 'two', targetLanguages: [], origin: 'cli' });
+    assert.equal((await done).status, 'succeeded');
+    await trash.reached; // the pass has evicted the job's two entries (over the limit) and is deleting them
+    let closed = false;
+    const closing = t.rt.close({ finishHousekeeping: true }).then(() => { closed = true; });
+    // Everything else close() waits for: once the pool is closed, a close that did not wait would
+    // close the database in the same turn.
+    await t.rt.pool.close();
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.deepEqual([closed, t.rt.store.db.open], [false, true], 'close() waits for the pass; the database is still open');
+    trash.release();
+    await closing;
+    assert.equal(t.rt.store.db.open, false);
+    assert.deepEqual(await readdir(join(t.rt.config.cache.dir, '.trash')), [], 'the evicted entries are deleted');
+    assert.deepEqual(await t.rt.cache.entries(), []);
+  } finally {
+    trash.release();
     await t.close();
   }
 });

@@ -33,6 +33,7 @@ export default definePlugin({
     // Also offered by test-spare: the provider to fall back to.
     { id: 'test-stages:modelled', capability: 'modelled', runIn: 'worker', entry: entry('noop') },
     { id: 'test-stages:parallelism', capability: 'parallelism', runIn: 'worker', entry: entry('parallelism') },
+    { id: 'test-stages:given-track', capability: 'given-track', runIn: 'main', entry: entry('given-track') },
   ],
   // Throws when the model file is gone, as a provider's fingerprint does when its model vanished.
   engine: async (o): Promise<Record<string, string>> => (o.modelFile ? { model: createHash('sha256').update(readFileSync(o.modelFile)).digest('hex') } : {}),
