@@ -30,6 +30,15 @@ class Remuxer {
     result_.container = container_->name;
     result_.fallback_reason = choice.fallback_reason;
     result_.path = output_path_for(args_.out, *container_);
+    // Written into another kind of container, the source's timeline is moved to start at 0, as
+    // ffmpeg's CLI does: an MPEG-TS recording starts late (1.4 s, or hours on DVB), and Matroska
+    // would report that start as part of the duration (a 30-minute show listed as hours long),
+    // MP4 would play it as an empty edit. Every input moves with it, so nothing changes relative
+    // to the source's own start, which players show as 0:00 (sidecar subtitles keep matching).
+    // Into its own kind (MKV from MKV) the file keeps its timestamps.
+    if (!choice.source_kind && zero > 0) {
+      for (RemuxInput& in : inputs_) in.shift_us -= zero;
+    }
 
     MuxedOutput out(result_.path, container_->muxer, ctx_.cancel);
     out_ = &out;
@@ -263,7 +272,7 @@ class Remuxer {
     pkt->stream_index = ost->index;
     pkt->pos = -1;
     if (in.origin == "source" && in.pending_us != INT64_MIN) {
-      ctx_.progress.update(static_cast<double>(in.pending_us - in.zero_us) / AV_TIME_BASE);
+      ctx_.progress.update(static_cast<double>(in.pending_us - in.shift_us - in.zero_us) / AV_TIME_BASE);
     }
     out_->write(pkt);
   }

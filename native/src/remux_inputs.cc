@@ -33,8 +33,9 @@ RemuxInput open_source(const RemuxOp::Args& args, const CancelToken& cancel) {
   options.generate_pts = true;
   in.ctx = open_input(args.source, cancel, options);
   in.origin = "source";
-  // The source's timestamps are written as they are (no -copyts style shift to 0): chapters,
-  // sidecar subtitles and players' 0:00 keep matching the original file.
+  // The source's timestamps are written as they are (no shift to 0) into its own kind of
+  // container: chapters, sidecar subtitles and players' 0:00 keep matching the original file.
+  // Into another kind, Remuxer moves every input so the output starts at 0.
   in.zero_us = timeline_zero(in.ctx.get());
   const int count = static_cast<int>(in.ctx->nb_streams);
   for (const SourceStreamTags& t : args.source_streams) {

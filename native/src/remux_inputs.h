@@ -17,7 +17,7 @@ struct RemuxInput {
   InputFormatPtr ctx;
   std::string origin;  // source | audio | subtitle
   int origin_index = 0;
-  int64_t shift_us = 0;            // added to every timestamp (0 for the source: never moved)
+  int64_t shift_us = 0;            // added to every timestamp (for the source: 0, or minus its start when the container changes)
   int64_t zero_us = 0;             // the file's timeline zero (timeline_zero)
   std::vector<int> out_index;      // per input stream; -1 = not written
   std::vector<std::unique_ptr<SubtitleTranscoder>> transcoders;  // per input stream

@@ -88,12 +88,13 @@ ContainerChoice choose_container(const std::string& requested, const AVFormatCon
     if (!misfit.empty()) {
       fail(ErrorCode::UnsupportedCodec, misfit + " cannot go into " + c.name + "; use container 'auto' or 'mkv'");
     }
-    return ContainerChoice{&c, ""};
+    const Container* family = family_of(source, source_path);
+    return ContainerChoice{&c, "", family && family->muxer == c.muxer};
   }
   ContainerChoice choice;
   if (const Container* family = family_of(source, source_path)) {
     const std::string misfit = first_misfit(*family, streams);
-    if (misfit.empty()) return ContainerChoice{family, ""};
+    if (misfit.empty()) return ContainerChoice{family, "", true};
     choice.fallback_reason = misfit + " cannot go into " + family->name;
   } else {
     choice.fallback_reason = std::string("dubarr writes ") + source->iformat->name + " sources as mkv";

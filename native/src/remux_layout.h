@@ -32,6 +32,7 @@ bool droppable(const AVCodecParameters* par);
 struct ContainerChoice {
   const Container* container = nullptr;
   std::string fallback_reason;  // empty when the requested or source container was used
+  bool source_kind = false;     // the source's own kind of container (MKV from MKV, MP4 from MP4)
 };
 
 // `requested` is "auto", "mkv" or "mp4". Fails with E_UNSUPPORTED_CODEC when an explicit

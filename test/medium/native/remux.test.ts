@@ -149,6 +149,31 @@ describe('remux to MP4', () => {
     const late = (await probe(result.path)).streams[1]!;
     assert.ok(Math.abs(late.startTime! - (media.LATE_AUDIO_START - 1024 / 48000)) < 0.002, `late audio still starts at ${late.startTime}`);
   });
+
+  it('an MPEG-TS recording whose clock starts an hour in: the MKV starts at 0 and lasts as long, the dub placed from the source\'s start, the video copied', async () => {
+    const source = await media.mpegTs();
+    const dub = await media.toneM4a(660, 2);
+    const before = await ffprobe(source);
+    const sourceStart = Number(before.format.start_time);
+    assert.ok(sourceStart > media.MPEG_TS_START, 'the fixture starts late');
+    const result = await remux({ source, out: join(dir, 'recording.mkv'), audio: [{ path: dub, offset: 1, language: 'spa', dispositions: { dub: true } }] });
+    assert.equal(result.container, 'mkv');
+    const after = await ffprobe(result.path);
+    // What ffprobe (and so Jellyfin) reports: a start near 0 and the source's length, not an hour more.
+    assert.ok(Number(after.format.start_time) < 0.1, `starts at ${after.format.start_time}`);
+    assert.ok(Math.abs(Number(after.format.duration) - Number(before.format.duration)) < 0.1, `lasts ${after.format.duration} s, the source ${before.format.duration} s`);
+    // Everything moved by the same amount: the source's audio and the dub keep their places relative to the start.
+    const [sourceAudio, outAudio, outDub, dubFirst, sourceZero, outZero, dubZero] = await Promise.all([
+      firstFrameTime(source, 1), firstFrameTime(result.path, 1), firstFrameTime(result.path, 2), firstFrameTime(dub, 0),
+      presentationZero(source), presentationZero(result.path), presentationZero(dub),
+    ]);
+    assert.ok(outZero < 0.1, `the output's zero is ${outZero}`);
+    assert.ok(Math.abs((outAudio - outZero) - (sourceAudio - sourceZero)) < 0.002, 'the source audio keeps its place');
+    // Its first audible sample 1 s after the start; Matroska keeps the AAC priming frame before it.
+    const priming = 1024 / 48000;
+    assert.ok(Math.abs((outDub - outZero) - (1 + dubFirst - dubZero - priming)) < 0.002, `the dub starts 1 s after the start (its first packet at ${outDub})`);
+    await assertSameStream(source, 0, result.path, 0);
+  });
 });
 
 /** Default flags by stream type, as ffprobe (the CLI's own reader) sees them. */
