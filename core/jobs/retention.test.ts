@@ -36,7 +36,7 @@ test('retention keeps each file\'s newest succeeded job, also for jobs that fini
     const clipCancelled = ended('/m/clip.mkv', 'cancelled', 300);
     const recentFailed = ended('/m/clip.mkv', 'failed', 10);
 
-    assert.deepEqual(migrate(db), ['003_retention_keeps_done_files.sql']);
+    assert.ok(migrate(db).includes('003_retention_keeps_done_files.sql'));
     const store = new JobStore(db);
     const gone = store.deleteFinishedBefore(Date.now() - 90 * DAY);
     assert.deepEqual(gone.sort(), [movieOld, movieFailed, clipCancelled].sort());
