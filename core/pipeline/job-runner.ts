@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
-import { join, relative } from 'node:path';
+import { mkdir, mkdtemp, readdir, rm, stat } from 'node:fs/promises';
+import { basename, dirname, extname, join, relative } from 'node:path';
 import type { Logger } from 'pino';
 import { DubarrError } from '../../plugins/sdk/errors.js';
 import { Delivery } from '../../plugins/sdk/artifacts.js';
@@ -65,7 +65,7 @@ export async function runJob(deps: RunnerDeps, job: Job, signal: AbortSignal): P
   try {
     // Again at start: a queued job may have waited hours, and folders change.
     prepareOutputLocations(job.input, job.options, { when: 'start' });
-    const outputs = new Map<string, StageOutput>([['source', await sourceOutput(job.input)]]);
+    const outputs = new Map<string, StageOutput>([['source', await sourceOutput(job)]]);
     const pending = new Map(plan.steps.map((s) => [s.id, s]));
     const inFlight = new Map<string, Promise<void>>();
     const languages = new SourceLanguages(plan);
@@ -110,6 +110,24 @@ export async function runJob(deps: RunnerDeps, job: Job, signal: AbortSignal): P
   }
 }
 
+/**
+ * An in-place job whose file is gone, with a file of the same name and another extension beside
+ * it: an earlier run of this job may have finished its swap (Movie.ts -> Movie.mkv, the container
+ * changed) and stopped before it could record its success. Says so; undefined otherwise.
+ */
+/** What an in-place swap that changed the container can leave (the containers the mux writes). */
+const SWAP_CONTAINERS = new Set(['.mkv', '.mp4', '.mov', '.webm']);
+
+async function inPlaceNote(job: Job): Promise<string | undefined> {
+  if (job.options.mode !== 'inplace') return undefined;
+  const stem = basename(job.input, extname(job.input));
+  const names = await readdir(dirname(job.input)).catch(() => [] as string[]);
+  const beside = names.filter((n) => n !== basename(job.input) && basename(n, extname(n)) === stem && SWAP_CONTAINERS.has(extname(n).toLowerCase()));
+  if (beside.length === 0) return undefined;
+  return `${beside.map((n) => join(dirname(job.input), n)).join(', ')} is beside it: an earlier run of this in-place job may have replaced `
+    + 'the file by it (the container changed) before dubarr stopped. Check that file; it carries the dub if so, and nothing needs doing.';
+}
+
 /** What the delivery steps (cache: false) say they wrote: every path once. */
 function deliveredFiles(plan: Plan, outputs: ReadonlyMap<string, StageOutput>): string[] {
   const files = new Set<string>();
@@ -122,9 +140,13 @@ function deliveredFiles(plan: Plan, outputs: ReadonlyMap<string, StageOutput>): 
   return [...files];
 }
 
-async function sourceOutput(input: string): Promise<StageOutput> {
+async function sourceOutput(job: Job): Promise<StageOutput> {
+  const input = job.input;
   const st = await stat(input).catch(() => undefined);
-  if (!st?.isFile()) throw new DubarrError('E_INPUT_NOT_FOUND', `Input file not found: ${input}`);
+  if (!st?.isFile()) {
+    const beside = await inPlaceNote(job);
+    throw new DubarrError('E_INPUT_NOT_FOUND', `Input file not found: ${input}${beside ? `. ${beside}` : ''}`);
+  }
   // Size, mtime and sampled content: see fingerprintFile for what an edit must change to be seen.
   return { files: { media: input }, data: { path: input, size: st.size }, hash: await fingerprintFile(input) };
 }
