@@ -12,6 +12,7 @@ import { JobStore } from '../jobs/store.js';
 import { BUILTIN_PRESETS, PresetRegistry, readPresetDir } from '../pipeline/presets.js';
 import type { PresetInput } from '../pipeline/plan.js';
 import { PluginHost } from '../plugin-host/plugin-host.js';
+import { JobsService, type JobsServiceDeps } from '../service/jobs-service.js';
 import { StagePool } from '../workers/stage-pool.js';
 import type { Logger } from './logger.js';
 
@@ -21,6 +22,8 @@ export interface RuntimeOptions {
   takeQueued: boolean;
   /** Extra presets (tests; later the config's own). */
   presets?: Record<string, PresetInput>;
+  /** The uploads module's hook for jobs on uploaded files (see JobsServiceDeps.uploads). */
+  uploads?: JobsServiceDeps['uploads'];
 }
 
 export interface Runtime {
@@ -37,6 +40,10 @@ export interface Runtime {
   pool: StagePool;
   bus: JobBus;
   scheduler: Scheduler;
+  /** The application service every door (CLI, HTTP, watch folders) calls. */
+  jobs: JobsService;
+  /** Parent of the jobs' work dirs. */
+  workRoot: string;
   /**
    * Stops the scheduler (running jobs go back to the queue), the pool and the database.
    * `finishHousekeeping`: first let the housekeeping pass the last jobs asked for run to its end
@@ -80,6 +87,8 @@ export async function createRuntime(config: Config, o: RuntimeOptions): Promise<
     concurrency: config.jobs.concurrency, maxAttempts: config.jobs.maxAttempts, takeQueued: o.takeQueued,
     onJobEnded: () => housekeeping.request(),
   });
+  // Before the scheduler starts: the service follows the progress of the jobs it takes at once.
+  const jobs = new JobsService({ config, store, delivered, bus, scheduler, log, workRoot, uploads: o.uploads });
   scheduler.start();
   // A server also cleans up at start and now and then while idle; the CLI only after its job.
   let housekeepingTimer: NodeJS.Timeout | undefined;
@@ -89,7 +98,7 @@ export async function createRuntime(config: Config, o: RuntimeOptions): Promise<
   }
   let closed = false;
   return {
-    config, log, store, delivered, cache, cacheIndex, housekeeping, plugins, presets, pool, bus, scheduler,
+    config, log, store, delivered, cache, cacheIndex, housekeeping, plugins, presets, pool, bus, scheduler, jobs, workRoot,
     async close(c = {}) {
       if (closed) return;
       closed = true;

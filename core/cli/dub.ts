@@ -1,10 +1,7 @@
 import { resolve } from 'node:path';
 import cliProgress from 'cli-progress';
-import { requireLanguage } from '../../plugins/sdk/languages.js';
-import { DubarrError } from '../../plugins/sdk/errors.js';
 import type { Runtime } from '../app/runtime.js';
-import { PRIORITY, type Job } from '../jobs/store.js';
-import { jobOptions } from '../pipeline/job-options.js';
+import type { Job } from '../jobs/store.js';
 
 export interface DubArgs {
   input: string;
@@ -17,24 +14,19 @@ export interface DubArgs {
 
 /** Runs one job in this process and renders its progress; resolves with the finished job. */
 export async function dub(rt: Runtime, a: DubArgs): Promise<Job> {
-  const cfg = rt.config.pipeline;
-  const targets = (a.to ? a.to.split(',') : [...cfg.targetLanguages]).map((t) => t.trim()).filter(Boolean);
-  let targetLanguages: string[];
-  let sourceLanguage: string | undefined;
-  try {
-    targetLanguages = targets.map((t) => requireLanguage(t).code);
-    const from = a.from ?? cfg.sourceLanguage;
-    sourceLanguage = from === 'auto' ? undefined : requireLanguage(from).code;
-  } catch (e) {
-    throw new DubarrError('E_INVALID_ARGUMENT', (e as Error).message);
-  }
-  const { job, done } = rt.scheduler.runNow({
-    input: resolve(a.input), preset: a.preset ?? cfg.preset, sourceLanguage, targetLanguages,
-    options: jobOptions(cfg, { mode: a.mode, outDir: a.out ? resolve(a.out) : undefined }),
-    priority: PRIORITY.interactive, origin: 'cli',
+  const { job, done } = await rt.jobs.runHere({
+    path: resolve(a.input), origin: 'cli', priority: 'interactive',
+    targetLanguages: a.to ? a.to.split(',') : undefined, sourceLanguage: a.from, preset: a.preset,
+    outputMode: a.mode, outDir: a.out ? resolve(a.out) : undefined,
   });
   const stop = renderProgress(rt, job.id);
-  const onSignal = () => rt.scheduler.cancel(job.id);
+  const onSignal = () => {
+    try {
+      rt.jobs.cancel(job.id);
+    } catch {
+      // It ended just now; `done` says how.
+    }
+  };
   process.once('SIGINT', onSignal);
   try {
     return await done;

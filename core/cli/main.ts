@@ -9,7 +9,8 @@ import type { Config } from '../config/schema.js';
 import { openDatabase } from '../jobs/database.js';
 import { openStageCache } from '../jobs/cache-index.js';
 import { pruneCache, reconcileCache } from '../jobs/cache-prune.js';
-import { JobStore, type JobStatus } from '../jobs/store.js';
+import type { JobStatus } from '../jobs/store.js';
+import type { JobsService } from '../service/jobs-service.js';
 import { dropWritesToClosedPipes } from './closed-pipe.js';
 import { formatDubSummary, formatJobDetail, formatJobLine } from './format.js';
 
@@ -33,8 +34,6 @@ async function runtime(takeQueued: boolean, cfg: Config = config(), level: strin
   const [{ createRuntime }, { createLogger }] = await Promise.all([import('../app/runtime.js'), import('../app/logger.js')]);
   return createRuntime(cfg, { takeQueued, log: createLogger({ level, pretty: cfg.log.pretty }) });
 }
-
-function store(): JobStore { return new JobStore(openDatabase(config().database.path)); }
 
 program.command('serve').description('run the server: HTTP API, watched folders, job queue')
   .option('-p, --port <port>', 'HTTP port (0 = any free port)')
@@ -83,29 +82,47 @@ program.command('dub').description('dub one file now, in this process')
     }
   });
 
+/** The jobs commands run against the job service of a runtime that takes no queued work (a server's jobs are its own). */
+async function withJobs(fn: (jobs: JobsService) => unknown): Promise<void> {
+  const cfg = config();
+  const rt = await runtime(false, cfg, cfg.log.level === 'silent' ? 'silent' : 'error');
+  try {
+    await fn(rt.jobs);
+  } finally {
+    await rt.close();
+  }
+}
+
 const jobs = program.command('jobs').description('list and manage jobs');
-jobs.command('list').option('--status <status>').option('-n, --limit <n>', 'rows', '50').action((o: { status?: JobStatus; limit: string }) => {
-  for (const j of store().listJobs({ status: o.status, limit: Number(o.limit) })) process.stdout.write(`${formatJobLine(j)}\n`);
-});
-jobs.command('show').argument('<id>').option('--json').action((id: string, o: { json?: boolean }) => {
-  const s = store();
-  const job = s.getJob(id);
-  const runs = s.stageRuns(job.id);
-  process.stdout.write(o.json ? `${JSON.stringify({ ...job, stages: runs }, null, 2)}\n` : `${formatJobDetail(job, runs, s.events(job.id))}\n`);
-});
-jobs.command('cancel').argument('<id>').action((id: string) => {
-  const s = store();
-  const job = s.getJob(id);
-  if (s.cancelQueued(job.id)) process.stdout.write(`cancelled ${job.id}\n`);
-  else if (s.requestCancel(job.id)) process.stdout.write(`cancel requested for ${job.id}; the process running it stops it\n`);
-  else throw new DubarrError('E_JOB_STATE', `Job ${job.id} is ${job.status}; only queued or running jobs can be cancelled`);
-});
-jobs.command('retry').argument('<id>').action((id: string) => {
-  const s = store();
-  const job = s.getJob(id);
-  if (!s.retry(job.id)) throw new DubarrError('E_JOB_STATE', `Only failed or cancelled jobs can be retried; ${job.id} is ${job.status}`);
+jobs.command('list').option('--status <status>').option('-n, --limit <n>', 'rows', '50').option('--search <text>', 'only jobs whose input path contains this')
+  .action((o: { status?: JobStatus; limit: string; search?: string }) => withJobs((s) => {
+    let left = Number(o.limit);
+    if (!Number.isInteger(left) || left < 1) throw new DubarrError('E_INVALID_ARGUMENT', `--limit must be a whole number of rows, got '${o.limit}'`);
+    for (let after: string | undefined; left > 0;) {
+      const page = s.list({ status: o.status, search: o.search, first: Math.min(left, 200), after });
+      for (const j of page.items) process.stdout.write(`${formatJobLine(j)}\n`);
+      left -= page.items.length;
+      if (!page.pageInfo.hasNextPage) break;
+      after = page.pageInfo.endCursor;
+    }
+  }));
+jobs.command('show').argument('<id>').option('--json').action((id: string, o: { json?: boolean }) => withJobs((s) => {
+  const { job, runs, events } = s.history(id);
+  process.stdout.write(o.json ? `${JSON.stringify({ ...job, stages: runs }, null, 2)}\n` : `${formatJobDetail(job, runs, events)}\n`);
+}));
+jobs.command('cancel').argument('<id>').action((id: string) => withJobs((s) => {
+  const job = s.cancel(id);
+  process.stdout.write(job.status === 'cancelled' ? `cancelled ${job.id}\n` : `cancel requested for ${job.id}; the process running it stops it\n`);
+}));
+jobs.command('retry').argument('<id>').action((id: string) => withJobs((s) => {
+  const job = s.retry(id);
   process.stdout.write(`queued ${job.id} again; a running server picks it up\n`);
-});
+}));
+jobs.command('delete').argument('<id>').description("forget a job and remove its own files (never the input or files in your library); a running job must be cancelled first")
+  .action((id: string) => withJobs(async (s) => {
+    const r = await s.delete(id);
+    process.stdout.write(`deleted ${r.id}${r.removedFiles.length ? `; removed ${r.removedFiles.join(', ')}` : ''}\n`);
+  }));
 
 program.command('plugins').description('installed provider plugins, their availability and languages').action(async () => {
   const cfg = config();

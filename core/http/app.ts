@@ -1,17 +1,14 @@
 import { Hono } from 'hono';
-import { DubarrError } from '../../plugins/sdk/errors.js';
 import type { Runtime } from '../app/runtime.js';
 import { packageVersion } from '../app/paths.js';
+import { errorResponse } from './error-response.js';
+import { restRoutes } from './rest-routes.js';
 
-/** The HTTP surface. For now: health and read-only job views; GraphQL and webhooks mount here next. */
+/** The HTTP surface: health and the REST door into the jobs service; GraphQL and webhooks mount here next. */
 export function createHttpApp(rt: Runtime): Hono {
   const app = new Hono();
-  app.get('/health', (c) => c.json({ ok: true, version: packageVersion, jobs: rt.store.countByStatus(), running: rt.scheduler.running }));
-  app.get('/api/jobs', (c) => c.json(rt.store.listJobs({ limit: Number(c.req.query('limit') ?? 50) })));
-  app.get('/api/jobs/:id', (c) => c.json({ ...rt.store.getJob(c.req.param('id')), stages: rt.store.stageRuns(c.req.param('id')) }));
-  app.onError((e, c) => {
-    const err = DubarrError.from(e);
-    return c.json({ error: { code: err.code, message: err.message, hint: err.hint } }, err.status as 400);
-  });
+  app.get('/health', (c) => c.json({ ok: true, version: packageVersion, ...rt.jobs.counts() }));
+  app.route('/', restRoutes(rt.jobs));
+  app.onError(errorResponse);
   return app;
 }

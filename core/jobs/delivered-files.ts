@@ -21,13 +21,14 @@ export const PENDING_WITH_PREFIX_SQL = `SELECT id, input, options FROM jobs INDE
  * when the container has to change.
  */
 export class DeliveredFiles {
-  private readonly s: Record<'insert' | 'delivered' | 'pendingWithPrefix', Statement>;
+  private readonly s: Record<'insert' | 'delivered' | 'pendingWithPrefix' | 'ofJob', Statement>;
 
   constructor(db: Db) {
     this.s = {
       insert: db.prepare('INSERT OR REPLACE INTO job_outputs (job_id, path, size_bytes, mtime_ms) VALUES (?, ?, ?, ?)'),
       delivered: db.prepare(DELIVERED_SQL),
       pendingWithPrefix: db.prepare(PENDING_WITH_PREFIX_SQL),
+      ofJob: db.prepare('SELECT path, size_bytes AS sizeBytes, mtime_ms AS mtimeMs FROM job_outputs WHERE job_id = ?'),
     };
   }
 
@@ -35,6 +36,9 @@ export class DeliveredFiles {
   record(jobId: string, files: readonly DeliveredFile[]): void {
     for (const f of files) this.s.insert.run(jobId, f.path, f.sizeBytes, f.mtimeMs);
   }
+
+  /** What one succeeded job delivered, as it was when the job finished. */
+  filesOf(jobId: string): DeliveredFile[] { return this.s.ofJob.all(jobId) as DeliveredFile[]; }
 
   /**
    * Whether a succeeded job delivered this file as it is now. A different file at the same path

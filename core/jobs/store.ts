@@ -145,6 +145,28 @@ export const CLAIM_BY_ID_SQL = `${CLAIM} WHERE id = @id AND status = 'queued' AN
 /** The running job on a file, if any. */
 export const RUNNING_ON_INPUT_SQL = `SELECT * FROM jobs INDEXED BY jobs_input WHERE input = ? AND status = 'running' LIMIT 1`;
 
+/**
+ * Newest first, by (created_at, id): a page continues strictly after the last (created_at, id)
+ * of the one before, so jobs created meanwhile never shift it. The search is a substring of the
+ * input path, case-insensitive for ASCII (LIKE), with its own % and _ taken literally.
+ */
+export const LIST_JOBS_SQL = `SELECT * FROM jobs
+  WHERE (@status IS NULL OR status = @status)
+    AND (@search IS NULL OR input LIKE '%' || @search || '%' ESCAPE '\\')
+    AND (@afterCreatedAt IS NULL OR created_at < @afterCreatedAt OR (created_at = @afterCreatedAt AND id < @afterId))
+  ORDER BY created_at DESC, id DESC LIMIT @limit`;
+
+/** Where a page of jobs ends: the next page starts after it. */
+export interface JobCursor { createdAt: number; id: string }
+
+export interface ListJobsQuery {
+  status?: JobStatus;
+  /** A substring of the input path. */
+  search?: string;
+  after?: JobCursor;
+  limit?: number;
+}
+
 /** Durable state of jobs, their stage runs and events. Synchronous: better-sqlite3 calls take microseconds. */
 export class JobStore {
   private readonly s: Record<string, Statement>;
@@ -174,7 +196,8 @@ export class JobStore {
       running: p("SELECT * FROM jobs WHERE status = 'running'"),
       requestCancel: p("UPDATE jobs SET cancel_requested = 1, updated_at = ? WHERE id = ? AND status = 'running'"),
       cancelRequested: p("SELECT id FROM jobs WHERE status = 'running' AND owner = ? AND cancel_requested = 1"),
-      list: p(`SELECT * FROM jobs WHERE (@status IS NULL OR status = @status) ORDER BY created_at DESC, rowid DESC LIMIT @limit`),
+      list: p(LIST_JOBS_SQL),
+      remove: p(`DELETE FROM jobs WHERE id = ? AND status != 'running' RETURNING *`),
       counts: p('SELECT status, COUNT(*) AS n FROM jobs GROUP BY status'),
       pendingOrDone: p(PENDING_OR_SUCCEEDED_SQL),
       startRun: p(`INSERT INTO stage_runs (job_id, step, stage_id, provider, status, cache_key, attempt, started_at)
@@ -254,8 +277,20 @@ export class JobStore {
 
   runningJobs(): Job[] { return (this.s.running!.all() as JobRow[]).map(toJob); }
 
-  listJobs(opts: { status?: JobStatus; limit?: number } = {}): Job[] {
-    return (this.s.list!.all({ status: opts.status ?? null, limit: opts.limit ?? 50 }) as JobRow[]).map(toJob);
+  listJobs(q: ListJobsQuery = {}): Job[] {
+    return (this.s.list!.all({
+      status: q.status ?? null, search: q.search ? q.search.replace(/[\\%_]/g, (c) => `\\${c}`) : null,
+      afterCreatedAt: q.after?.createdAt ?? null, afterId: q.after?.id ?? null, limit: q.limit ?? 50,
+    }) as JobRow[]).map(toJob);
+  }
+
+  /**
+   * Deletes a job that is not running, with its stage runs, events and delivered-file records
+   * (ON DELETE CASCADE); undefined when no row was deleted (no such job, or it is running).
+   */
+  deleteJob(id: string): Job | undefined {
+    const r = this.s.remove!.get(id) as JobRow | undefined;
+    return r && toJob(r);
   }
 
   /**

@@ -2,8 +2,6 @@ import { mkdirSync, statSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
 import type { Runtime } from '../app/runtime.js';
-import { PRIORITY } from '../jobs/store.js';
-import { jobOptions } from '../pipeline/job-options.js';
 import { DubarrError } from '../../plugins/sdk/errors.js';
 import { isDubarrOutput } from '../../plugins/sdk/sidecar-name.js';
 
@@ -20,6 +18,7 @@ const DEFERRED_POLL_MS = 2_000;
  */
 export function watchFolders(rt: Runtime): FSWatcher | undefined {
   const cfg = rt.config.watch;
+  const jobs = rt.jobs;
   if (!cfg.enabled || cfg.folders.length === 0) return undefined;
   const exts = new Set(cfg.extensions.map((e) => `.${e.toLowerCase().replace(/^\./, '')}`));
   const byPath = new Map(cfg.folders.map((f) => [resolve(f.path), f]));
@@ -38,38 +37,34 @@ export function watchFolders(rt: Runtime): FSWatcher | undefined {
     const folder = [...byPath.entries()].find(([dir]) => path.startsWith(`${dir}/`))?.[1];
     if (!folder) return;
     // Every file of the library comes by at each start (ignoreInitial: false); indexed lookups each.
-    if (rt.store.hasPendingOrSucceededJob(path)) {
+    if (jobs.hasPendingOrSucceededJob(path)) {
       rt.log.debug({ input: path }, 'watch folder: skipped (a job on this file is queued, running or has succeeded)');
       return;
     }
     const now = statSync(path, { throwIfNoEntry: false });
     if (!now?.isFile()) return;
-    if (rt.delivered.isDelivered(path, now)) {
+    if (jobs.isDelivered(path, now)) {
       rt.log.debug({ input: path }, 'watch folder: skipped (a job that succeeded delivered this file)');
       return;
     }
-    const writer = rt.delivered.inPlaceJobBeside(path);
+    const writer = jobs.inPlaceJobBeside(path);
     if (writer) {
       rt.log.debug({ input: path, job: writer }, 'watch folder: waiting for the in-place job beside this file, which may be delivering it');
       waiting.set(path, writer);
       poll ??= setInterval(lookAgain, DEFERRED_POLL_MS).unref();
       return;
     }
-    try {
-      const job = rt.scheduler.submit({
-        input: path,
-        preset: folder.preset ?? rt.config.pipeline.preset,
-        targetLanguages: [...(folder.targetLanguages ?? rt.config.pipeline.targetLanguages)],
-        sourceLanguage: rt.config.pipeline.sourceLanguage === 'auto' ? undefined : rt.config.pipeline.sourceLanguage,
-        options: jobOptions(rt.config.pipeline, { mode: folder.mode, outDir: folder.outDir }),
-        priority: PRIORITY.watch, origin: 'watch',
-      });
-      rt.log.info({ job: job.id, input: path }, 'watch folder: queued');
-    } catch (e) {
-      // The file is seen again at the next start (or when it changes); the server keeps running.
-      const err = DubarrError.from(e);
-      rt.log.error({ input: path, code: err.code, err: err.message, hint: err.hint }, 'watch folder: job refused');
-    }
+    jobs.create({
+      path, origin: 'watch', priority: 'watch',
+      preset: folder.preset, targetLanguages: folder.targetLanguages, outputMode: folder.mode, outDir: folder.outDir,
+    }).then(
+      (job) => rt.log.info({ job: job.id, input: path }, 'watch folder: queued'),
+      (e: unknown) => {
+        // The file is seen again at the next start (or when it changes); the server keeps running.
+        const err = DubarrError.from(e);
+        rt.log.error({ input: path, code: err.code, err: err.message, hint: err.hint }, 'watch folder: job refused');
+      },
+    );
   };
 
   /** Decides again about the files whose in-place job has ended (it has recorded what it delivered, if it succeeded). */
@@ -77,7 +72,7 @@ export function watchFolders(rt: Runtime): FSWatcher | undefined {
     if (watcher.closed) waiting.clear();
     try {
       for (const [path, jobId] of [...waiting]) {
-        if (isPending(rt, jobId)) continue;
+        if (jobs.isPending(jobId)) continue;
         waiting.delete(path);
         consider(path);
       }
@@ -95,14 +90,4 @@ export function watchFolders(rt: Runtime): FSWatcher | undefined {
   watcher.on('add', consider);
   watcher.on('error', (e: unknown) => rt.log.error({ err: (e as Error).message }, 'watch folder error'));
   return watcher;
-}
-
-function isPending(rt: Runtime, jobId: string): boolean {
-  try {
-    const { status } = rt.store.getJob(jobId);
-    return status === 'queued' || status === 'running';
-  } catch (e) {
-    if (DubarrError.from(e).code === 'E_JOB_NOT_FOUND') return false; // deleted meanwhile
-    throw e;
-  }
 }

@@ -1,0 +1,85 @@
+import { DubarrError, type ErrorCode } from '../../plugins/sdk/errors.js';
+import type { Job, JobOptions, JobOrigin, JobStatus, StageRun, StageRunStatus } from '../jobs/store.js';
+import type { LiveProgress } from './live-progress.js';
+
+export interface StageView {
+  /** The plan step ('translate:es'). */
+  id: string;
+  capability: string;
+  provider?: string;
+  status: StageRunStatus | 'pending';
+  progress: number;
+  /** Its result came from the stage cache. */
+  cached: boolean;
+  attempt?: number;
+  durationMs?: number;
+  error?: { code: string; message: string };
+}
+
+/** A job as every door shows it: what was asked, where it stands, per stage; no internal records (plan, owner, raw result). */
+export interface JobView {
+  id: string;
+  status: JobStatus;
+  progress: number;
+  progressNote?: string;
+  /** Seconds left at the rate so far; only while running. */
+  etaSeconds?: number;
+  input: string;
+  preset: string;
+  sourceLanguage?: string;
+  targetLanguages: string[];
+  options: Pick<JobOptions, 'mode' | 'outDir' | 'providers'>;
+  origin: JobOrigin;
+  priority: number;
+  attempts: number;
+  error?: { code: ErrorCode; message: string; hint: string };
+  createdAt: number;
+  startedAt?: number;
+  finishedAt?: number;
+  updatedAt: number;
+  stages: StageView[];
+  /** The QA report of a succeeded job. */
+  qa?: unknown;
+}
+
+const DONE: ReadonlySet<StageRunStatus> = new Set(['succeeded', 'cached', 'skipped']);
+
+export function isTerminal(status: JobStatus): boolean {
+  return status === 'succeeded' || status === 'failed' || status === 'cancelled';
+}
+
+export function jobView(job: Job, runs: readonly StageRun[], live: LiveProgress, now = Date.now()): JobView {
+  const running = job.status === 'running';
+  const current = running ? live.get(job.id) : undefined;
+  const progress = job.status === 'succeeded' ? 1 : Math.max(job.progress, current?.progress ?? 0);
+  const lastRun = new Map<string, StageRun>();
+  for (const r of runs) lastRun.set(r.step, r); // runs come in id order: the last one stands
+  const stages = (job.plan?.steps ?? []).map((step): StageView => {
+    const r = lastRun.get(step.id);
+    const status = r?.status ?? 'pending';
+    return {
+      id: step.id, capability: step.capability, provider: r?.provider, status,
+      progress: DONE.has(status as StageRunStatus) ? 1 : (current?.steps.get(step.id) ?? 0),
+      cached: status === 'cached', attempt: r?.attempt, durationMs: r?.durationMs, error: r?.error,
+    };
+  });
+  const elapsed = running && job.startedAt ? now - job.startedAt : 0;
+  return {
+    id: job.id, status: job.status, progress, progressNote: job.progressNote,
+    etaSeconds: running && progress > 0.01 && progress < 1 ? Math.round((elapsed * (1 - progress)) / progress / 1000) : undefined,
+    input: job.input, preset: job.preset, sourceLanguage: job.sourceLanguage, targetLanguages: job.targetLanguages,
+    options: { mode: job.options.mode, outDir: job.options.outDir, providers: job.options.providers },
+    origin: job.origin, priority: job.priority, attempts: job.attempts,
+    error: job.error && { ...job.error, hint: DubarrError.fromJSON({ code: job.error.code, message: job.error.message }).hint },
+    createdAt: job.createdAt, startedAt: job.startedAt, finishedAt: job.finishedAt, updatedAt: job.updatedAt,
+    stages,
+    qa: qaReport(job),
+  };
+}
+
+/** The QA step's document in a finished job's result: the output of the plan's 'qa' step. */
+export function qaReport(job: Job): unknown {
+  const outputs = (job.result as { outputs?: Record<string, { data?: unknown }> } | undefined)?.outputs;
+  const step = job.plan?.steps.find((s) => s.capability === 'qa');
+  return step ? outputs?.[step.id]?.data ?? undefined : undefined;
+}

@@ -1,0 +1,203 @@
+import type { Logger } from 'pino';
+import { DubarrError } from '../../plugins/sdk/errors.js';
+import type { Config } from '../config/schema.js';
+import type { DeliveredFiles } from '../jobs/delivered-files.js';
+import type { JobBus } from '../jobs/journal.js';
+import type { Scheduler } from '../jobs/scheduler.js';
+import type { Job, JobEvent, JobStatus, JobStore, StageRun } from '../jobs/store.js';
+import { listArtifacts, type Artifact } from './artifacts.js';
+import { jobSpec, type CreateJobInput } from './create-input.js';
+import { ownFiles, removeOwnFiles } from './job-files.js';
+import { jobUpdates, type SubscribeOptions } from './job-updates.js';
+import { jobView, type JobView } from './job-view.js';
+import { LiveProgress } from './live-progress.js';
+
+export interface JobsServiceDeps {
+  config: Config;
+  store: JobStore;
+  delivered: DeliveredFiles;
+  bus: JobBus;
+  scheduler: Scheduler;
+  log: Logger;
+  /** Parent of the jobs' work dirs. */
+  workRoot: string;
+  /**
+   * Uploads, once the uploads module is wired: `resolve` turns a finished upload's id into its
+   * file's path (throwing a coded error for an unknown or unfinished upload); results written
+   * into `dir` belong to dubarr, and go when their job is deleted.
+   */
+  uploads?: { resolve(id: string): Promise<string>; dir: string };
+}
+
+export interface ListJobsInput {
+  /** Page size, 1..MAX_PAGE (default 50). */
+  first?: number;
+  /** The endCursor of the page before. */
+  after?: string;
+  status?: JobStatus;
+  /** A substring of the input path. */
+  search?: string;
+}
+
+export interface JobPage {
+  items: JobView[];
+  pageInfo: { endCursor?: string; hasNextPage: boolean };
+}
+
+export const MAX_PAGE = 500;
+const STATUSES: readonly JobStatus[] = ['queued', 'running', 'succeeded', 'failed', 'cancelled'];
+
+const invalid = (message: string) => new DubarrError('E_INVALID_ARGUMENT', message);
+
+function encodeCursor(j: Job): string { return Buffer.from(`${j.createdAt}:${j.id}`).toString('base64url'); }
+
+function decodeCursor(c: string): { createdAt: number; id: string } {
+  const m = /^(\d+):([0-9a-f]+)$/.exec(Buffer.from(c, 'base64url').toString());
+  if (!m) throw invalid(`after: '${c}' is not a cursor from an earlier page (pageInfo.endCursor)`);
+  return { createdAt: Number(m[1]), id: m[2]! };
+}
+
+/**
+ * The one application service every door calls (CLI, REST, GraphQL, watch folders, webhooks):
+ * doors parse and authorize, this decides. Nothing else outside core/jobs touches the job
+ * store or the scheduler.
+ */
+export class JobsService {
+  private readonly live: LiveProgress;
+
+  constructor(private readonly d: JobsServiceDeps) {
+    this.live = new LiveProgress(d.bus);
+  }
+
+  /** Queues a job from a path or a finished upload; throws a coded error, creating no job, when the request is bad. */
+  async create(input: CreateJobInput): Promise<JobView> {
+    return this.view(this.d.scheduler.submit(jobSpec(input, await this.inputPath(input), this.d.config.pipeline)));
+  }
+
+  /** Creates a job and runs it in this process at once (the CLI's `dub`); `done` resolves with the finished job. */
+  async runHere(input: CreateJobInput): Promise<{ job: Job; done: Promise<Job> }> {
+    return this.d.scheduler.runNow(jobSpec(input, await this.inputPath(input), this.d.config.pipeline));
+  }
+
+  private async inputPath(input: CreateJobInput): Promise<string> {
+    if ((input.path === undefined) === (input.uploadId === undefined)) throw invalid('Give exactly one of path or uploadId');
+    if (input.path !== undefined) return input.path;
+    if (!this.d.uploads) throw invalid('This server takes no uploads; give the path of a file it can read');
+    return this.d.uploads.resolve(input.uploadId!);
+  }
+
+  /** A job by id (or an unambiguous id prefix); E_JOB_NOT_FOUND otherwise. */
+  get(id: string): JobView {
+    return this.view(this.d.store.getJob(id));
+  }
+
+  /** The stored job with every stage run and event (the CLI's detailed views). */
+  history(id: string): { job: Job; runs: StageRun[]; events: JobEvent[] } {
+    const job = this.d.store.getJob(id);
+    return { job, runs: this.d.store.stageRuns(job.id), events: this.d.store.events(job.id) };
+  }
+
+  /** Newest first; a page continues after `after`, so jobs created meanwhile do not shift it. */
+  list(q: ListJobsInput = {}): JobPage {
+    const first = q.first ?? 50;
+    if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE) throw invalid(`first must be a whole number from 1 to ${MAX_PAGE}, got ${q.first}`);
+    if (q.status !== undefined && !STATUSES.includes(q.status)) throw invalid(`status must be one of ${STATUSES.join(', ')}, got '${q.status}'`);
+    const rows = this.d.store.listJobs({ status: q.status, search: q.search || undefined, after: q.after ? decodeCursor(q.after) : undefined, limit: first + 1 });
+    const page = rows.slice(0, first);
+    return {
+      items: page.map((j) => this.view(j)),
+      pageInfo: { endCursor: page.length ? encodeCursor(page.at(-1)!) : undefined, hasNextPage: rows.length > first },
+    };
+  }
+
+  /**
+   * Cancels a queued job at once, or a running one: here by aborting it, in another process
+   * by asking that process (it stops it within a second). E_JOB_STATE for a finished job.
+   */
+  cancel(id: string): JobView {
+    return this.view(this.d.scheduler.cancel(id));
+  }
+
+  /**
+   * Queues a failed or cancelled job again. Its finished stages are stage-cache hits, so it
+   * resumes at the stage that failed. E_JOB_STATE otherwise.
+   */
+  retry(id: string): JobView {
+    return this.view(this.d.scheduler.retry(id));
+  }
+
+  /**
+   * Deletes a job that is not running, with its records and its own files (see job-files.ts:
+   * never the input, never anything in the user's library). A running job is refused
+   * (E_JOB_STATE): cancel it first. Deleting a succeeded job also forgets that its file was
+   * dubbed: a watched folder queues that file again at its next start.
+   */
+  async delete(id: string): Promise<{ id: string; removedFiles: string[] }> {
+    const job = this.d.store.getJob(id);
+    const files = await ownFiles({
+      id: job.id, input: job.input, workRoot: this.d.workRoot, ownedRoots: this.d.uploads ? [this.d.uploads.dir] : [],
+      delivered: this.d.delivered.filesOf(job.id),
+    });
+    // Atomic: a job that started meanwhile is not deleted.
+    if (!this.d.store.deleteJob(job.id)) {
+      throw new DubarrError('E_JOB_STATE', `Job ${job.id} is running; cancel it first (dubarr jobs cancel ${job.id}, or POST /api/jobs/${job.id}/cancel), then delete it`);
+    }
+    const removedFiles = await removeOwnFiles(files);
+    this.d.log.info({ job: job.id, removedFiles }, 'job deleted');
+    return { id: job.id, removedFiles };
+  }
+
+  /**
+   * The job's updates: its state now, then each change (per-stage progress never decreasing,
+   * at most one update per throttle interval), ending after a terminal state.
+   * Throws E_JOB_NOT_FOUND at once for an unknown job.
+   */
+  subscribe(id: string, o: SubscribeOptions = {}): AsyncGenerator<JobView> {
+    const jobId = this.d.store.getJob(id).id;
+    return jobUpdates(this.d.bus, jobId, () => this.get(jobId), o);
+  }
+
+  /** What the job made that can be downloaded (see artifacts.ts). */
+  artifacts(id: string): Artifact[] {
+    const job = this.d.store.getJob(id);
+    return listArtifacts(job, this.d.store.stageRuns(job.id));
+  }
+
+  /** One artifact by name; E_ARTIFACT_NOT_FOUND when the job has none of that name (or its file is gone). */
+  artifact(id: string, name: string): Artifact {
+    const found = this.artifacts(id).find((a) => a.name === name);
+    if (!found) throw new DubarrError('E_ARTIFACT_NOT_FOUND', `Job ${id} has no artifact '${name}'`);
+    return found;
+  }
+
+  /** Jobs per status, and the ids this process is running (health). */
+  counts(): { jobs: Record<JobStatus, number>; running: string[] } {
+    return { jobs: this.d.store.countByStatus(), running: this.d.scheduler.running };
+  }
+
+  // What a watch folder asks before it queues a file.
+
+  /** A job on this file is queued, running or has succeeded. */
+  hasPendingOrSucceededJob(path: string): boolean { return this.d.store.hasPendingOrSucceededJob(path); }
+
+  /** A succeeded job delivered this very file (path, size, mtime). */
+  isDelivered(path: string, now: { size: number; mtimeMs: number }): boolean { return this.d.delivered.isDelivered(path, now); }
+
+  /** A queued or running in-place job beside this file that may be about to deliver it. */
+  inPlaceJobBeside(path: string): string | undefined { return this.d.delivered.inPlaceJobBeside(path); }
+
+  /** The job is queued or running (false once it ended or was deleted). */
+  isPending(id: string): boolean {
+    try {
+      const { status } = this.d.store.getJob(id);
+      return status === 'queued' || status === 'running';
+    } catch (e) {
+      if (DubarrError.from(e).code === 'E_JOB_NOT_FOUND') return false;
+      throw e;
+    }
+  }
+
+  private view(job: Job): JobView {
+    return jobView(job, this.d.store.stageRuns(job.id), this.live);
+  }
+}
