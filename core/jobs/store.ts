@@ -205,7 +205,8 @@ export class JobStore {
       finishRun: p(`UPDATE stage_runs SET status = @status, finished_at = @now, duration_ms = @now - started_at,
                     error_code = @code, error_message = @message, artifacts = @artifacts WHERE id = @id`),
       runs: p('SELECT * FROM stage_runs WHERE job_id = ? ORDER BY id'),
-      event: p('INSERT INTO events (job_id, ts, type, step, data) VALUES (?, ?, ?, ?, ?)'),
+      // The journal writes events a moment after they happen: by then their job may be deleted.
+      event: p('INSERT INTO events (job_id, ts, type, step, data) SELECT @jobId, @ts, @type, @step, @data WHERE EXISTS (SELECT 1 FROM jobs WHERE id = @jobId)'),
       expire: p(EXPIRE_JOBS_SQL),
       events: p('SELECT * FROM events WHERE job_id = ? AND id > ? ORDER BY id LIMIT ?'),
     };
@@ -328,8 +329,9 @@ export class JobStore {
     }));
   }
 
-  addEvent(jobId: string, type: string, step?: string, data?: unknown, ts = Date.now()): number {
-    return Number(this.s.event!.run(jobId, ts, type, step ?? null, json(data)).lastInsertRowid);
+  /** Records an event of a job; one of a job deleted meanwhile is dropped. */
+  addEvent(jobId: string, type: string, step?: string, data?: unknown, ts = Date.now()): void {
+    this.s.event!.run({ jobId, ts, type, step: step ?? null, data: json(data) });
   }
 
   events(jobId: string, afterId = 0, limit = 1000): JobEvent[] {
