@@ -29,6 +29,11 @@ test('CLI: dub a missing file fails with a coded error and a hint; jobs list/sho
     const retry = await w.run('jobs', 'retry', id);
     assert.equal(retry.code, 1);
     assert.match(retry.err, /E_JOB_STATE/);
+    const found = (await w.run('jobs', 'list', '--search', 'nope.mkv')).out.trim().split('\n');
+    assert.deepEqual(found, [lines[1]], 'only the job on nope.mkv');
+    const del = await w.run('jobs', 'delete', lines[1]!.slice(0, 12));
+    assert.equal(del.code, 0, del.err);
+    assert.deepEqual((await w.run('jobs', 'list')).out.trim().split('\n'), [lines[0]], 'the failed job is gone');
   } finally {
     await rm(w.dir, { recursive: true, force: true });
   }
