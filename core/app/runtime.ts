@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { ApiKeys } from '../auth/api-keys.js';
 import type { Config } from '../config/schema.js';
 import { openStageCache, type CacheIndex } from '../jobs/cache-index.js';
 import { openDatabase } from '../jobs/database.js';
@@ -27,6 +28,8 @@ export interface Runtime {
   config: Config;
   log: Logger;
   store: JobStore;
+  /** The HTTP server's API keys (hashed in the job database). */
+  apiKeys: ApiKeys;
   /** What succeeded jobs delivered (watched folders skip those files). */
   delivered: DeliveredFiles;
   cache: StageCache;
@@ -89,7 +92,7 @@ export async function createRuntime(config: Config, o: RuntimeOptions): Promise<
   }
   let closed = false;
   return {
-    config, log, store, delivered, cache, cacheIndex, housekeeping, plugins, presets, pool, bus, scheduler,
+    config, log, store, apiKeys: new ApiKeys(db), delivered, cache, cacheIndex, housekeeping, plugins, presets, pool, bus, scheduler,
     async close(c = {}) {
       if (closed) return;
       closed = true;
