@@ -39,6 +39,8 @@ const server = z.strictObject({
     .describe('Largest uploaded file in bytes (tus at /uploads, multipart file posts).'),
   mediaRoots: z.array(fsPath()).default([])
     .describe('Folders whose files API clients may name by path (createJob, REST); a path must resolve, after symlinks, inside one of them or the uploads folder. Empty = uploaded files only.'),
+  readyMinFreeDiskGb: z.number().min(0).default(1)
+    .describe('/readyz answers 503 while the disk of dataDir has less free space than this, in GB (decimals allowed).'),
 });
 
 const log = z.strictObject({
