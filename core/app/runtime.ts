@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { ApiKeys } from '../auth/api-keys.js';
 import type { Config } from '../config/schema.js';
 import { openStageCache, type CacheIndex } from '../jobs/cache-index.js';
 import { openDatabase } from '../jobs/database.js';
@@ -30,6 +31,8 @@ export interface Runtime {
   config: Config;
   log: Logger;
   store: JobStore;
+  /** The HTTP server's API keys (hashed in the job database). */
+  apiKeys: ApiKeys;
   /** What succeeded jobs delivered (watched folders skip those files). */
   delivered: DeliveredFiles;
   cache: StageCache;
@@ -98,7 +101,7 @@ export async function createRuntime(config: Config, o: RuntimeOptions): Promise<
   }
   let closed = false;
   return {
-    config, log, store, delivered, cache, cacheIndex, housekeeping, plugins, presets, pool, bus, scheduler, jobs, workRoot,
+    config, log, store, apiKeys: new ApiKeys(db), delivered, cache, cacheIndex, housekeeping, plugins, presets, pool, bus, scheduler, jobs, workRoot,
     async close(c = {}) {
       if (closed) return;
       closed = true;

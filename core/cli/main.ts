@@ -6,6 +6,8 @@ import type { Runtime } from '../app/runtime.js';
 import { loadConfig, type ConfigFlag } from '../config/load.js';
 import { renderConfig } from '../config/print.js';
 import type { Config } from '../config/schema.js';
+import { ApiKeys } from '../auth/api-keys.js';
+import { assertServableWith } from '../auth/exposure.js';
 import { openDatabase } from '../jobs/database.js';
 import { openStageCache } from '../jobs/cache-index.js';
 import { pruneCache, reconcileCache } from '../jobs/cache-prune.js';
@@ -35,10 +37,17 @@ async function runtime(takeQueued: boolean, cfg: Config = config(), level: strin
   return createRuntime(cfg, { takeQueued, log: createLogger({ level, pretty: cfg.log.pretty }) });
 }
 
+function withDb<T>(cfg: Config, fn: (db: ReturnType<typeof openDatabase>) => T): T {
+  const db = openDatabase(cfg.database.path);
+  try { return fn(db); } finally { db.close(); }
+}
+
 program.command('serve').description('run the server: HTTP API, watched folders, job queue')
   .option('-p, --port <port>', 'HTTP port (0 = any free port)')
   .action(async (o: { port?: string }) => {
     const cfg = config([{ flag: '--port', path: ['server', 'port'], value: o.port }]);
+    // Before the port: a server the network could reach without any key never starts.
+    withDb(cfg, (db) => assertServableWith(cfg.server, new ApiKeys(db).count()));
     const { bindHttp, serve } = await import('./serve.js');
     // The port first: a second server on a busy port exits here, before its runtime claims queued jobs.
     const http = await bindHttp(cfg.server);
@@ -123,6 +132,22 @@ jobs.command('delete').argument('<id>').description("forget a job and remove its
     const r = await s.delete(id);
     process.stdout.write(`deleted ${r.id}${r.removedFiles.length ? `; removed ${r.removedFiles.join(', ')}` : ''}\n`);
   }));
+
+const keys = program.command('keys').description('API keys for the HTTP server (needed when it listens beyond 127.0.0.1)');
+keys.command('create').description('make a key and print it once, alone on the last line')
+  .requiredOption('--name <name>', 'what the key is for, e.g. bazarr or phone')
+  .action(async (o: { name: string }) => {
+    const { createKeyText } = await import('./keys.js');
+    process.stdout.write(`${withDb(config(), (db) => createKeyText(new ApiKeys(db), o.name))}\n`);
+  });
+keys.command('list').description('id, name, created, last used (keys themselves are never stored)').action(async () => {
+  const { listKeysText } = await import('./keys.js');
+  process.stdout.write(`${withDb(config(), (db) => listKeysText(new ApiKeys(db)))}\n`);
+});
+keys.command('revoke').description('delete a key: requests with it are refused at once').argument('<id|name>').action((idOrName: string) => {
+  const k = withDb(config(), (db) => new ApiKeys(db).revoke(idOrName));
+  process.stdout.write(`revoked ${k.id} '${k.name}'\n`);
+});
 
 program.command('plugins').description('installed provider plugins, their availability and languages').action(async () => {
   const cfg = config();

@@ -25,6 +25,22 @@ const server = z.strictObject({
     .describe("Address the HTTP server listens on. '127.0.0.1' serves this machine only; '0.0.0.0' serves the network."),
   port: z.int().min(0).max(65535).default(7878)
     .describe('TCP port of the HTTP server (web page, GraphQL, webhooks). 0 = any free port (the one chosen is logged).'),
+  requireApiKey: z.boolean().default(false)
+    .describe('Require an API key on every request but /healthz even when listening on loopback. Beyond loopback (e.g. 0.0.0.0) keys are always required.'),
+  allowedHosts: z.array(z.string().min(1)).default([])
+    .describe("Host names (the Host header) the server answers besides IP addresses, localhost and server.host; a leading '.' allows subdomains ('.example.org'). Other names are refused (403 E_HOST_NOT_ALLOWED) against DNS rebinding."),
+  cors: z.strictObject({
+    origins: z.array(z.string().min(1)).default([])
+      .describe("Origins (e.g. 'https://app.example.org') whose web pages may call the API from a browser. Empty = none."),
+  }).prefault({}).describe('Cross-origin requests from browsers.'),
+  maxRequestBytes: positiveInt().default(1_048_576)
+    .describe('Largest request body in bytes (JSON, GraphQL), 413 E_REQUEST_TOO_LARGE above it. Uploads to /uploads and multipart file posts have server.maxUploadBytes instead.'),
+  maxUploadBytes: positiveInt().default(4_294_967_296)
+    .describe('Largest uploaded file in bytes (tus at /uploads, multipart file posts).'),
+  mediaRoots: z.array(fsPath()).default([])
+    .describe('Folders whose files API clients may name by path (createJob, REST); a path must resolve, after symlinks, inside one of them or the uploads folder. Empty = uploaded files only.'),
+  readyMinFreeDiskGb: z.number().min(0).default(1)
+    .describe('/readyz answers 503 while the disk of dataDir has less free space than this, in GB (decimals allowed).'),
 });
 
 const log = z.strictObject({

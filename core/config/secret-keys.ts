@@ -7,9 +7,12 @@ export function isSecretKey(key: PropertyKey): boolean {
   return typeof key === 'string' && SECRET_KEY.test(key);
 }
 
-/** A copy of `value` with every non-empty value under a secret key replaced by MASK. */
+/**
+ * A copy of `value` with every non-empty value under a secret key replaced by MASK. A switch
+ * named like a secret (server.requireApiKey) is no credential: booleans are shown.
+ */
 export function maskSecrets(value: unknown, key?: PropertyKey): unknown {
-  if (key !== undefined && isSecretKey(key) && value !== undefined && value !== null && value !== '') return MASK;
+  if (key !== undefined && isSecretKey(key) && value !== undefined && value !== null && value !== '' && typeof value !== 'boolean') return MASK;
   if (Array.isArray(value)) return value.map((v) => maskSecrets(v));
   if (value !== null && typeof value === 'object') {
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, maskSecrets(v, k)]));

@@ -39,6 +39,8 @@ export class StagePool {
 
   get threads(): number { return this.opts.threads; }
   get queueSize(): number { return this.piscina.queueSize; }
+  /** False once close() was called: a closed pool takes no more stages. */
+  get isOpen(): boolean { return this.closing === undefined; }
 
   /**
    * A stage's share of the pool's threads when `running` stages (itself included) share it,

@@ -1,0 +1,105 @@
+import type { Context, MiddlewareHandler } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { every } from 'hono/combine';
+import { cors } from 'hono/cors';
+import { isIP } from 'node:net';
+import { DubarrError } from '../../plugins/sdk/errors.js';
+import type { Runtime } from '../app/runtime.js';
+import { apiKeyRequired, isLoopbackAddress } from '../auth/exposure.js';
+import type { Config } from '../config/schema.js';
+
+/** Paths whose bodies are not JSON-sized: tus uploads, bounded by server.maxUploadBytes in their own handler. */
+const UPLOADS_PREFIX = '/uploads';
+/** Answers without a key: liveness probes (Docker, Kubernetes) carry none. */
+const OPEN_PATHS = new Set(['/healthz']);
+
+/**
+ * Every request passes here first, in this order: the Host check (DNS rebinding), CORS (a
+ * preflight carries no key, so it is answered before auth), the API key, and the body size limit.
+ */
+export function requestGuard(rt: Runtime): MiddlewareHandler {
+  const server = rt.config.server;
+  const steps: MiddlewareHandler[] = [hostCheck(server)];
+  if (server.cors.origins.length > 0) steps.push(corsFor(server.cors.origins));
+  if (apiKeyRequired(server)) steps.push(apiKeyCheck(rt));
+  steps.push(requestSizeLimit(server.maxRequestBytes));
+  return every(...steps);
+}
+
+function refuse(c: Context, err: DubarrError, headers: Record<string, string> = {}): Response {
+  return c.json({ error: { code: err.code, message: err.message, hint: err.hint } }, err.status as 400, headers);
+}
+
+/**
+ * A page on evil.example whose name the attacker re-points at 127.0.0.1 reaches this server
+ * same-origin, but its requests say `Host: evil.example`. IP literals and localhost are safe to
+ * accept (no page can be served under them by someone else's DNS); other names must be listed.
+ */
+export function hostCheck(server: Config['server']): MiddlewareHandler {
+  const names = [server.host, ...server.allowedHosts].map((h) => h.toLowerCase());
+  return async (c, next) => {
+    const header = c.req.header('host');
+    if (header === undefined || hostAllowed(header, names)) return next();
+    return refuse(c, new DubarrError('E_HOST_NOT_ALLOWED', `This server does not answer for the host name ${JSON.stringify(hostname(header))}`));
+  };
+}
+
+export function hostAllowed(hostHeader: string, names: readonly string[]): boolean {
+  const h = hostname(hostHeader).toLowerCase();
+  if (isIP(h) !== 0 || isLoopbackAddress(h)) return true;
+  return names.some((n) => h === n || (n.startsWith('.') && (h === n.slice(1) || h.endsWith(n))));
+}
+
+/** The name in a Host header, without port or IPv6 brackets (a trailing dot is the same name). */
+function hostname(header: string): string {
+  const v6 = /^\[([^\]]+)\](?::\d+)?$/.exec(header);
+  if (v6) return v6[1]!;
+  return header.replace(/:\d+$/, '').replace(/\.$/, '');
+}
+
+function corsFor(origins: readonly string[]): MiddlewareHandler {
+  return cors({
+    origin: [...origins],
+    allowHeaders: ['Authorization', 'X-Api-Key', 'Content-Type', 'Tus-Resumable', 'Upload-Length', 'Upload-Offset', 'Upload-Metadata', 'Upload-Defer-Length', 'Upload-Concat'],
+    exposeHeaders: ['Location', 'Tus-Resumable', 'Tus-Version', 'Tus-Max-Size', 'Tus-Extension', 'Upload-Offset', 'Upload-Length', 'Upload-Expires', 'Content-Disposition', 'ETag', 'Content-Range'],
+    allowMethods: ['GET', 'HEAD', 'POST', 'PATCH', 'DELETE', 'OPTIONS'],
+    maxAge: 600,
+  });
+}
+
+/** The key sent as `Authorization: Bearer <key>` or `X-Api-Key: <key>`, if any. */
+export function presentedKey(c: Context): string | undefined {
+  const auth = c.req.header('authorization');
+  const bearer = auth && /^Bearer\s+(\S+)\s*$/i.exec(auth)?.[1];
+  return bearer || c.req.header('x-api-key')?.trim() || undefined;
+}
+
+/** Logs the key's id, never the key. */
+function apiKeyCheck(rt: Runtime): MiddlewareHandler {
+  return async (c, next) => {
+    if (OPEN_PATHS.has(c.req.path)) return next();
+    const key = presentedKey(c);
+    const id = key === undefined ? undefined : rt.apiKeys.verify(key);
+    if (id === undefined) {
+      rt.log.warn({ method: c.req.method, path: c.req.path, reason: key === undefined ? 'no key' : 'unknown key' }, 'request refused: API key');
+      const message = key === undefined ? 'This server requires an API key' : 'The API key is not valid (revoked, or mistyped)';
+      return refuse(c, new DubarrError('E_API_KEY_REQUIRED', message), { 'www-authenticate': 'Bearer realm="dubarr"' });
+    }
+    rt.log.debug({ keyId: id, method: c.req.method, path: c.req.path }, 'request authorized');
+    return next();
+  };
+}
+
+function requestSizeLimit(maxSize: number): MiddlewareHandler {
+  const limit = bodyLimit({
+    maxSize,
+    onError: (c) => refuse(c, new DubarrError('E_REQUEST_TOO_LARGE', `The request body is larger than ${maxSize} bytes (server.maxRequestBytes)`)),
+  });
+  return async (c, next) => {
+    const path = c.req.path;
+    const multipart = /^multipart\/form-data/i.test(c.req.header('content-type') ?? '');
+    // Media travels as tus uploads or multipart file posts; their handlers bound them by server.maxUploadBytes.
+    if (path === UPLOADS_PREFIX || path.startsWith(`${UPLOADS_PREFIX}/`) || multipart) return next();
+    return limit(c, next);
+  };
+}
