@@ -1,5 +1,8 @@
 import type { Logger } from 'pino';
+import { existsSync } from 'node:fs';
+import { basename, dirname, isAbsolute, join } from 'node:path';
 import { DubarrError } from '../../plugins/sdk/errors.js';
+import { resolveInsideRoots } from '../auth/media-roots.js';
 import type { Config } from '../config/schema.js';
 import type { DeliveredFiles } from '../jobs/delivered-files.js';
 import type { JobBus } from '../jobs/journal.js';
@@ -71,7 +74,10 @@ export class JobsService {
 
   /** Queues a job from a path or a finished upload; throws a coded error, creating no job, when the request is bad. */
   async create(input: CreateJobInput): Promise<JobView> {
-    return this.view(this.d.scheduler.submit(jobSpec(input, await this.inputPath(input), this.d.config.pipeline)));
+    const path = await this.inputPath(input);
+    // An output folder an API client names is held to the same roots (it must exist there).
+    const outDir = input.origin === 'api' && input.outDir !== undefined ? await this.outputInsideRoots(input.outDir) : input.outDir;
+    return this.view(this.d.scheduler.submit(jobSpec({ ...input, outDir }, path, this.d.config.pipeline)));
   }
 
   /** Creates a job and runs it in this process at once (the CLI's `dub`); `done` resolves with the finished job. */
@@ -81,9 +87,38 @@ export class JobsService {
 
   private async inputPath(input: CreateJobInput): Promise<string> {
     if ((input.path === undefined) === (input.uploadId === undefined)) throw invalid('Give exactly one of path or uploadId');
-    if (input.path !== undefined) return input.path;
+    // A relative path is refused by jobSpec as an invalid argument, whatever the door.
+    if (input.path !== undefined) return input.origin === 'api' && isAbsolute(input.path) ? this.insideRoots(input.path, 'path') : input.path;
     if (!this.d.uploads) throw invalid('This server takes no uploads; give the path of a file it can read');
     return this.d.uploads.resolve(input.uploadId!);
+  }
+
+  /**
+   * An output folder an API client named: it may not exist yet (the job creates it), so its
+   * nearest existing ancestor must resolve inside the roots, and the rest may hold no '..'.
+   */
+  private async outputInsideRoots(dir: string): Promise<string> {
+    if (!isAbsolute(dir)) return dir; // refused by jobSpec
+    if (dir.split(/[\\/]/).includes('..')) return this.insideRoots(dir, 'outDir');
+    const missing: string[] = [];
+    let existing = dir;
+    while (!existsSync(existing) && dirname(existing) !== existing) {
+      missing.unshift(basename(existing));
+      existing = dirname(existing);
+    }
+    return join(await this.insideRoots(existing, 'outDir'), ...missing);
+  }
+
+  /**
+   * A path an API client named must resolve, after symlinks, inside server.mediaRoots or the
+   * uploads folder (E_PATH_NOT_ALLOWED); the CLI and watch folders are the machine's own users.
+   */
+  private insideRoots(path: string, field: string): Promise<string> {
+    const uploadsDir = this.d.uploads?.dir ?? join(this.d.config.dataDir, 'uploads');
+    return resolveInsideRoots(path, this.d.config.server.mediaRoots, uploadsDir).catch((e: unknown) => {
+      const err = DubarrError.from(e);
+      throw err.code === 'E_PATH_NOT_ALLOWED' ? new DubarrError(err.code, `${field}: ${err.message}`) : err;
+    });
   }
 
   /** A job by id (or an unambiguous id prefix); E_JOB_NOT_FOUND otherwise. */

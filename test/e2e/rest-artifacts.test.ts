@@ -27,7 +27,7 @@ test('REST downloads equal what `dubarr dub` writes for the same input: the vide
     const cliTrack = run.runs.filter((r) => r.step === 'mix:es').at(-1)!.artifacts as { files: { track: string } };
     run.store.db.close();
 
-    const rt = await createRuntime(loadConfig({ file: join(w.dir, 'dubarr.yaml'), env: {} }), { takeQueued: true, log: pino({ level: 'silent' }) });
+    const rt = await createRuntime(loadConfig({ file: join(w.dir, 'dubarr.yaml'), env: {}, overrides: { server: { mediaRoots: [w.dir] } } }), { takeQueued: true, log: pino({ level: 'silent' }) });
     const http = await bindHttp({ ...rt.config.server, host: '127.0.0.1', port: 0 });
     http.mount(createHttpApp(rt));
     try {

@@ -50,6 +50,8 @@ export async function testRuntime(
       watch: { enabled: false },
       stages: { backoff: { baseMs: 20, maxMs: 100, factor: 2 } },
       ...overrides,
+      // API requests may name files in the test's folder (server.mediaRoots).
+      server: { mediaRoots: [dir], ...overrides.server },
       plugins: { dirs: [TEST_PLUGINS_DIR], options: { 'test-stages': { logFile, counterDir } } },
     },
   });

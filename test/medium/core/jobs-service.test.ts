@@ -5,7 +5,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { copyFile, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { PresetInput } from '../../../core/pipeline/plan.js';
 import { JobsService } from '../../../core/service/jobs-service.js';
@@ -84,6 +85,35 @@ test('create: a relative path, an unknown language, both or neither of path and 
     await assert.rejects(withUploads.create({ uploadId: 'u2', preset: 'noop', origin: 'api' }), coded('E_INPUT_NOT_FOUND'));
   } finally {
     await t.close();
+  }
+});
+
+test('create from the API: the path and outDir must resolve inside server.mediaRoots or the uploads folder (after symlinks, no ..); the CLI and watch folders are not held to it', async () => {
+  const t = await testRuntime({ noop: { steps: [{ id: 'a', capability: 'noop', inputs: { source: 'source' } }] } }, {}, { takeQueued: false });
+  const outside = await mkdtemp(join(tmpdir(), 'dubarr-outside-'));
+  try {
+    const jobs = t.rt.jobs;
+    const secret = join(outside, 'secret.mkv');
+    await writeFile(secret, 'not for API clients');
+    await symlink(secret, join(t.dir, 'link.mkv'));
+    const refused = async (input: Parameters<typeof jobs.create>[0], why: RegExp) =>
+      assert.rejects(jobs.create(input), (e: unknown) => coded('E_PATH_NOT_ALLOWED')(e) && why.test((e as Error).message));
+    await refused({ path: secret, preset: 'noop', origin: 'api' }, /^path: .*is outside server.mediaRoots/);
+    await refused({ path: join(t.dir, 'link.mkv'), preset: 'noop', origin: 'api' }, /^path: .*leads \(through a symlink\) outside/);
+    await refused({ path: `${t.dir}/../${t.dir.split('/').at(-1)}/input.bin`, preset: 'noop', origin: 'api' }, /^path: .*'\.\.'/);
+    await refused({ path: t.input, outDir: join(outside, 'new', 'folder'), preset: 'noop', origin: 'api' }, /^outDir: .*is outside server.mediaRoots/);
+    await refused({ path: t.input, outDir: `${t.dir}/x/../..`, preset: 'noop', origin: 'api' }, /^outDir: .*'\.\.'/);
+    assert.equal(jobs.list().items.length, 0, 'no job was created');
+
+    // Inside the roots: a folder that does not exist yet is fine (the job creates it).
+    const ok = await jobs.create({ path: t.input, outDir: join(t.dir, 'results', 'es'), preset: 'noop', origin: 'api' });
+    assert.equal(ok.input, t.input);
+    // The machine's own users (CLI, watch folders) name any file.
+    const cli = await jobs.create({ path: secret, preset: 'noop', origin: 'cli' });
+    assert.equal(cli.input, secret);
+  } finally {
+    await t.close();
+    await rm(outside, { recursive: true, force: true });
   }
 });
 

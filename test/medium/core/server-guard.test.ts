@@ -128,7 +128,8 @@ test('a JSON body over server.maxRequestBytes is refused with 413 E_REQUEST_TOO_
     assert.equal(r.status, 413);
     assert.equal(await codeOf(r), 'E_REQUEST_TOO_LARGE');
     const small = await fetch(`${s.base}/api/jobs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
-    assert.equal(small.status, 404, 'a small body reaches routing (no POST route here yet)');
+    assert.equal(small.status, 400, 'a small body reaches the route, which finds it lacks a path');
+    assert.equal(await codeOf(small), 'E_INVALID_ARGUMENT');
     const upload = await fetch(`${s.base}/uploads`, { method: 'POST', body: 'y'.repeat(4096) });
     assert.equal(upload.status, 404, 'not refused by the JSON limit');
   } finally {
