@@ -8,7 +8,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openDatabase } from './database.js';
-import { CLAIM_BY_ID_SQL, CLAIM_NEXT_SQL, JobStore, PRIORITY, RUNNING_ON_INPUT_SQL } from './store.js';
+import { CLAIM_BY_ID_SQL, CLAIM_NEXT_SQL, JobStore, LIST_JOBS_SQL, PRIORITY, RUNNING_ON_INPUT_SQL } from './store.js';
 
 async function setup() {
   const dir = await mkdtemp(join(tmpdir(), 'dubarr-store-'));
@@ -65,6 +65,18 @@ test('the claims read the queue and each candidate\'s file by index, never a who
     assert.ok(byId.some((d) => /SEARCH busy USING INDEX jobs_input \(input=\?\)/.test(d)), byId.join('\n'));
     const all = [...next, ...byId, ...plan(RUNNING_ON_INPUT_SQL, '/media/movie.mkv')];
     assert.deepEqual(all.filter((d) => /^SCAN |TEMP B-TREE|AUTOMATIC|BLOOM/.test(d)), [], all.join('\n'));
+  } finally {
+    await t.close();
+  }
+});
+
+test('a page of the jobs list reads the rows in index order, never sorting the table', async () => {
+  const t = await setup();
+  try {
+    const plan = (t.a.db.prepare(`EXPLAIN QUERY PLAN ${LIST_JOBS_SQL}`).all({ status: null, search: null, afterCreatedAt: 5, afterId: 'ab', limit: 51 }) as { detail: string }[])
+      .map((r) => r.detail);
+    assert.ok(plan.some((d) => /\bjobs_created\b/.test(d)), plan.join('\n'));
+    assert.deepEqual(plan.filter((d) => /TEMP B-TREE/.test(d)), [], plan.join('\n'));
   } finally {
     await t.close();
   }
