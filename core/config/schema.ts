@@ -25,6 +25,10 @@ const server = z.strictObject({
     .describe("Address the HTTP server listens on. '127.0.0.1' serves this machine only; '0.0.0.0' serves the network."),
   port: z.int().min(0).max(65535).default(7878)
     .describe('TCP port of the HTTP server (web page, GraphQL, webhooks). 0 = any free port (the one chosen is logged).'),
+  maxUploadBytes: nonNegativeInt().default(4_294_967_296)
+    .describe('Largest file, in bytes, accepted by the tus upload endpoint /uploads (default 4 GiB). A larger declared Upload-Length is refused with 413 before anything is written, and no upload is let grow past it. 0 = no limit.'),
+  uploadExpiryHours: z.number().positive().default(24)
+    .describe('Hours an unfinished upload is kept after it was created; a periodic cleanup then removes it (its offset answers 410 from then on). Finished uploads are kept until deleted.'),
 });
 
 const log = z.strictObject({

@@ -2,10 +2,13 @@ import { Hono } from 'hono';
 import { DubarrError } from '../../plugins/sdk/errors.js';
 import type { Runtime } from '../app/runtime.js';
 import { packageVersion } from '../app/paths.js';
+import type { UploadServer } from '../uploads/upload-server.js';
+import { mountUploads } from './uploads-route.js';
 
-/** The HTTP surface. For now: health and read-only job views; GraphQL and webhooks mount here next. */
-export function createHttpApp(rt: Runtime): Hono {
+/** The HTTP surface. For now: health, read-only job views and tus uploads; GraphQL and webhooks mount here next. */
+export function createHttpApp(rt: Runtime, uploads: Pick<UploadServer, 'handle'>): Hono {
   const app = new Hono();
+  mountUploads(app, uploads);
   app.get('/health', (c) => c.json({ ok: true, version: packageVersion, jobs: rt.store.countByStatus(), running: rt.scheduler.running }));
   app.get('/api/jobs', (c) => c.json(rt.store.listJobs({ limit: Number(c.req.query('limit') ?? 50) })));
   app.get('/api/jobs/:id', (c) => c.json({ ...rt.store.getJob(c.req.param('id')), stages: rt.store.stageRuns(c.req.param('id')) }));
