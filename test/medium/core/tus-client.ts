@@ -3,7 +3,6 @@
  * bench speak to /uploads exactly as a client would (no client library hiding a status).
  */
 import type { Server as HttpServer } from 'node:http';
-import type { Hono } from 'hono';
 import { bindHttp, type BoundHttp } from '../../../core/cli/serve.js';
 import type { Config } from '../../../core/config/schema.js';
 import { createHttpApp } from '../../../core/http/app.js';
@@ -28,13 +27,11 @@ export interface TusServer {
 }
 
 /** The real HTTP server (bindHttp + createHttpApp) on 127.0.0.1, port 0, with the uploads the config sets. */
-export async function startTusServer(rt: Runtime, o: { app?: (app: Hono) => void } = {}): Promise<TusServer> {
+export async function startTusServer(rt: Runtime): Promise<TusServer> {
   const http = await bindHttp({ ...rt.config.server, host: '127.0.0.1', port: 0 } as Config['server']);
   let counted = 0;
   const uploads = openUploadServer({ ...configuredUploads(rt.config), onBytes: (n) => { counted += n; } });
-  const app = createHttpApp(rt, uploads);
-  o.app?.(app);
-  http.mount(app);
+  http.mount(createHttpApp(rt, uploads));
   return {
     url: http.url, uploads, http,
     bytesCounted: () => counted,

@@ -9,7 +9,12 @@ import { createHash } from 'node:crypto';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { h264AacMp4, randomBytesFile, seededBytes } from '../../fixtures/media.js';
+import { Hono } from 'hono';
+import { bindHttp } from '../../../core/cli/serve.js';
+import type { Config } from '../../../core/config/schema.js';
+import { mountUploads } from '../../../core/http/uploads-route.js';
 import { finishedUpload } from '../../../core/uploads/finished-upload.js';
+import { openUploadServer } from '../../../core/uploads/upload-server.js';
 import { uploadsDir } from '../../../core/uploads/uploads-dir.js';
 import { testRuntime } from './harness.js';
 import { create, del, head, patch, startTusServer, streamOf, TUS, uploadUrl } from './tus-client.js';
@@ -245,6 +250,36 @@ test('finishedUpload: media is probed; random bytes, an unfinished or unknown up
     }
   } finally {
     await s.close();
+    await t.close();
+  }
+});
+
+test('the uploads are hono routes: middleware added before them (auth, Host check) guards every tus request', async () => {
+  const t = await testRuntime({});
+  const dir = uploadsDir(t.rt.config);
+  const uploads = openUploadServer({ dir, maxBytes: 0, expiryMs: 3_600_000 });
+  const app = new Hono();
+  const seen: string[] = [];
+  app.use('*', async (c, next) => {
+    seen.push(c.req.method);
+    if (c.req.header('x-api-key') !== 'k') return c.text('no key', 401);
+    await next();
+  });
+  mountUploads(app, uploads);
+  const http = await bindHttp({ host: '127.0.0.1', port: 0 } as Config['server']);
+  http.mount(app);
+  try {
+    assert.equal((await create(http.url, { length: 10, body: new Uint8Array(10) })).status, 401);
+    assert.deepEqual(await readdir(dir), [], 'refused before the tus server saw it');
+    const ok = await fetch(`${http.url}/uploads`, { method: 'POST', headers: { ...TUS, 'Upload-Length': '3', 'x-api-key': 'k' } });
+    assert.equal(ok.status, 201);
+    const url = uploadUrl(http.url, ok);
+    for (const r of [await patch(url, 0, new Uint8Array(3)), await head(url), await del(url)]) assert.equal(r.status, 401);
+    assert.deepEqual(seen, ['POST', 'POST', 'PATCH', 'HEAD', 'DELETE']);
+    assert.equal((await readdir(dir)).length, 2, 'the upload is untouched');
+  } finally {
+    uploads.close();
+    await http.close();
     await t.close();
   }
 });
