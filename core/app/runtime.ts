@@ -14,6 +14,9 @@ import { BUILTIN_PRESETS, PresetRegistry, readPresetDir } from '../pipeline/pres
 import type { PresetInput } from '../pipeline/plan.js';
 import { PluginHost } from '../plugin-host/plugin-host.js';
 import { JobsService, type JobsServiceDeps } from '../service/jobs-service.js';
+import { countUploadBytes } from '../ops/metrics.js';
+import { uploadAsJobInput } from '../uploads/upload-job-input.js';
+import { configuredUploads, openUploadServer, type UploadServer } from '../uploads/upload-server.js';
 import { StagePool } from '../workers/stage-pool.js';
 import type { Logger } from './logger.js';
 
@@ -47,6 +50,8 @@ export interface Runtime {
   jobs: JobsService;
   /** Parent of the jobs' work dirs. */
   workRoot: string;
+  /** The tus uploads at /uploads (files in <dataDir>/uploads); a server also expires unfinished ones. */
+  uploads: UploadServer;
   /**
    * Stops the scheduler (running jobs go back to the queue), the pool and the database.
    * `finishHousekeeping`: first let the housekeeping pass the last jobs asked for run to its end
@@ -91,7 +96,16 @@ export async function createRuntime(config: Config, o: RuntimeOptions): Promise<
     onJobEnded: () => housekeeping.request(),
   });
   // Before the scheduler starts: the service follows the progress of the jobs it takes at once.
-  const jobs = new JobsService({ config, store, delivered, bus, scheduler, log, workRoot, uploads: o.uploads });
+  let self: Runtime | undefined;
+  const uploads = openUploadServer({
+    ...configuredUploads(config),
+    onBytes: (n) => { if (self) countUploadBytes(self, n); },
+    periodicCleanup: o.takeQueued ? { log } : undefined,
+  });
+  const jobs = new JobsService({
+    config, store, delivered, bus, scheduler, log, workRoot,
+    uploads: o.uploads ?? { dir: uploads.dir, resolve: (id) => uploadAsJobInput(uploads.dir, id) },
+  });
   scheduler.start();
   // A server also cleans up at start and now and then while idle; the CLI only after its job.
   let housekeepingTimer: NodeJS.Timeout | undefined;
@@ -100,12 +114,13 @@ export async function createRuntime(config: Config, o: RuntimeOptions): Promise<
     housekeepingTimer = setInterval(() => housekeeping.request(), HOUSEKEEPING_INTERVAL_MS).unref();
   }
   let closed = false;
-  return {
-    config, log, store, apiKeys: new ApiKeys(db), delivered, cache, cacheIndex, housekeeping, plugins, presets, pool, bus, scheduler, jobs, workRoot,
+  self = {
+    config, log, store, apiKeys: new ApiKeys(db), delivered, cache, cacheIndex, housekeeping, plugins, presets, pool, bus, scheduler, jobs, workRoot, uploads,
     async close(c = {}) {
       if (closed) return;
       closed = true;
       clearInterval(housekeepingTimer);
+      uploads.close();
       // A server stops housekeeping first: the jobs stopped below then ask for no pass, and a
       // pass under way (a start-up reconcile, a prune) ends at its next check. `docker stop`
       // kills after 10 s; a whole pass may take longer.
@@ -122,4 +137,5 @@ export async function createRuntime(config: Config, o: RuntimeOptions): Promise<
       db.close();
     },
   };
+  return self;
 }

@@ -35,8 +35,10 @@ const server = z.strictObject({
   }).prefault({}).describe('Cross-origin requests from browsers.'),
   maxRequestBytes: positiveInt().default(1_048_576)
     .describe('Largest request body in bytes (JSON, GraphQL), 413 E_REQUEST_TOO_LARGE above it. Uploads to /uploads and multipart file posts have server.maxUploadBytes instead.'),
-  maxUploadBytes: positiveInt().default(4_294_967_296)
-    .describe('Largest uploaded file in bytes (tus at /uploads, multipart file posts).'),
+  maxUploadBytes: nonNegativeInt().default(4_294_967_296)
+    .describe('Largest uploaded file in bytes (default 4 GiB), for the tus endpoint /uploads and multipart file posts. A larger declared Upload-Length is refused with 413 before anything is written, and no upload is let grow past it. 0 = no limit.'),
+  uploadExpiryHours: z.number().positive().default(24)
+    .describe('Hours an unfinished upload is kept after it was created; a periodic cleanup then removes it (its offset answers 410 from then on). Finished uploads are kept until deleted.'),
   mediaRoots: z.array(fsPath()).default([])
     .describe('Folders whose files API clients may name by path (createJob, REST); a path must resolve, after symlinks, inside one of them or the uploads folder. Empty = uploaded files only.'),
   readyMinFreeDiskGb: z.number().min(0).default(1)

@@ -1,18 +1,27 @@
 import { Hono } from 'hono';
 import type { Runtime } from '../app/runtime.js';
 import { packageVersion } from '../app/paths.js';
+import type { UploadServer } from '../uploads/upload-server.js';
 import { errorResponse } from './error-response.js';
 import { opsRoutes } from './ops.js';
 import { requestGuard } from './request-guard.js';
 import { restRoutes } from './rest-routes.js';
+import { mountUploads } from './uploads-route.js';
 
-/** The HTTP surface: health and the REST door into the jobs service; GraphQL and webhooks mount here next. */
-export function createHttpApp(rt: Runtime): Hono {
+/**
+ * The HTTP surface: the guard (Host, CORS, API key, body size), operations, health, the REST
+ * door into the jobs service and tus uploads; GraphQL and webhooks mount here next.
+ * `uploads`: the runtime's, unless a test brings its own.
+ */
+export function createHttpApp(rt: Runtime, uploads: Pick<UploadServer, 'handle'> = rt.uploads): Hono {
   const app = new Hono();
+  // hono runs middleware and routes in the order they are added: the guard comes first, so it
+  // covers every route below it, the uploads too.
   app.use(requestGuard(rt));
   app.route('/', opsRoutes(rt));
   app.get('/health', (c) => c.json({ ok: true, version: packageVersion, ...rt.jobs.counts() }));
   app.route('/', restRoutes(rt.jobs));
+  mountUploads(app, uploads);
   app.onError(errorResponse);
   return app;
 }

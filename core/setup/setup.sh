@@ -9,8 +9,8 @@ ROOT=$PWD
 say() { printf '[setup] %s\n' "$*" >&2; }
 
 # --- Node -------------------------------------------------------------------------------
-node -e 'const [a,b]=process.versions.node.split(".").map(Number); process.exit(a>20||(a===20&&b>=17)?0:1)' || {
-  say "Node.js >= 20.17 is required (found $(node --version))."; exit 1; }
+node -e 'const [a,b]=process.versions.node.split(".").map(Number); process.exit(a>20||(a===20&&b>=19)?0:1)' || {
+  say "Node.js >= 20.19 is required (found $(node --version))."; exit 1; }
 
 # --- System packages ----------------------------------------------------------------------
 # Keep in sync with `dubarr doctor` (core/cli/doctor.ts reads this list from here).

@@ -25,6 +25,8 @@ export const ERROR_TABLE = {
   E_INVALID_ARGUMENT: { status: 400, retryable: false, hint: 'Fix the argument named in the message.' },
   E_CONFIG_INVALID: { status: 400, retryable: false, hint: 'Fix the configuration keys listed above (config file or DUBARR_* variables).' },
   E_PLUGIN_INVALID: { status: 500, retryable: false, hint: 'The plugin does not follow the plugin contract; update or remove it.' },
+  E_UPLOAD_NOT_FOUND: { status: 404, retryable: false, hint: 'No upload has this id (it was never made, was deleted, or expired unfinished): upload the file again to /uploads.' },
+  E_UPLOAD_INCOMPLETE: { status: 409, retryable: false, hint: 'The upload has not received all its bytes yet: resume it (HEAD /uploads/<id> gives the offset, then PATCH the rest) and create the job once it is complete.' },
   E_JOB_NOT_FOUND: { status: 404, retryable: false, hint: 'List jobs with `dubarr jobs list`.' },
   E_JOB_STATE: { status: 409, retryable: false, hint: 'The job is not in a state that allows this action.' },
   E_ARTIFACT_NOT_FOUND: { status: 404, retryable: false, hint: 'List what the job made with GET /api/jobs/:id/artifacts; a file moved or pruned from the cache since is no longer offered.' },
