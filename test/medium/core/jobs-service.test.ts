@@ -70,7 +70,10 @@ test('create: a relative path, an unknown language, both or neither of path and 
     await assert.rejects(jobs.create({ path: t.input, preset: 'noop', targetLanguages: ['xx'], origin: 'api' }), /Unknown language 'xx'/);
     await assert.rejects(jobs.create({ preset: 'noop', origin: 'api' }), coded('E_INVALID_ARGUMENT'));
     await assert.rejects(jobs.create({ path: t.input, uploadId: 'u1', preset: 'noop', origin: 'api' }), coded('E_INVALID_ARGUMENT'));
-    await assert.rejects(jobs.create({ uploadId: 'u1', preset: 'noop', origin: 'api' }), /takes no uploads/);
+    // The runtime's own uploads: no upload by that id.
+    await assert.rejects(jobs.create({ uploadId: 'u1', preset: 'noop', origin: 'api' }), coded('E_UPLOAD_NOT_FOUND'));
+    const noUploads = new JobsService({ ...t.rt, uploads: undefined });
+    await assert.rejects(noUploads.create({ uploadId: 'u1', preset: 'noop', origin: 'api' }), /takes no uploads/);
     assert.equal(jobs.list().items.length, 0);
 
     const uploads = join(t.dir, 'uploads');
@@ -231,7 +234,7 @@ test('delete never touches the user\'s files: the original and the dubbed copy i
     const library = join(t.dir, 'library');
     const uploads = join(t.dir, 'uploads');
     await mkdir(library);
-    await mkdir(uploads);
+    await mkdir(uploads, { recursive: true }); // the runtime's upload server made it already
     const original = join(library, 'Film.mp4');
     const upload = join(uploads, 'u1.mp4');
     await copyFile(await h264AacMp4(), original);
