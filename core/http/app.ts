@@ -5,6 +5,7 @@ import { errorResponse } from './error-response.js';
 import { opsRoutes } from './ops.js';
 import { requestGuard } from './request-guard.js';
 import { restRoutes } from './rest-routes.js';
+import { transcriptionRoutes } from './transcription-routes.js';
 
 /** The HTTP surface: health and the REST door into the jobs service; GraphQL and webhooks mount here next. */
 export function createHttpApp(rt: Runtime): Hono {
@@ -13,6 +14,7 @@ export function createHttpApp(rt: Runtime): Hono {
   app.route('/', opsRoutes(rt));
   app.get('/health', (c) => c.json({ ok: true, version: packageVersion, ...rt.jobs.counts() }));
   app.route('/', restRoutes(rt.jobs));
+  app.route('/', transcriptionRoutes(rt.transcription, rt.config));
   app.onError(errorResponse);
   return app;
 }
