@@ -14,7 +14,7 @@ export function createHttpApp(rt: Runtime): Hono {
   app.route('/', opsRoutes(rt));
   app.get('/health', (c) => c.json({ ok: true, version: packageVersion, ...rt.jobs.counts() }));
   app.route('/', restRoutes(rt.jobs));
-  app.route('/', transcriptionRoutes(rt.transcription, rt.config));
+  app.route('/', transcriptionRoutes(rt));
   app.onError(errorResponse);
   return app;
 }

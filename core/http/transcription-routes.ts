@@ -6,7 +6,8 @@
  * request's signal (aborted when the client goes away) cancels the work.
  */
 import { Hono } from 'hono';
-import type { Config } from '../config/schema.js';
+import type { Runtime } from '../app/runtime.js';
+import { countUploadBytes } from '../ops/metrics.js';
 import type { TranscriptionService } from '../service/transcription.js';
 import { receiveMultipart, type MultipartUpload } from './multipart-upload.js';
 import { openAiTranscriptionRoutes } from './openai-transcription-routes.js';
@@ -18,11 +19,15 @@ export interface TranscriptionDoor {
   withUpload<T>(req: Request, fileField: string, fn: (upload: MultipartUpload) => Promise<T>): Promise<T>;
 }
 
-export function transcriptionRoutes(service: TranscriptionService, config: Config): Hono {
+export function transcriptionRoutes(rt: Runtime): Hono {
+  const service = rt.transcription;
   const door: TranscriptionDoor = {
     service,
-    withUpload: (req, fileField, fn) => service.withWorkspace(async (dir) =>
-      fn(await receiveMultipart(req, { fileField, dir, maxBytes: config.server.maxUploadBytes }))),
+    withUpload: (req, fileField, fn) => service.withWorkspace(async (dir) => {
+      const upload = await receiveMultipart(req, { fileField, dir, maxBytes: rt.config.server.maxUploadBytes });
+      countUploadBytes(rt, upload.file.size);
+      return fn(upload);
+    }),
   };
   const app = new Hono();
   app.route('/', whisperAsrRoutes(door));

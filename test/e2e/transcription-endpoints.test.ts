@@ -275,3 +275,23 @@ test('a client that goes away mid-transcription cancels the work (from its first
     events.off('progress', onProgress);
   }
 });
+
+test('beyond loopback /asr needs a key like every route; Bazarr sends one as the password of its endpoint URL (Basic auth)', async () => {
+  const open = await server({ host: '0.0.0.0' });
+  try {
+    const { key } = open.t.rt.apiKeys.create('bazarr');
+    const { body, type } = requestsMultipart('audio_file', Buffer.alloc(0));
+    const none = await post(`${open.base}/asr?output=srt&encode=false`, body, { 'content-type': type });
+    assert.equal(none.status, 401);
+    // python-requests turns http://bazarr:<key>@host:port into this header.
+    const basic = (pass: string) => `Basic ${Buffer.from(`bazarr:${pass}`).toString('base64')}`;
+    const wrong = await post(`${open.base}/asr?output=srt&encode=false`, body, { 'content-type': type, authorization: basic(`${key}x`) });
+    assert.equal(wrong.status, 401);
+    const right = await post(`${open.base}/asr?output=srt&encode=false`, body, { 'content-type': type, authorization: basic(key) });
+    // Past the guard: the empty upload itself is what is refused.
+    assert.equal(right.status, 422, right.text);
+    assert.equal((JSON.parse(right.text) as { error: { code: string } }).error.code, 'E_MEDIA_UNREADABLE');
+  } finally {
+    await open.close();
+  }
+});
