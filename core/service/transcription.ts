@@ -9,7 +9,7 @@
  */
 import { EventEmitter } from 'node:events';
 import { mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { Logger } from 'pino';
 import { decodeToWav } from '../../native/lib/index.js';
 import { SpeechSegments, Transcript } from '../../plugins/sdk/artifacts.js';
@@ -130,7 +130,7 @@ export class TranscriptionService {
     const language = requestedLanguage(req.language);
     // Chosen before the upload is decoded: a language no provider takes is refused at once.
     const transcribers = await this.d.plugins.select('transcribe', { provider: req.provider, sourceLanguage: language });
-    const workDir = join(req.file, '..');
+    const workDir = dirname(req.file); // the request's workspace
     const wav = join(workDir, 'audio.wav');
     const progress = (step: TranscriptionStep) => (fraction: number) => this.events.emit('progress', { id, step, fraction });
 
