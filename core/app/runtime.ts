@@ -14,6 +14,7 @@ import { BUILTIN_PRESETS, PresetRegistry, readPresetDir } from '../pipeline/pres
 import type { PresetInput } from '../pipeline/plan.js';
 import { PluginHost } from '../plugin-host/plugin-host.js';
 import { JobsService, type JobsServiceDeps } from '../service/jobs-service.js';
+import { TranscriptionService } from '../service/transcription.js';
 import { countUploadBytes } from '../ops/metrics.js';
 import { uploadAsJobInput } from '../uploads/upload-job-input.js';
 import { configuredUploads, openUploadServer, type UploadServer } from '../uploads/upload-server.js';
@@ -48,6 +49,8 @@ export interface Runtime {
   scheduler: Scheduler;
   /** The application service every door (CLI, HTTP, watch folders) calls. */
   jobs: JobsService;
+  /** Transcription of uploads outside jobs (the whisper and OpenAI endpoints). */
+  transcription: TranscriptionService;
   /** Parent of the jobs' work dirs. */
   workRoot: string;
   /** The tus uploads at /uploads (files in <dataDir>/uploads); a server also expires unfinished ones. */
@@ -84,9 +87,11 @@ export async function createRuntime(config: Config, o: RuntimeOptions): Promise<
   const pool = new StagePool({ threads: config.workers.threads, idleTimeoutMs: config.workers.idleTimeoutMs, cancelGraceMs: config.workers.cancelGraceMs });
   const bus = new JobBus();
   const journal = new Journal(store, bus, log);
+  // One set of stage slots for the jobs and the transcription endpoints.
+  const limits = new CapabilityLimits(config.stages.concurrency);
   const scheduler = new Scheduler({
     store, delivered, cache, cacheIndex, plugins, pool, journal, log,
-    limits: new CapabilityLimits(config.stages.concurrency),
+    limits,
     policy: { timeoutMs: config.stages.timeoutMs, retries: config.stages.retries, backoff: config.stages.backoff },
     workRoot,
     keepWorkDirOnFailure: config.jobs.keepWorkDirOnFailure,
@@ -106,16 +111,18 @@ export async function createRuntime(config: Config, o: RuntimeOptions): Promise<
     config, store, delivered, bus, scheduler, log, workRoot,
     uploads: o.uploads ?? { dir: uploads.dir, resolve: (id) => uploadAsJobInput(uploads.dir, id) },
   });
+  const transcription = new TranscriptionService({ config, plugins, pool, limits, log });
   scheduler.start();
   // A server also cleans up at start and now and then while idle; the CLI only after its job.
   let housekeepingTimer: NodeJS.Timeout | undefined;
   if (o.takeQueued) {
     housekeeping.request({ reconcile: true });
+    await transcription.sweep();
     housekeepingTimer = setInterval(() => housekeeping.request(), HOUSEKEEPING_INTERVAL_MS).unref();
   }
   let closed = false;
   self = {
-    config, log, store, apiKeys: new ApiKeys(db), delivered, cache, cacheIndex, housekeeping, plugins, presets, pool, bus, scheduler, jobs, workRoot, uploads,
+    config, log, store, apiKeys: new ApiKeys(db), delivered, cache, cacheIndex, housekeeping, plugins, presets, pool, bus, scheduler, jobs, transcription, workRoot, uploads,
     async close(c = {}) {
       if (closed) return;
       closed = true;

@@ -6,11 +6,12 @@ import { errorResponse } from './error-response.js';
 import { opsRoutes } from './ops.js';
 import { requestGuard } from './request-guard.js';
 import { restRoutes } from './rest-routes.js';
+import { transcriptionRoutes } from './transcription-routes.js';
 import { mountUploads } from './uploads-route.js';
 
 /**
  * The HTTP surface: the guard (Host, CORS, API key, body size), operations, health, the REST
- * door into the jobs service and tus uploads; GraphQL and webhooks mount here next.
+ * door into the jobs service, tus uploads and the transcription endpoints; GraphQL and webhooks mount here next.
  * `uploads`: the runtime's, unless a test brings its own.
  */
 export function createHttpApp(rt: Runtime, uploads: Pick<UploadServer, 'handle'> = rt.uploads): Hono {
@@ -22,6 +23,7 @@ export function createHttpApp(rt: Runtime, uploads: Pick<UploadServer, 'handle'>
   app.get('/health', (c) => c.json({ ok: true, version: packageVersion, ...rt.jobs.counts() }));
   app.route('/', restRoutes(rt.jobs));
   mountUploads(app, uploads);
+  app.route('/', transcriptionRoutes(rt));
   app.onError(errorResponse);
   return app;
 }

@@ -67,11 +67,17 @@ function corsFor(origins: readonly string[]): MiddlewareHandler {
   });
 }
 
-/** The key sent as `Authorization: Bearer <key>` or `X-Api-Key: <key>`, if any. */
+/**
+ * The key sent as `Authorization: Bearer <key>`, `X-Api-Key: <key>`, or as the password of
+ * `Authorization: Basic` (any user name): clients that take only a URL, such as Bazarr's Whisper
+ * provider, send `http://user:<key>@host/` that way.
+ */
 export function presentedKey(c: Context): string | undefined {
   const auth = c.req.header('authorization');
   const bearer = auth && /^Bearer\s+(\S+)\s*$/i.exec(auth)?.[1];
-  return bearer || c.req.header('x-api-key')?.trim() || undefined;
+  const basic = auth && /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(auth)?.[1];
+  const password = basic ? Buffer.from(basic, 'base64').toString('utf8').split(':').slice(1).join(':') : undefined;
+  return bearer || password || c.req.header('x-api-key')?.trim() || undefined;
 }
 
 /** Logs the key's id, never the key. */

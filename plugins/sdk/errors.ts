@@ -39,6 +39,7 @@ export const ERROR_TABLE = {
   E_HOST_NOT_ALLOWED: { status: 403, retryable: false, hint: 'Reach the server by its IP address or localhost, or add this host name to server.allowedHosts (e.g. the name a reverse proxy serves it under).' },
   E_PATH_NOT_ALLOWED: { status: 403, retryable: false, hint: 'Give an absolute path, without `..`, to a file inside one of server.mediaRoots (or upload the file); add the folder to server.mediaRoots on the server to allow it.' },
   E_REQUEST_TOO_LARGE: { status: 413, retryable: false, hint: 'Send a smaller request body (server.maxRequestBytes); upload media files through /uploads (tus) instead.' },
+  E_UPLOAD_TOO_LARGE: { status: 413, retryable: false, hint: 'Send a smaller file, or raise server.maxUploadBytes on the server.' },
   E_PORT_IN_USE: { status: 409, retryable: false, hint: 'Another program (perhaps another dubarr server) listens on this port: stop it, or choose another port with --port or server.port.' },
   E_INTERNAL: { status: 500, retryable: false, hint: 'This is a bug in dubarr; please report it with the job log.' },
 } as const satisfies Record<string, { status: number; retryable: boolean; hint: string }>;
