@@ -7,11 +7,15 @@ import { opsRoutes } from './ops.js';
 import { requestGuard } from './request-guard.js';
 import { restRoutes } from './rest-routes.js';
 import { transcriptionRoutes } from './transcription-routes.js';
+import { webPageRoutes } from './web-page.js';
+import { catalogRoutes } from './catalog-routes.js';
+import { CatalogService } from '../service/catalog.js';
 import { mountUploads } from './uploads-route.js';
 
 /**
  * The HTTP surface: the guard (Host, CORS, API key, body size), operations, health, the REST
- * door into the jobs service, tus uploads and the transcription endpoints; GraphQL and webhooks mount here next.
+ * door into the jobs service, the catalog (presets, providers, languages), the web page, tus
+ * uploads and the transcription endpoints; GraphQL and webhooks mount here next.
  * `uploads`: the runtime's, unless a test brings its own.
  */
 export function createHttpApp(rt: Runtime, uploads: Pick<UploadServer, 'handle'> = rt.uploads): Hono {
@@ -22,6 +26,8 @@ export function createHttpApp(rt: Runtime, uploads: Pick<UploadServer, 'handle'>
   app.route('/', opsRoutes(rt));
   app.get('/health', (c) => c.json({ ok: true, version: packageVersion, ...rt.jobs.counts() }));
   app.route('/', restRoutes(rt.jobs));
+  app.route('/', catalogRoutes(new CatalogService(rt.plugins, rt.presets)));
+  app.route('/', webPageRoutes());
   mountUploads(app, uploads);
   app.route('/', transcriptionRoutes(rt));
   app.onError(errorResponse);

@@ -1,17 +1,29 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { every } from 'hono/combine';
+import { getCookie } from 'hono/cookie';
 import { cors } from 'hono/cors';
 import { isIP } from 'node:net';
 import { DubarrError } from '../../plugins/sdk/errors.js';
 import type { Runtime } from '../app/runtime.js';
 import { apiKeyRequired, isLoopbackAddress } from '../auth/exposure.js';
 import type { Config } from '../config/schema.js';
+import { isPageAsset } from './web-page.js';
 
 /** Paths whose bodies are not JSON-sized: tus uploads, bounded by server.maxUploadBytes in their own handler. */
 const UPLOADS_PREFIX = '/uploads';
-/** Answers without a key: liveness probes (Docker, Kubernetes) carry none. */
-const OPEN_PATHS = new Set(['/healthz']);
+/**
+ * Answers without a key: liveness probes (Docker, Kubernetes) carry none, and the web page's
+ * static files hold no data (the page asks for the key, then sends it on every request).
+ */
+const isOpenPath = (path: string) => path === '/healthz' || isPageAsset(path);
+/**
+ * The cookie the web page sets with its key for what the browser fetches by itself, without
+ * the page's headers: `<video src>` and download links. Accepted for artifact reads only
+ * (GET/HEAD), and the page sets it SameSite=Strict, so no other site's page can send it.
+ */
+export const ARTIFACT_KEY_COOKIE = 'dubarr_key';
+const ARTIFACT_PATH = /^\/api\/jobs\/[^/]+\/artifacts\/[^/]+$/;
 
 /**
  * Every request passes here first, in this order: the Host check (DNS rebinding), CORS (a
@@ -70,20 +82,25 @@ function corsFor(origins: readonly string[]): MiddlewareHandler {
 /**
  * The key sent as `Authorization: Bearer <key>`, `X-Api-Key: <key>`, or as the password of
  * `Authorization: Basic` (any user name): clients that take only a URL, such as Bazarr's Whisper
- * provider, send `http://user:<key>@host/` that way.
+ * provider, send `http://user:<key>@host/` that way. The page's cookie counts for an artifact read.
  */
 export function presentedKey(c: Context): string | undefined {
   const auth = c.req.header('authorization');
   const bearer = auth && /^Bearer\s+(\S+)\s*$/i.exec(auth)?.[1];
   const basic = auth && /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(auth)?.[1];
   const password = basic ? Buffer.from(basic, 'base64').toString('utf8').split(':').slice(1).join(':') : undefined;
-  return bearer || password || c.req.header('x-api-key')?.trim() || undefined;
+  return bearer || password || c.req.header('x-api-key')?.trim() || artifactCookieKey(c) || undefined;
+}
+
+function artifactCookieKey(c: Context): string | undefined {
+  if ((c.req.method !== 'GET' && c.req.method !== 'HEAD') || !ARTIFACT_PATH.test(c.req.path)) return undefined;
+  return getCookie(c, ARTIFACT_KEY_COOKIE)?.trim() || undefined;
 }
 
 /** Logs the key's id, never the key. */
 function apiKeyCheck(rt: Runtime): MiddlewareHandler {
   return async (c, next) => {
-    if (OPEN_PATHS.has(c.req.path)) return next();
+    if (isOpenPath(c.req.path)) return next();
     const key = presentedKey(c);
     const id = key === undefined ? undefined : rt.apiKeys.verify(key);
     if (id === undefined) {

@@ -20,6 +20,7 @@ APT_PACKAGES=(
   espeak-ng libespeak-ng-dev
   apertium apertium-eng-spa apertium-eng-cat
   pocketsphinx pocketsphinx-en-us
+  chromium  # the web page's browser test drives it with playwright-core
 )
 bash core/setup/apt-packages.sh "${APT_PACKAGES[@]}"
 
@@ -50,3 +51,5 @@ fi
 
 # --- TypeScript ------------------------------------------------------------------------------
 "$ROOT/node_modules/.bin/tsc" -p tsconfig.json
+# The web page's browser modules (core/web), compiled on their own: DOM types, no Node.
+"$ROOT/node_modules/.bin/tsc" -p core/web/tsconfig.json

@@ -1,0 +1,16 @@
+/**
+ * Read-only REST for what a client chooses from before it creates a job (the web page's form,
+ * scripts): presets, providers with their availability, and the language pairs installed.
+ */
+import { Hono } from 'hono';
+import type { CatalogService } from '../service/catalog.js';
+import { errorResponse } from './error-response.js';
+
+export function catalogRoutes(catalog: CatalogService): Hono {
+  const api = new Hono();
+  api.onError(errorResponse);
+  api.get('/api/presets', (c) => c.json({ items: catalog.presets() }));
+  api.get('/api/providers', async (c) => c.json({ items: await catalog.providers(c.req.query('capability') || undefined) }));
+  api.get('/api/languages', async (c) => c.json({ items: await catalog.languages() }));
+  return api;
+}

@@ -1,0 +1,172 @@
+/**
+ * The web page in a real browser: Debian's chromium, driven by playwright-core, against the real
+ * server (bindHttp + createHttpApp over a real runtime, an API key required). A video dropped on
+ * the page starts a tus upload; the test holds its second chunk, reloads the page, picks the same
+ * file again and sees the upload continue where the server has it (no second upload created),
+ * reach 100 % and become a job; the job runs the real extract and mux, the player plays with the
+ * dub selected, and a download link saves exactly the artifact's bytes.
+ * Screenshots go to test-artifacts/web-page/ at the repository root (printed; look at them).
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { copyFile, mkdir, mkdtemp, readFile, rm, utimes } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type BrowserContext, type Page, type Route } from 'playwright-core';
+import { packageRoot } from '../../core/app/paths.js';
+import { bindHttp } from '../../core/cli/serve.js';
+import { createHttpApp } from '../../core/http/app.js';
+import { h264AacMp4 } from '../fixtures/media.js';
+import { deliverPreset } from '../medium/core/deliver-preset.js';
+import { testRuntime } from '../medium/core/harness.js';
+
+// The functions handed to page.evaluate run in the page; this file is compiled without the DOM
+// library (so server code cannot use browser globals by mistake), hence these local stand-ins.
+declare const document: any, localStorage: any, DataTransfer: any, DragEvent: any;
+type HTMLProgressElement = any; type HTMLVideoElement = any; type HTMLAudioElement = any;
+
+const CHROMIUM = '/usr/bin/chromium';
+/** No internet here: without these chromium keeps dialling out (updates, sync, QUIC probes). */
+const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+  '--disable-component-update', '--disable-sync', '--autoplay-policy=no-user-gesture-required'];
+const CHUNK = 64 * 1024;
+const SHOTS = join(packageRoot, 'test-artifacts', 'web-page');
+
+/** Waits for a state the page reaches; the deadline only turns a hang into a failure. */
+const until = (page: Page, fn: (arg: any) => unknown, arg?: unknown) => page.waitForFunction(fn, arg, { timeout: 120_000, polling: 50 });
+
+test('the web page: key prompt, drag-and-drop upload resumed after a reload, job to 100 %, the dub plays, downloads are the artifacts', async () => {
+  const t = await testRuntime({ deliver: await deliverPreset() }, { server: { requireApiKey: true } });
+  const http = await bindHttp({ ...t.rt.config.server, host: '127.0.0.1', port: 0 });
+  http.mount(createHttpApp(t.rt));
+  const { key } = t.rt.apiKeys.create('browser test');
+  // A fresh profile, also chromium's TMPDIR: its singleton socket path must stay under 108 bytes,
+  // which the per-file temp dir's path would exceed.
+  const profile = await mkdtemp(join(process.env.TEST_SHARED_TMPDIR ?? tmpdir(), 'dubarr-chromium-'));
+  await mkdir(SHOTS, { recursive: true });
+  console.log(`screenshots: ${SHOTS}`);
+  let context: BrowserContext | undefined;
+  try {
+    context = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS, viewport: { width: 390, height: 844 }, acceptDownloads: true,
+      env: { ...process.env, TMPDIR: profile },
+    });
+    const page = context.pages()[0] ?? await context.newPage();
+    // The file a user picks twice: the same name, size and modification time (whole seconds, so
+    // the browser's File.lastModified is exact) identify it to tus-js-client across the reload.
+    const video = join(t.dir, 'Película.mp4');
+    await copyFile(await h264AacMp4(), video);
+    await utimes(video, 1_700_000_000, 1_700_000_000);
+    const bytes = await readFile(video);
+    assert.ok(bytes.length > 3 * CHUNK, 'the upload takes several chunks');
+
+    // The page loads without a key, asks for one at its first API call, and keeps it.
+    await page.addInitScript((chunk) => localStorage.setItem('dubarr.upload.chunkBytes', String(chunk)), CHUNK);
+    await page.goto(http.url);
+    await page.locator('#key-dialog').waitFor({ state: 'visible' });
+    await page.screenshot({ path: join(SHOTS, '1-key-prompt.png') });
+    await page.fill('#key-input', key);
+    await page.keyboard.press('Enter');
+    await page.locator('#preset option[value=deliver]').waitFor({ state: 'attached' });
+    assert.equal(await page.evaluate(() => localStorage.getItem('dubarr.apiKey')), key);
+
+    // Every form control is reached with Tab, in order.
+    await page.locator('.skip').focus();
+    const reached: string[] = [];
+    for (let i = 0; i < 12 && !reached.includes('start'); i++) {
+      await page.keyboard.press('Tab');
+      reached.push(await page.evaluate(() => document.activeElement?.id || document.activeElement?.tagName || ''));
+    }
+    for (const id of ['key-button', 'file', 'other-languages', 'preset', 'start']) assert.ok(reached.includes(id), `${id} reached by Tab: ${reached.join(' ')}`);
+
+    // Drop the file; the second chunk is held until the page is reloaded.
+    const posts: string[] = [];
+    let held: Route | undefined;
+    let heldReached!: () => void;
+    const secondChunk = new Promise<void>((r) => { heldReached = r; });
+    let patches = 0;
+    await page.route('**/uploads**', async (route) => {
+      const req = route.request();
+      if (req.method() === 'POST') posts.push(req.url());
+      if (req.method() === 'PATCH' && ++patches === 2) { held = route; heldReached(); return; }
+      await route.continue();
+    });
+    await page.evaluate(({ b64, name, lastModified }) => {
+      const data = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+      const dt = new DataTransfer();
+      dt.items.add(new File([data], name, { type: 'video/mp4', lastModified }));
+      document.getElementById('drop')!.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+    }, { b64: bytes.toString('base64'), name: 'Película.mp4', lastModified: 1_700_000_000_000 });
+    assert.match(await page.textContent('#chosen-file') ?? '', /Película\.mp4/);
+    await page.fill('#other-languages', 'es');
+    await page.selectOption('#preset', 'deliver');
+    await page.click('#start');
+    await secondChunk;
+    await until(page, (n: number) => (document.getElementById('upload-progress') as HTMLProgressElement).value === n, CHUNK);
+    await page.screenshot({ path: join(SHOTS, '2-upload-held.png') });
+    assert.equal(posts.length, 1);
+
+    // Reload with the chunk still held (the page's requests die with it: no retry reaches the
+    // server), then let the held request go.
+    await page.reload();
+    await held!.abort().catch(() => undefined);
+    await page.unroute('**/uploads**');
+    const offsets: number[] = [];
+    await page.route('**/uploads**', async (route) => {
+      const req = route.request();
+      if (req.method() === 'POST') posts.push(req.url());
+      if (req.method() === 'PATCH') offsets.push(Number(await req.headerValue('upload-offset')));
+      await route.continue();
+    });
+    await page.locator('#unfinished li').filter({ hasText: 'Película.mp4' }).waitFor();
+    await page.screenshot({ path: join(SHOTS, '3-after-reload.png') });
+    await page.locator('#preset option[value=deliver]').waitFor({ state: 'attached' });
+    await page.setInputFiles('#file', video);
+    await page.fill('#other-languages', 'es');
+    await page.selectOption('#preset', 'deliver');
+    await page.click('#start');
+    await until(page, () => /Uploaded: 100 %/.test(document.getElementById('upload-status')!.textContent ?? ''));
+    assert.equal(posts.length, 1, 'the upload continued; no second upload was created');
+    assert.equal(offsets[0], CHUNK, 'it continued at the offset the server had');
+    const bar = await page.evaluate(() => { const p = document.getElementById('upload-progress') as HTMLProgressElement; return [p.value, p.max]; });
+    assert.deepEqual(bar, [bytes.length, bytes.length]);
+
+    // The job: listed, followed to the end, then its player, downloads and QA report.
+    const card = page.locator('article.job').filter({ hasText: 'Película.mp4' });
+    await card.locator('.status.succeeded').waitFor({ timeout: 120_000 });
+    await card.locator('.preview video').waitFor();
+    assert.match(await card.locator('.overall').textContent() ?? '', /succeeded/);
+    assert.equal(await card.locator('.overall progress').evaluate((p) => (p as HTMLProgressElement).value), 1);
+    await card.locator('.qa').waitFor();
+
+    await page.screenshot({ path: join(SHOTS, '4-job-done.png'), fullPage: true });
+    await card.getByRole('radio', { name: /Dub/ }).check();
+    await card.locator('video').evaluate((v) => (v as HTMLVideoElement).play());
+    await until(page, () => {
+      const v = document.querySelector('.preview video') as HTMLVideoElement;
+      const a = document.querySelector('.preview audio') as HTMLAudioElement;
+      return v.currentTime > 0.5 && !v.paused && v.muted && !a.paused && a.currentTime > 0.5;
+    });
+    await card.locator('video').evaluate((v) => (v as HTMLVideoElement).pause());
+    await card.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(SHOTS, '4-job-done.png'), fullPage: true });
+
+    // Each link saves exactly the artifact's bytes (the key travels in the page's cookie).
+    const [jobId] = t.rt.jobs.list().items.map((j) => j.id);
+    const links = card.locator('.downloads a');
+    assert.deepEqual((await links.allTextContents()).sort(), t.rt.jobs.artifacts(jobId!).map((a) => a.name).sort());
+    for (const name of ['Película - dub es.mp4', 'dub-track.es.m4a']) {
+      const [download] = await Promise.all([page.waitForEvent('download'), links.filter({ hasText: name }).click()]);
+      assert.equal(download.suggestedFilename(), name);
+      assert.deepEqual(await readFile(await download.path()), await readFile((t.rt.jobs.artifact(jobId!, name).source as { file: string }).file), name);
+    }
+
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await page.screenshot({ path: join(SHOTS, '5-desktop.png'), fullPage: true });
+  } finally {
+    await context?.close();
+    await rm(profile, { recursive: true, force: true });
+    await http.close();
+    await t.close();
+  }
+});
