@@ -69,9 +69,14 @@ function corsFor(origins: readonly string[]): MiddlewareHandler {
 
 /** The key sent as `Authorization: Bearer <key>` or `X-Api-Key: <key>`, if any. */
 export function presentedKey(c: Context): string | undefined {
-  const auth = c.req.header('authorization');
+  return keyInHeaders((name) => c.req.header(name));
+}
+
+/** The same for any request's headers (the WebSocket upgrade, which does not pass through hono). */
+export function keyInHeaders(header: (name: 'authorization' | 'x-api-key') => string | undefined): string | undefined {
+  const auth = header('authorization');
   const bearer = auth && /^Bearer\s+(\S+)\s*$/i.exec(auth)?.[1];
-  return bearer || c.req.header('x-api-key')?.trim() || undefined;
+  return bearer || header('x-api-key')?.trim() || undefined;
 }
 
 /** Logs the key's id, never the key. */
