@@ -5,6 +5,7 @@ import { DubarrError } from '../../plugins/sdk/errors.js';
 import type { Runtime } from '../app/runtime.js';
 import type { Config } from '../config/schema.js';
 import { createHttpApp } from '../http/app.js';
+import { graphqlOverWebSocket } from '../http/graphql-ws.js';
 import { watchFolders } from '../watch/folder-watcher.js';
 
 /** The listening HTTP server; it answers 503 until `serve` mounts the app. */
@@ -52,6 +53,7 @@ function listenError(e: unknown, cfg: Config['server']): DubarrError {
 export async function serve(rt: Runtime, http: BoundHttp): Promise<void> {
   http.server.on('error', (e: Error) => rt.log.error({ err: e.message }, 'HTTP server error'));
   http.mount(createHttpApp(rt));
+  const graphqlWs = graphqlOverWebSocket(rt, http.server);
   const watcher = watchFolders(rt);
   rt.log.info({ url: http.url, watch: rt.config.watch.enabled ? rt.config.watch.folders.map((f) => f.path) : [] }, 'dubarr is serving');
   await new Promise<void>((resolve) => {
@@ -63,6 +65,7 @@ export async function serve(rt: Runtime, http: BoundHttp): Promise<void> {
     process.once('SIGINT', () => stop('SIGINT'));
   });
   await watcher?.close();
+  await graphqlWs.close();
   await http.close();
   await rt.close();
 }

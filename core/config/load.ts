@@ -60,6 +60,8 @@ export function loadConfigWithFile(options: LoadConfigOptions = {}): LoadedConfi
   const problems: ConfigProblem[] = [];
 
   layers.apply(defaultConfig(), 'default');
+  // Production deployments get no in-browser query editor unless they ask for one.
+  if (env.NODE_ENV === 'production') layers.apply({ server: { graphiql: false } }, 'env NODE_ENV=production');
 
   const file = chooseFile(options.file, env, cwd, problems);
   if (file) {

@@ -43,6 +43,8 @@ const server = z.strictObject({
     .describe('Folders whose files API clients may name by path (createJob, REST); a path must resolve, after symlinks, inside one of them or the uploads folder. Empty = uploaded files only.'),
   readyMinFreeDiskGb: z.number().min(0).default(1)
     .describe('/readyz answers 503 while the disk of dataDir has less free space than this, in GB (decimals allowed).'),
+  graphiql: z.boolean().default(true)
+    .describe('Serve GraphiQL (an in-browser query editor) at /graphql to browsers. Off by default when NODE_ENV=production.'),
 });
 
 const log = z.strictObject({

@@ -3,6 +3,7 @@ import type { Runtime } from '../app/runtime.js';
 import { packageVersion } from '../app/paths.js';
 import type { UploadServer } from '../uploads/upload-server.js';
 import { errorResponse } from './error-response.js';
+import { graphqlRoutes } from './graphql.js';
 import { opsRoutes } from './ops.js';
 import { requestGuard } from './request-guard.js';
 import { restRoutes } from './rest-routes.js';
@@ -15,7 +16,7 @@ import { mountUploads } from './uploads-route.js';
 /**
  * The HTTP surface: the guard (Host, CORS, API key, body size), operations, health, the REST
  * door into the jobs service, the catalog (presets, providers, languages), the web page, tus
- * uploads and the transcription endpoints; GraphQL and webhooks mount here next.
+ * uploads, the transcription endpoints and GraphQL; webhooks mount here next.
  * `uploads`: the runtime's, unless a test brings its own.
  */
 export function createHttpApp(rt: Runtime, uploads: Pick<UploadServer, 'handle'> = rt.uploads): Hono {
@@ -30,6 +31,7 @@ export function createHttpApp(rt: Runtime, uploads: Pick<UploadServer, 'handle'>
   app.route('/', webPageRoutes());
   mountUploads(app, uploads);
   app.route('/', transcriptionRoutes(rt));
+  app.route('/', graphqlRoutes(rt));
   app.onError(errorResponse);
   return app;
 }

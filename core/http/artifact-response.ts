@@ -107,7 +107,8 @@ export async function artifactResponse(a: Artifact, req: Request): Promise<Respo
     headers.set('content-length', String(Math.max(0, end - start + 1)));
     const status = range ? 206 : 200;
     if (req.method === 'HEAD' || size === 0) return new Response(null, { status, headers });
-    if (!fh) return new Response((a.source as { document: Buffer }).document.subarray(start, end + 1), { status, headers });
+    // A copy (a small JSON document): the DOM typings graphql-yoga brings in take no Buffer as a body.
+    if (!fh) return new Response(new Uint8Array((a.source as { document: Buffer }).document.subarray(start, end + 1)), { status, headers });
     const stream = fh.createReadStream({ start, end, highWaterMark: 1 << 16 });
     handed = true; // the stream closes the file when it ends or is destroyed (the client went away)
     return new Response(Readable.toWeb(stream) as ReadableStream, { status, headers });

@@ -85,16 +85,21 @@ function corsFor(origins: readonly string[]): MiddlewareHandler {
  * provider, send `http://user:<key>@host/` that way. The page's cookie counts for an artifact read.
  */
 export function presentedKey(c: Context): string | undefined {
-  const auth = c.req.header('authorization');
-  const bearer = auth && /^Bearer\s+(\S+)\s*$/i.exec(auth)?.[1];
-  const basic = auth && /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(auth)?.[1];
-  const password = basic ? Buffer.from(basic, 'base64').toString('utf8').split(':').slice(1).join(':') : undefined;
-  return bearer || password || c.req.header('x-api-key')?.trim() || artifactCookieKey(c) || undefined;
+  return keyInHeaders((name) => c.req.header(name)) || artifactCookieKey(c);
 }
 
 function artifactCookieKey(c: Context): string | undefined {
   if ((c.req.method !== 'GET' && c.req.method !== 'HEAD') || !ARTIFACT_PATH.test(c.req.path)) return undefined;
   return getCookie(c, ARTIFACT_KEY_COOKIE)?.trim() || undefined;
+}
+
+/** The same for any request's headers (the WebSocket upgrade, which does not pass through hono). */
+export function keyInHeaders(header: (name: 'authorization' | 'x-api-key') => string | undefined): string | undefined {
+  const auth = header('authorization');
+  const bearer = auth && /^Bearer\s+(\S+)\s*$/i.exec(auth)?.[1];
+  const basic = auth && /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(auth)?.[1];
+  const password = basic ? Buffer.from(basic, 'base64').toString('utf8').split(':').slice(1).join(':') : undefined;
+  return bearer || password || header('x-api-key')?.trim() || undefined;
 }
 
 /** Logs the key's id, never the key. */

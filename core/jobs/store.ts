@@ -22,6 +22,8 @@ export interface JobOptions {
   providers?: Record<string, string>;
   /** Per-plugin option overrides for this job. */
   plugins?: Record<string, Record<string, unknown>>;
+  /** Terms the translate steps keep or translate as given (params.glossary); they win over a provider's own glossary. */
+  glossary?: Array<{ term: string; translation?: string }>;
   [key: string]: unknown;
 }
 

@@ -25,7 +25,7 @@ export const BUILTIN_PRESETS: Record<string, PresetInput> = {
       // The source language for every later step: --from, else content evidence, else tags.
       { id: 'language', capability: 'source-language', inputs: { text: 'text', extract: 'extract', audio: 'spoken-language' }, weight: 0.1 },
       { id: 'units', capability: 'segment', inputs: { transcript: 'text', vad: 'vad', language: 'language' }, weight: 0.2 },
-      { id: 'translate', capability: 'translate', inputs: { units: 'units' }, perTarget: true, weight: 1 },
+      { id: 'translate', capability: 'translate', inputs: { units: 'units' }, perTarget: true, weight: 1, jobParams: ['glossary'] },
       { id: 'synthesize', capability: 'synthesize', inputs: { translation: 'translate' }, perTarget: true, weight: 3 },
       { id: 'fit', capability: 'fit', inputs: { speech: 'synthesize', extract: 'extract' }, perTarget: true, weight: 1 },
       { id: 'mix', capability: 'mix', inputs: { fit: 'fit', source: 'source', extract: 'extract' }, perTarget: true, weight: 3 },
@@ -95,6 +95,7 @@ export class PresetRegistry {
       params: {
         mode: job.options.mode, outDir: job.options.outDir, forceInplaceHardlinked: job.options.forceInplaceHardlinked,
         defaultAudio: job.options.defaultAudio, defaultSubtitle: job.options.defaultSubtitle, subtitleFormats: job.options.subtitleFormats,
+        glossary: job.options.glossary?.length ? job.options.glossary : undefined,
       },
     });
   }

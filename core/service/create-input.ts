@@ -23,6 +23,8 @@ export interface CreateJobInput {
   outDir?: string;
   /** Plugin name per capability ({ translate: 'apertium' }). */
   providers?: Readonly<Record<string, string>>;
+  /** Terms the translation keeps (no translation) or translates as given, over the provider's own glossary. */
+  glossary?: ReadonlyArray<{ term: string; translation?: string }>;
   /** Default: interactive for the CLI and the API, watch for watch folders and webhooks. */
   priority?: PriorityName;
   origin: JobOrigin;
@@ -49,6 +51,11 @@ export function jobSpec(input: CreateJobInput, path: string, pipeline: Config['p
   if (input.outDir !== undefined && !isAbsolute(input.outDir)) throw invalid(`outDir must be an absolute folder, got '${input.outDir}'`);
   if (input.outputMode !== undefined && !MODES.includes(input.outputMode)) throw invalid(`outputMode must be one of ${MODES.join(', ')}, got '${input.outputMode}'`);
   if (input.priority !== undefined && !Object.hasOwn(PRIORITY, input.priority)) throw invalid(`priority must be one of ${Object.keys(PRIORITY).join(', ')}, got '${input.priority}'`);
+  const glossary = input.glossary?.map((e, i) => {
+    const term = e.term.trim();
+    if (!term) throw invalid(`glossary[${i}]: the term is empty`);
+    return e.translation === undefined ? { term } : { term, translation: e.translation };
+  });
   const targets = (input.targetLanguages ?? pipeline.targetLanguages).map((t) => t.trim()).filter(Boolean);
   const from = input.sourceLanguage ?? pipeline.sourceLanguage;
   return {
@@ -56,7 +63,9 @@ export function jobSpec(input: CreateJobInput, path: string, pipeline: Config['p
     preset: input.preset ?? pipeline.preset,
     targetLanguages: [...new Set(targets.map((t) => language(t, 'targetLanguages')))],
     sourceLanguage: from === 'auto' ? undefined : language(from, 'sourceLanguage'),
-    options: jobOptions(pipeline, { mode: input.outputMode, outDir: input.outDir, providers: input.providers ? { ...input.providers } : undefined }),
+    options: jobOptions(pipeline, {
+      mode: input.outputMode, outDir: input.outDir, providers: input.providers ? { ...input.providers } : undefined, glossary: glossary?.length ? glossary : undefined,
+    }),
     priority: input.priority !== undefined ? PRIORITY[input.priority] : DEFAULT_PRIORITY[input.origin],
     origin: input.origin,
   };

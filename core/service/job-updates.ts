@@ -15,7 +15,7 @@ export interface SubscribeOptions {
 }
 
 /** Progress never goes back within one subscription: a stage restarted by a retry holds its mark until it passes it. */
-function clamp(view: JobView, prev: JobView | undefined): JobView {
+export function clamp(view: JobView, prev: JobView | undefined): JobView {
   if (!prev) return view;
   const before = new Map(prev.stages.map((s) => [s.id, s.progress]));
   return {
@@ -25,7 +25,7 @@ function clamp(view: JobView, prev: JobView | undefined): JobView {
   };
 }
 
-const sameState = (a: JobView, b: JobView) => a.status === b.status && a.progress === b.progress && a.progressNote === b.progressNote
+export const sameState = (a: JobView, b: JobView): boolean => a.status === b.status && a.progress === b.progress && a.progressNote === b.progressNote
   && a.stages.length === b.stages.length && a.stages.every((s, i) => s.status === b.stages[i]!.status && s.progress === b.stages[i]!.progress);
 
 /**

@@ -11,6 +11,7 @@ import type { Job, JobEvent, JobStatus, JobStore, StageRun } from '../jobs/store
 import { listArtifacts, type Artifact } from './artifacts.js';
 import { jobSpec, type CreateJobInput } from './create-input.js';
 import { ownFiles, removeOwnFiles } from './job-files.js';
+import { allJobUpdates, type AllUpdatesOptions } from './all-job-updates.js';
 import { jobUpdates, type SubscribeOptions } from './job-updates.js';
 import { jobView, type JobView } from './job-view.js';
 import { LiveProgress } from './live-progress.js';
@@ -52,7 +53,8 @@ const STATUSES: readonly JobStatus[] = ['queued', 'running', 'succeeded', 'faile
 
 const invalid = (message: string) => new DubarrError('E_INVALID_ARGUMENT', message);
 
-function encodeCursor(j: Job): string { return Buffer.from(`${j.createdAt}:${j.id}`).toString('base64url'); }
+/** Where a page that ends with this job continues (pageInfo.endCursor; GraphQL's per-edge cursor). */
+export function jobCursor(j: Pick<Job, 'createdAt' | 'id'>): string { return Buffer.from(`${j.createdAt}:${j.id}`).toString('base64url'); }
 
 function decodeCursor(c: string): { createdAt: number; id: string } {
   const m = /^(\d+):([0-9a-f]+)$/.exec(Buffer.from(c, 'base64url').toString());
@@ -141,7 +143,7 @@ export class JobsService {
     const page = rows.slice(0, first);
     return {
       items: page.map((j) => this.view(j)),
-      pageInfo: { endCursor: page.length ? encodeCursor(page.at(-1)!) : undefined, hasNextPage: rows.length > first },
+      pageInfo: { endCursor: page.length ? jobCursor(page.at(-1)!) : undefined, hasNextPage: rows.length > first },
     };
   }
 
@@ -190,6 +192,21 @@ export class JobsService {
   subscribe(id: string, o: SubscribeOptions = {}): AsyncGenerator<JobView> {
     const jobId = this.d.store.getJob(id).id;
     return jobUpdates(this.d.bus, jobId, () => this.get(jobId), o);
+  }
+
+  /**
+   * Every job's updates from now on (see all-job-updates.ts): throttled per job, transitions at
+   * once; jobs run by another process are not seen.
+   */
+  subscribeAll(o: AllUpdatesOptions = {}): AsyncGenerator<JobView> {
+    return allJobUpdates(this.d.bus, (id) => {
+      try {
+        return this.get(id);
+      } catch (e) {
+        if (DubarrError.from(e).code === 'E_JOB_NOT_FOUND') return undefined; // deleted meanwhile
+        throw e;
+      }
+    }, o);
   }
 
   /** What the job made that can be downloaded (see artifacts.ts). */

@@ -38,6 +38,7 @@ export const ERROR_TABLE = {
   E_API_KEY_REQUIRED: { status: 401, retryable: false, hint: 'Send an API key as `Authorization: Bearer <key>` or `X-Api-Key: <key>`. Create one on the server with `dubarr keys create --name <name>`; keys are required when the server listens beyond 127.0.0.1 (or server.requireApiKey is true).' },
   E_HOST_NOT_ALLOWED: { status: 403, retryable: false, hint: 'Reach the server by its IP address or localhost, or add this host name to server.allowedHosts (e.g. the name a reverse proxy serves it under).' },
   E_PATH_NOT_ALLOWED: { status: 403, retryable: false, hint: 'Give an absolute path, without `..`, to a file inside one of server.mediaRoots (or upload the file); add the folder to server.mediaRoots on the server to allow it.' },
+  E_QUERY_TOO_COMPLEX: { status: 400, retryable: false, hint: 'Ask for fewer nested fields, or fewer items per page (first:) and page with after:.' },
   E_REQUEST_TOO_LARGE: { status: 413, retryable: false, hint: 'Send a smaller request body (server.maxRequestBytes); upload media files through /uploads (tus) instead.' },
   E_UPLOAD_TOO_LARGE: { status: 413, retryable: false, hint: 'Send a smaller file, or raise server.maxUploadBytes on the server.' },
   E_PORT_IN_USE: { status: 409, retryable: false, hint: 'Another program (perhaps another dubarr server) listens on this port: stop it, or choose another port with --port or server.port.' },

@@ -53,7 +53,7 @@ export function create(base: string, o: { length?: number; meta?: Record<string,
   else headers['Upload-Length'] = String(o.length);
   if (o.meta) headers['Upload-Metadata'] = metadataHeader(o.meta);
   if (o.body) Object.assign(headers, OCTETS);
-  return fetch(`${base}/uploads`, { method: 'POST', headers, body: o.body });
+  return fetch(`${base}/uploads`, { method: 'POST', headers, body: o.body as BodyInit | undefined });
 }
 
 /** The absolute URL of a created upload (Location is relative: '/uploads/<id>'). */
