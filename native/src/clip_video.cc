@@ -122,7 +122,9 @@ class Reencode {
         result_.start = t;
       }
       scaler_->scale(frame.get(), scaled.get());
-      scaled->pts = frame->best_effort_timestamp - start_ts;
+      // Encoders need rising times; MPEG-PS can stamp two pictures alike (a guessed time).
+      scaled->pts = std::max(frame->best_effort_timestamp - start_ts, last_pts_ + 1);
+      last_pts_ = scaled->pts;
       scaled->sample_aspect_ratio = AVRational{1, 1};
       av_frame_unref(frame.get());
       ctx_.progress.update(t - args_.start);
@@ -200,6 +202,7 @@ class Reencode {
   ClipVideoOp::Result result_;
   double frame_seconds_ = 0;
   double last_end_ = 0;
+  int64_t last_pts_ = -1;
 };
 
 }  // namespace

@@ -26,7 +26,7 @@ function assertColour(actual: number[], expected: readonly number[], what: strin
   assert.ok(actual.every((v, i) => Math.abs(v - expected[i]!) <= TOLERANCE), `${what}: ${actual} is not ${expected}`);
 }
 
-const colourAt = (seconds: number) => media.SECOND_COLOURS[Math.min(media.SECOND_COLOURS.length - 1, Math.floor(seconds + 1e-6))]!;
+const colourAt = media.colourAtSecond;
 
 const SOURCES = {
   'H.264 in MP4': { make: media.colourSecondsMp4, display: [320, 240] },
