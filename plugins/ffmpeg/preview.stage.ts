@@ -8,7 +8,8 @@
  * window), else encoded (clipVideo). The audio is cut from the mixed dub track and from the
  * source's dubbed stream and encoded to stereo AAC: the dub may be Opus or FLAC (WebM/MKV
  * targets) and the source's audio AC-3, DTS or MP2, none of which Chromium plays in MP4.
- * A file without video gets no preview (the step succeeds with `skipped`).
+ * A file without video gets no preview (the step succeeds with `skipped`). Without a fit plan
+ * (a preset that mixes a given track) the preview is the film's opening.
  */
 import { join } from 'node:path';
 import { clipVideoSync, remuxSync, runFilterGraphSync, type ClipVideoResult } from '../../native/lib/index.js';
@@ -16,7 +17,7 @@ import { FitPlan } from '../sdk/artifacts.js';
 import { DubarrError, throwIfCancelled } from '../sdk/errors.js';
 import { lookupLanguage, requireLanguage } from '../sdk/languages.js';
 import { defineStage } from '../sdk/plugin.js';
-import { languageParam, requireDocument } from '../sdk/stage-input.js';
+import { languageParam, optionalDocument } from '../sdk/stage-input.js';
 import { dubTitle } from './output-names.js';
 import { densestSpeech } from './preview-window.js';
 import { poster, thumbnails } from './preview-images.js';
@@ -52,15 +53,18 @@ function cutAudio(input: { path: string; stream?: number }, clip: ClipVideoResul
 export default defineStage<unknown, PreviewDocument>(async (input, ctx) => {
   const media = sourcePath(input);
   const info = mediaInfo(input);
-  const plan = requireDocument(FitPlan, input, 'fit', 'a FitPlan', 'ffmpeg:preview');
+  // Without a fit plan (a preset that mixes a given track) there is no speech to look for: the opening.
+  const plan = optionalDocument(FitPlan, input, 'fit', 'a FitPlan');
   const track = input.inputs.mix?.files.track;
   if (!track) throw new DubarrError('E_INVALID_ARGUMENT', 'ffmpeg:preview needs inputs.mix (the mixed dub track, files.track)');
-  const lang = requireLanguage(languageParam(input, 'targetLanguage') ?? plan.language);
+  const target = languageParam(input, 'targetLanguage') ?? plan?.language;
+  if (!target) throw new DubarrError('E_INVALID_ARGUMENT', 'ffmpeg:preview needs params.targetLanguage (the dub\'s language)');
+  const lang = requireLanguage(target);
   if (!info.hasVideo) return { data: { skipped: 'the source has no video' } };
   const { cancelFlag } = ctx;
   const phase = (from: number, to: number) => (f: number) => ctx.progress(from + (to - from) * f);
 
-  const window = densestSpeech(plan.units.map((u) => ({ startMs: u.placedStart, endMs: u.placedEnd })), info.durationMs, PREVIEW_MS);
+  const window = densestSpeech((plan?.units ?? []).map((u) => ({ startMs: u.placedStart, endMs: u.placedEnd })), info.durationMs, PREVIEW_MS);
   const videoProgress = phase(0, 0.5);
   const clip = clipVideoSync(media, join(ctx.workDir, 'video.mp4'), {
     start: window.startMs / 1000, duration: (window.endMs - window.startMs) / 1000, maxWidth: ENCODE_MAX_WIDTH, cancelFlag,
