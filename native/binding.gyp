@@ -30,6 +30,9 @@
         "src/remux_inputs.cc",
         "src/remux_js.cc",
         "src/remux.cc",
+        "src/video_source.cc",
+        "src/thumbnail.cc",
+        "src/clip_video.cc",
         "src/linked_versions.cc"
       ],
       "include_dirs": [
@@ -38,9 +41,9 @@
       "defines": ["NAPI_VERSION=8", "NAPI_CPP_EXCEPTIONS", "NODE_ADDON_API_DISABLE_DEPRECATED"],
       "cflags!": ["-fno-exceptions", "-fno-rtti"],
       "cflags_cc!": ["-fno-exceptions", "-fno-rtti", "-std=gnu++14", "-std=gnu++17"],
-      "cflags": ["<!@(pkg-config --cflags libavformat libavcodec libavutil libswresample libavfilter)"],
+      "cflags": ["<!@(pkg-config --cflags libavformat libavcodec libavutil libswresample libavfilter libswscale)"],
       "cflags_cc": ["-std=c++17", "-fexceptions", "-Wall", "-Wextra", "-Wno-unused-parameter", "-Wno-missing-field-initializers"],
-      "libraries": ["<!@(pkg-config --libs libavformat libavcodec libavutil libswresample libavfilter)"]
+      "libraries": ["<!@(pkg-config --libs libavformat libavcodec libavutil libswresample libavfilter libswscale)"]
     }
   ]
 }

@@ -16,7 +16,7 @@ const MEDIA_TYPES: Record<string, string> = {
   '.ts': 'video/mp2t', '.avi': 'video/x-msvideo',
   '.mka': 'audio/x-matroska', '.m4a': 'audio/mp4', '.opus': 'audio/ogg', '.ogg': 'audio/ogg', '.flac': 'audio/flac', '.wav': 'audio/wav',
   '.srt': 'application/x-subrip; charset=utf-8', '.vtt': 'text/vtt; charset=utf-8', '.ass': 'text/x-ssa; charset=utf-8', '.ssa': 'text/x-ssa; charset=utf-8',
-  '.json': 'application/json',
+  '.json': 'application/json', '.jpg': 'image/jpeg',
 };
 
 export function mediaType(name: string): string {

@@ -9,7 +9,7 @@ import type { Job } from '../jobs/store.js';
  * Built-in presets; files in <dataDir>/presets add more or replace these by name.
  * 'dub': extract and analyse once, take the source text from subtitles when there are any
  * (else speech recognition), decide the source language from that text, the audio and the
- * tags, then per target language translate, speak, fit, mix and subtitle; deliver everything
+ * tags, then per target language translate, speak, fit, mix, preview and subtitle; deliver everything
  * in one mux step and report on it.
  */
 export const BUILTIN_PRESETS: Record<string, PresetInput> = {
@@ -29,6 +29,8 @@ export const BUILTIN_PRESETS: Record<string, PresetInput> = {
       { id: 'synthesize', capability: 'synthesize', inputs: { translation: 'translate' }, perTarget: true, weight: 3 },
       { id: 'fit', capability: 'fit', inputs: { speech: 'synthesize', extract: 'extract' }, perTarget: true, weight: 1 },
       { id: 'mix', capability: 'mix', inputs: { fit: 'fit', source: 'source', extract: 'extract' }, perTarget: true, weight: 3 },
+      // A short browser-playable clip of each dub around its densest speech, with a poster and thumbnails.
+      { id: 'preview', capability: 'preview', inputs: { source: 'source', extract: 'extract', fit: 'fit', mix: 'mix' }, perTarget: true, weight: 0.5 },
       { id: 'subtitles', capability: 'subtitle', inputs: { translation: 'translate' }, perTarget: true, weight: 0.3, jobParams: ['subtitleFormats'] },
       { id: 'source-subtitles', capability: 'subtitle', inputs: { transcript: 'units' }, weight: 0.2, jobParams: ['subtitleFormats'] },
       // Back-transcription for the QA report, where a recognizer for the target language exists.

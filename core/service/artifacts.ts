@@ -6,7 +6,7 @@ import { parseSidecarName } from '../../plugins/sdk/sidecar-name.js';
 import type { Job, StageRun } from '../jobs/store.js';
 import { qaReport } from './job-view.js';
 
-export type ArtifactKind = 'video' | 'audio' | 'subtitle' | 'report';
+export type ArtifactKind = 'video' | 'audio' | 'subtitle' | 'report' | 'preview' | 'image';
 
 /** Something a job made that can be downloaded. */
 export interface Artifact {
@@ -87,6 +87,23 @@ export function listArtifacts(job: Job, runs: readonly StageRun[]): Artifact[] {
       const track = (r?.artifacts as { files?: Record<string, string> } | undefined)?.files?.track;
       if (lang && track && (r!.status === 'succeeded' || r!.status === 'cached')) addFile(track, 'audio', lang, `dub-track.${lang}${extname(track)}`);
     }
+  }
+
+  // Each target's preview (ffmpeg:preview, a stage-cache file like the dub track): the clip with
+  // the dub, the clip with the original alone, its poster. Thumbnails are of the film, not of a
+  // language: the first target's are listed, and its poster is the job's `poster.jpg`.
+  const previews = steps.filter((s) => s.capability === 'preview');
+  for (const [i, step] of previews.entries()) {
+    const r = lastRun.get(step.id);
+    if (!r || (r.status !== 'succeeded' && r.status !== 'cached')) continue;
+    const files = (r.artifacts as { files?: Record<string, string> } | undefined)?.files ?? {};
+    const lang = typeof step.params.targetLanguage === 'string' ? step.params.targetLanguage : undefined;
+    const tag = lang ? `.${lang}` : '';
+    if (files.preview) addFile(files.preview, 'preview', lang, `preview${tag}.mp4`);
+    if (files.original) addFile(files.original, 'preview', undefined, `preview-original${tag}.mp4`);
+    if (files.poster) addFile(files.poster, 'image', lang, i === 0 ? 'poster.jpg' : `poster${tag}.jpg`);
+    if (i > 0) continue;
+    for (let n = 1; files[`thumb-${n}`]; n++) addFile(files[`thumb-${n}`]!, 'image', undefined, `thumb-${n}.jpg`);
   }
 
   const qa = qaReport(job);

@@ -15,7 +15,7 @@ node -e 'const [a,b]=process.versions.node.split(".").map(Number); process.exit(
 # --- System packages ----------------------------------------------------------------------
 # Keep in sync with `dubarr doctor` (core/cli/doctor.ts reads this list from here).
 APT_PACKAGES=(
-  ffmpeg libavformat-dev libavcodec-dev libavutil-dev libswresample-dev libavfilter-dev
+  ffmpeg libavformat-dev libavcodec-dev libavutil-dev libswresample-dev libavfilter-dev libswscale-dev
   pkg-config g++ make python3
   espeak-ng libespeak-ng-dev
   apertium apertium-eng-spa apertium-eng-cat

@@ -131,6 +131,41 @@ export interface RawRemuxResult {
   skipped: { index: number; type: string; codec: string; reason: string }[];
 }
 
+export interface RawThumbnailArgs {
+  path: string;
+  time: number;
+  width?: number;
+  streamIndex?: number;
+}
+export interface RawThumbnail {
+  data: Buffer;
+  width: number;
+  height: number;
+  time: number | null;
+  streamIndex: number;
+}
+
+export interface RawClipVideoArgs {
+  source: string;
+  out: string;
+  start: number;
+  duration: number;
+  mode: 'auto' | 'copy' | 'encode';
+  maxWidth?: number;
+  crf?: number;
+  streamIndex?: number;
+}
+export interface RawClipVideoResult {
+  path: string;
+  start: number;
+  duration: number;
+  copied: boolean;
+  codec: string;
+  width: number;
+  height: number;
+  frames: number;
+}
+
 export interface RawAudioStream {
   open(): Promise<RawSourceInfo>;
   openSync(): RawSourceInfo;
@@ -159,6 +194,10 @@ export interface NativeBinding {
   extractSubtitleSync: SyncOp<{ path: string; streamIndex: number; out: string; format: 'srt' | 'ass' }, { path: string; events: number }>;
   remux: AsyncOp<RawRemuxArgs, RawRemuxResult>;
   remuxSync: SyncOp<RawRemuxArgs, RawRemuxResult>;
+  thumbnail: AsyncOp<RawThumbnailArgs, RawThumbnail>;
+  thumbnailSync: SyncOp<RawThumbnailArgs, RawThumbnail>;
+  clipVideo: AsyncOp<RawClipVideoArgs, RawClipVideoResult>;
+  clipVideoSync: SyncOp<RawClipVideoArgs, RawClipVideoResult>;
   AudioStream: new (args: { source: RawSourceSpec; chunkSeconds: number }, flags?: Flags) => RawAudioStream;
   setLogLevel(level: number): void;
   versions(): Record<string, string>;

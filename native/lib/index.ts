@@ -66,6 +66,16 @@ export {
   type TrackTags,
   type DispositionChanges,
 } from './remux.js';
+export {
+  thumbnail,
+  thumbnailSync,
+  clipVideo,
+  clipVideoSync,
+  type Thumbnail,
+  type ThumbnailOptions,
+  type ClipVideoOptions,
+  type ClipVideoResult,
+} from './video.js';
 export { extractSubtitle, extractSubtitleSync, type SubtitleFormat, type ExtractSubtitleResult } from './subtitles.js';
 export { nativeBuildIdentity } from './build-identity.js';
 

@@ -11,7 +11,9 @@
 #include "js_bridge.h"
 #include "linked_versions.h"
 #include "probe.h"
+#include "clip_video.h"
 #include "remux.h"
+#include "thumbnail.h"
 
 namespace dubarr {
 
@@ -34,6 +36,10 @@ class DubarrAddon : public Napi::Addon<DubarrAddon> {
                              InstanceMethod<&DubarrAddon::Sync<ExtractSubtitleOp>>("extractSubtitleSync"),
                              InstanceMethod<&DubarrAddon::Async<RemuxOp>>("remux"),
                              InstanceMethod<&DubarrAddon::Sync<RemuxOp>>("remuxSync"),
+                             InstanceMethod<&DubarrAddon::Async<ThumbnailOp>>("thumbnail"),
+                             InstanceMethod<&DubarrAddon::Sync<ThumbnailOp>>("thumbnailSync"),
+                             InstanceMethod<&DubarrAddon::Async<ClipVideoOp>>("clipVideo"),
+                             InstanceMethod<&DubarrAddon::Sync<ClipVideoOp>>("clipVideoSync"),
                              InstanceValue("AudioStream", AudioStreamWrap::Define(env)),
                              InstanceMethod<&DubarrAddon::SetLogLevel>("setLogLevel"),
                              InstanceMethod<&DubarrAddon::Versions>("versions"),
@@ -65,6 +71,7 @@ class DubarrAddon : public Napi::Addon<DubarrAddon> {
     o.Set("libavutil", AV_STRINGIFY(LIBAVUTIL_VERSION));
     o.Set("libavfilter", AV_STRINGIFY(LIBAVFILTER_VERSION));
     o.Set("libswresample", AV_STRINGIFY(LIBSWRESAMPLE_VERSION));
+    o.Set("libswscale", AV_STRINGIFY(LIBSWSCALE_VERSION));
     o.Set("ffmpeg", av_version_info());
     return o;
   }

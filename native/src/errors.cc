@@ -35,6 +35,7 @@ const char* code_name(ErrorCode code) {
   switch (code) {
     case ErrorCode::MediaUnreadable: return "E_MEDIA_UNREADABLE";
     case ErrorCode::NoAudioStream: return "E_NO_AUDIO_STREAM";
+    case ErrorCode::NoVideoStream: return "E_NO_VIDEO_STREAM";
     case ErrorCode::UnsupportedCodec: return "E_UNSUPPORTED_CODEC";
     case ErrorCode::OutputWrite: return "E_OUTPUT_WRITE";
     case ErrorCode::Cancelled: return "E_CANCELLED";

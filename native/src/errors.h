@@ -11,6 +11,7 @@ namespace dubarr {
 enum class ErrorCode {
   MediaUnreadable,
   NoAudioStream,
+  NoVideoStream,
   UnsupportedCodec,
   OutputWrite,
   Cancelled,

@@ -18,4 +18,5 @@ extern "C" {
 #include <libavutil/samplefmt.h>
 #include <libavutil/time.h>
 #include <libswresample/swresample.h>
+#include <libswscale/swscale.h>
 }

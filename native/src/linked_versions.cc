@@ -22,6 +22,7 @@ Napi::Object linked_versions(Napi::Env env) {
   o.Set("libavutil", dotted(avutil_version()));
   o.Set("libavfilter", dotted(avfilter_version()));
   o.Set("libswresample", dotted(swresample_version()));
+  o.Set("libswscale", dotted(swscale_version()));
   // Which encoders and external libraries the build enabled; the same version can differ here.
   o.Set("configuration", avcodec_configuration());
   return o;

@@ -6,6 +6,7 @@
 export const ERROR_TABLE = {
   E_MEDIA_UNREADABLE: { status: 422, retryable: false, hint: 'Check that the file is a complete, playable media file.' },
   E_NO_AUDIO_STREAM: { status: 422, retryable: false, hint: 'The file has no audio track to dub; pick a file with audio.' },
+  E_NO_VIDEO_STREAM: { status: 422, retryable: false, hint: 'The file has no video track, so there is no picture for a preview or thumbnail; pick a file with video.' },
   E_UNSUPPORTED_CODEC: { status: 422, retryable: false, hint: 'Install an FFmpeg build with this codec, or convert the file first.' },
   E_OUTPUT_WRITE: { status: 500, retryable: false, hint: 'Check free disk space and write permission on the output folder.' },
   E_OUTPUT_NOT_WRITABLE: { status: 422, retryable: false, hint: 'Make the folder named above writable for the user dubarr runs as, or choose another output folder (--out, pipeline.outDir or the watch folder\'s outDir), then submit the job again.' },

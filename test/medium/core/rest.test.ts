@@ -5,11 +5,12 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFile, mkdir, readFile } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { bindHttp } from '../../../core/cli/serve.js';
 import { createHttpApp } from '../../../core/http/app.js';
 import { h264AacMp4 } from '../../fixtures/media.js';
+import { probeSync } from '../../../native/lib/index.js';
 import { finished, testRuntime, waitFor, type TestRuntime } from './harness.js';
 import { deliverPreset } from './deliver-preset.js';
 
@@ -33,7 +34,10 @@ async function expectError(res: Response, status: number, code: string): Promise
 }
 
 test('REST: a job posted as JSON is dubbed; every artifact downloads byte for byte, whole and by Range (206, 416), with ETag, If-None-Match, If-Range, its type and an RFC 5987 file name', async () => {
-  const t = await testRuntime({ deliver: await deliverPreset() });
+  // The delivery preset with the preview step (as in the dub preset, after the mix).
+  const deliver = await deliverPreset();
+  deliver.steps.splice(2, 0, { id: 'preview', capability: 'preview', perTarget: true, inputs: { source: 'source', extract: 'extract', mix: 'mix' } });
+  const t = await testRuntime({ deliver });
   const s = await server(t);
   try {
     const library = join(t.dir, 'Bibliothèque');
@@ -53,7 +57,10 @@ test('REST: a job posted as JSON is dubbed; every artifact downloads byte for by
     const list = (await (await s.call(`/api/jobs/${job.id}/artifacts`)).json() as { items: PublicArtifact[] }).items;
     assert.deepEqual(list, got.artifacts);
     assert.deepEqual(list.map((a) => [a.name, a.kind, a.language]), [
-      ['Película - dub es.mp4', 'video', 'es'], ['dub-track.es.m4a', 'audio', 'es'], ['qa-report.json', 'report', null],
+      ['Película - dub es.mp4', 'video', 'es'], ['dub-track.es.m4a', 'audio', 'es'],
+      ['preview.es.mp4', 'preview', 'es'], ['preview-original.es.mp4', 'preview', null], ['poster.jpg', 'image', 'es'],
+      ...[1, 2, 3, 4, 5, 6].map((n) => [`thumb-${n}.jpg`, 'image', null]),
+      ['qa-report.json', 'report', null],
     ]);
     assert.ok(!JSON.stringify(got).includes(t.rt.config.cache.dir), 'no cache paths in responses');
 
@@ -103,6 +110,17 @@ test('REST: a job posted as JSON is dubbed; every artifact downloads byte for by
     const trackRes = await s.call(track.url, { headers: { range: 'bytes=0-15' } });
     assert.equal(trackRes.headers.get('content-type'), 'audio/mp4');
     assert.equal((await trackRes.arrayBuffer()).byteLength, 16);
+
+    // The preview: a browser-playable MP4 with the dub as its default audio, and its poster.
+    const preview = await s.call(byName('preview.es.mp4').url);
+    assert.equal(preview.headers.get('content-type'), 'video/mp4');
+    const previewFile = join(t.dir, 'preview.mp4');
+    await writeFile(previewFile, Buffer.from(await preview.arrayBuffer()));
+    const streams = probeSync(previewFile).streams;
+    assert.deepEqual(streams.map((x) => [x.codec, x.language, x.dispositions.default]), [['h264', 'und', true], ['aac', 'spa', true], ['aac', 'eng', false]]);
+    const poster = await s.call(byName('poster.jpg').url);
+    assert.equal(poster.headers.get('content-type'), 'image/jpeg');
+    assert.deepEqual([...Buffer.from(await poster.arrayBuffer()).subarray(0, 3)], [0xff, 0xd8, 0xff], 'a JPEG');
 
     const report = await s.call(byName('qa-report.json').url);
     assert.equal(report.headers.get('content-type'), 'application/json');

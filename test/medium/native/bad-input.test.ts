@@ -17,6 +17,8 @@ import {
   probeSync,
   remux,
   runFilterGraph,
+  thumbnail,
+  clipVideo,
   type NativeError,
 } from '../../../native/lib/index.js';
 import * as media from '../../fixtures/media.js';
@@ -44,6 +46,8 @@ const OPERATIONS: Record<string, (path: string) => Promise<unknown>> = {
   measureLoudness: (p) => measureLoudness(p),
   remux: (p) => remux({ source: p, out: out('mkv') }),
   extractSubtitle: (p) => extractSubtitle(p, 0, out('srt'), 'srt'),
+  thumbnail: (p) => thumbnail(p, { time: 1, width: 64 }),
+  clipVideo: (p) => clipVideo(p, out('mp4'), { start: 0, duration: 1 }),
 };
 
 function checkError(e: unknown, expectedCode: string): void {
