@@ -1,6 +1,7 @@
 import { costLimitPlugin } from '@escape.tech/graphql-armor-cost-limit';
 import { maxDepthPlugin } from '@escape.tech/graphql-armor-max-depth';
 import type { GraphQLError } from 'graphql';
+import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { createSchema, createYoga, type YogaServerInstance } from 'graphql-yoga';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -55,6 +56,9 @@ export function createGraphqlServer(services: GraphqlServices, o: GraphqlServerO
     schema: graphqlSchema(),
     graphqlEndpoint: '/graphql',
     graphiql: o.graphiql,
+    // yoga's own GraphiQL page loads its scripts from a CDN; this one carries them, so it works
+    // on a server with no internet, like the rest of dubarr's pages.
+    renderGraphiQL,
     landingPage: false,
     cors: false,
     multipart: false,

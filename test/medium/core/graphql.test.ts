@@ -218,6 +218,7 @@ test('GraphiQL is served to browsers unless server.graphiql is false, which NODE
   assert.equal(on.status, 200);
   assert.match(on.type, /^text\/html/);
   assert.match(on.body, /graphiql/i);
+  assert.doesNotMatch(on.body, /unpkg\.com|jsdelivr|cdn\./, 'every GraphiQL asset is served locally (works offline)');
   const off = await page(false);
   assert.doesNotMatch(off.type, /^text\/html/);
   assert.doesNotMatch(off.body, /graphiql/i);
