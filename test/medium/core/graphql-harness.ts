@@ -92,7 +92,7 @@ export async function readEventStream(res: Response, onEvent: (e: SseEvent) => v
 }
 
 /** A graphql-ws client on the server's /graphql, with `connectionParams` sent in connection_init. */
-export function wsClient(s: GqlServer, o: { connectionParams?: Record<string, unknown>; headers?: Record<string, string> } = {}): Client {
+export function wsClient(s: Pick<GqlServer, 'base'>, o: { connectionParams?: Record<string, unknown>; headers?: Record<string, string> } = {}): Client {
   const headers = o.headers ?? {};
   return createClient({
     url: `${s.base.replace('http', 'ws')}/graphql`,
