@@ -211,6 +211,8 @@ export class JobStore {
       event: p('INSERT INTO events (job_id, ts, type, step, data) SELECT @jobId, @ts, @type, @step, @data WHERE EXISTS (SELECT 1 FROM jobs WHERE id = @jobId)'),
       expire: p(EXPIRE_JOBS_SQL),
       events: p('SELECT * FROM events WHERE job_id = ? AND id > ? ORDER BY id LIMIT ?'),
+      lastEventId: p('SELECT COALESCE(MAX(id), 0) AS last FROM events'),
+      changedJobs: p('SELECT job_id, MAX(id) AS last FROM events WHERE id > ? GROUP BY job_id'),
     };
   }
 
@@ -334,6 +336,20 @@ export class JobStore {
   /** Records an event of a job; one of a job deleted meanwhile is dropped. */
   addEvent(jobId: string, type: string, step?: string, data?: unknown, ts = Date.now()): void {
     this.s.event!.run({ jobId, ts, type, step: step ?? null, data: json(data) });
+  }
+
+  /** The id of the newest event row, where a tail of the events table starts. */
+  lastEventId(): number {
+    return (this.s.lastEventId!.get() as { last: number }).last;
+  }
+
+  /**
+   * The jobs with events written after event `afterId` (by any process), and the newest event id
+   * seen: how one process learns of the jobs another runs. The primary key makes it a range scan.
+   */
+  jobsChangedSince(afterId: number): { jobIds: string[]; last: number } {
+    const rows = this.s.changedJobs!.all(afterId) as Array<{ job_id: string; last: number }>;
+    return { jobIds: rows.map((r) => r.job_id), last: rows.reduce((m, r) => Math.max(m, r.last), afterId) };
   }
 
   events(jobId: string, afterId = 0, limit = 1000): JobEvent[] {

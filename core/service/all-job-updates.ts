@@ -7,16 +7,31 @@ export interface AllUpdatesOptions {
   signal?: AbortSignal;
   /** At most one update per job per this many ms (default 250); transitions are never held back. */
   throttleMs?: number;
+  /**
+   * How often the events table is read for jobs another process runs (`dubarr dub` beside the
+   * server), in ms (default 1000); they report only through the database.
+   */
+  pollMs?: number;
+}
+
+/** The events table as a tail: where it ends now, and which jobs changed after a point. */
+export interface EventTail {
+  lastEventId(): number;
+  jobsChangedSince(afterId: number): { jobIds: string[]; last: number };
 }
 
 /**
- * Every job's changes from now on, as this process's bus reports them: a job's new state when
- * it changed (progress per job at most once per throttle interval, transitions at once; per-stage
- * progress never going back while the job runs). Never ends by itself; a deleted job is skipped.
- * Jobs another process runs (`dubarr dub`) report only through the database and are not seen.
+ * Every job's changes from now on: a job's new state when it changed (progress per job at most
+ * once per throttle interval, transitions at once; per-stage progress never going back while the
+ * job runs). This process's jobs are heard on its bus; jobs another process runs (`dubarr dub`)
+ * are found by reading the events table every `pollMs`. Never ends by itself; a deleted job is
+ * skipped.
  */
-export async function* allJobUpdates(bus: JobBus, read: (id: string) => JobView | undefined, o: AllUpdatesOptions = {}): AsyncGenerator<JobView> {
+export async function* allJobUpdates(bus: JobBus, tail: EventTail, read: (id: string) => JobView | undefined, o: AllUpdatesOptions = {}): AsyncGenerator<JobView> {
   const throttleMs = o.throttleMs ?? 250;
+  const pollMs = o.pollMs ?? 1000;
+  let tailFrom = tail.lastEventId();
+  let nextPoll = Date.now() + pollMs;
   /** Job id -> when its next update may go out. */
   const due = new Map<string, number>();
   /** The last state sent per job, until it ends (a retry then starts afresh). */
@@ -36,10 +51,18 @@ export async function* allJobUpdates(bus: JobBus, read: (id: string) => JobView 
   o.signal?.addEventListener('abort', onAbort);
   try {
     while (!o.signal?.aborted) {
-      const now = Date.now();
+      let now = Date.now();
+      if (now >= nextPoll) {
+        // Our own jobs' rows come back too; reading them again finds no change and sends nothing.
+        const changed = tail.jobsChangedSince(tailFrom);
+        tailFrom = changed.last;
+        for (const id of changed.jobIds) if (!due.has(id)) due.set(id, now);
+        now = Date.now();
+        nextPoll = now + pollMs;
+      }
       const ready = [...due].filter(([, at]) => at <= now).map(([id]) => id);
       if (ready.length === 0) {
-        await sleep(due.size ? Math.min(...due.values()) - now : 3_600_000);
+        await sleep(Math.min(nextPoll, ...due.values()) - now);
         continue;
       }
       for (const id of ready) {

@@ -196,10 +196,10 @@ export class JobsService {
 
   /**
    * Every job's updates from now on (see all-job-updates.ts): throttled per job, transitions at
-   * once; jobs run by another process are not seen.
+   * once; jobs run by another process are seen through the events table.
    */
   subscribeAll(o: AllUpdatesOptions = {}): AsyncGenerator<JobView> {
-    return allJobUpdates(this.d.bus, (id) => {
+    return allJobUpdates(this.d.bus, this.d.store, (id) => {
       try {
         return this.get(id);
       } catch (e) {

@@ -5,6 +5,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import type { PresetInput } from '../../../core/pipeline/plan.js';
 import type { JobView } from '../../../core/service/job-view.js';
 import { testRuntime } from './harness.js';
 
@@ -38,5 +39,41 @@ test('subscribeAll: every job from now on, per job never going back, transitions
     assert.deepEqual(await pending, { done: true, value: undefined }, 'abort ends a waiting iteration');
   } finally {
     await t.close();
+  }
+});
+
+test('subscribeAll sees a job another process runs (a second runtime on the same database, as `dubarr dub` beside the server): through the events table, to its end', async () => {
+  const presets: Record<string, PresetInput> = { two: { steps: [
+    { id: 'a', capability: 'slow', inputs: { source: 'source' }, params: { ms: 300 } },
+    { id: 'b', capability: 'slow', inputs: { a: 'a' }, params: { ms: 300 } },
+  ] } };
+  const server = await testRuntime(presets, {}, { takeQueued: false });
+  const cli = await testRuntime(presets, {}, { takeQueued: false, sameDataAs: server });
+  const stop = new AbortController();
+  try {
+    const updates = server.rt.jobs.subscribeAll({ signal: stop.signal, throttleMs: 50, pollMs: 50 });
+    const first = updates.next(); // the tail starts here
+    const { job, done } = await cli.rt.jobs.runHere({ path: cli.input, preset: 'two', targetLanguages: [], origin: 'cli' });
+    const views: JobView[] = [];
+    // A deadline that only turns a hang (the job never heard of) into a failure.
+    let hang: NodeJS.Timeout | undefined;
+    const hangGuard = new Promise<never>((_, reject) => { hang = setTimeout(() => reject(new Error('the other process\'s job was never seen to end')), 60_000); });
+    const next = (p: Promise<IteratorResult<JobView>>) => Promise.race([p, hangGuard]);
+    for (let r = await next(first); !r.done; r = await next(updates.next())) {
+      if (r.value.id !== job.id) continue;
+      views.push(r.value);
+      if (r.value.status === 'succeeded') break;
+    }
+    clearTimeout(hang);
+    assert.equal((await done).status, 'succeeded');
+    assert.equal(views.at(-1)!.status, 'succeeded');
+    assert.equal(views.at(-1)!.progress, 1);
+    const pending = updates.next();
+    stop.abort();
+    assert.deepEqual(await pending, { done: true, value: undefined });
+  } finally {
+    stop.abort();
+    await cli.close();
+    await server.close();
   }
 });
