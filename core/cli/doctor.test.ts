@@ -52,14 +52,20 @@ function doctorCli(path: string): Promise<{ code: number; out: string }> {
   });
 }
 
-test("the package list is setup.sh's APT_PACKAGES array", () => {
-  const packages = readAptPackages(repoRoot());
-  for (const p of ['ffmpeg', 'libavformat-dev', 'espeak-ng', 'apertium', 'apertium-eng-spa', 'pocketsphinx-en-us']) {
-    assert.ok(packages.includes(p), `${p} is in the list`);
+test("doctor checks setup.sh's APT_RUNTIME list; the build and test lists are apart", () => {
+  const root = repoRoot();
+  const runtime = readAptPackages(root);
+  for (const p of ['ffmpeg', 'espeak-ng', 'apertium', 'apertium-eng-spa', 'pocketsphinx-en-us']) {
+    assert.ok(runtime.includes(p), `${p} is in the runtime list`);
   }
-  assert.ok(packages.every((p) => /^[a-z0-9][a-z0-9.+-]+$/.test(p)), packages.join(' '));
-  assert.deepEqual(parseAptPackages('x=1\nAPT_PACKAGES=(\n  a b  # why b\n  # c is gone\n  d\n)\nother=(e)\n'), ['a', 'b', 'd']);
-  assert.throws(() => parseAptPackages('echo hi'), /APT_PACKAGES/);
+  assert.ok(readAptPackages(root, 'APT_BUILD').includes('libavformat-dev'));
+  assert.deepEqual(readAptPackages(root, 'APT_TEST'), ['chromium']);
+  for (const p of [...readAptPackages(root, 'APT_BUILD'), 'chromium']) assert.ok(!runtime.includes(p), `${p} is not needed to run`);
+  assert.ok(runtime.every((p) => /^[a-z0-9][a-z0-9.+-]+$/.test(p)), runtime.join(' '));
+  const script = 'x=1\nAPT_RUNTIME=(\n  a b  # why b\n  # c is gone\n  d\n)\nAPT_TEST=(e)\n';
+  assert.deepEqual(parseAptPackages(script), ['a', 'b', 'd']);
+  assert.deepEqual(parseAptPackages(script, 'APT_TEST'), ['e']);
+  assert.throws(() => parseAptPackages('echo hi'), /APT_RUNTIME/);
 });
 
 test('on this machine (set up by npm test) every check passes', async () => {

@@ -7,8 +7,9 @@ import { repoRoot } from '../config/repo-root.js';
 
 /*
  * `dubarr doctor`: is this machine able to run dubarr, and if not, the command that fixes it.
- * The apt package list is read from core/setup/setup.sh at run time, so setup and doctor
- * can never disagree about what is needed.
+ * The apt packages it checks are setup.sh's APT_RUNTIME list, read at run time, so setup and
+ * doctor can never disagree about what running needs. (Building the addon needs more; the
+ * native addon check says whether it is built.)
  */
 
 export interface DoctorCheck {
@@ -33,7 +34,7 @@ export interface DoctorOptions {
   dataDir?: string;
   /** For loading the config when dataDir is not given; defaults to the process environment. */
   env?: NodeJS.ProcessEnv;
-  /** Packages to check instead of setup.sh's APT_PACKAGES (tests inject a bogus one). */
+  /** Packages to check instead of setup.sh's APT_RUNTIME (tests inject a bogus one). */
   aptPackages?: readonly string[];
   /** Free space under which the data folder gets a warning; 5 GB by default. */
   minFreeBytes?: number;
@@ -81,15 +82,17 @@ export function formatDoctor(result: DoctorResult): string {
   return lines.join('\n');
 }
 
-/** The APT_PACKAGES=( ... ) array of setup.sh, comments dropped. */
-export function parseAptPackages(script: string): string[] {
-  const body = /^APT_PACKAGES=\(([^)]*)\)/m.exec(script)?.[1];
-  if (body === undefined) throw new Error(`no APT_PACKAGES=( ... ) array in ${SETUP_SCRIPT}`);
+export type AptList = 'APT_RUNTIME' | 'APT_BUILD' | 'APT_TEST';
+
+/** One `NAME=( ... )` array of setup.sh, comments dropped. */
+export function parseAptPackages(script: string, list: AptList = 'APT_RUNTIME'): string[] {
+  const body = new RegExp(`^${list}=\\(([^)]*)\\)`, 'm').exec(script)?.[1];
+  if (body === undefined) throw new Error(`no ${list}=( ... ) array in ${SETUP_SCRIPT}`);
   return body.split('\n').map((line) => line.replace(/#.*/, '')).join(' ').split(/\s+/).filter(Boolean);
 }
 
-export function readAptPackages(root: string): string[] {
-  return parseAptPackages(readFileSync(join(root, SETUP_SCRIPT), 'utf8'));
+export function readAptPackages(root: string, list: AptList = 'APT_RUNTIME'): string[] {
+  return parseAptPackages(readFileSync(join(root, SETUP_SCRIPT), 'utf8'), list);
 }
 
 export function aptInstallCommand(packages: readonly string[]): string {

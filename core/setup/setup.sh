@@ -13,16 +13,29 @@ node -e 'const [a,b]=process.versions.node.split(".").map(Number); process.exit(
   say "Node.js >= 20.19 is required (found $(node --version))."; exit 1; }
 
 # --- System packages ----------------------------------------------------------------------
-# Keep in sync with `dubarr doctor` (core/cli/doctor.ts reads this list from here).
-APT_PACKAGES=(
-  ffmpeg libavformat-dev libavcodec-dev libavutil-dev libswresample-dev libavfilter-dev libswscale-dev
-  pkg-config g++ make python3
-  espeak-ng libespeak-ng-dev
+# Three lists, read by others too: `dubarr doctor` checks APT_RUNTIME (core/cli/doctor.ts reads
+# it from here), and docker/Dockerfile installs the same lists (a test keeps them equal).
+# What dubarr needs to run: FFmpeg's libraries (the ffmpeg package brings them), the engines.
+APT_RUNTIME=(
+  ffmpeg
+  espeak-ng
   apertium apertium-eng-spa apertium-eng-cat
   pocketsphinx pocketsphinx-en-us
-  chromium  # the web page's browser test drives it with playwright-core
 )
-bash core/setup/apt-packages.sh "${APT_PACKAGES[@]}"
+# What building the native addon needs.
+APT_BUILD=(
+  libavformat-dev libavcodec-dev libavutil-dev libswresample-dev libavfilter-dev libswscale-dev
+  pkg-config g++ make python3
+  libespeak-ng-dev
+)
+# What the test suite needs besides: the web page's browser test drives chromium with playwright-core.
+APT_TEST=(
+  chromium
+)
+# DUBARR_SETUP_TEST_TOOLS=0 leaves the test tools out (the docker image does).
+wanted=("${APT_RUNTIME[@]}" "${APT_BUILD[@]}")
+[[ ${DUBARR_SETUP_TEST_TOOLS:-1} == 0 ]] || wanted+=("${APT_TEST[@]}")
+bash core/setup/apt-packages.sh "${wanted[@]}"
 
 # --- What to (re)build -------------------------------------------------------------------------
 source core/setup/stamps.sh
@@ -33,7 +46,8 @@ pending=$(pending_steps "$runtime")
 # --- npm dependencies -----------------------------------------------------------------------
 if [[ $pending == *npm* ]]; then
   say "installing npm dependencies (npm ci) for $runtime"
-  ONNXRUNTIME_NODE_INSTALL=skip npm ci --no-audit --no-fund --loglevel=error
+  # skip: the CPU build shipped in the package (nothing fetched); the docker build may ask for cuda12.
+  ONNXRUNTIME_NODE_INSTALL=${ONNXRUNTIME_NODE_INSTALL:-skip} npm ci --no-audit --no-fund --loglevel=error
   record_step npm "$runtime"
 fi
 
