@@ -12,6 +12,7 @@ import type { StageCache } from '../jobs/stage-cache.js';
 import { JobStore } from '../jobs/store.js';
 import { BUILTIN_PRESETS, PresetRegistry, readPresetDir } from '../pipeline/presets.js';
 import type { PresetInput } from '../pipeline/plan.js';
+import { Notifier } from '../notify/notifier.js';
 import { PluginHost } from '../plugin-host/plugin-host.js';
 import { JobsService, type JobsServiceDeps } from '../service/jobs-service.js';
 import { TranscriptionService } from '../service/transcription.js';
@@ -112,6 +113,12 @@ export async function createRuntime(config: Config, o: RuntimeOptions): Promise<
     uploads: o.uploads ?? { dir: uploads.dir, resolve: (id) => uploadAsJobInput(uploads.dir, id) },
   });
   const transcription = new TranscriptionService({ config, plugins, pool, limits, log });
+  // Listening before the scheduler starts: no job can end unheard.
+  const notifier = new Notifier({
+    config: config.notify, db, bus, log,
+    job: (id) => { try { return jobs.get(id); } catch { return undefined; } },
+    outputs: (id) => delivered.filesOf(id).map((f) => f.path),
+  });
   scheduler.start();
   // A server also cleans up at start and now and then while idle; the CLI only after its job.
   let housekeepingTimer: NodeJS.Timeout | undefined;
@@ -133,6 +140,7 @@ export async function createRuntime(config: Config, o: RuntimeOptions): Promise<
       // kills after 10 s; a whole pass may take longer.
       if (!c.finishHousekeeping) housekeeping.stop();
       await scheduler.stop();
+      await notifier.close();
       await pool.close();
       if (c.finishHousekeeping) {
         // The pass the last jobs asked for runs to its end: for `dubarr dub` it is the only one.

@@ -162,6 +162,20 @@ const watch = z.strictObject({
     .describe('Milliseconds a new file must stop growing before its job is queued, so half-copied files are skipped.'),
 });
 
+const notifyEvent = z.enum(['job.succeeded', 'job.failed', 'job.cancelled']);
+
+const notify = z.strictObject({
+  url: z.union([z.literal(''), z.url({ protocol: /^https?$/ })]).default('')
+    .describe("Where each finished job is POSTed as JSON ({event, job, file, outputs, languages, qa}); '' = no notifications."),
+  secret: z.string().default('')
+    .describe("Signs each notification: header X-Dubarr-Signature-256 is 'sha256=' + the hex HMAC-SHA256 of the body with this secret. '' = unsigned."),
+  events: z.array(notifyEvent).default(['job.succeeded', 'job.failed'])
+    .describe('Which job endings are sent: job.succeeded, job.failed, job.cancelled.'),
+  timeoutMs: positiveInt().default(10_000).describe('How long one delivery may take before it counts as failed.'),
+  retryDelaysSeconds: z.array(z.number().min(0)).default([10, 60, 300, 1800, 7200])
+    .describe('Waits before each retry of a failed delivery (a network error, 408, 429 or 5xx; a Retry-After answer waits longer); when they run out the notification is dropped with a warning.'),
+});
+
 export const configSchema = z.strictObject({
   dataDir: fsPath().default('./data').describe('Folder for everything dubarr writes unless told otherwise (database, cache, work files).'),
   server: server.prefault({}).describe('HTTP server.'),
@@ -175,6 +189,7 @@ export const configSchema = z.strictObject({
   providers: providers.prefault({}).describe('Choice of plugin per capability.'),
   plugins: plugins.prefault({}).describe('Plugin discovery and per-plugin options.'),
   watch: watch.prefault({}).describe('Watched folders.'),
+  notify: notify.prefault({}).describe('A webhook told about every finished job.'),
 }).describe('dubarr configuration');
 
 /** The validated configuration as the rest of dubarr sees it: read-only all the way down. */
