@@ -102,15 +102,20 @@ export async function createRuntime(config: Config, o: RuntimeOptions): Promise<
   });
   // Before the scheduler starts: the service follows the progress of the jobs it takes at once.
   let self: Runtime | undefined;
+  let jobsService: JobsService | undefined;
   const uploads = openUploadServer({
     ...configuredUploads(config),
     onBytes: (n) => { if (self) countUploadBytes(self, n); },
     periodicCleanup: o.takeQueued ? { log } : undefined,
+    // Until the service exists (it is made next) every folder counts as used: kept, never lost.
+    uploadInUse: (id, folder) => jobsService?.usesUpload(id, folder) ?? true,
+    log,
   });
   const jobs = new JobsService({
     config, store, delivered, bus, scheduler, log, workRoot,
-    uploads: o.uploads ?? { dir: uploads.dir, resolve: (id) => uploadAsJobInput(uploads.dir, id) },
+    uploads: o.uploads ?? { dir: uploads.dir, resolve: (id) => uploadAsJobInput(uploads.dir, id), releaseJobInput: (input) => uploads.releaseJobInput(input) },
   });
+  jobsService = jobs;
   const transcription = new TranscriptionService({ config, plugins, pool, limits, log });
   scheduler.start();
   // A server also cleans up at start and now and then while idle; the CLI only after its job.

@@ -123,6 +123,12 @@ export const PENDING_OR_SUCCEEDED_SQL = `SELECT 1 FROM jobs INDEXED BY jobs_inpu
   WHERE input = ? AND status IN ('queued', 'running', 'succeeded') LIMIT 1`;
 
 /**
+ * A job whose input lies in a folder: its path is in [folder + '/', folder + '0'), '0' being the
+ * character after '/', a range the input index answers without a scan (LIKE could not use it).
+ */
+export const INPUT_IN_FOLDER_SQL = `SELECT 1 FROM jobs INDEXED BY jobs_input WHERE input >= ? AND input < ? LIMIT 1`;
+
+/**
  * At most one running job per input file: two jobs on one file (a server's watch job and a
  * `dubarr dub`, or two jobs with jobs.concurrency > 1) would write the same temporary and backup
  * names beside it, and one in-place job would take the other's live backup for a leftover. A
@@ -202,6 +208,7 @@ export class JobStore {
       remove: p(`DELETE FROM jobs WHERE id = ? AND status != 'running' RETURNING *`),
       counts: p('SELECT status, COUNT(*) AS n FROM jobs GROUP BY status'),
       pendingOrDone: p(PENDING_OR_SUCCEEDED_SQL),
+      inputInFolder: p(INPUT_IN_FOLDER_SQL),
       startRun: p(`INSERT INTO stage_runs (job_id, step, stage_id, provider, status, cache_key, attempt, started_at)
                    VALUES (@jobId, @step, @stageId, @provider, @status, @cacheKey, @attempt, @now)`),
       finishRun: p(`UPDATE stage_runs SET status = @status, finished_at = @now, duration_ms = @now - started_at,
@@ -301,6 +308,9 @@ export class JobStore {
    * such a file). Retention keeps every file's newest succeeded job, so the answer holds for years.
    */
   hasPendingOrSucceededJob(input: string): boolean { return this.s.pendingOrDone!.get(input) !== undefined; }
+
+  /** Whether any job (of any status) has its input inside `folder` (an absolute path without a trailing '/'). */
+  hasJobWithInputIn(folder: string): boolean { return this.s.inputInFolder!.get(`${folder}/`, `${folder}0`) !== undefined; }
 
   countByStatus(): Record<JobStatus, number> {
     const out: Record<JobStatus, number> = { queued: 0, running: 0, succeeded: 0, failed: 0, cancelled: 0 };
