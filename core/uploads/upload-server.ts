@@ -1,5 +1,5 @@
 import { mkdirSync } from 'node:fs';
-import { EVENTS, Server } from '@tus/server';
+import { ERRORS, EVENTS, Server } from '@tus/server';
 import type { Logger } from '../app/logger.js';
 import type { Config } from '../config/schema.js';
 import type { FileStore } from '@tus/file-store';
@@ -7,6 +7,7 @@ import { CountingFileStore } from './counting-file-store.js';
 import { removeExpiredUploads } from './expired-uploads.js';
 import { removeUnusedJobInput, uploadOfJobInput, type UploadInUse } from './upload-job-input.js';
 import { uploadsDir } from './uploads-dir.js';
+import { storeWholeUpload, type WrittenUpload } from './whole-upload.js';
 
 /** The path the tus endpoint answers at; upload URLs are `/uploads/<id>`. */
 export const UPLOADS_PATH = '/uploads';
@@ -44,6 +45,13 @@ export interface UploadServer {
   handle(req: Request): Promise<Response>;
   /** Removes unfinished uploads older than the expiry as of `now`; returns their ids. */
   removeExpired(now?: number): Promise<string[]>;
+  /**
+   * Stores a file that arrives whole (a multipart post) as a finished upload, `write` streaming
+   * it to `<dir>/<name>`; returns its id. Nothing is left if `write` throws (see whole-upload.ts).
+   */
+  storeWhole(write: (dir: string, name: string) => Promise<WrittenUpload>): Promise<string>;
+  /** Removes an upload, as a termination does (its job-input folder too, unless a job uses it). */
+  remove(id: string): Promise<void>;
   /** After a job is deleted: its input's folder goes if it was made from an upload that is gone and no other job uses it. */
   releaseJobInput(input: string): Promise<void>;
   /** Stops the periodic cleanup. Uploads in flight are the HTTP server's to end. */
@@ -107,6 +115,11 @@ export function openUploadServer(o: UploadServerOptions): UploadServer {
       return res;
     },
     removeExpired,
+    storeWhole: (write) => storeWholeUpload(store, write),
+    async remove(id) {
+      await store.remove(id).catch((e: unknown) => { if (e !== ERRORS.FILE_NOT_FOUND) throw e; });
+      await afterRemoved([id]);
+    },
     async releaseJobInput(input) {
       const id = uploadOfJobInput(o.dir, input);
       if (id !== undefined) await afterRemoved([id]);
