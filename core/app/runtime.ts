@@ -81,8 +81,11 @@ export async function createRuntime(config: Config, o: RuntimeOptions): Promise<
   const { cache, index: cacheIndex } = openStageCache(db, config.cache.dir);
   // Work dirs live inside the cache dir so finished results are renamed into it, not copied.
   const workRoot = join(config.cache.dir, '.work');
+  let uploadServer: UploadServer | undefined;
   const housekeeping = new Housekeeping(store, cacheIndex, cache, log, {
     maxCacheBytes: config.cache.maxSizeGb * 1e9, retentionMs: config.jobs.retentionDays * DAY_MS, workRoot,
+    // Passes run only once asked, after the upload server below exists.
+    onJobInputReleased: async (input) => { await uploadServer?.releaseJobInput(input); },
   });
   const pool = new StagePool({ threads: config.workers.threads, idleTimeoutMs: config.workers.idleTimeoutMs, cancelGraceMs: config.workers.cancelGraceMs });
   const bus = new JobBus();
@@ -116,6 +119,7 @@ export async function createRuntime(config: Config, o: RuntimeOptions): Promise<
     uploads: o.uploads ?? { dir: uploads.dir, resolve: (id) => uploadAsJobInput(uploads.dir, id), releaseJobInput: (input) => uploads.releaseJobInput(input) },
   });
   jobsService = jobs;
+  uploadServer = uploads;
   const transcription = new TranscriptionService({ config, plugins, pool, limits, log });
   scheduler.start();
   // A server also cleans up at start and now and then while idle; the CLI only after its job.

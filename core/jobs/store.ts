@@ -116,7 +116,7 @@ function toJob(r: JobRow): Job {
  * and reads every finished job; with it, a query the partial index cannot answer fails to prepare.
  */
 export const EXPIRE_JOBS_SQL = `DELETE FROM jobs WHERE id IN (SELECT id FROM jobs INDEXED BY jobs_expirable
-  WHERE finished_at < ? AND (status IN ('failed', 'cancelled') OR (status = 'succeeded' AND superseded = 1)) LIMIT ?) RETURNING id`;
+  WHERE finished_at < ? AND (status IN ('failed', 'cancelled') OR (status = 'succeeded' AND superseded = 1)) LIMIT ?) RETURNING id, input`;
 
 /** Whether a file has a queued, running or succeeded job: a lookup of that file's jobs (jobs_input). */
 export const PENDING_OR_SUCCEEDED_SQL = `SELECT 1 FROM jobs INDEXED BY jobs_input
@@ -359,7 +359,12 @@ export class JobStore {
    * write lock for long.
    */
   deleteFinishedBefore(cutoff: number, limit = 500): string[] {
-    return (this.s.expire!.all(cutoff, limit) as { id: string }[]).map((r) => r.id);
+    return this.expireFinishedBefore(cutoff, limit).map((r) => r.id);
+  }
+
+  /** As deleteFinishedBefore, with each deleted job's input (an upload's folder may go with its last job). */
+  expireFinishedBefore(cutoff: number, limit = 500): Array<{ id: string; input: string }> {
+    return this.s.expire!.all(cutoff, limit) as Array<{ id: string; input: string }>;
   }
 
   /** Runs fn in one transaction (many small writes cost one commit). */

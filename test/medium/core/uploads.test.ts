@@ -328,6 +328,33 @@ test('a job on a finished upload: the video is dubbed under the client\'s file n
   }
 });
 
+test('a job that jobs.retentionDays expires takes the folder of its removed upload along', async () => {
+  const t = await testRuntime({ stuck: { steps: [{ id: 'wait', capability: 'slow', inputs: { source: 'source' }, params: { untilCancelled: true } }] } }, { jobs: { retentionDays: 30 } });
+  const s = await startTusServer(t.rt);
+  try {
+    const video = await readFile(await h264AacMp4());
+    const id = idOf(uploadUrl(s.url, await create(s.url, { length: video.length, body: video, meta: { filename: 'Old.mp4' } })));
+    const made = await fetch(`${s.url}/api/jobs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ uploadId: id, preset: 'stuck', targetLanguages: [] }) });
+    const job = await made.json() as { id: string; input: string };
+    await waitFor(t, (e) => e.jobId === job.id && e.type === 'job.progress');
+    assert.equal((await del(`${s.url}/uploads/${id}`)).status, 204);
+    t.rt.jobs.cancel(job.id);
+    assert.equal((await finished(t, job.id)).status, 'cancelled');
+    await t.rt.housekeeping.idle();
+    assert.ok((await stat(job.input)).isFile(), 'a cancelled job within retention keeps its input');
+
+    const past = Date.now() - 31 * 86_400_000;
+    t.rt.store.db.prepare('UPDATE jobs SET created_at = ?, finished_at = ? WHERE id = ?').run(past, past, job.id);
+    t.rt.housekeeping.request();
+    await t.rt.housekeeping.idle();
+    assert.throws(() => t.rt.store.getJob(job.id), /No job/);
+    assert.equal(await stat(join(uploadsDir(t.rt.config), 'files', id)).catch(() => undefined), undefined, 'the folder went with the job');
+  } finally {
+    await s.close();
+    await t.close();
+  }
+});
+
 test('a terminated or expired upload takes its job-input folder along once no job uses it; a running job\'s input stays until the job goes', async () => {
   const presets = {
     stuck: { steps: [{ id: 'wait', capability: 'slow', inputs: { source: 'source' }, params: { untilCancelled: true } }] },
