@@ -89,7 +89,9 @@ export class Housekeeping {
       // rows are gone, so its folders go too, stopping or not (most do not exist: a few ms).
       for (const { id, input } of expired) {
         await rm(join(this.opts.workRoot, id), { recursive: true, force: true });
-        await this.opts.onJobInputReleased?.(input);
+        // This asks the database whether another job uses the input's folder: not once stopping
+        // (the database may be closed), so a shutdown in the middle of a batch may leave a folder.
+        if (!this.passes.stopping) await this.opts.onJobInputReleased?.(input);
       }
       if (expired.length === 0) break;
     }
