@@ -122,15 +122,24 @@ test('multipart POST /api/jobs: the file (fields after it) becomes the job\'s in
     assert.match(job.input, new RegExp(`^${folder}/[0-9a-f]{32}/Holiday clip\\.mp4$`));
     assert.equal(sha256(await readFile(job.input)), sha256(video), 'the input is the file sent, byte for byte');
     assert.deepEqual(await uploadsLeft(t), [], 'no upload left behind: the job has its own link');
+    const metrics = await (await s.call('/metrics')).text();
+    assert.match(metrics, new RegExp(`^dubarr_upload_bytes_total ${video.length}$`, 'm'), 'counted as upload bytes');
 
     assert.equal((await finished(t, job.id)).status, 'succeeded');
-    const artifacts = (await (await s.call(`/api/jobs/${job.id}/artifacts`)).json() as { items: Array<{ name: string; url: string }> }).items;
-    assert.deepEqual(artifacts.map((a) => a.name), ['Holiday clip - dub es.mp4', 'dub-track.es.m4a', 'qa-report.json']);
-    for (const a of artifacts.filter((x) => x.name !== 'dub-track.es.m4a')) {
-      const got = new Uint8Array(await (await s.call(a.url)).arrayBuffer());
-      if (a.name.endsWith('.mp4')) assert.equal(sha256(got), sha256(await readFile(join(job.input, '..', a.name))), a.name);
-      else assert.ok(got.length > 0, a.name);
-    }
+    const got = await (await s.call(`/api/jobs/${job.id}`)).json() as { qa: unknown; artifacts: Array<{ name: string; url: string; size: number }> };
+    assert.deepEqual(got.artifacts.map((a) => a.name), ['Holiday clip - dub es.mp4', 'dub-track.es.m4a', 'qa-report.json']);
+    const download = async (name: string) => {
+      const a = got.artifacts.find((x) => x.name === name)!;
+      const res = await s.call(a.url);
+      assert.equal(res.status, 200, name);
+      const bytes = new Uint8Array(await res.arrayBuffer());
+      assert.equal(bytes.length, a.size, name);
+      return { bytes, type: res.headers.get('content-type') };
+    };
+    const dubbed = await download('Holiday clip - dub es.mp4');
+    assert.equal(sha256(dubbed.bytes), sha256(await readFile(join(job.input, '..', 'Holiday clip - dub es.mp4'))), 'the dubbed video, written beside the input');
+    assert.equal((await download('dub-track.es.m4a')).type, 'audio/mp4');
+    assert.deepEqual(JSON.parse(Buffer.from((await download('qa-report.json')).bytes).toString()), got.qa);
 
     // Deleting the job removes its folder: nothing of the upload is left.
     assert.equal((await s.call(`/api/jobs/${job.id}`, { method: 'DELETE' })).status, 200);
