@@ -82,8 +82,11 @@ export async function createRuntime(config: Config, o: RuntimeOptions): Promise<
   const { cache, index: cacheIndex } = openStageCache(db, config.cache.dir);
   // Work dirs live inside the cache dir so finished results are renamed into it, not copied.
   const workRoot = join(config.cache.dir, '.work');
+  let uploadServer: UploadServer | undefined;
   const housekeeping = new Housekeeping(store, cacheIndex, cache, log, {
     maxCacheBytes: config.cache.maxSizeGb * 1e9, retentionMs: config.jobs.retentionDays * DAY_MS, workRoot,
+    // Passes run only once asked, after the upload server below exists.
+    onJobInputReleased: async (input) => { await uploadServer?.releaseJobInput(input); },
   });
   const pool = new StagePool({ threads: config.workers.threads, idleTimeoutMs: config.workers.idleTimeoutMs, cancelGraceMs: config.workers.cancelGraceMs });
   const bus = new JobBus();
@@ -103,15 +106,21 @@ export async function createRuntime(config: Config, o: RuntimeOptions): Promise<
   });
   // Before the scheduler starts: the service follows the progress of the jobs it takes at once.
   let self: Runtime | undefined;
+  let jobsService: JobsService | undefined;
   const uploads = openUploadServer({
     ...configuredUploads(config),
     onBytes: (n) => { if (self) countUploadBytes(self, n); },
     periodicCleanup: o.takeQueued ? { log } : undefined,
+    // Until the service exists (it is made next) every folder counts as used: kept, never lost.
+    uploadInUse: (id, folder) => jobsService?.usesUpload(id, folder) ?? true,
+    log,
   });
   const jobs = new JobsService({
     config, store, delivered, bus, scheduler, log, workRoot,
-    uploads: o.uploads ?? { dir: uploads.dir, resolve: (id) => uploadAsJobInput(uploads.dir, id) },
+    uploads: o.uploads ?? { dir: uploads.dir, resolve: (id) => uploadAsJobInput(uploads.dir, id), releaseJobInput: (input) => uploads.releaseJobInput(input) },
   });
+  jobsService = jobs;
+  uploadServer = uploads;
   const transcription = new TranscriptionService({ config, plugins, pool, limits, log });
   // Listening before the scheduler starts: no job can end unheard.
   const notifier = new Notifier({

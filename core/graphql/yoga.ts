@@ -9,6 +9,7 @@ import { ERROR_TABLE } from '../../plugins/sdk/errors.js';
 import { packageRoot } from '../app/paths.js';
 import type { Logger } from '../app/logger.js';
 import { maskError } from './errors.js';
+import { variableCostPlugin } from './variable-cost.js';
 import { resolvers, type GraphqlContext, type GraphqlServices } from './resolvers.js';
 
 /** The schema, written first; the server loads it as it is. */
@@ -24,7 +25,8 @@ export const MAX_DEPTH = 6;
  * armor's cost: 2 per object, 1 per scalar, growing with depth and multiplied by a literal
  * `first`. A page of 100 jobs with every field (stages, artifacts, QA report) costs 12,500 and
  * passes; 500 of them (58,750) do not: ask for fewer fields or page with `after`. A `first`
- * given as a variable is not seen here; the service bounds a page at 500 either way.
+ * given as a variable counts the same: armor cannot see variables when it validates, so
+ * variableCostPlugin estimates again with their values when the operation runs.
  */
 export const MAX_COST = 20_000;
 
@@ -73,6 +75,7 @@ export function createGraphqlServer(services: GraphqlServices, o: GraphqlServerO
     plugins: [
       maxDepthPlugin({ n: MAX_DEPTH, onReject: [coded] }),
       costLimitPlugin({ maxCost: MAX_COST, onReject: [coded] }),
+      variableCostPlugin({ maxCost: MAX_COST, onReject: coded }),
     ],
   });
 }

@@ -12,6 +12,7 @@ import { webPageRoutes } from './web-page.js';
 import { catalogRoutes } from './catalog-routes.js';
 import { CatalogService } from '../service/catalog.js';
 import { mountUploads } from './uploads-route.js';
+import { countUploadBytes } from '../ops/metrics.js';
 
 /**
  * The HTTP surface: the guard (Host, CORS, API key, body size), operations, health, the REST
@@ -19,14 +20,14 @@ import { mountUploads } from './uploads-route.js';
  * uploads, the transcription endpoints and GraphQL; webhooks mount here next.
  * `uploads`: the runtime's, unless a test brings its own.
  */
-export function createHttpApp(rt: Runtime, uploads: Pick<UploadServer, 'handle'> = rt.uploads): Hono {
+export function createHttpApp(rt: Runtime, uploads: Pick<UploadServer, 'handle' | 'storeWhole' | 'remove'> = rt.uploads): Hono {
   const app = new Hono();
   // hono runs middleware and routes in the order they are added: the guard comes first, so it
   // covers every route below it, the uploads too.
   app.use(requestGuard(rt));
   app.route('/', opsRoutes(rt));
   app.get('/health', (c) => c.json({ ok: true, version: packageVersion, ...rt.jobs.counts() }));
-  app.route('/', restRoutes(rt.jobs));
+  app.route('/', restRoutes(rt.jobs, { uploads, maxBytes: rt.config.server.maxUploadBytes, countBytes: (n) => countUploadBytes(rt, n) }));
   app.route('/', catalogRoutes(new CatalogService(rt.plugins, rt.presets)));
   app.route('/', webPageRoutes());
   mountUploads(app, uploads);

@@ -30,8 +30,11 @@ export interface MultipartUpload {
 export interface MultipartOptions {
   /** The form field that carries the file ('audio_file', 'file'). */
   fileField: string;
-  /** Folder the file is written into (created by the caller), as `upload`. */
+  /** Folder the file is written into (created by the caller). */
   dir: string;
+  /** The file's name in `dir` (default `upload`); an existing file of that name is written over. */
+  fileName?: string;
+  /** server.maxUploadBytes: the most bytes of the file written; 0 = no limit. */
   maxBytes: number;
 }
 
@@ -51,15 +54,18 @@ export function tooLarge(maxBytes: number): DubarrError {
  * multipart or has no file in `fileField`.
  */
 export async function receiveMultipart(req: Request, o: MultipartOptions): Promise<MultipartUpload> {
+  // Every refusal that reads no byte comes before the body is touched: @hono/node-server then
+  // drains what the client still sends, and the connection carries its next request. Once the
+  // body's stream is open, only reading it drains the socket (see the catch below).
   const type = req.headers.get('content-type') ?? '';
-  if (!/^multipart\/form-data/i.test(type) || !req.body) {
+  if (!/^multipart\/form-data/i.test(type)) {
     throw new DubarrError('E_INVALID_ARGUMENT', `Send the file as multipart/form-data in the field '${o.fileField}' (got Content-Type '${type || 'none'}')`);
   }
   // A declared length far past the limit is refused before a byte is read.
   const declared = Number(req.headers.get('content-length') ?? NaN);
-  if (declared > o.maxBytes + FRAMING_ALLOWANCE) throw tooLarge(o.maxBytes);
+  if (o.maxBytes > 0 && declared > o.maxBytes + FRAMING_ALLOWANCE) throw tooLarge(o.maxBytes);
 
-  const path = join(o.dir, 'upload');
+  const path = join(o.dir, o.fileName ?? 'upload');
   const fields = new Map<string, string[]>();
   let file: MultipartFile | undefined;
   let written: Promise<void> | undefined;
@@ -69,13 +75,14 @@ export async function receiveMultipart(req: Request, o: MultipartOptions): Promi
   try {
     bb = new Busboy({
       headers: { 'content-type': type },
-      limits: { ...FIELD_LIMITS, files: 1, fileSize: o.maxBytes },
+      limits: { ...FIELD_LIMITS, files: 1, fileSize: o.maxBytes > 0 ? o.maxBytes : Infinity },
       // Clients that post raw bytes (Bazarr's, through python-requests) may give no file name.
       isPartAFile: (name, _type, filename) => name === o.fileField || filename !== undefined,
     });
   } catch (e) {
     throw new DubarrError('E_INVALID_ARGUMENT', `The multipart body cannot be read: ${(e as Error).message}`, { cause: e });
   }
+  if (!req.body) throw new DubarrError('E_INVALID_ARGUMENT', `The request has no body: send the file as multipart/form-data in the field '${o.fileField}'`);
   const source = Readable.fromWeb(req.body as WebReadableStream<Uint8Array>);
   const finished = new Promise<void>((resolve, reject) => {
     bb.on('field', (name, value) => { fields.set(name, [...(fields.get(name) ?? []), value]); });
@@ -86,7 +93,7 @@ export async function receiveMultipart(req: Request, o: MultipartOptions): Promi
       stream.on('data', (chunk: Buffer) => { f.size += chunk.length; });
       // busboy stops passing bytes at the limit: the file never grows past it.
       stream.on('limit', () => { failure ??= tooLarge(o.maxBytes); reject(failure); });
-      out = createWriteStream(path, { flags: 'wx' });
+      out = createWriteStream(path);
       written = pipeline(stream, out);
       written.catch((e: unknown) => { failure ??= DubarrError.from(e); reject(failure); });
     });
@@ -102,9 +109,12 @@ export async function receiveMultipart(req: Request, o: MultipartOptions): Promi
     if (!file) throw new DubarrError('E_INVALID_ARGUMENT', `The form has no file in the field '${o.fileField}'`);
     return { file, fields };
   } catch (e) {
-    // Stop reading: the server drains (a bounded amount of) what the client still sends.
+    // What the client still sends is read and dropped, nothing more written: the body's web
+    // stream, once open, is the only reader of the socket, so without this the server's drain
+    // (@hono/node-server: up to 64 MiB or 500 ms, then it drops the connection) would stall,
+    // and drop the connection under a client already sending its next request on it.
     source.unpipe(bb);
-    source.pause();
+    source.resume();
     // The file part may not have ended; the file's own stream always closes when destroyed.
     out?.destroy();
     await written?.catch(() => undefined);

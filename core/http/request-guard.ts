@@ -13,6 +13,13 @@ import { isPageAsset } from './web-page.js';
 /** Paths whose bodies are not JSON-sized: tus uploads, bounded by server.maxUploadBytes in their own handler. */
 const UPLOADS_PREFIX = '/uploads';
 /**
+ * The multipart posts whose handlers stream the file part to disk (receiveMultipart), bounded by
+ * server.maxUploadBytes there: a job with its file, and the transcription endpoints. A multipart
+ * body anywhere else is held to server.maxRequestBytes like any other body (a handler there
+ * might read it into memory).
+ */
+const STREAMED_MULTIPART_POSTS = new Set(['/api/jobs', '/asr', '/detect-language', '/v1/audio/transcriptions']);
+/**
  * Answers without a key: liveness probes (Docker, Kubernetes) carry none, and the web page's
  * static files hold no data (the page asks for the key, then sends it on every request).
  */
@@ -125,9 +132,9 @@ function requestSizeLimit(maxSize: number): MiddlewareHandler {
   });
   return async (c, next) => {
     const path = c.req.path;
-    const multipart = /^multipart\/form-data/i.test(c.req.header('content-type') ?? '');
+    const streamedMultipart = c.req.method === 'POST' && STREAMED_MULTIPART_POSTS.has(path) && /^multipart\/form-data/i.test(c.req.header('content-type') ?? '');
     // Media travels as tus uploads or multipart file posts; their handlers bound them by server.maxUploadBytes.
-    if (path === UPLOADS_PREFIX || path.startsWith(`${UPLOADS_PREFIX}/`) || multipart) return next();
+    if (path === UPLOADS_PREFIX || path.startsWith(`${UPLOADS_PREFIX}/`) || streamedMultipart) return next();
     return limit(c, next);
   };
 }

@@ -14,6 +14,8 @@ export interface HousekeepingOptions {
   retentionMs: number;
   /** Parent of jobs' work dirs: a failed job's kept work dir goes with the job. */
   workRoot: string;
+  /** Told each expired job's input, after its row is gone (an upload's folder goes with its last job). */
+  onJobInputReleased?: (input: string) => Promise<void>;
 }
 
 /**
@@ -81,12 +83,17 @@ export class Housekeeping {
     const cutoff = Date.now() - this.opts.retentionMs;
     let jobs = 0;
     while (!this.passes.stopping) {
-      const ids = this.store.deleteFinishedBefore(cutoff);
-      jobs += ids.length;
+      const expired = this.store.expireFinishedBefore(cutoff);
+      jobs += expired.length;
       // Work dirs are named by job id under the work root: ours, never a user's file. The batch's
       // rows are gone, so its folders go too, stopping or not (most do not exist: a few ms).
-      for (const id of ids) await rm(join(this.opts.workRoot, id), { recursive: true, force: true });
-      if (ids.length === 0) break;
+      for (const { id, input } of expired) {
+        await rm(join(this.opts.workRoot, id), { recursive: true, force: true });
+        // This asks the database whether another job uses the input's folder: not once stopping
+        // (the database may be closed), so a shutdown in the middle of a batch may leave a folder.
+        if (!this.passes.stopping) await this.opts.onJobInputReleased?.(input);
+      }
+      if (expired.length === 0) break;
     }
     return jobs;
   }

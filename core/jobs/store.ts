@@ -116,11 +116,17 @@ function toJob(r: JobRow): Job {
  * and reads every finished job; with it, a query the partial index cannot answer fails to prepare.
  */
 export const EXPIRE_JOBS_SQL = `DELETE FROM jobs WHERE id IN (SELECT id FROM jobs INDEXED BY jobs_expirable
-  WHERE finished_at < ? AND (status IN ('failed', 'cancelled') OR (status = 'succeeded' AND superseded = 1)) LIMIT ?) RETURNING id`;
+  WHERE finished_at < ? AND (status IN ('failed', 'cancelled') OR (status = 'succeeded' AND superseded = 1)) LIMIT ?) RETURNING id, input`;
 
 /** Whether a file has a queued, running or succeeded job: a lookup of that file's jobs (jobs_input). */
 export const PENDING_OR_SUCCEEDED_SQL = `SELECT 1 FROM jobs INDEXED BY jobs_input
   WHERE input = ? AND status IN ('queued', 'running', 'succeeded') LIMIT 1`;
+
+/**
+ * A job whose input lies in a folder: its path is in [folder + '/', folder + '0'), '0' being the
+ * character after '/', a range the input index answers without a scan (LIKE could not use it).
+ */
+export const INPUT_IN_FOLDER_SQL = `SELECT 1 FROM jobs INDEXED BY jobs_input WHERE input >= ? AND input < ? LIMIT 1`;
 
 /**
  * At most one running job per input file: two jobs on one file (a server's watch job and a
@@ -202,6 +208,7 @@ export class JobStore {
       remove: p(`DELETE FROM jobs WHERE id = ? AND status != 'running' RETURNING *`),
       counts: p('SELECT status, COUNT(*) AS n FROM jobs GROUP BY status'),
       pendingOrDone: p(PENDING_OR_SUCCEEDED_SQL),
+      inputInFolder: p(INPUT_IN_FOLDER_SQL),
       startRun: p(`INSERT INTO stage_runs (job_id, step, stage_id, provider, status, cache_key, attempt, started_at)
                    VALUES (@jobId, @step, @stageId, @provider, @status, @cacheKey, @attempt, @now)`),
       finishRun: p(`UPDATE stage_runs SET status = @status, finished_at = @now, duration_ms = @now - started_at,
@@ -304,6 +311,9 @@ export class JobStore {
    */
   hasPendingOrSucceededJob(input: string): boolean { return this.s.pendingOrDone!.get(input) !== undefined; }
 
+  /** Whether any job (of any status) has its input inside `folder` (an absolute path without a trailing '/'). */
+  hasJobWithInputIn(folder: string): boolean { return this.s.inputInFolder!.get(`${folder}/`, `${folder}0`) !== undefined; }
+
   countByStatus(): Record<JobStatus, number> {
     const out: Record<JobStatus, number> = { queued: 0, running: 0, succeeded: 0, failed: 0, cancelled: 0 };
     for (const r of this.s.counts!.all() as { status: JobStatus; n: number }[]) out[r.status] = r.n;
@@ -365,7 +375,12 @@ export class JobStore {
    * write lock for long.
    */
   deleteFinishedBefore(cutoff: number, limit = 500): string[] {
-    return (this.s.expire!.all(cutoff, limit) as { id: string }[]).map((r) => r.id);
+    return this.expireFinishedBefore(cutoff, limit).map((r) => r.id);
+  }
+
+  /** As deleteFinishedBefore, with each deleted job's input (an upload's folder may go with its last job). */
+  expireFinishedBefore(cutoff: number, limit = 500): Array<{ id: string; input: string }> {
+    return this.s.expire!.all(cutoff, limit) as Array<{ id: string; input: string }>;
   }
 
   /** Runs fn in one transaction (many small writes cost one commit). */

@@ -28,9 +28,10 @@ export interface JobsServiceDeps {
   /**
    * Uploads, once the uploads module is wired: `resolve` turns a finished upload's id into its
    * file's path (throwing a coded error for an unknown or unfinished upload); results written
-   * into `dir` belong to dubarr, and go when their job is deleted.
+   * into `dir` belong to dubarr, and go when their job is deleted. `releaseJobInput` is told of
+   * a deleted job's input, so an upload's folder goes with the last job on it.
    */
-  uploads?: { resolve(id: string): Promise<string>; dir: string };
+  uploads?: { resolve(id: string): Promise<string>; dir: string; releaseJobInput?(input: string): Promise<void> };
 }
 
 export interface ListJobsInput {
@@ -69,6 +70,8 @@ function decodeCursor(c: string): { createdAt: number; id: string } {
  */
 export class JobsService {
   private readonly live: LiveProgress;
+  /** Uploads a job is being made from (count per id): their folders must not go before its row exists. */
+  private readonly claimedUploads = new Map<string, number>();
 
   constructor(private readonly d: JobsServiceDeps) {
     this.live = new LiveProgress(d.bus);
@@ -76,15 +79,39 @@ export class JobsService {
 
   /** Queues a job from a path or a finished upload; throws a coded error, creating no job, when the request is bad. */
   async create(input: CreateJobInput): Promise<JobView> {
-    const path = await this.inputPath(input);
-    // An output folder an API client names is held to the same roots (it must exist there).
-    const outDir = input.origin === 'api' && input.outDir !== undefined ? await this.outputInsideRoots(input.outDir) : input.outDir;
-    return this.view(this.d.scheduler.submit(jobSpec({ ...input, outDir }, path, this.d.config.pipeline)));
+    return this.claiming(input.uploadId, async () => {
+      const path = await this.inputPath(input);
+      // An output folder an API client names is held to the same roots (it must exist there).
+      const outDir = input.origin === 'api' && input.outDir !== undefined ? await this.outputInsideRoots(input.outDir) : input.outDir;
+      return this.view(this.d.scheduler.submit(jobSpec({ ...input, outDir }, path, this.d.config.pipeline)));
+    });
   }
 
   /** Creates a job and runs it in this process at once (the CLI's `dub`); `done` resolves with the finished job. */
   async runHere(input: CreateJobInput): Promise<{ job: Job; done: Promise<Job> }> {
-    return this.d.scheduler.runNow(jobSpec(input, await this.inputPath(input), this.d.config.pipeline));
+    return this.claiming(input.uploadId, async () => this.d.scheduler.runNow(jobSpec(input, await this.inputPath(input), this.d.config.pipeline)));
+  }
+
+  /**
+   * Whether a job uses the folder of an upload's job input (see uploads/upload-job-input.ts): a
+   * job of any status has its input there (the row is its claim: a failed job may be retried, a
+   * finished one's artifacts lie beside its input), or one is being made from the upload now.
+   */
+  usesUpload(uploadId: string, folder: string): boolean {
+    return this.claimedUploads.has(uploadId) || this.d.store.hasJobWithInputIn(folder);
+  }
+
+  /** Runs `fn` (which makes a job from the upload) with the upload claimed, so its folder stays until the job's row exists. */
+  private async claiming<T>(uploadId: string | undefined, fn: () => Promise<T>): Promise<T> {
+    if (uploadId === undefined) return fn();
+    this.claimedUploads.set(uploadId, (this.claimedUploads.get(uploadId) ?? 0) + 1);
+    try {
+      return await fn();
+    } finally {
+      const n = this.claimedUploads.get(uploadId)! - 1;
+      if (n === 0) this.claimedUploads.delete(uploadId);
+      else this.claimedUploads.set(uploadId, n);
+    }
   }
 
   private async inputPath(input: CreateJobInput): Promise<string> {
@@ -180,6 +207,7 @@ export class JobsService {
       throw new DubarrError('E_JOB_STATE', `Job ${job.id} is running; cancel it first (dubarr jobs cancel ${job.id}, or POST /api/jobs/${job.id}/cancel), then delete it`);
     }
     const removedFiles = await removeOwnFiles(files);
+    await this.d.uploads?.releaseJobInput?.(job.input);
     this.d.log.info({ job: job.id, removedFiles }, 'job deleted');
     return { id: job.id, removedFiles };
   }

@@ -16,7 +16,7 @@ export interface FinishedUpload {
 }
 
 /** Ids the library makes are 32 hex digits; anything that could name another file is refused first. */
-const ID = /^[A-Za-z0-9_-]{1,128}$/;
+export const UPLOAD_ID = /^[A-Za-z0-9_-]{1,128}$/;
 
 /**
  * A complete upload a job may use: it exists, has every byte it declared, and is media.
@@ -55,7 +55,7 @@ interface StoredUpload {
  */
 async function uploadOf(dir: string, id: string): Promise<{ upload: StoredUpload; path: string }> {
   const notFound = () => new DubarrError('E_UPLOAD_NOT_FOUND', `No upload with id ${JSON.stringify(id.slice(0, 140))}`, { details: { uploadId: id } });
-  if (!ID.test(id)) throw notFound();
+  if (!UPLOAD_ID.test(id)) throw notFound();
   const info = (await new FileConfigstore(dir).get(id)) as StoredUpload | undefined;
   const path = join(dir, id);
   const st = await stat(path).catch((e: NodeJS.ErrnoException) => { if (e.code === 'ENOENT') return undefined; throw e; });

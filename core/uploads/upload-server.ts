@@ -1,11 +1,13 @@
 import { mkdirSync } from 'node:fs';
-import { Server } from '@tus/server';
+import { ERRORS, EVENTS, Server } from '@tus/server';
 import type { Logger } from '../app/logger.js';
 import type { Config } from '../config/schema.js';
 import type { FileStore } from '@tus/file-store';
 import { CountingFileStore } from './counting-file-store.js';
 import { removeExpiredUploads } from './expired-uploads.js';
+import { removeUnusedJobInput, uploadOfJobInput, type UploadInUse } from './upload-job-input.js';
 import { uploadsDir } from './uploads-dir.js';
+import { storeWholeUpload, type WrittenUpload } from './whole-upload.js';
 
 /** The path the tus endpoint answers at; upload URLs are `/uploads/<id>`. */
 export const UPLOADS_PATH = '/uploads';
@@ -23,6 +25,13 @@ export interface UploadServerOptions {
   onBytes?: (n: number) => void;
   /** Run the expiry cleanup now and then (a server), logging what it removes or why it failed; tests drive removeExpired() themselves. */
   periodicCleanup?: { log: Logger };
+  /**
+   * Whether a job uses an upload's job-input folder (the jobs service knows); asked when the
+   * upload is removed, so the folder goes with it when no job does. Without it the folders stay.
+   */
+  uploadInUse?: UploadInUse;
+  /** Where a failed folder removal is reported. */
+  log?: Logger;
 }
 
 /** The options the configuration sets (server.maxUploadBytes, server.uploadExpiryHours, the data dir). */
@@ -36,6 +45,15 @@ export interface UploadServer {
   handle(req: Request): Promise<Response>;
   /** Removes unfinished uploads older than the expiry as of `now`; returns their ids. */
   removeExpired(now?: number): Promise<string[]>;
+  /**
+   * Stores a file that arrives whole (a multipart post) as a finished upload, `write` streaming
+   * it to `<dir>/<name>`; returns its id. Nothing is left if `write` throws (see whole-upload.ts).
+   */
+  storeWhole(write: (dir: string, name: string) => Promise<WrittenUpload>): Promise<string>;
+  /** Removes an upload, as a termination does (its job-input folder too, unless a job uses it). */
+  remove(id: string): Promise<void>;
+  /** After a job is deleted: its input's folder goes if it was made from an upload that is gone and no other job uses it. */
+  releaseJobInput(input: string): Promise<void>;
   /** Stops the periodic cleanup. Uploads in flight are the HTTP server's to end. */
   close(): void;
 }
@@ -60,7 +78,24 @@ export function openUploadServer(o: UploadServerOptions): UploadServer {
     // otherwise answer 'Access-Control-Allow-Origin: *'.
     allowedOrigins: () => false,
   });
-  const removeExpired = (now = Date.now()) => removeExpiredUploads(store, { now, maxAgeMs: o.expiryMs });
+  // After an upload goes, its job-input folder, unless a job uses it. A failure here does not
+  // undo the removal the client asked for: it is logged, and the folder goes with its last job.
+  const afterRemoved = async (ids: readonly string[]) => {
+    if (!o.uploadInUse) return;
+    for (const id of ids) {
+      await removeUnusedJobInput(o.dir, id, o.uploadInUse).catch((e: unknown) =>
+        o.log?.warn({ upload: id, err: e instanceof Error ? e.message : String(e) }, 'could not remove the job-input folder of a removed upload'));
+    }
+  };
+  // The library tells of a termination only by this event; handle() waits for the cleanup, so a
+  // client's 204 means the folder is gone too.
+  const terminated = new WeakMap<Request, string>();
+  tus.on(EVENTS.POST_TERMINATE, (req: Request, _res: Response, id: string) => { terminated.set(req, id); });
+  const removeExpired = async (now = Date.now()) => {
+    const ids = await removeExpiredUploads(store, { now, maxAgeMs: o.expiryMs });
+    await afterRemoved(ids);
+    return ids;
+  };
   let timer: NodeJS.Timeout | undefined;
   const cleanup = o.periodicCleanup;
   if (cleanup) {
@@ -73,8 +108,22 @@ export function openUploadServer(o: UploadServerOptions): UploadServer {
   }
   return {
     dir: o.dir,
-    handle: (req) => tus.handleWeb(req),
+    async handle(req) {
+      const res = await tus.handleWeb(req);
+      const id = terminated.get(req);
+      if (id !== undefined) await afterRemoved([id]);
+      return res;
+    },
     removeExpired,
+    storeWhole: (write) => storeWholeUpload(store, write),
+    async remove(id) {
+      await store.remove(id).catch((e: unknown) => { if (e !== ERRORS.FILE_NOT_FOUND) throw e; });
+      await afterRemoved([id]);
+    },
+    async releaseJobInput(input) {
+      const id = uploadOfJobInput(o.dir, input);
+      if (id !== undefined) await afterRemoved([id]);
+    },
     close() { clearInterval(timer); },
   };
 }

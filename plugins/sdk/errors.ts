@@ -31,7 +31,7 @@ export const ERROR_TABLE = {
   E_JOB_NOT_FOUND: { status: 404, retryable: false, hint: 'List jobs with `dubarr jobs list`.' },
   E_JOB_STATE: { status: 409, retryable: false, hint: 'The job is not in a state that allows this action.' },
   E_ARTIFACT_NOT_FOUND: { status: 404, retryable: false, hint: 'List what the job made with GET /api/jobs/:id/artifacts; a file moved or pruned from the cache since is no longer offered.' },
-  E_UNSUPPORTED_MEDIA_TYPE: { status: 415, retryable: false, hint: 'Send the request body as JSON (Content-Type: application/json).' },
+  E_UNSUPPORTED_MEDIA_TYPE: { status: 415, retryable: false, hint: 'Send the request body as JSON (Content-Type: application/json), or where a file is taken as multipart/form-data.' },
   E_RANGE_NOT_SATISFIABLE: { status: 416, retryable: false, hint: 'Ask for a byte range inside the file; its size is in the Content-Range header.' },
   E_SWAP_UNRESOLVED: { status: 409, retryable: false, hint: 'An earlier in-place swap of this file was interrupted and dubarr cannot prove the file in place is whole, so it kept the backup of the original. Check the file in place, then either delete the backup or rename it over the file, as the message says, and retry the job.' },
   E_FILE_HARDLINKED: { status: 409, retryable: false, hint: 'The file has other hard links; use mux mode, or force in-place mode.' },

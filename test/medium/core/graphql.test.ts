@@ -12,7 +12,7 @@ import { packageVersion } from '../../../core/app/paths.js';
 import { loadConfig } from '../../../core/config/load.js';
 import { SCHEMA_FILE } from '../../../core/graphql/yoga.js';
 import type { PresetInput } from '../../../core/pipeline/plan.js';
-import { dataOf, errorOf, gqlServer } from './graphql-harness.js';
+import { dataOf, errorOf, gqlServer, wsClient, wsSubscribe, type GqlResult } from './graphql-harness.js';
 import { finished, testRuntime, waitFor } from './harness.js';
 
 const presets: Record<string, PresetInput> = {
@@ -197,6 +197,33 @@ test('depth and cost limits: an over-deep and an over-costly query are rejected 
     assert.match(costly.message, /Cost limit of 20000/);
     dataOf(await s.gql('{ jobs(first: 500) { nodes { id status progress } } }'));
   } finally {
+    await s.close();
+    await t.close();
+  }
+});
+
+test('the cost limit reads variables: `first: $n` costs what the page it asks for does, over HTTP and WebSocket, a default too', async () => {
+  const t = await testRuntime(presets, {}, { takeQueued: false });
+  const s = await gqlServer(t);
+  const client = wsClient(s);
+  try {
+    const byVariable = `query Page($n: Int) { jobs(first: $n) { nodes { ${JOB_FIELDS} } } }`;
+    const costly = errorOf(await s.gql(byVariable, { n: 500 }), 'E_QUERY_TOO_COMPLEX');
+    assert.match(costly.message, /Cost limit of 20000/);
+    assert.ok(costly.extensions!.hint);
+    dataOf(await s.gql(byVariable, { n: 100 }));
+    // No value: the schema's default page (50), as validation counts an absent first.
+    dataOf(await s.gql(byVariable));
+    errorOf(await s.gql(`query($n: Int = 500) { jobs(first: $n) { nodes { ${JOB_FIELDS} } } }`), 'E_QUERY_TOO_COMPLEX');
+    // Only the operation that runs is estimated, with its own variables.
+    const two = `${byVariable} query Small($n: Int) { jobs(first: $n) { nodes { id } } }`;
+    const small = await fetch(`${s.base}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: two, operationName: 'Small', variables: { n: 500 } }) });
+    dataOf(await small.json() as GqlResult);
+    // graphql-ws runs operations through the same envelope.
+    const [overWs] = await wsSubscribe(client, byVariable, { n: 500 });
+    errorOf(overWs!, 'E_QUERY_TOO_COMPLEX');
+  } finally {
+    await client.dispose();
     await s.close();
     await t.close();
   }

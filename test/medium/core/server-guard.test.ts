@@ -120,7 +120,7 @@ test('CORS: only the configured origins get the headers; a preflight is answered
   }
 });
 
-test('a JSON body over server.maxRequestBytes is refused with 413 E_REQUEST_TOO_LARGE; /uploads is left to its own limit', async () => {
+test('a body over server.maxRequestBytes is refused with 413 E_REQUEST_TOO_LARGE; /uploads and the streamed multipart posts are left to their own limit', async () => {
   const s = await server({ host: '127.0.0.1', maxRequestBytes: 1024 });
   try {
     const big = JSON.stringify({ query: 'x'.repeat(2048) });
@@ -133,6 +133,15 @@ test('a JSON body over server.maxRequestBytes is refused with 413 E_REQUEST_TOO_
     // Not refused by the JSON limit: it reaches tus, which wants its own headers (412 without Tus-Resumable).
     const upload = await fetch(`${s.base}/uploads`, { method: 'POST', body: 'y'.repeat(4096) });
     assert.equal(upload.status, 412, 'reaches the tus server, not the JSON limit');
+    // A multipart body is left to server.maxUploadBytes only where its file streams to disk (it
+    // reaches the job door, which finds no file in it); elsewhere it is a body like any other.
+    const form = () => { const f = new FormData(); f.append('note', 'z'.repeat(4096)); return f; };
+    const toJobs = await fetch(`${s.base}/api/jobs`, { method: 'POST', body: form() });
+    assert.equal(await codeOf(toJobs), 'E_INVALID_ARGUMENT', 'reaches the job door');
+    for (const path of ['/graphql', '/api/jobs/abc/cancel', '/api/jobs/abc']) {
+      const r = await fetch(`${s.base}${path}`, { method: 'POST', body: form() });
+      assert.equal(await codeOf(r), 'E_REQUEST_TOO_LARGE', path);
+    }
   } finally {
     await s.close();
   }

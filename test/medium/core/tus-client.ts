@@ -26,11 +26,14 @@ export interface TusServer {
   http: BoundHttp;
 }
 
-/** The real HTTP server (bindHttp + createHttpApp) on 127.0.0.1, port 0, with the uploads the config sets. */
+/** The real HTTP server (bindHttp + createHttpApp) on 127.0.0.1, port 0, with the uploads the config sets, wired to the runtime's jobs as the runtime's own are. */
 export async function startTusServer(rt: Runtime): Promise<TusServer> {
   const http = await bindHttp({ ...rt.config.server, host: '127.0.0.1', port: 0 } as Config['server']);
   let counted = 0;
-  const uploads = openUploadServer({ ...configuredUploads(rt.config), onBytes: (n) => { counted += n; } });
+  const uploads = openUploadServer({
+    ...configuredUploads(rt.config), onBytes: (n) => { counted += n; },
+    uploadInUse: (id, folder) => rt.jobs.usesUpload(id, folder), log: rt.log,
+  });
   http.mount(createHttpApp(rt, uploads));
   return {
     url: http.url, uploads, http,

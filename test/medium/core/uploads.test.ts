@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { h264AacMp4, randomBytesFile, seededBytes } from '../../fixtures/media.js';
 import { Hono } from 'hono';
@@ -18,7 +18,7 @@ import { openUploadServer } from '../../../core/uploads/upload-server.js';
 import { uploadsDir } from '../../../core/uploads/uploads-dir.js';
 import { createHttpApp } from '../../../core/http/app.js';
 import { deliverPreset } from './deliver-preset.js';
-import { finished, testRuntime } from './harness.js';
+import { finished, testRuntime, waitFor } from './harness.js';
 import { create, del, head, patch, startTusServer, streamOf, TUS, uploadUrl } from './tus-client.js';
 
 const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
@@ -286,7 +286,7 @@ test('the uploads are hono routes: middleware added before them (auth, Host chec
   }
 });
 
-test('a job on a finished upload: the video is dubbed under the client\'s file name in a folder of its own, its artifacts download, and deleting the job removes its outputs but not the upload', async () => {
+test('a job on a finished upload: the video is dubbed under the client\'s file name in a folder of its own, its artifacts download; the job outlives the upload, and the folder goes with the job', async () => {
   const t = await testRuntime({ deliver: await deliverPreset() });
   const http = await bindHttp({ ...t.rt.config.server, host: '127.0.0.1', port: 0 } as Config['server']);
   http.mount(createHttpApp(t.rt));
@@ -317,12 +317,104 @@ test('a job on a finished upload: the video is dubbed under the client\'s file n
     // The upload itself is terminated: the job's input keeps its data (a hard link).
     assert.equal((await del(url)).status, 204);
     assert.equal(sha256(await readFile(job.input)), sha256(video));
+    assert.deepEqual((await readdir(folder)).sort(), ['Holiday clip - dub es.mp4', 'Holiday clip.mp4'], 'the job keeps the folder: its artifacts are there');
     const gone = await fetch(`${http.url}/api/jobs/${job.id}`, { method: 'DELETE' });
     assert.equal(gone.status, 200);
-    assert.deepEqual(await readdir(folder), ['Holiday clip.mp4'], 'the dubbed copy went with the job; the input stays');
+    assert.equal(await stat(folder).catch(() => undefined), undefined, 'the last job on a removed upload takes its folder along');
   } finally {
     (http.server as import('node:http').Server).closeAllConnections();
     await http.close();
+    await t.close();
+  }
+});
+
+test('a job that jobs.retentionDays expires takes the folder of its removed upload along', async () => {
+  const t = await testRuntime({ stuck: { steps: [{ id: 'wait', capability: 'slow', inputs: { source: 'source' }, params: { untilCancelled: true } }] } }, { jobs: { retentionDays: 30 } });
+  const s = await startTusServer(t.rt);
+  try {
+    const video = await readFile(await h264AacMp4());
+    const id = idOf(uploadUrl(s.url, await create(s.url, { length: video.length, body: video, meta: { filename: 'Old.mp4' } })));
+    const made = await fetch(`${s.url}/api/jobs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ uploadId: id, preset: 'stuck', targetLanguages: [] }) });
+    const job = await made.json() as { id: string; input: string };
+    await waitFor(t, (e) => e.jobId === job.id && e.type === 'job.progress');
+    assert.equal((await del(`${s.url}/uploads/${id}`)).status, 204);
+    t.rt.jobs.cancel(job.id);
+    assert.equal((await finished(t, job.id)).status, 'cancelled');
+    await t.rt.housekeeping.idle();
+    assert.ok((await stat(job.input)).isFile(), 'a cancelled job within retention keeps its input');
+
+    const past = Date.now() - 31 * 86_400_000;
+    t.rt.store.db.prepare('UPDATE jobs SET created_at = ?, finished_at = ? WHERE id = ?').run(past, past, job.id);
+    t.rt.housekeeping.request();
+    await t.rt.housekeeping.idle();
+    assert.throws(() => t.rt.store.getJob(job.id), /No job/);
+    assert.equal(await stat(join(uploadsDir(t.rt.config), 'files', id)).catch(() => undefined), undefined, 'the folder went with the job');
+  } finally {
+    await s.close();
+    await t.close();
+  }
+});
+
+test('a terminated or expired upload takes its job-input folder along once no job uses it; a running job\'s input stays until the job goes', async () => {
+  const presets = {
+    stuck: { steps: [{ id: 'wait', capability: 'slow', inputs: { source: 'source' }, params: { untilCancelled: true } }] },
+    quick: { steps: [{ id: 'a', capability: 'noop', inputs: { source: 'source' } }] },
+  };
+  const t = await testRuntime(presets);
+  const s = await startTusServer(t.rt);
+  const dir = uploadsDir(t.rt.config);
+  const folderOf = (id: string) => join(dir, 'files', id);
+  const exists = (path: string) => stat(path).then(() => true, () => false);
+  const video = await readFile(await h264AacMp4());
+  const upload = async (name: string) => idOf(uploadUrl(s.url, await create(s.url, { length: video.length, body: video, meta: { filename: name } })));
+  const createJob = async (uploadId: string, preset: string) => {
+    const res = await fetch(`${s.url}/api/jobs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ uploadId, preset, targetLanguages: [] }) });
+    assert.equal(res.status, 201, await res.clone().text());
+    return await res.json() as { id: string; input: string };
+  };
+  try {
+    // A running job: terminating its upload leaves its input whole; the folder goes with the job.
+    const a = await upload('Running.mp4');
+    const running = await createJob(a, 'stuck');
+    await waitFor(t, (e) => e.jobId === running.id && e.type === 'job.progress');
+    assert.equal((await del(`${s.url}/uploads/${a}`)).status, 204);
+    assert.equal(sha256(await readFile(running.input)), sha256(video), 'the running job\'s input is intact');
+    t.rt.jobs.cancel(running.id);
+    assert.equal((await finished(t, running.id)).status, 'cancelled');
+    assert.ok(await exists(folderOf(a)), 'a cancelled job may be retried: its input stays');
+    await t.rt.jobs.delete(running.id);
+    assert.equal(await exists(folderOf(a)), false, 'the last job gone, the upload gone: the folder goes');
+
+    // The job goes first: the upload still holds the folder; terminating it then removes it at once.
+    const b = await upload('Done.mp4');
+    const done = await createJob(b, 'quick');
+    assert.equal((await finished(t, done.id)).status, 'succeeded');
+    await t.rt.jobs.delete(done.id);
+    assert.deepEqual(await readdir(folderOf(b)), ['Done.mp4'], 'the upload still exists: a job may be made from it again');
+    assert.equal((await del(`${s.url}/uploads/${b}`)).status, 204);
+    assert.equal(await exists(folderOf(b)), false, 'removed by the time DELETE answered');
+
+    // Two jobs on one upload: the folder stays while either is left.
+    const c = await upload('Twice.mp4');
+    const [c1, c2] = [await createJob(c, 'quick'), await createJob(c, 'quick')];
+    await finished(t, c1.id);
+    await finished(t, c2.id);
+    assert.equal((await del(`${s.url}/uploads/${c}`)).status, 204);
+    await t.rt.jobs.delete(c1.id);
+    assert.ok(await exists(c2.input), 'the other job still uses it');
+    await t.rt.jobs.delete(c2.id);
+    assert.equal(await exists(folderOf(c)), false);
+
+    // Expiry takes the same path: an unfinished upload expired, with a folder of that id (put
+    // there by hand: dubarr makes one only for a finished upload), loses it when no job uses it.
+    const unfinished = idOf(uploadUrl(s.url, await create(s.url, { length: 1000, body: new Uint8Array(10) })));
+    await mkdir(folderOf(unfinished), { recursive: true });
+    await writeFile(join(folderOf(unfinished), 'left.mp4'), 'x');
+    assert.deepEqual(await s.uploads.removeExpired(Date.now() + 48 * 3_600_000), [unfinished]);
+    assert.equal(await exists(folderOf(unfinished)), false);
+    assert.deepEqual(await readdir(join(dir, 'files')), []);
+  } finally {
+    await s.close();
     await t.close();
   }
 });
