@@ -9,7 +9,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { formatJobDetail } from '../../../core/cli/format.js';
-import { FakeMediaBrowser, FakePlex, type RecordedCall } from '../../fixtures/fake-media-servers.js';
+import { FakeMediaBrowser, FakePlex, type MbItem, type RecordedCall } from '../../fixtures/fake-media-servers.js';
 import { embyLibraryNew, jellyfinItemAdded, plexLibraryNew, plexMultipart, sonarrV3Download } from '../../fixtures/webhook-payloads.js';
 import { finished } from './harness.js';
 import { hookServer, recordedWaits, TOKEN, type HookServer } from './hooks-harness.js';
@@ -21,7 +21,7 @@ const JF_ID = 'f4c3b2a1e0d9c8b7a6f5e4d3c2b1a0f9';
 const ITEM = '0123456789abcdef0123456789abcdef';
 const FILM = 'films/A Film (2020)/A Film (2020).mp4';
 
-function jellyfin(serverId = JF_ID, items = [{ Id: ITEM, Name: 'A Film', Type: 'Movie', Path: `/jf/media/${FILM}` }]) {
+function jellyfin(serverId = JF_ID, items: MbItem[] = [{ Id: ITEM, Name: 'A Film', Type: 'Movie', Path: `/jf/media/${FILM}` }]) {
   return new FakeMediaBrowser('jellyfin', { token: JF_TOKEN, serverId, libraries: [{ name: 'Films', locations: ['/jf/media/films'] }, { name: 'TV', locations: ['/jf/media/tv'] }], items }).start();
 }
 
@@ -245,5 +245,38 @@ test('a Jellyfin webhook whose server is not configured, or whose item is gone, 
   } finally {
     await s.close();
     await jf.close();
+  }
+});
+
+test('a whole show announced at once (Jellyfin Series, Plex show): each episode\'s file is queued, and refreshed by path later, not as the show\'s item', async () => {
+  const series = 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa';
+  const jf = await jellyfin(JF_ID, [
+    { Id: series, Name: 'The Show', Type: 'Series', Path: '/jf/media/tv/The Show', IsFolder: true },
+    ...[1, 2].map((n) => ({ Id: `${n}`.padStart(32, 'b'), Name: `E${n}`, Type: 'Episode', Path: `/jf/media/tv/The Show/E0${n}.mp4`, ParentId: series })),
+  ]);
+  const plex = await new FakePlex({
+    token: PLEX_TOKEN, machineIdentifier: 'p', sections: [{ key: '2', title: 'TV', type: 'show', locations: ['/plex/data/tv'] }],
+    items: [
+      { ratingKey: '10', type: 'show', title: 'The Show', files: [], sectionKey: '2' },
+      ...[1, 2].map((n) => ({ ratingKey: `1${n}`, type: 'episode' as const, title: `E${n}`, files: [`/plex/data/tv/The Show/E0${n}.mp4`], sectionKey: '2', grandparentRatingKey: '10' })),
+    ],
+  }).start();
+  const s = await hookServer((library) => ({ mediaServers: [
+    { kind: 'jellyfin', url: jf.url, token: JF_TOKEN, pathMap: [{ from: '/jf/media', to: library }] },
+    { kind: 'plex', url: plex.url, token: PLEX_TOKEN, pathMap: [{ from: '/plex/data', to: library }] },
+  ] }), { takeQueued: false });
+  try {
+    const episodes = await Promise.all([1, 2].map((n) => s.media(`tv/The Show/E0${n}.mp4`)));
+    const byJellyfin = await s.post('jellyfin', jellyfinItemAdded({ serverId: JF_ID, itemId: series, itemType: 'Series' }));
+    assert.deepEqual(byJellyfin.body.queued.map((q) => q.path), episodes);
+    assert.equal(jf.callsTo('GET', '/Items').find((c) => c.query.parentId === series)?.query.includeItemTypes, 'Episode');
+    const byPlex = await s.post('plex', plexLibraryNew({ serverUuid: 'p', ratingKey: '10', type: 'show' }));
+    assert.deepEqual(byPlex.body.skipped.map((x) => [x.path, x.reason]), episodes.map((e) => [e, 'a job on this file is already queued or running']));
+    assert.equal(plex.callsTo('GET', '/library/metadata/10/allLeaves').length, 1);
+    for (const job of s.t.rt.store.listJobs()) assert.equal(job.options.mediaItem, undefined, 'a show\'s id is not the episode\'s item');
+  } finally {
+    await s.close();
+    await jf.close();
+    await plex.close();
   }
 });
