@@ -14,6 +14,10 @@ import { BUILTIN_PRESETS, PresetRegistry, readPresetDir } from '../pipeline/pres
 import type { PresetInput } from '../pipeline/plan.js';
 import { Notifier } from '../notify/notifier.js';
 import { PluginHost } from '../plugin-host/plugin-host.js';
+import { HookIntake } from '../integrations/hook-intake.js';
+import { libraryRefresh } from '../integrations/library-refresh.js';
+import { MediaServers } from '../integrations/media-servers.js';
+import type { RetryPolicy } from '../integrations/retry.js';
 import { JobsService, type JobsServiceDeps } from '../service/jobs-service.js';
 import { TranscriptionService } from '../service/transcription.js';
 import { countUploadBytes } from '../ops/metrics.js';
@@ -30,6 +34,8 @@ export interface RuntimeOptions {
   presets?: Record<string, PresetInput>;
   /** The uploads module's hook for jobs on uploaded files (see JobsServiceDeps.uploads). */
   uploads?: JobsServiceDeps['uploads'];
+  /** How media server refreshes are retried (tests: waits that return at once). */
+  mediaServerRetry?: RetryPolicy;
 }
 
 export interface Runtime {
@@ -47,11 +53,17 @@ export interface Runtime {
   presets: PresetRegistry;
   pool: StagePool;
   bus: JobBus;
+  /** Records job events (rows, the bus, the log). */
+  journal: Journal;
   scheduler: Scheduler;
   /** The application service every door (CLI, HTTP, watch folders) calls. */
   jobs: JobsService;
   /** Transcription of uploads outside jobs (the whisper and OpenAI endpoints). */
   transcription: TranscriptionService;
+  /** The configured Jellyfin, Plex and Emby servers (mediaServers). */
+  mediaServers: MediaServers;
+  /** What the webhooks (/hooks/*) hand their parsed payloads to. */
+  hooks: HookIntake;
   /** Parent of the jobs' work dirs. */
   workRoot: string;
   /** The tus uploads at /uploads (files in <dataDir>/uploads); a server also expires unfinished ones. */
@@ -116,18 +128,21 @@ export async function createRuntime(config: Config, o: RuntimeOptions): Promise<
     log,
   });
   const jobs = new JobsService({
-    config, store, delivered, bus, scheduler, log, workRoot,
+    config, store, delivered, bus, journal, scheduler, log, workRoot,
     uploads: o.uploads ?? { dir: uploads.dir, resolve: (id) => uploadAsJobInput(uploads.dir, id), releaseJobInput: (input) => uploads.releaseJobInput(input) },
   });
   jobsService = jobs;
   uploadServer = uploads;
   const transcription = new TranscriptionService({ config, plugins, pool, limits, log });
-  // Listening before the scheduler starts: no job can end unheard.
-  const notifier = new Notifier({
-    config: config.notify, db, bus, log,
-    job: (id) => { try { return jobs.get(id); } catch { return undefined; } },
-    outputs: (id) => delivered.filesOf(id).map((f) => f.path),
-  });
+  // Listening before the scheduler starts: no job can end unheard. The outbox row is written in
+  // the listener's first, synchronous step, so even a `dubarr dub` that exits at once keeps it.
+  const notifier = new Notifier({ config: config.notify, db, log, job: (id) => { try { return jobs.get(id); } catch { return undefined; } } });
+  jobs.onJobEnded(async (ended) => notifier.record(ended));
+  const mediaServers = new MediaServers(config.mediaServers);
+  const hooks = new HookIntake({ jobs, servers: mediaServers, config, log });
+  // A server tells the media servers about the jobs it runs; `dubarr dub` exits when its job
+  // is done, without waiting out a media server's retries (its library scan finds the files).
+  if (o.takeQueued && mediaServers.all.length > 0) jobs.onJobEnded(libraryRefresh({ servers: mediaServers, jobs, log, retry: o.mediaServerRetry }));
   scheduler.start();
   // A server also cleans up at start and now and then while idle; the CLI only after its job.
   let housekeepingTimer: NodeJS.Timeout | undefined;
@@ -138,7 +153,7 @@ export async function createRuntime(config: Config, o: RuntimeOptions): Promise<
   }
   let closed = false;
   self = {
-    config, log, store, apiKeys: new ApiKeys(db), delivered, cache, cacheIndex, housekeeping, plugins, presets, pool, bus, scheduler, jobs, transcription, workRoot, uploads,
+    config, log, store, apiKeys: new ApiKeys(db), delivered, cache, cacheIndex, housekeeping, plugins, presets, pool, bus, journal, scheduler, jobs, transcription, mediaServers, hooks, workRoot, uploads,
     async close(c = {}) {
       if (closed) return;
       closed = true;
@@ -150,6 +165,8 @@ export async function createRuntime(config: Config, o: RuntimeOptions): Promise<
       if (!c.finishHousekeeping) housekeeping.stop();
       await scheduler.stop();
       await notifier.close();
+      // What acts on ended jobs (media server refresh) stops its retries; its warnings are journalled below.
+      await jobs.close();
       await pool.close();
       if (c.finishHousekeeping) {
         // The pass the last jobs asked for runs to its end: for `dubarr dub` it is the only one.

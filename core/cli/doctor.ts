@@ -4,6 +4,8 @@ import { access, stat, statfs } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { loadConfigWithFile } from '../config/load.js';
 import { repoRoot } from '../config/repo-root.js';
+import type { Config } from '../config/schema.js';
+import { checkMediaServers } from './doctor-media-servers.js';
 
 /*
  * `dubarr doctor`: is this machine able to run dubarr, and if not, the command that fixes it.
@@ -38,6 +40,9 @@ export interface DoctorOptions {
   aptPackages?: readonly string[];
   /** Free space under which the data folder gets a warning; 5 GB by default. */
   minFreeBytes?: number;
+  /** Media servers to check, and the folders API clients and webhooks may name; by default the loaded config's. */
+  mediaServers?: Config['mediaServers'];
+  mediaRoots?: Config['server']['mediaRoots'];
 }
 
 export const SETUP_SCRIPT = join('core', 'setup', 'setup.sh');
@@ -58,7 +63,7 @@ const BINARIES: Binary[] = [
 export async function runDoctor(options: DoctorOptions = {}): Promise<DoctorResult> {
   const root = options.root ?? repoRoot();
   const aptPackages = options.aptPackages ?? readAptPackages(root);
-  const { dataDir, configCheck } = resolveDataDir(options);
+  const { dataDir, configCheck, config } = resolveDataDir(options);
   const packages = await queryPackages(aptPackages);
   const fixFor = aptFixes(aptPackages, packages);
   const checks = [
@@ -69,6 +74,7 @@ export async function runDoctor(options: DoctorOptions = {}): Promise<DoctorResu
     checkNativeAddon(root),
     await checkApertiumPairs(aptPackages, fixFor),
     ...(await checkDataDir(dataDir, options.minFreeBytes ?? 5 * GB)),
+    ...(await checkMediaServers(options.mediaServers ?? config?.mediaServers ?? [], options.mediaRoots ?? config?.server.mediaRoots ?? [])),
   ];
   return { ok: checks.every((c) => c.ok), checks };
 }
@@ -108,11 +114,11 @@ function checkNode(root: string): DoctorCheck {
     fix: ok ? undefined : `install Node.js ${needMajor}.${needMinor} or newer (https://nodejs.org/en/download)` };
 }
 
-function resolveDataDir(options: DoctorOptions): { dataDir: string; configCheck?: DoctorCheck } {
+function resolveDataDir(options: DoctorOptions): { dataDir: string; configCheck?: DoctorCheck; config?: Config } {
   if (options.dataDir) return { dataDir: resolve(options.dataDir) };
   try {
     const { config, file } = loadConfigWithFile({ env: options.env });
-    return { dataDir: config.dataDir, configCheck: { name: 'config', ok: true, detail: file ? `valid (${file})` : 'valid (defaults and DUBARR_* variables)' } };
+    return { dataDir: config.dataDir, config, configCheck: { name: 'config', ok: true, detail: file ? `valid (${file})` : 'valid (defaults and DUBARR_* variables)' } };
   } catch (e) {
     return { dataDir: resolve('data'), configCheck: { name: 'config', ok: false, detail: (e as Error).message,
       fix: 'correct the keys listed above in the config file or DUBARR_* variables' } };

@@ -35,6 +35,8 @@ export function formatJobDetail(j: Job, runs: StageRun[], events: JobEvent[]): s
   ];
   const qa = (j.result as { outputs?: Record<string, { data: unknown }> } | undefined)?.outputs?.qa?.data;
   if (qa) lines.push('', 'QA report:', ...JSON.stringify(qa, null, 2).split('\n').map((l) => `  ${l}`));
+  const warnings = events.filter((e) => e.type === 'job.warning').map((e) => e.data as { code?: string; message?: string } | undefined);
+  if (warnings.length) lines.push('', 'warnings:', ...warnings.map((w) => `  ${w?.code ?? ''}: ${w?.message ?? ''}`));
   const notable = events.filter((e) => e.type !== 'job.progress').slice(-15);
   if (notable.length) lines.push('', 'recent events:', ...notable.map((e) => `  ${when(e.ts)} ${e.type}${e.step ? ` ${e.step}` : ''}`));
   return lines.join('\n');

@@ -169,7 +169,8 @@ program.command('config').description('configuration').command('print').descript
 
 program.command('doctor').description('check system dependencies and print the commands that fix what is missing').action(async () => {
   const { formatDoctor, runDoctor } = await import('./doctor.js');
-  const r = await runDoctor({ dataDir: config().dataDir });
+  const c = config();
+  const r = await runDoctor({ dataDir: c.dataDir, mediaServers: c.mediaServers, mediaRoots: c.server.mediaRoots });
   process.stdout.write(`${formatDoctor(r)}\n`);
   if (!r.ok) process.exitCode = 1;
 });

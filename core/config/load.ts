@@ -152,6 +152,7 @@ function issueProblems(issue: z.core.$ZodIssue, layers: LayeredValue): ConfigPro
 /** The offending value, when it is short and not a secret, so the user sees what was read. */
 function shownValue(path: readonly PropertyKey[], value: unknown): string {
   if (value === undefined || path.some(isSecretKey)) return '';
-  const text = JSON.stringify(maskSecrets(value));
+  // A URL's user:password (refused in mediaServers[].url, so shown in that very problem) is masked too.
+  const text = JSON.stringify(maskSecrets(value))?.replace(/(\/\/)[^/@\s"]*@/g, '$1****@');
   return text !== undefined && text.length <= 60 ? `; got ${text}` : '';
 }

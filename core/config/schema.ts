@@ -176,6 +176,31 @@ const notify = z.strictObject({
     .describe('Waits before each retry of a failed delivery (a network error, 408, 429 or 5xx; a Retry-After answer waits longer); when they run out the notification is dropped with a warning.'),
 });
 
+/** Folders another program names by another path than dubarr does (a container's mounts, a NAS share). */
+const pathMap = () => z.array(z.strictObject({
+  from: z.string().min(1).describe("The folder as the other program names it, e.g. '/volume2/Media' or 'D:\\Media'."),
+  to: fsPath('The same folder as dubarr sees it, e.g. /media.'),
+})).default([]);
+
+const hooks = z.strictObject({
+  token: z.string().refine((t) => t === '' || t.trim().length >= 16, 'use at least 16 characters, e.g. the output of `openssl rand -hex 32`').default('')
+    .describe("Secret every webhook request (/hooks/*) must carry, as ?token=... in its URL or the X-Dubarr-Token header. '' = webhooks are off (they answer 503). Keep it out of files: DUBARR_HOOKS_TOKEN."),
+  pathMap: pathMap()
+    .describe('How Sonarr, Radarr and /hooks/path callers name folders dubarr sees under another path (the longest matching from wins; paths that match none are used as sent).'),
+  targetLanguages: z.array(languageCode).default([]).describe('Languages webhook jobs dub into. [] = pipeline.targetLanguages.'),
+  preset: z.string().default('').describe("Preset of webhook jobs. '' = pipeline.preset."),
+  mode: z.enum(['', ...outputMode.options]).default('').describe("Output mode of webhook jobs ('mux', 'sidecar', 'inplace'). '' = pipeline.mode."),
+});
+
+const mediaServer = z.strictObject({
+  kind: z.enum(['jellyfin', 'plex', 'emby']).describe('Which server this is.'),
+  url: z.url({ protocol: /^https?$/, error: "expected the server's http(s) address, e.g. http://jellyfin:8096" })
+    .refine((u) => !/^[a-z]+:\/\/[^/]*@/i.test(u), 'put the token in token, not in the address')
+    .describe('Its address as dubarr reaches it, e.g. http://jellyfin:8096 (Emby: with /emby if it serves under it).'),
+  token: z.string().min(1).describe('Jellyfin or Emby: an API key (Dashboard -> API Keys). Plex: the X-Plex-Token of the server owner.'),
+  pathMap: pathMap().describe('How this server names folders dubarr sees under another path, both ways: its item paths become ours, and ours become its when asking it to refresh.'),
+});
+
 export const configSchema = z.strictObject({
   dataDir: fsPath().default('./data').describe('Folder for everything dubarr writes unless told otherwise (database, cache, work files).'),
   server: server.prefault({}).describe('HTTP server.'),
@@ -190,6 +215,9 @@ export const configSchema = z.strictObject({
   plugins: plugins.prefault({}).describe('Plugin discovery and per-plugin options.'),
   watch: watch.prefault({}).describe('Watched folders.'),
   notify: notify.prefault({}).describe('A webhook told about every finished job.'),
+  hooks: hooks.prefault({}).describe('Webhooks from Sonarr, Radarr, Jellyfin, Plex, Emby and scripts (/hooks/*).'),
+  mediaServers: z.array(mediaServer).default([])
+    .describe('Jellyfin, Plex and Emby servers: asked which file a webhook item is, and told to refresh a file dubarr has dubbed.'),
 }).describe('dubarr configuration');
 
 /** The validated configuration as the rest of dubarr sees it: read-only all the way down. */

@@ -4,6 +4,7 @@ import { packageVersion } from '../app/paths.js';
 import type { UploadServer } from '../uploads/upload-server.js';
 import { errorResponse } from './error-response.js';
 import { graphqlRoutes } from './graphql.js';
+import { hookRoutes } from './hook-routes.js';
 import { opsRoutes } from './ops.js';
 import { requestGuard } from './request-guard.js';
 import { restRoutes } from './rest-routes.js';
@@ -17,7 +18,7 @@ import { countUploadBytes } from '../ops/metrics.js';
 /**
  * The HTTP surface: the guard (Host, CORS, API key, body size), operations, health, the REST
  * door into the jobs service, the catalog (presets, providers, languages), the web page, tus
- * uploads, the transcription endpoints and GraphQL; webhooks mount here next.
+ * uploads, the transcription endpoints, GraphQL and the webhooks (/hooks/*).
  * `uploads`: the runtime's, unless a test brings its own.
  */
 export function createHttpApp(rt: Runtime, uploads: Pick<UploadServer, 'handle' | 'storeWhole' | 'remove'> = rt.uploads): Hono {
@@ -33,6 +34,7 @@ export function createHttpApp(rt: Runtime, uploads: Pick<UploadServer, 'handle' 
   mountUploads(app, uploads);
   app.route('/', transcriptionRoutes(rt));
   app.route('/', graphqlRoutes(rt));
+  app.route('/', hookRoutes(rt.hooks, rt.config.server.maxRequestBytes));
   app.onError(errorResponse);
   return app;
 }

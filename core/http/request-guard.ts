@@ -7,6 +7,7 @@ import { isIP } from 'node:net';
 import { DubarrError } from '../../plugins/sdk/errors.js';
 import type { Runtime } from '../app/runtime.js';
 import { apiKeyRequired, isLoopbackAddress } from '../auth/exposure.js';
+import { checkHookToken, isHookPath } from '../auth/hook-token.js';
 import type { Config } from '../config/schema.js';
 import { isPageAsset } from './web-page.js';
 
@@ -34,12 +35,14 @@ const ARTIFACT_PATH = /^\/api\/jobs\/[^/]+\/artifacts\/[^/]+$/;
 
 /**
  * Every request passes here first, in this order: the Host check (DNS rebinding), CORS (a
- * preflight carries no key, so it is answered before auth), the API key, and the body size limit.
+ * preflight carries no key, so it is answered before auth), the webhook token on /hooks/* (on
+ * loopback too), the API key on everything else, and the body size limit.
  */
 export function requestGuard(rt: Runtime): MiddlewareHandler {
   const server = rt.config.server;
   const steps: MiddlewareHandler[] = [hostCheck(server)];
   if (server.cors.origins.length > 0) steps.push(corsFor(server.cors.origins));
+  steps.push(hookTokenCheck(rt));
   if (apiKeyRequired(server)) steps.push(apiKeyCheck(rt));
   steps.push(requestSizeLimit(server.maxRequestBytes));
   return every(...steps);
@@ -109,10 +112,30 @@ export function keyInHeaders(header: (name: 'authorization' | 'x-api-key') => st
   return bearer || password || header('x-api-key')?.trim() || undefined;
 }
 
-/** Logs the key's id, never the key. */
+/**
+ * /hooks/* take hooks.token, not an API key: Sonarr, Jellyfin or Plex cannot send our Bearer
+ * header, but each can put a token in the URL (?token=) and some a header (X-Dubarr-Token).
+ * A request without the right token goes no further; one with it passes the API key check
+ * below. Never logs the token.
+ */
+function hookTokenCheck(rt: Runtime): MiddlewareHandler {
+  return async (c, next) => {
+    if (!isHookPath(c.req.path)) return next();
+    try {
+      checkHookToken(rt.config.hooks.token, c.req.query('token') ?? c.req.header('x-dubarr-token'));
+    } catch (e) {
+      const err = DubarrError.from(e);
+      rt.log.warn({ method: c.req.method, path: c.req.path, code: err.code }, 'webhook refused: token');
+      return refuse(c, err);
+    }
+    return next();
+  };
+}
+
+/** Logs the key's id, never the key. Webhooks passed their own token check above. */
 function apiKeyCheck(rt: Runtime): MiddlewareHandler {
   return async (c, next) => {
-    if (isOpenPath(c.req.path)) return next();
+    if (isOpenPath(c.req.path) || isHookPath(c.req.path)) return next();
     const key = presentedKey(c);
     const id = key === undefined ? undefined : rt.apiKeys.verify(key);
     if (id === undefined) {

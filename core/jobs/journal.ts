@@ -5,6 +5,8 @@ import type { JobStore } from './store.js';
 export type JobEventType =
   | 'job.queued' | 'job.started' | 'job.progress' | 'job.succeeded' | 'job.failed' | 'job.cancelled' | 'job.requeued'
   | 'job.source-language'
+  /** Something after the job's end went wrong without failing it (a media server not told of the new files). */
+  | 'job.warning'
   | 'stage.started' | 'stage.succeeded' | 'stage.cached' | 'stage.skipped' | 'stage.failed' | 'stage.retrying' | 'stage.cancelled';
 
 export interface BusEvent {
@@ -50,6 +52,6 @@ export class Journal {
 
 function levelOf(type: JobEventType): 'debug' | 'info' | 'warn' | 'error' {
   if (type === 'job.failed') return 'error';
-  if (type === 'stage.failed' || type === 'stage.retrying') return 'warn';
+  if (type === 'stage.failed' || type === 'stage.retrying' || type === 'job.warning') return 'warn';
   return 'info';
 }

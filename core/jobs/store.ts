@@ -8,8 +8,11 @@ export type JobStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancell
 export type JobOrigin = 'cli' | 'api' | 'watch' | 'webhook' | 'backfill';
 export type StageRunStatus = 'running' | 'succeeded' | 'cached' | 'failed' | 'cancelled' | 'skipped';
 
-/** Lower runs first. */
-export const PRIORITY = { interactive: 0, watch: 1, backfill: 2 } as const;
+/**
+ * Lower runs first. A webhook (Sonarr, Jellyfin: a file just arrived) shares the watch folders'
+ * tier: both are new files, taken in the order they came, before any backfill.
+ */
+export const PRIORITY = { interactive: 0, webhook: 1, watch: 1, backfill: 2 } as const;
 
 export interface JobOptions {
   mode?: 'mux' | 'sidecar' | 'inplace';
@@ -24,6 +27,8 @@ export interface JobOptions {
   plugins?: Record<string, Record<string, unknown>>;
   /** Terms the translate steps keep or translate as given (params.glossary); they win over a provider's own glossary. */
   glossary?: Array<{ term: string; translation?: string }>;
+  /** The media server item a webhook job came from (server: its key, '<kind> <url>'), refreshed when the job is done. */
+  mediaItem?: { server: string; id: string };
   [key: string]: unknown;
 }
 
@@ -153,6 +158,15 @@ export const CLAIM_BY_ID_SQL = `${CLAIM} WHERE id = @id AND status = 'queued' AN
 /** The running job on a file, if any. */
 export const RUNNING_ON_INPUT_SQL = `SELECT * FROM jobs INDEXED BY jobs_input WHERE input = ? AND status = 'running' LIMIT 1`;
 
+/** A queued or running job on a file, if any: a lookup of that file's jobs (jobs_input). */
+export const PENDING_ON_INPUT_SQL = `SELECT * FROM jobs INDEXED BY jobs_input WHERE input = ? AND status IN ('queued', 'running') LIMIT 1`;
+
+/** The file's newest succeeded job (the one not superseded), if any. */
+export const DONE_ON_INPUT_SQL = `SELECT * FROM jobs INDEXED BY jobs_input WHERE input = ? AND status = 'succeeded' AND superseded = 0 LIMIT 1`;
+
+/** Warnings recorded after the fact (a media server that could not be told): events of one type, by the job's events index. */
+const WARNINGS_SQL = `SELECT ts, data FROM events INDEXED BY events_job WHERE job_id = ? AND type = 'job.warning' ORDER BY id`;
+
 /**
  * Newest first, by (created_at, id): a page continues strictly after the last (created_at, id)
  * of the one before, so jobs created meanwhile never shift it. The search is a substring of the
@@ -190,6 +204,9 @@ export class JobStore {
       claimNext: p(CLAIM_NEXT_SQL),
       claimById: p(CLAIM_BY_ID_SQL),
       runningOn: p(RUNNING_ON_INPUT_SQL),
+      pendingOn: p(PENDING_ON_INPUT_SQL),
+      doneOn: p(DONE_ON_INPUT_SQL),
+      warnings: p(WARNINGS_SQL),
       setPlan: p('UPDATE jobs SET plan = ?, updated_at = ? WHERE id = ?'),
       progress: p('UPDATE jobs SET progress = ?, progress_note = ?, updated_at = ? WHERE id = ?'),
       heartbeat: p("UPDATE jobs SET heartbeat_at = ? WHERE owner = ? AND status = 'running'"),
@@ -260,6 +277,23 @@ export class JobStore {
   runningJobOn(input: string): Job | undefined {
     const r = this.s.runningOn!.get(input) as JobRow | undefined;
     return r && toJob(r);
+  }
+
+  /** A queued or running job on this file, if any. */
+  pendingJobOn(input: string): Job | undefined {
+    const r = this.s.pendingOn!.get(input) as JobRow | undefined;
+    return r && toJob(r);
+  }
+
+  /** The newest succeeded job on this file, if any (retention keeps it). */
+  succeededJobOn(input: string): Job | undefined {
+    const r = this.s.doneOn!.get(input) as JobRow | undefined;
+    return r && toJob(r);
+  }
+
+  /** The job's warnings (events of type job.warning), oldest first. */
+  warnings(jobId: string): Array<{ ts: number; data: unknown }> {
+    return (this.s.warnings!.all(jobId) as Array<{ ts: number; data: string | null }>).map((r) => ({ ts: r.ts, data: parse(r.data) }));
   }
 
   setPlan(id: string, plan: Plan): void { this.s.setPlan!.run(JSON.stringify(plan), Date.now(), id); }

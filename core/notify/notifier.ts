@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import { packageVersion } from '../app/paths.js';
 import type { Config } from '../config/schema.js';
 import type { Db } from '../jobs/database.js';
-import type { BusEvent, JobBus } from '../jobs/journal.js';
+import type { EndedJob } from '../service/job-completions.js';
 import type { JobView } from '../service/job-view.js';
 
 export type NotifyEvent = Config['notify']['events'][number];
@@ -27,12 +27,9 @@ export interface Notification {
 export interface NotifierDeps {
   config: Config['notify'];
   db: Db;
-  bus: JobBus;
   log: Logger;
-  /** The job as the API shows it; undefined when it is gone. */
+  /** The job as the API shows it (its QA report, its error with a hint); undefined when it is gone. */
   job(id: string): JobView | undefined;
-  /** What a succeeded job delivered. */
-  outputs(id: string): string[];
 }
 
 /** How often an idle outbox is read again, for rows another process wrote (a `dubarr dub` beside the server). */
@@ -40,11 +37,9 @@ const POLL_MS = 5_000;
 
 interface Row { id: number; job_id: string; event: string; body: string; attempts: number }
 
-const ENDINGS: ReadonlySet<string> = new Set(['job.succeeded', 'job.failed', 'job.cancelled']);
-
 /**
  * Completion notifications with an outbox in SQLite (table `notifications`): a job's ending is
- * written there in the process that ran it, then POSTed to `notify.url` (signed when
+ * written there in the process that ran it (`record`, a listener on JobsService.onJobEnded), then POSTed to `notify.url` (signed when
  * `notify.secret` is set), retried on the `notify.retryDelaysSeconds` schedule, deleted once a
  * receiver took it. A row is claimed by moving its `next_at` past the delivery's deadline, so two
  * processes never send it at once.
@@ -55,7 +50,6 @@ export class Notifier {
   private sending: Promise<void> | undefined;
   private again = false;
   private closed = false;
-  private readonly onEvent = (e: BusEvent) => this.record(e);
 
   constructor(private readonly d: NotifierDeps) {
     this.s = {
@@ -66,37 +60,37 @@ export class Notifier {
       done: d.db.prepare('DELETE FROM notifications WHERE id = ?'),
       retry: d.db.prepare('UPDATE notifications SET next_at = ?, last_error = ? WHERE id = ?'),
     };
-    if (!d.config.url) return;
-    d.bus.on('event', this.onEvent);
     // Rows left by an earlier run, or by a `dubarr dub` that exited before its receiver answered.
-    this.kick();
+    if (d.config.url) this.kick();
   }
 
   /** Stops sending; waits for a delivery under way (at most notify.timeoutMs). What is left stays in the outbox. */
   async close(): Promise<void> {
     this.closed = true;
-    this.d.bus.off('event', this.onEvent);
     clearTimeout(this.timer);
     await this.sending;
   }
 
-  private record(e: BusEvent): void {
-    if (!ENDINGS.has(e.type) || !this.d.config.events.includes(e.type as NotifyEvent)) return;
-    const job = this.d.job(e.jobId);
+  /** Puts a job's ending in the outbox (when notify.url and notify.events want it) and sends it soon. */
+  record(ended: EndedJob): void {
+    const event = `job.${ended.job.status}` as NotifyEvent;
+    if (this.closed || !this.d.config.url || !this.d.config.events.includes(event)) return;
+    const job = this.d.job(ended.job.id);
     if (!job) return;
+    const at = job.finishedAt ?? Date.now();
     const body: Notification = {
-      event: e.type as NotifyEvent, at: e.ts,
+      event, at,
       job: {
         id: job.id, status: job.status, input: job.input, preset: job.preset, origin: job.origin,
         sourceLanguage: job.sourceLanguage, targetLanguages: job.targetLanguages,
         createdAt: job.createdAt, finishedAt: job.finishedAt, error: job.error,
       },
       file: job.input,
-      outputs: job.status === 'succeeded' ? this.d.outputs(job.id) : [],
+      outputs: ended.delivered,
       languages: job.targetLanguages,
       qa: job.qa ?? null,
     };
-    this.s.insert.run(job.id, e.type, JSON.stringify(body), e.ts, Date.now());
+    this.s.insert.run(job.id, event, JSON.stringify(body), at, Date.now());
     this.kick();
   }
 

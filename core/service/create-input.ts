@@ -25,13 +25,15 @@ export interface CreateJobInput {
   providers?: Readonly<Record<string, string>>;
   /** Terms the translation keeps (no translation) or translates as given, over the provider's own glossary. */
   glossary?: ReadonlyArray<{ term: string; translation?: string }>;
-  /** Default: interactive for the CLI and the API, watch for watch folders and webhooks. */
+  /** Default: interactive for the CLI and the API, watch for watch folders, webhook for webhooks. */
   priority?: PriorityName;
+  /** The media server item the file is (a webhook from Jellyfin, Plex or Emby): that item is refreshed when the job is done. */
+  mediaItem?: { server: string; id: string };
   origin: JobOrigin;
 }
 
 const DEFAULT_PRIORITY: Record<JobOrigin, number> = {
-  cli: PRIORITY.interactive, api: PRIORITY.interactive, watch: PRIORITY.watch, webhook: PRIORITY.watch, backfill: PRIORITY.backfill,
+  cli: PRIORITY.interactive, api: PRIORITY.interactive, watch: PRIORITY.watch, webhook: PRIORITY.webhook, backfill: PRIORITY.backfill,
 };
 const MODES: readonly OutputMode[] = ['mux', 'sidecar', 'inplace'];
 
@@ -65,6 +67,7 @@ export function jobSpec(input: CreateJobInput, path: string, pipeline: Config['p
     sourceLanguage: from === 'auto' ? undefined : language(from, 'sourceLanguage'),
     options: jobOptions(pipeline, {
       mode: input.outputMode, outDir: input.outDir, providers: input.providers ? { ...input.providers } : undefined, glossary: glossary?.length ? glossary : undefined,
+      mediaItem: input.mediaItem && { server: input.mediaItem.server, id: input.mediaItem.id },
     }),
     priority: input.priority !== undefined ? PRIORITY[input.priority] : DEFAULT_PRIORITY[input.origin],
     origin: input.origin,

@@ -16,6 +16,14 @@ export interface StageView {
   error?: { code: string; message: string };
 }
 
+/** Something that went wrong after the job's end without failing it (a media server not told of its files). */
+export interface JobWarning {
+  code: string;
+  message: string;
+  /** When it was recorded (ms since the epoch). */
+  at: number;
+}
+
 /** A job as every door shows it: what was asked, where it stands, per stage; no internal records (plan, owner, raw result). */
 export interface JobView {
   id: string;
@@ -40,6 +48,8 @@ export interface JobView {
   stages: StageView[];
   /** The QA report of a succeeded job. */
   qa?: unknown;
+  /** Oldest first; empty for most jobs. */
+  warnings: JobWarning[];
 }
 
 const DONE: ReadonlySet<StageRunStatus> = new Set(['succeeded', 'cached', 'skipped']);
@@ -48,7 +58,7 @@ export function isTerminal(status: JobStatus): boolean {
   return status === 'succeeded' || status === 'failed' || status === 'cancelled';
 }
 
-export function jobView(job: Job, runs: readonly StageRun[], live: LiveProgress, now = Date.now()): JobView {
+export function jobView(job: Job, runs: readonly StageRun[], live: LiveProgress, warnings: JobWarning[] = [], now = Date.now()): JobView {
   const running = job.status === 'running';
   const current = running ? live.get(job.id) : undefined;
   const progress = job.status === 'succeeded' ? 1 : Math.max(job.progress, current?.progress ?? 0);
@@ -74,6 +84,7 @@ export function jobView(job: Job, runs: readonly StageRun[], live: LiveProgress,
     createdAt: job.createdAt, startedAt: job.startedAt, finishedAt: job.finishedAt, updatedAt: job.updatedAt,
     stages,
     qa: qaReport(job),
+    warnings,
   };
 }
 

@@ -1,11 +1,13 @@
 import type { Logger } from 'pino';
 import { existsSync } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join } from 'node:path';
 import { DubarrError } from '../../plugins/sdk/errors.js';
+import { isDubarrOutput } from '../../plugins/sdk/sidecar-name.js';
 import { resolveInsideRoots } from '../auth/media-roots.js';
 import type { Config } from '../config/schema.js';
 import type { DeliveredFiles } from '../jobs/delivered-files.js';
-import type { JobBus } from '../jobs/journal.js';
+import type { JobBus, Journal } from '../jobs/journal.js';
 import type { Scheduler } from '../jobs/scheduler.js';
 import type { Job, JobEvent, JobStatus, JobStore, StageRun } from '../jobs/store.js';
 import { listArtifacts, type Artifact } from './artifacts.js';
@@ -13,7 +15,8 @@ import { jobSpec, type CreateJobInput } from './create-input.js';
 import { ownFiles, removeOwnFiles } from './job-files.js';
 import { allJobUpdates, type AllUpdatesOptions } from './all-job-updates.js';
 import { jobUpdates, type SubscribeOptions } from './job-updates.js';
-import { jobView, type JobView } from './job-view.js';
+import { JobCompletions, type EndedJob, type JobEndListener } from './job-completions.js';
+import { jobView, type JobView, type JobWarning } from './job-view.js';
 import { LiveProgress } from './live-progress.js';
 
 export interface JobsServiceDeps {
@@ -21,6 +24,8 @@ export interface JobsServiceDeps {
   store: JobStore;
   delivered: DeliveredFiles;
   bus: JobBus;
+  /** Where warnings are recorded (events, the bus, the log). */
+  journal: Journal;
   scheduler: Scheduler;
   log: Logger;
   /** Parent of the jobs' work dirs. */
@@ -49,6 +54,11 @@ export interface JobPage {
   pageInfo: { endCursor?: string; hasNextPage: boolean };
 }
 
+/** What `createOnce` did: queued a job, or found one that makes a new one pointless. */
+export type CreateOnceResult =
+  | { created: true; job: JobView }
+  | { created: false; job?: JobView; reason: 'pending' | 'done' | 'output' };
+
 export const MAX_PAGE = 500;
 const STATUSES: readonly JobStatus[] = ['queued', 'running', 'succeeded', 'failed', 'cancelled'];
 
@@ -72,19 +82,49 @@ export class JobsService {
   private readonly live: LiveProgress;
   /** Uploads a job is being made from (count per id): their folders must not go before its row exists. */
   private readonly claimedUploads = new Map<string, number>();
+  private readonly completions: JobCompletions;
 
   constructor(private readonly d: JobsServiceDeps) {
     this.live = new LiveProgress(d.bus);
+    this.completions = new JobCompletions(d.bus, (id) => this.ended(id), d.log);
   }
 
   /** Queues a job from a path or a finished upload; throws a coded error, creating no job, when the request is bad. */
   async create(input: CreateJobInput): Promise<JobView> {
     return this.claiming(input.uploadId, async () => {
-      const path = await this.inputPath(input);
-      // An output folder an API client names is held to the same roots (it must exist there).
-      const outDir = input.origin === 'api' && input.outDir !== undefined ? await this.outputInsideRoots(input.outDir) : input.outDir;
+      const { path, outDir } = await this.resolve(input);
       return this.view(this.d.scheduler.submit(jobSpec({ ...input, outDir }, path, this.d.config.pipeline)));
     });
+  }
+
+  /**
+   * For doors that may hear of one file more than once (webhooks: Sonarr and then Jellyfin
+   * about one import, a delivery sent again): queues a job unless the file has a queued or
+   * running job ('pending'), a succeeded job that started after the file last changed ('done':
+   * its mtime and ctime are older; an upgrade moved or linked into place has a newer ctime), or
+   * is a file dubarr wrote ('output': a dubbed version, or what a succeeded job delivered).
+   * Throws like `create` for a bad request.
+   */
+  async createOnce(input: CreateJobInput): Promise<CreateOnceResult> {
+    const { path, outDir } = await this.resolve(input);
+    const now = await stat(path).catch(() => undefined);
+    if (isDubarrOutput(path) || (now && this.d.delivered.isDelivered(path, now))) return { created: false, reason: 'output' };
+    // Synchronous from the lookups to the insert: two deliveries of one file cannot both pass.
+    const pending = this.d.store.pendingJobOn(path);
+    if (pending) return { created: false, job: this.view(pending), reason: 'pending' };
+    const done = this.d.store.succeededJobOn(path);
+    if (done?.startedAt !== undefined && now && Math.max(now.mtimeMs, now.ctimeMs) < done.startedAt) {
+      return { created: false, job: this.view(done), reason: 'done' };
+    }
+    return { created: true, job: this.view(this.d.scheduler.submit(jobSpec({ ...input, outDir }, path, this.d.config.pipeline))) };
+  }
+
+  /** The input's path, and the output folder, each held to the roots where the door's clients are not the machine's own users. */
+  private async resolve(input: CreateJobInput): Promise<{ path: string; outDir?: string }> {
+    const path = await this.inputPath(input);
+    // An output folder an API client names is held to the same roots (it must exist there).
+    const outDir = input.origin === 'api' && input.outDir !== undefined ? await this.outputInsideRoots(input.outDir) : input.outDir;
+    return { path, outDir };
   }
 
   /** Creates a job and runs it in this process at once (the CLI's `dub`); `done` resolves with the finished job. */
@@ -117,7 +157,9 @@ export class JobsService {
   private async inputPath(input: CreateJobInput): Promise<string> {
     if ((input.path === undefined) === (input.uploadId === undefined)) throw invalid('Give exactly one of path or uploadId');
     // A relative path is refused by jobSpec as an invalid argument, whatever the door.
-    if (input.path !== undefined) return input.origin === 'api' && isAbsolute(input.path) ? this.insideRoots(input.path, 'path') : input.path;
+    // API clients and webhook senders name paths; only the CLI and watch folders are the machine's own users.
+    const held = input.origin === 'api' || input.origin === 'webhook';
+    if (input.path !== undefined) return held && isAbsolute(input.path) ? this.insideRoots(input.path, 'path') : input.path;
     if (!this.d.uploads) throw invalid('This server takes no uploads; give the path of a file it can read');
     return this.d.uploads.resolve(input.uploadId!);
   }
@@ -139,8 +181,9 @@ export class JobsService {
   }
 
   /**
-   * A path an API client named must resolve, after symlinks, inside server.mediaRoots or the
-   * uploads folder (E_PATH_NOT_ALLOWED); the CLI and watch folders are the machine's own users.
+   * A path an API client or a webhook named must resolve, after symlinks, inside
+   * server.mediaRoots or the uploads folder (E_PATH_NOT_ALLOWED); the CLI and watch folders are
+   * the machine's own users.
    */
   private insideRoots(path: string, field: string): Promise<string> {
     const uploadsDir = this.d.uploads?.dir ?? join(this.d.config.dataDir, 'uploads');
@@ -277,7 +320,47 @@ export class JobsService {
     }
   }
 
+  // What acts on a job's end (media server refresh, notifications).
+
+  /** Calls `listener` once for every job this process runs to its end; returns the function that removes it. */
+  onJobEnded(listener: JobEndListener): () => void { return this.completions.add(listener); }
+
+  /**
+   * Records a warning on a job that does not change its status (a media server that could not be
+   * told of its files): a job.warning event, shown by `dubarr jobs show` and in JobView.warnings.
+   */
+  warn(jobId: string, w: Omit<JobWarning, 'at'>): void {
+    this.d.journal.record(jobId, 'job.warning', undefined, { code: w.code, message: w.message });
+    // Written now, not a turn later: whoever asks for the job next sees it.
+    this.d.journal.flush();
+  }
+
+  /** Resolves once the job end listeners under way have finished. */
+  completionsIdle(): Promise<void> { return this.completions.idle(); }
+
+  /** Stops calling job end listeners; the calls under way are aborted and waited for. */
+  close(): Promise<void> { return this.completions.close(); }
+
+  private ended(id: string): EndedJob | undefined {
+    try {
+      const job = this.d.store.getJob(id);
+      return { job, delivered: this.d.delivered.filesOf(job.id).map((f) => f.path) };
+    } catch (e) {
+      if (DubarrError.from(e).code === 'E_JOB_NOT_FOUND') return undefined;
+      throw e;
+    }
+  }
+
   private view(job: Job): JobView {
-    return jobView(job, this.d.store.stageRuns(job.id), this.live);
+    return jobView(job, this.d.store.stageRuns(job.id), this.live, this.warningsOf(job));
+  }
+
+  /** Warnings come after a job's end, so only a finished job is looked up. */
+  private warningsOf(job: Job): JobWarning[] {
+    if (job.status === 'queued' || job.status === 'running') return [];
+    return this.d.store.warnings(job.id).map(({ ts, data }) => {
+      const d = (data ?? {}) as { code?: unknown; message?: unknown };
+      return { code: String(d.code ?? 'E_INTERNAL'), message: String(d.message ?? ''), at: ts };
+    });
   }
 }

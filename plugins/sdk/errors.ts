@@ -42,6 +42,10 @@ export const ERROR_TABLE = {
   E_QUERY_TOO_COMPLEX: { status: 400, retryable: false, hint: 'Ask for fewer nested fields, or fewer items per page (first:) and page with after:.' },
   E_REQUEST_TOO_LARGE: { status: 413, retryable: false, hint: 'Send a smaller request body (server.maxRequestBytes); upload media files through /uploads (tus) instead.' },
   E_UPLOAD_TOO_LARGE: { status: 413, retryable: false, hint: 'Send a smaller file, or raise server.maxUploadBytes on the server.' },
+  E_HOOKS_OFF: { status: 503, retryable: false, hint: 'Webhooks are off until hooks.token is set: set it (config file, or DUBARR_HOOKS_TOKEN) to a long random string, e.g. the output of `openssl rand -hex 32`, restart dubarr, and put the same token in the webhook URL (?token=...).' },
+  E_HOOK_TOKEN: { status: 401, retryable: false, hint: 'Send hooks.token in the webhook URL as ?token=<token>, or in the X-Dubarr-Token header (see "Use with Jellyfin / Plex / Emby / Sonarr / Radarr" in the README).' },
+  E_MEDIA_SERVER: { status: 502, retryable: true, hint: 'Check that the media server is running and that mediaServers[].url and token are right: `dubarr doctor` checks each configured server.' },
+  E_MEDIA_SERVER_UNKNOWN: { status: 422, retryable: false, hint: 'Add the server to mediaServers (kind, url, token) so dubarr can ask it which file the item is; `dubarr doctor` checks it.' },
   E_PORT_IN_USE: { status: 409, retryable: false, hint: 'Another program (perhaps another dubarr server) listens on this port: stop it, or choose another port with --port or server.port.' },
   E_INTERNAL: { status: 500, retryable: false, hint: 'This is a bug in dubarr; please report it with the job log.' },
 } as const satisfies Record<string, { status: number; retryable: boolean; hint: string }>;

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino, type Logger } from 'pino';
 import { distRoot } from '../../../core/app/paths.js';
-import { createRuntime, type Runtime } from '../../../core/app/runtime.js';
+import { createRuntime, type Runtime, type RuntimeOptions } from '../../../core/app/runtime.js';
 import { loadConfig } from '../../../core/config/load.js';
 import type { DeepPartial, Config } from '../../../core/config/schema.js';
 import type { BusEvent } from '../../../core/jobs/journal.js';
@@ -31,7 +31,7 @@ export interface TestRuntime {
  */
 export async function testRuntime(
   presets: Record<string, PresetInput>, overrides: DeepPartial<Config> = {},
-  o: { takeQueued?: boolean; log?: Logger; sameDataAs?: TestRuntime } = {},
+  o: { takeQueued?: boolean; log?: Logger; sameDataAs?: TestRuntime; mediaServerRetry?: RuntimeOptions['mediaServerRetry'] } = {},
 ): Promise<TestRuntime> {
   const shared = o.sameDataAs;
   const dir = shared?.dir ?? await mkdtemp(join(tmpdir(), 'dubarr-core-'));
@@ -55,7 +55,7 @@ export async function testRuntime(
       plugins: { dirs: [TEST_PLUGINS_DIR], options: { 'test-stages': { logFile, counterDir } } },
     },
   });
-  const rt = await createRuntime(config, { takeQueued: o.takeQueued ?? true, presets, log: o.log ?? pino({ level: 'silent' }) });
+  const rt = await createRuntime(config, { takeQueued: o.takeQueued ?? true, presets, log: o.log ?? pino({ level: 'silent' }), mediaServerRetry: o.mediaServerRetry });
   const events: BusEvent[] = [];
   rt.bus.on('event', (e) => events.push(e));
   return {
