@@ -14,6 +14,7 @@ import { BUILTIN_PRESETS, PresetRegistry, readPresetDir } from '../pipeline/pres
 import type { PresetInput } from '../pipeline/plan.js';
 import { PluginHost } from '../plugin-host/plugin-host.js';
 import { JobsService, type JobsServiceDeps } from '../service/jobs-service.js';
+import { ProviderCatalog } from '../service/provider-catalog.js';
 import { TranscriptionService } from '../service/transcription.js';
 import { countUploadBytes } from '../ops/metrics.js';
 import { uploadAsJobInput } from '../uploads/upload-job-input.js';
@@ -51,6 +52,8 @@ export interface Runtime {
   jobs: JobsService;
   /** Transcription of uploads outside jobs (the whisper and OpenAI endpoints). */
   transcription: TranscriptionService;
+  /** Presets, providers and language pairs, as every door lists them. */
+  catalog: ProviderCatalog;
   /** Parent of the jobs' work dirs. */
   workRoot: string;
   /** The tus uploads at /uploads (files in <dataDir>/uploads); a server also expires unfinished ones. */
@@ -112,6 +115,7 @@ export async function createRuntime(config: Config, o: RuntimeOptions): Promise<
     uploads: o.uploads ?? { dir: uploads.dir, resolve: (id) => uploadAsJobInput(uploads.dir, id) },
   });
   const transcription = new TranscriptionService({ config, plugins, pool, limits, log });
+  const catalog = new ProviderCatalog(plugins, presets);
   scheduler.start();
   // A server also cleans up at start and now and then while idle; the CLI only after its job.
   let housekeepingTimer: NodeJS.Timeout | undefined;
@@ -122,7 +126,7 @@ export async function createRuntime(config: Config, o: RuntimeOptions): Promise<
   }
   let closed = false;
   self = {
-    config, log, store, apiKeys: new ApiKeys(db), delivered, cache, cacheIndex, housekeeping, plugins, presets, pool, bus, scheduler, jobs, transcription, workRoot, uploads,
+    config, log, store, apiKeys: new ApiKeys(db), delivered, cache, cacheIndex, housekeeping, plugins, presets, pool, bus, scheduler, jobs, transcription, catalog, workRoot, uploads,
     async close(c = {}) {
       if (closed) return;
       closed = true;
