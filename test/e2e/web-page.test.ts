@@ -18,7 +18,7 @@ import { bindHttp } from '../../core/cli/serve.js';
 import { createHttpApp } from '../../core/http/app.js';
 import { h264AacMp4 } from '../fixtures/media.js';
 import { deliverPreset } from '../medium/core/deliver-preset.js';
-import { testRuntime } from '../medium/core/harness.js';
+import { CATALOG_PLUGINS_DIR, testRuntime } from '../medium/core/harness.js';
 
 // The functions handed to page.evaluate run in the page; this file is compiled without the DOM
 // library (so server code cannot use browser globals by mistake), hence these local stand-ins.
@@ -36,7 +36,8 @@ const SHOTS = join(packageRoot, 'test-artifacts', 'web-page');
 const until = (page: Page, fn: (arg: any) => unknown, arg?: unknown) => page.waitForFunction(fn, arg, { timeout: 120_000, polling: 50 });
 
 test('the web page: key prompt, drag-and-drop upload resumed after a reload, job to 100 %, the dub plays, downloads are the artifacts', async () => {
-  const t = await testRuntime({ deliver: await deliverPreset() }, { server: { requireApiKey: true } });
+  // The catalog's test providers add a target no voice speaks (qad, subtitles only) and one a voice speaks (qab).
+  const t = await testRuntime({ deliver: await deliverPreset() }, { server: { requireApiKey: true }, plugins: { dirs: [CATALOG_PLUGINS_DIR] } });
   const http = await bindHttp({ ...t.rt.config.server, host: '127.0.0.1', port: 0 });
   http.mount(createHttpApp(t.rt));
   const { key } = t.rt.apiKeys.create('browser test');
@@ -70,10 +71,34 @@ test('the web page: key prompt, drag-and-drop upload resumed after a reload, job
     await page.locator('#preset option[value=deliver]').waitFor({ state: 'attached' });
     assert.equal(await page.evaluate(() => localStorage.getItem('dubarr.apiKey')), key);
 
+    // A target without a voice reads "subtitles only"; while the preset dubs (dub needs a voice)
+    // its box is disabled and described by a note; with a preset that makes no dub (deliver) it
+    // can be ticked, by keyboard too.
+    const qad = page.locator('input[name=target][value=qad]');
+    const qadLabel = page.locator('label.check').filter({ has: qad });
+    assert.match(await qadLabel.textContent() ?? '', /\(subtitles only\)/);
+    assert.doesNotMatch(await page.locator('label.check').filter({ has: page.locator('input[value=qab]') }).textContent() ?? '', /subtitles only/);
+    assert.doesNotMatch(await page.locator('label.check').filter({ has: page.locator('input[value=es]') }).textContent() ?? '', /subtitles only/);
+    assert.equal(await page.inputValue('#preset'), 'dub');
+    assert.equal(await qad.isDisabled(), true);
+    assert.equal(await page.locator('input[value=qab]').isDisabled(), false);
+    assert.equal(await qad.getAttribute('aria-describedby'), 'subtitles-only-note');
+    await page.locator('#subtitles-only-note').waitFor({ state: 'visible' });
+    await page.screenshot({ path: join(SHOTS, '1b-subtitles-only.png'), fullPage: true });
+    await page.locator('#preset').focus();
+    await page.selectOption('#preset', 'deliver');
+    assert.equal(await qad.isDisabled(), false);
+    await page.locator('#subtitles-only-note').waitFor({ state: 'hidden' });
+    await qad.focus();
+    await page.keyboard.press('Space');
+    assert.equal(await qad.isChecked(), true);
+    await page.selectOption('#preset', 'dub');
+    assert.deepEqual([await qad.isDisabled(), await qad.isChecked()], [true, false], 'a dub preset unticks it');
+
     // Every form control is reached with Tab, in order.
     await page.locator('.skip').focus();
     const reached: string[] = [];
-    for (let i = 0; i < 12 && !reached.includes('start'); i++) {
+    for (let i = 0; i < 20 && !reached.includes('start'); i++) {
       await page.keyboard.press('Tab');
       reached.push(await page.evaluate(() => document.activeElement?.id || document.activeElement?.tagName || ''));
     }
