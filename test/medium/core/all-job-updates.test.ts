@@ -58,7 +58,8 @@ test('a stage that reports a burst of progress and then works silently is shown 
     // The bus gets the last report of the burst (its end is the stage's state while it waits).
     await waitFor(t, (e) => e.jobId === id && e.type === 'job.progress' && e.step === 'a' && (e.data as { stepProgress?: number }).stepProgress === 0.5);
     assert.ok(existsSync(join(holdDir, 'a.holding')), 'reported at the hold');
-    assert.equal(t.rt.jobs.get(id).stages[0]!.progress, 0.5);
+    const view = t.rt.jobs.get(id);
+    assert.deepEqual([view.stages[0]!.progress, view.progressNote], [0.5, 'a: tick 5'], 'the stage and the note where it stands');
     let r = await first;
     while (!r.done && r.value.stages[0]!.progress < 0.5) r = await updates.next();
     assert.equal(r.done ? undefined : r.value.stages[0]!.progress, 0.5, 'and so does a subscriber');
