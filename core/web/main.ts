@@ -17,7 +17,12 @@ const chosen = $<HTMLElement>('chosen-file');
 const bar = $<HTMLProgressElement>('upload-progress');
 const uploadText = $<HTMLElement>('upload-status');
 const submit = $<HTMLButtonElement>('start');
-const feed = jobUpdates();
+const feedStatus = $<HTMLElement>('feed-status');
+const feed = jobUpdates((state) => {
+  feedStatus.dataset.state = state;
+  feedStatus.hidden = state === 'live';
+  feedStatus.textContent = state === 'live' ? '' : 'Live updates interrupted; reconnecting…';
+});
 let file: File | undefined;
 
 function choose(f: File | undefined): void {
