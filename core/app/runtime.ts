@@ -114,8 +114,8 @@ export async function createRuntime(config: Config, o: RuntimeOptions): Promise<
     config, store, delivered, bus, scheduler, log, workRoot,
     uploads: o.uploads ?? { dir: uploads.dir, resolve: (id) => uploadAsJobInput(uploads.dir, id) },
   });
-  const transcription = new TranscriptionService({ config, plugins, pool, limits, log });
   const catalog = new ProviderCatalog(plugins, presets);
+  const transcription = new TranscriptionService({ config, plugins, pool, limits, log });
   scheduler.start();
   // A server also cleans up at start and now and then while idle; the CLI only after its job.
   let housekeepingTimer: NodeJS.Timeout | undefined;
