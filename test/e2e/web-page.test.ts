@@ -223,7 +223,7 @@ function heldPreset(holdDir: string): PresetInput {
 }
 
 /** Resolves once `file` exists (the stage reached its hold); the deadline only turns a hang into a failure. */
-async function reached(file: string): Promise<void> {
+async function untilExists(file: string): Promise<void> {
   const end = Date.now() + 120_000;
   while (!existsSync(file)) {
     if (Date.now() > end) throw new Error(`timed out waiting for ${file}`);
@@ -257,7 +257,7 @@ test('the job list follows the jobsUpdated subscription (progress and ETA move, 
     await page.addInitScript((k) => localStorage.setItem('dubarr.apiKey', k), key);
     await page.goto(http.url);
     const state = page.locator('#feed-status');
-    await page.locator('#feed-status[data-state=live]').waitFor({ state: 'attached' });
+    await page.locator('#feed-status[data-state=live]').waitFor({ state: 'attached', timeout: 120_000 });
     assert.deepEqual(streams, [key], 'one subscription, with the key in its header');
     assert.deepEqual(listReads, ['query jobs'], 'the list is read once the stream is open');
 
@@ -265,14 +265,14 @@ test('the job list follows the jobsUpdated subscription (progress and ETA move, 
     const { id } = await t.rt.jobs.create({ path: t.input, preset: 'held', targetLanguages: [], origin: 'api' });
     const card = page.locator('article.job').filter({ hasText: 'input.bin' });
     const stage = (step: string) => card.locator('.stage').filter({ hasText: step }).locator('progress');
-    await reached(join(holdDir, 'a.holding'));
+    await untilExists(join(holdDir, 'a.holding'));
     await until(page, () => (document.querySelector('.stage progress') as HTMLProgressElement | null)?.value === 0.5);
     assert.match(await card.locator('.overall').textContent() ?? '', /running.*left/s, 'status and time left');
     assert.equal(await stage('b').evaluate((p) => (p as HTMLProgressElement).value), 0);
     await page.screenshot({ path: join(SHOTS, '6-feed-held.png'), fullPage: true });
 
     await writeFile(join(holdDir, 'a.release'), '');
-    await reached(join(holdDir, 'b.holding'));
+    await untilExists(join(holdDir, 'b.holding'));
     await until(page, () => [...document.querySelectorAll('.stage progress')].map((p) => (p as HTMLProgressElement).value).join() === '1,0.5');
     assert.match(await card.locator('.stage').first().textContent() ?? '', /succeeded/);
     assert.deepEqual(listReads, ['query jobs'], 'progress moved with no list read after load');
@@ -282,7 +282,7 @@ test('the job list follows the jobsUpdated subscription (progress and ETA move, 
     // page. Back up, the page reconnects, reads the list and shows the job's final state.
     http.mount(new Hono().all('*', (c) => c.json({ down: true }, 503)));
     (http.server as HttpServer).closeAllConnections();
-    await page.locator('#feed-status[data-state=reconnecting]').waitFor({ state: 'visible' });
+    await page.locator('#feed-status[data-state=reconnecting]').waitFor({ state: 'visible', timeout: 120_000 });
     assert.match(await state.textContent() ?? '', /reconnecting/);
     await page.screenshot({ path: join(SHOTS, '7-feed-reconnecting.png'), fullPage: true });
     await writeFile(join(holdDir, 'b.release'), '');
