@@ -78,6 +78,7 @@ export async function createRuntime(config: Config, o: RuntimeOptions): Promise<
     dirs: config.plugins.dirs, options: config.plugins.options, preference: config.providers.preference,
   }, log);
   const presets = new PresetRegistry(BUILTIN_PRESETS, readPresetDir(join(config.dataDir, 'presets')), o.presets ?? {});
+  const catalog = new ProviderCatalog(plugins, presets);
   const db = openDatabase(config.database.path);
   const store = new JobStore(db);
   const delivered = new DeliveredFiles(db);
@@ -114,7 +115,6 @@ export async function createRuntime(config: Config, o: RuntimeOptions): Promise<
     config, store, delivered, bus, scheduler, log, workRoot,
     uploads: o.uploads ?? { dir: uploads.dir, resolve: (id) => uploadAsJobInput(uploads.dir, id) },
   });
-  const catalog = new ProviderCatalog(plugins, presets);
   const transcription = new TranscriptionService({ config, plugins, pool, limits, log });
   scheduler.start();
   // A server also cleans up at start and now and then while idle; the CLI only after its job.
