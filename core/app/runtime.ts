@@ -19,6 +19,7 @@ import { libraryRefresh } from '../integrations/library-refresh.js';
 import { MediaServers } from '../integrations/media-servers.js';
 import type { RetryPolicy } from '../integrations/retry.js';
 import { JobsService, type JobsServiceDeps } from '../service/jobs-service.js';
+import { ProviderCatalog } from '../service/provider-catalog.js';
 import { TranscriptionService } from '../service/transcription.js';
 import { countUploadBytes } from '../ops/metrics.js';
 import { uploadAsJobInput } from '../uploads/upload-job-input.js';
@@ -64,6 +65,8 @@ export interface Runtime {
   mediaServers: MediaServers;
   /** What the webhooks (/hooks/*) hand their parsed payloads to. */
   hooks: HookIntake;
+  /** Presets, providers and language pairs, as every door lists them. */
+  catalog: ProviderCatalog;
   /** Parent of the jobs' work dirs. */
   workRoot: string;
   /** The tus uploads at /uploads (files in <dataDir>/uploads); a server also expires unfinished ones. */
@@ -88,6 +91,7 @@ export async function createRuntime(config: Config, o: RuntimeOptions): Promise<
     dirs: config.plugins.dirs, options: config.plugins.options, preference: config.providers.preference,
   }, log);
   const presets = new PresetRegistry(BUILTIN_PRESETS, readPresetDir(join(config.dataDir, 'presets')), o.presets ?? {});
+  const catalog = new ProviderCatalog(plugins, presets);
   const db = openDatabase(config.database.path);
   const store = new JobStore(db);
   const delivered = new DeliveredFiles(db);
@@ -153,7 +157,7 @@ export async function createRuntime(config: Config, o: RuntimeOptions): Promise<
   }
   let closed = false;
   self = {
-    config, log, store, apiKeys: new ApiKeys(db), delivered, cache, cacheIndex, housekeeping, plugins, presets, pool, bus, journal, scheduler, jobs, transcription, mediaServers, hooks, workRoot, uploads,
+    config, log, store, apiKeys: new ApiKeys(db), delivered, cache, cacheIndex, housekeeping, plugins, presets, pool, bus, journal, scheduler, jobs, transcription, catalog, mediaServers, hooks, workRoot, uploads,
     async close(c = {}) {
       if (closed) return;
       closed = true;

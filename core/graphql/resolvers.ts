@@ -1,6 +1,5 @@
 import { DubarrError } from '../../plugins/sdk/errors.js';
 import type { JobStatus } from '../jobs/store.js';
-import type { PresetRegistry } from '../pipeline/presets.js';
 import type { CreateJobInput, OutputMode, PriorityName } from '../service/create-input.js';
 import { jobCursor, type JobsService } from '../service/jobs-service.js';
 import type { JobView } from '../service/job-view.js';
@@ -12,7 +11,6 @@ import { artifactObject, jobObject, type JobObject } from './job-object.js';
 /** What resolvers may call: services, never the job store or the scheduler. */
 export interface GraphqlServices {
   jobs: JobsService;
-  presets: PresetRegistry;
   catalog: ProviderCatalog;
   system(): Promise<SystemInfo>;
 }
@@ -80,19 +78,9 @@ export const resolvers = {
       const nodes = page.items.map(jobObject);
       return { nodes, edges: page.items.map((v, i) => ({ cursor: jobCursor(v), node: nodes[i] })), pageInfo: page.pageInfo };
     },
-    presets: (_: unknown, __: unknown, { services }: GraphqlContext) => services.presets.names().map((name) => {
-      const p = services.presets.get(name);
-      return { name, description: p.description, capabilities: [...new Set(p.steps.map((s) => s.capability))] };
-    }),
-    providers: async (_: unknown, { capability }: { capability?: string | null }, { services }: GraphqlContext) => (await services.catalog.providers(orUndefined(capability))).map((p) => ({
-      ...p,
-      languages: p.languages && {
-        input: p.languages.input === '*' ? undefined : p.languages.input,
-        output: p.languages.output === '*' ? undefined : p.languages.output,
-        pairs: p.languages.pairs?.map(([source, target]) => ({ source, target })),
-      },
-    })),
-    languages: (_: unknown, __: unknown, { services }: GraphqlContext) => services.catalog.languagePairs(),
+    presets: (_: unknown, __: unknown, { services }: GraphqlContext) => services.catalog.presets(),
+    providers: (_: unknown, { capability }: { capability?: string | null }, { services }: GraphqlContext) => services.catalog.providers(orUndefined(capability)),
+    languages: (_: unknown, __: unknown, { services }: GraphqlContext) => services.catalog.languages(),
     system: (_: unknown, __: unknown, { services }: GraphqlContext) => services.system(),
   },
   Mutation: {

@@ -11,7 +11,6 @@ import { restRoutes } from './rest-routes.js';
 import { transcriptionRoutes } from './transcription-routes.js';
 import { webPageRoutes } from './web-page.js';
 import { catalogRoutes } from './catalog-routes.js';
-import { CatalogService } from '../service/catalog.js';
 import { mountUploads } from './uploads-route.js';
 import { countUploadBytes } from '../ops/metrics.js';
 
@@ -29,7 +28,7 @@ export function createHttpApp(rt: Runtime, uploads: Pick<UploadServer, 'handle' 
   app.route('/', opsRoutes(rt));
   app.get('/health', (c) => c.json({ ok: true, version: packageVersion, ...rt.jobs.counts() }));
   app.route('/', restRoutes(rt.jobs, { uploads, maxBytes: rt.config.server.maxUploadBytes, countBytes: (n) => countUploadBytes(rt, n) }));
-  app.route('/', catalogRoutes(new CatalogService(rt.plugins, rt.presets)));
+  app.route('/', catalogRoutes(rt.catalog));
   app.route('/', webPageRoutes());
   mountUploads(app, uploads);
   app.route('/', transcriptionRoutes(rt));

@@ -1,12 +1,13 @@
 /**
  * Read-only REST for what a client chooses from before it creates a job (the web page's form,
- * scripts): presets, providers with their availability, and the language pairs installed.
+ * scripts): presets, providers with their availability, and the language pairs installed. The
+ * same objects GraphQL's presets, providers(capability) and languages give, from the same catalog.
  */
 import { Hono } from 'hono';
-import type { CatalogService } from '../service/catalog.js';
+import type { ProviderCatalog } from '../service/provider-catalog.js';
 import { errorResponse } from './error-response.js';
 
-export function catalogRoutes(catalog: CatalogService): Hono {
+export function catalogRoutes(catalog: ProviderCatalog): Hono {
   const api = new Hono();
   api.onError(errorResponse);
   api.get('/api/presets', (c) => c.json({ items: catalog.presets() }));

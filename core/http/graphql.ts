@@ -2,15 +2,13 @@ import { Hono } from 'hono';
 import type { Runtime } from '../app/runtime.js';
 import type { GraphqlServices } from '../graphql/resolvers.js';
 import { createGraphqlServer } from '../graphql/yoga.js';
-import { ProviderCatalog } from '../service/provider-catalog.js';
 import { systemInfo } from '../service/system-info.js';
 
 /** The services GraphQL resolvers call: the jobs service and read-only views of presets, providers and the system. */
 export function graphqlServices(rt: Runtime): GraphqlServices {
   return {
     jobs: rt.jobs,
-    presets: rt.presets,
-    catalog: new ProviderCatalog(rt.plugins),
+    catalog: rt.catalog,
     system: () => systemInfo({ config: rt.config, jobs: rt.jobs, cacheIndex: rt.cacheIndex, workerThreads: rt.pool.threads }),
   };
 }

@@ -106,6 +106,7 @@ export async function runJob(deps: RunnerDeps, job: Job, signal: AbortSignal): P
     failed = true;
     throw e;
   } finally {
+    progress.close();
     if (!(failed && deps.keepWorkDirOnFailure)) await rm(jobDir, { recursive: true, force: true });
   }
 }

@@ -75,7 +75,7 @@ export function jobView(job: Job, runs: readonly StageRun[], live: LiveProgress,
   });
   const elapsed = running && job.startedAt ? now - job.startedAt : 0;
   return {
-    id: job.id, status: job.status, progress, progressNote: job.progressNote,
+    id: job.id, status: job.status, progress, progressNote: current?.note ?? job.progressNote,
     etaSeconds: running && progress > 0.01 && progress < 1 ? Math.round((elapsed * (1 - progress)) / progress / 1000) : undefined,
     input: job.input, preset: job.preset, sourceLanguage: job.sourceLanguage, targetLanguages: job.targetLanguages,
     options: { mode: job.options.mode, outDir: job.options.outDir, providers: job.options.providers },

@@ -2,12 +2,17 @@ import type { BusEvent, JobBus } from '../jobs/journal.js';
 
 const ENDS_A_RUN = new Set(['job.started', 'job.succeeded', 'job.failed', 'job.cancelled', 'job.requeued']);
 
-interface Live { progress: number; steps: Map<string, number> }
+interface Live {
+  progress: number;
+  steps: Map<string, number>;
+  /** The latest report's step and note ('translate:es: 12 of 40'), as the jobs row words it. */
+  note?: string;
+}
 
 /**
- * The progress of the jobs this process runs, per step, as the bus reports it (at most 5/s per
- * job). The jobs row is updated at most once a second and holds no per-step figures, so a view
- * built from it alone would lag and show no stage moving.
+ * The progress of the jobs this process runs, per step, and the latest note, as the bus reports
+ * them (at most 5/s per job). The jobs row is updated at most once a second and holds no per-step
+ * figures, so a view built from it alone would lag and show no stage moving.
  */
 export class LiveProgress {
   private readonly jobs = new Map<string, Live>();
@@ -28,5 +33,7 @@ export class LiveProgress {
     if (!live) this.jobs.set(e.jobId, live = { progress: 0, steps: new Map() });
     live.progress = Number(e.data?.progress ?? live.progress);
     live.steps.set(e.step, Number(e.data?.stepProgress ?? 0));
+    const note = e.data?.note;
+    live.note = typeof note === 'string' && note ? `${e.step}: ${note}` : e.step;
   }
 }

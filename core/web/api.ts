@@ -1,6 +1,6 @@
 /**
- * Every call the page makes to the server: the stored API key on each request, and on a 401
- * the key dialog, then the same request again.
+ * Every call the page makes to the server (REST, GraphQL): the stored API key on each request,
+ * and on a 401 the key dialog, then the same request again.
  */
 import { askForKey, storedKey } from './api-key.js';
 
@@ -34,4 +34,16 @@ export async function api<T>(path: string, o: { method?: string; body?: unknown 
   const body = await res.json().catch(() => ({})) as { error?: ApiError };
   if (!res.ok) throw new ApiFailure(res.status, body.error ?? { code: `HTTP_${res.status}`, message: res.statusText });
   return body as T;
+}
+
+interface GraphqlError { message: string; extensions?: { code?: string; hint?: string } }
+
+/** A GraphQL query at /graphql; its first error (with the coded error in extensions) becomes an ApiFailure. */
+export async function graphql<T>(query: string): Promise<T> {
+  const res = await apiFetch('/graphql', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) });
+  const body = await res.json().catch(() => ({})) as { data?: T; errors?: GraphqlError[]; error?: ApiError };
+  const e = body.errors?.[0];
+  if (e) throw new ApiFailure(res.status, { code: e.extensions?.code ?? 'E_GRAPHQL', message: e.message, hint: e.extensions?.hint });
+  if (!res.ok || !body.data) throw new ApiFailure(res.status, body.error ?? { code: `HTTP_${res.status}`, message: res.statusText });
+  return body.data;
 }

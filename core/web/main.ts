@@ -1,7 +1,7 @@
 /** Wires the page: the new-job form (file by picker or drop, languages, preset), uploads, the job list, providers. */
 import { api, ApiFailure } from './api.js';
 import { changeKey } from './api-key.js';
-import { chosenLanguages, fillLanguages, fillPresets, showProviders } from './choices.js';
+import { chosenLanguages, fillChoices, matchPreset, showProviders } from './choices.js';
 import { announce, h } from './dom.js';
 import { bytes, percent } from './format.js';
 import { jobUpdates } from './job-feed.js';
@@ -17,7 +17,12 @@ const chosen = $<HTMLElement>('chosen-file');
 const bar = $<HTMLProgressElement>('upload-progress');
 const uploadText = $<HTMLElement>('upload-status');
 const submit = $<HTMLButtonElement>('start');
-const feed = jobUpdates();
+const feedStatus = $<HTMLElement>('feed-status');
+const feed = jobUpdates((state) => {
+  feedStatus.dataset.state = state;
+  feedStatus.hidden = state === 'live';
+  feedStatus.textContent = state === 'live' ? '' : 'Live updates interrupted; reconnecting…';
+});
 let file: File | undefined;
 
 function choose(f: File | undefined): void {
@@ -93,12 +98,13 @@ async function showUnfinished(): Promise<void> {
       h('button', { type: 'button', onclick: async () => { await discardUpload(u); void showUnfinished(); } }, `Discard ${u.filename}`))))] : []);
 }
 
+$<HTMLSelectElement>('preset').addEventListener('change', (e) => matchPreset((e.target as HTMLSelectElement).value, $<HTMLElement>('languages')));
+
 $<HTMLButtonElement>('key-button').addEventListener('click', () => { void changeKey().then(() => { void load(); feed.poke(); }); });
 
 async function load(): Promise<void> {
   await Promise.all([
-    fillPresets($<HTMLSelectElement>('preset')),
-    fillLanguages($<HTMLElement>('languages')),
+    fillChoices($<HTMLSelectElement>('preset'), $<HTMLElement>('languages')),
     showProviders($<HTMLElement>('providers')),
   ]).catch((e: unknown) => { uploadText.textContent = `Could not load the server's options: ${e instanceof ApiFailure ? e.error.message : String(e)}`; });
 }

@@ -33,8 +33,19 @@ export default async function runStageTask(task: WorkerTask): Promise<WorkerRepl
   const ac = new AbortController();
   port.on('message', (m: unknown) => { if (m === 'abort') ac.abort(); });
   if (Atomics.load(cancelFlag, 0) !== 0) ac.abort();
-  let lastProgress = 0;
   const send = (m: PortMessage) => port.postMessage(m);
+  // At most one report per interval; the last one held back goes out at the interval's end, so
+  // a burst followed by quiet work still shows where the stage stands.
+  let lastProgress = 0;
+  let heldProgress: { fraction: number; note?: string } | undefined;
+  let progressTimer: NodeJS.Timeout | undefined;
+  const sendProgress = (p: { fraction: number; note?: string }) => {
+    clearTimeout(progressTimer);
+    progressTimer = undefined;
+    heldProgress = undefined;
+    lastProgress = Date.now();
+    send({ t: 'progress', ...p });
+  };
   const logAt = (level: 'debug' | 'info' | 'warn' | 'error') => (obj: object | string, msg?: string) => send({ t: 'log', level, obj, msg });
   const log: Logger = { debug: logAt('debug'), info: logAt('info'), warn: logAt('warn'), error: logAt('error') };
   const ctx: StageContext = {
@@ -45,9 +56,9 @@ export default async function runStageTask(task: WorkerTask): Promise<WorkerRepl
     parallelism: task.parallelism,
     progress(fraction, note) {
       const now = Date.now();
-      if (fraction < 1 && now - lastProgress < PROGRESS_INTERVAL_MS) return;
-      lastProgress = now;
-      send({ t: 'progress', fraction, note });
+      if (fraction >= 1 || now - lastProgress >= PROGRESS_INTERVAL_MS) { sendProgress({ fraction, note }); return; }
+      heldProgress = { fraction, note };
+      progressTimer ??= setTimeout(() => { if (heldProgress) sendProgress(heldProgress); }, lastProgress + PROGRESS_INTERVAL_MS - now);
     },
   };
   try {
@@ -58,6 +69,7 @@ export default async function runStageTask(task: WorkerTask): Promise<WorkerRepl
     const err = DubarrError.from(ac.signal.aborted && !(e instanceof DubarrError) ? new DubarrError('E_CANCELLED', 'Cancelled', { cause: e }) : e);
     return { ok: false, error: err.toJSON() };
   } finally {
+    clearTimeout(progressTimer);
     port.close();
   }
 }

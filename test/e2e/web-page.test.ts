@@ -4,21 +4,30 @@
  * the page starts a tus upload; the test holds its second chunk, reloads the page, picks the same
  * file again and sees the upload continue where the server has it (no second upload created),
  * reach 100 % and become a job; the job runs the real extract and mux, the player plays with the
- * dub selected, and a download link saves exactly the artifact's bytes.
+ * dub selected, and a download link saves exactly the artifact's bytes. A target no voice speaks
+ * reads "subtitles only" and is disabled while the preset dubs.
+ * The job list follows the jobsUpdated subscription: a job held at known points (files the test
+ * stage waits on, no sleeps) moves on the page with no list request after load; the server then
+ * drops the stream and answers 503 while the job finishes, and the page, reconnected, shows its
+ * end from the list it reads again.
  * Screenshots go to test-artifacts/web-page/ at the repository root (printed; look at them).
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFile, mkdir, mkdtemp, readFile, rm, utimes } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import type { Server as HttpServer } from 'node:http';
+import { copyFile, mkdir, mkdtemp, readFile, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Hono } from 'hono';
 import { chromium, type BrowserContext, type Page, type Route } from 'playwright-core';
 import { packageRoot } from '../../core/app/paths.js';
 import { bindHttp } from '../../core/cli/serve.js';
 import { createHttpApp } from '../../core/http/app.js';
 import { h264AacMp4 } from '../fixtures/media.js';
 import { deliverPreset } from '../medium/core/deliver-preset.js';
-import { testRuntime } from '../medium/core/harness.js';
+import { CATALOG_PLUGINS_DIR, finished, testRuntime } from '../medium/core/harness.js';
+import type { PresetInput } from '../../core/pipeline/plan.js';
 
 // The functions handed to page.evaluate run in the page; this file is compiled without the DOM
 // library (so server code cannot use browser globals by mistake), hence these local stand-ins.
@@ -35,23 +44,34 @@ const SHOTS = join(packageRoot, 'test-artifacts', 'web-page');
 /** Waits for a state the page reaches; the deadline only turns a hang into a failure. */
 const until = (page: Page, fn: (arg: any) => unknown, arg?: unknown) => page.waitForFunction(fn, arg, { timeout: 120_000, polling: 50 });
 
-test('the web page: key prompt, drag-and-drop upload resumed after a reload, job to 100 %, the dub plays, downloads are the artifacts', async () => {
-  const t = await testRuntime({ deliver: await deliverPreset() }, { server: { requireApiKey: true } });
-  const http = await bindHttp({ ...t.rt.config.server, host: '127.0.0.1', port: 0 });
-  http.mount(createHttpApp(t.rt));
-  const { key } = t.rt.apiKeys.create('browser test');
-  // A fresh profile, also chromium's TMPDIR: its singleton socket path must stay under 108 bytes,
-  // which the per-file temp dir's path would exceed.
+/** Debian's chromium on a fresh profile (also its TMPDIR: its singleton socket path must stay under 108 bytes, which the per-file temp dir's path would exceed). */
+async function launch(): Promise<{ context: BrowserContext; page: Page; close(): Promise<void> }> {
   const profile = await mkdtemp(join(process.env.TEST_SHARED_TMPDIR ?? tmpdir(), 'dubarr-chromium-'));
   await mkdir(SHOTS, { recursive: true });
   console.log(`screenshots: ${SHOTS}`);
-  let context: BrowserContext | undefined;
   try {
-    context = await chromium.launchPersistentContext(profile, {
+    const context = await chromium.launchPersistentContext(profile, {
       executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS, viewport: { width: 390, height: 844 }, acceptDownloads: true,
       env: { ...process.env, TMPDIR: profile },
     });
     const page = context.pages()[0] ?? await context.newPage();
+    return { context, page, async close() { await context.close(); await rm(profile, { recursive: true, force: true }); } };
+  } catch (e) {
+    await rm(profile, { recursive: true, force: true });
+    throw e;
+  }
+}
+
+test('the web page: key prompt, drag-and-drop upload resumed after a reload, job to 100 %, the dub plays, downloads are the artifacts', async () => {
+  // The catalog's test providers add a target no voice speaks (qad, subtitles only) and one a voice speaks (qab).
+  const t = await testRuntime({ deliver: await deliverPreset() }, { server: { requireApiKey: true }, plugins: { dirs: [CATALOG_PLUGINS_DIR] } });
+  const http = await bindHttp({ ...t.rt.config.server, host: '127.0.0.1', port: 0 });
+  http.mount(createHttpApp(t.rt));
+  const { key } = t.rt.apiKeys.create('browser test');
+  let browser: Awaited<ReturnType<typeof launch>> | undefined;
+  try {
+    browser = await launch();
+    const { page } = browser;
     // The file a user picks twice: the same name, size and modification time (whole seconds, so
     // the browser's File.lastModified is exact) identify it to tus-js-client across the reload.
     const video = join(t.dir, 'Película.mp4');
@@ -70,10 +90,34 @@ test('the web page: key prompt, drag-and-drop upload resumed after a reload, job
     await page.locator('#preset option[value=deliver]').waitFor({ state: 'attached' });
     assert.equal(await page.evaluate(() => localStorage.getItem('dubarr.apiKey')), key);
 
+    // A target without a voice reads "subtitles only"; while the preset dubs (dub needs a voice)
+    // its box is disabled and described by a note; with a preset that makes no dub (deliver) it
+    // can be ticked, by keyboard too.
+    const qad = page.locator('input[name=target][value=qad]');
+    const qadLabel = page.locator('label.check').filter({ has: qad });
+    assert.match(await qadLabel.textContent() ?? '', /\(subtitles only\)/);
+    assert.doesNotMatch(await page.locator('label.check').filter({ has: page.locator('input[value=qab]') }).textContent() ?? '', /subtitles only/);
+    assert.doesNotMatch(await page.locator('label.check').filter({ has: page.locator('input[value=es]') }).textContent() ?? '', /subtitles only/);
+    assert.equal(await page.inputValue('#preset'), 'dub');
+    assert.equal(await qad.isDisabled(), true);
+    assert.equal(await page.locator('input[value=qab]').isDisabled(), false);
+    assert.equal(await qad.getAttribute('aria-describedby'), 'subtitles-only-note');
+    await page.locator('#subtitles-only-note').waitFor({ state: 'visible' });
+    await page.screenshot({ path: join(SHOTS, '1b-subtitles-only.png'), fullPage: true });
+    await page.locator('#preset').focus();
+    await page.selectOption('#preset', 'deliver');
+    assert.equal(await qad.isDisabled(), false);
+    await page.locator('#subtitles-only-note').waitFor({ state: 'hidden' });
+    await qad.focus();
+    await page.keyboard.press('Space');
+    assert.equal(await qad.isChecked(), true);
+    await page.selectOption('#preset', 'dub');
+    assert.deepEqual([await qad.isDisabled(), await qad.isChecked()], [true, false], 'a dub preset unticks it');
+
     // Every form control is reached with Tab, in order.
     await page.locator('.skip').focus();
     const reached: string[] = [];
-    for (let i = 0; i < 12 && !reached.includes('start'); i++) {
+    for (let i = 0; i < 20 && !reached.includes('start'); i++) {
       await page.keyboard.press('Tab');
       reached.push(await page.evaluate(() => document.activeElement?.id || document.activeElement?.tagName || ''));
     }
@@ -164,9 +208,96 @@ test('the web page: key prompt, drag-and-drop upload resumed after a reload, job
     await page.setViewportSize({ width: 1280, height: 900 });
     await page.screenshot({ path: join(SHOTS, '5-desktop.png'), fullPage: true });
   } finally {
-    await context?.close();
-    await rm(profile, { recursive: true, force: true });
+    await browser?.close();
     await http.close();
     await t.close();
+  }
+});
+
+/** Two slow test stages; each waits at its middle until <holdDir>/<step>.release exists. */
+function heldPreset(holdDir: string): PresetInput {
+  return { steps: [
+    { id: 'a', capability: 'slow', inputs: { source: 'source' }, params: { ms: 100, step: 'a', holdDir, holdAt: 0.5 } },
+    { id: 'b', capability: 'slow', inputs: { a: 'a' }, params: { ms: 100, step: 'b', holdDir, holdAt: 0.5 } },
+  ] };
+}
+
+/** Resolves once `file` exists (the stage reached its hold); the deadline only turns a hang into a failure. */
+async function untilExists(file: string): Promise<void> {
+  const end = Date.now() + 120_000;
+  while (!existsSync(file)) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${file}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+test('the job list follows the jobsUpdated subscription (progress and ETA move, no list is read after load); a dropped stream reconnects and the list read then shows the final state', async () => {
+  const holdDir = await mkdtemp(join(tmpdir(), 'dubarr-page-hold-'));
+  const t = await testRuntime({ held: heldPreset(holdDir) }, { server: { requireApiKey: true } });
+  const http = await bindHttp({ ...t.rt.config.server, host: '127.0.0.1', port: 0 });
+  const app = createHttpApp(t.rt);
+  http.mount(app);
+  const { key } = t.rt.apiKeys.create('feed test');
+  let browser: Awaited<ReturnType<typeof launch>> | undefined;
+  try {
+    browser = await launch();
+    const { page } = browser;
+    // Every way the page could read the job list, and every subscription it opens.
+    const listReads: string[] = [];
+    const streams: string[] = [];
+    page.on('request', (r) => {
+      const url = new URL(r.url());
+      if (url.pathname === '/api/jobs' && r.method() === 'GET') listReads.push('GET /api/jobs');
+      if (url.pathname === '/graphql') {
+        const query = r.method() === 'POST' ? String((r.postDataJSON() as { query?: string }).query) : String(url.searchParams.get('query'));
+        if (/^\s*subscription/.test(query)) streams.push(r.headers()['x-api-key'] ?? 'no key');
+        else if (/\bjobs\s*\(/.test(query)) listReads.push('query jobs');
+      }
+    });
+    await page.addInitScript((k) => localStorage.setItem('dubarr.apiKey', k), key);
+    await page.goto(http.url);
+    const state = page.locator('#feed-status');
+    await page.locator('#feed-status[data-state=live]').waitFor({ state: 'attached', timeout: 120_000 });
+    assert.deepEqual(streams, [key], 'one subscription, with the key in its header');
+    assert.deepEqual(listReads, ['query jobs'], 'the list is read once the stream is open');
+
+    // A job created after the page loaded reaches it only through the subscription.
+    const { id } = await t.rt.jobs.create({ path: t.input, preset: 'held', targetLanguages: [], origin: 'api' });
+    const card = page.locator('article.job').filter({ hasText: 'input.bin' });
+    const stage = (step: string) => card.locator('.stage').filter({ hasText: step }).locator('progress');
+    await untilExists(join(holdDir, 'a.holding'));
+    await until(page, () => (document.querySelector('.stage progress') as HTMLProgressElement | null)?.value === 0.5);
+    assert.match(await card.locator('.overall').textContent() ?? '', /running.*left/s, 'status and time left');
+    assert.equal(await stage('b').evaluate((p) => (p as HTMLProgressElement).value), 0);
+    await page.screenshot({ path: join(SHOTS, '6-feed-held.png'), fullPage: true });
+
+    await writeFile(join(holdDir, 'a.release'), '');
+    await untilExists(join(holdDir, 'b.holding'));
+    await until(page, () => [...document.querySelectorAll('.stage progress')].map((p) => (p as HTMLProgressElement).value).join() === '1,0.5');
+    assert.match(await card.locator('.stage').first().textContent() ?? '', /succeeded/);
+    assert.deepEqual(listReads, ['query jobs'], 'progress moved with no list read after load');
+    assert.equal(streams.length, 1);
+
+    // The server drops the stream and answers 503 while the job finishes: no event can reach the
+    // page. Back up, the page reconnects, reads the list and shows the job's final state.
+    http.mount(new Hono().all('*', (c) => c.json({ down: true }, 503)));
+    (http.server as HttpServer).closeAllConnections();
+    await page.locator('#feed-status[data-state=reconnecting]').waitFor({ state: 'visible', timeout: 120_000 });
+    assert.match(await state.textContent() ?? '', /reconnecting/);
+    await page.screenshot({ path: join(SHOTS, '7-feed-reconnecting.png'), fullPage: true });
+    await writeFile(join(holdDir, 'b.release'), '');
+    assert.equal((await finished(t, id))?.status, 'succeeded');
+    const readsBefore = listReads.length;
+    http.mount(app);
+    await page.locator('#feed-status[data-state=live]').waitFor({ state: 'attached', timeout: 120_000 });
+    await card.locator('.status.succeeded').waitFor({ timeout: 120_000 });
+    assert.equal(await card.locator('.overall progress').evaluate((p) => (p as HTMLProgressElement).value), 1);
+    assert.ok(listReads.length > readsBefore, 'the final state came from the list read after reconnecting');
+    assert.ok(streams.length >= 2 && streams.every((k) => k === key), 'reconnected with the key');
+  } finally {
+    await browser?.close();
+    await http.close();
+    await t.close();
+    await rm(holdDir, { recursive: true, force: true });
   }
 });

@@ -10,6 +10,8 @@ import type { BusEvent } from '../../../core/jobs/journal.js';
 import type { PresetInput } from '../../../core/pipeline/plan.js';
 
 export const TEST_PLUGINS_DIR = join(distRoot, 'test', 'plugins');
+/** Providers that only declare languages (test/catalog-plugins), for the catalog's tests. */
+export const CATALOG_PLUGINS_DIR = join(distRoot, 'test', 'catalog-plugins');
 
 export interface TestRuntime {
   rt: Runtime;
@@ -52,7 +54,12 @@ export async function testRuntime(
       ...overrides,
       // API requests may name files in the test's folder (server.mediaRoots).
       server: { mediaRoots: [dir], ...overrides.server },
-      plugins: { dirs: [TEST_PLUGINS_DIR], options: { 'test-stages': { logFile, counterDir } } },
+      // The test plugins always; a test may add plugin folders and options.
+      plugins: {
+        ...overrides.plugins,
+        dirs: [TEST_PLUGINS_DIR, ...(overrides.plugins?.dirs ?? [])],
+        options: { ...overrides.plugins?.options, 'test-stages': { logFile, counterDir } },
+      },
     },
   });
   const rt = await createRuntime(config, { takeQueued: o.takeQueued ?? true, presets, log: o.log ?? pino({ level: 'silent' }), mediaServerRetry: o.mediaServerRetry });

@@ -59,7 +59,7 @@ test('the page\'s key cookie opens artifact reads (GET, HEAD) and nothing else',
   }
 });
 
-test('catalog: presets with descriptions, providers with availability, the language pairs a translator and a voice make possible', async () => {
+test('catalog: presets with descriptions and capabilities, a row per provider and capability, the language pairs with their translators and voices', async () => {
   const s = await server();
   try {
     const get = async <T>(path: string) => {
@@ -67,21 +67,22 @@ test('catalog: presets with descriptions, providers with availability, the langu
       assert.equal(r.status, 200, path);
       return ((await r.json()) as { items: T[] }).items;
     };
-    const presets = await get<{ name: string; description: string }>('/api/presets');
-    assert.ok(presets.find((p) => p.name === 'dub')?.description, 'the dub preset, described');
+    const presets = await get<{ name: string; description: string; capabilities: string[] }>('/api/presets');
+    const dub = presets.find((p) => p.name === 'dub');
+    assert.ok(dub?.description, 'the dub preset, described');
+    assert.ok(dub.capabilities.includes('synthesize'), 'the page tells a dub from a subtitles-only preset by its capabilities');
 
-    const providers = await get<{ name: string; capabilities: string[]; available: boolean; reason?: string }>('/api/providers');
-    const apertium = providers.find((p) => p.name === 'apertium');
-    assert.deepEqual([apertium?.capabilities, apertium?.available], [['translate'], true]);
-    const translators = await get<{ name: string }>('/api/providers?capability=translate');
-    assert.ok(translators.length > 0 && translators.every((p) => providers.find((q) => q.name === p.name)!.capabilities.includes('translate')));
+    const providers = await get<{ name: string; capability: string; available: boolean; reason: string | null }>('/api/providers');
+    assert.deepEqual(providers.filter((p) => p.name === 'apertium').map((p) => [p.capability, p.available, p.reason]), [['translate', true, null]]);
+    const translators = await get<{ name: string; capability: string }>('/api/providers?capability=translate');
+    assert.ok(translators.length > 0 && translators.every((p) => p.capability === 'translate'));
 
-    // Setup installs apertium-eng-spa and espeak-ng: English to Spanish is possible.
-    const pairs = await get<{ source: string; target: string; translate: string[]; synthesize: string[] }>('/api/languages');
+    // Setup installs apertium-eng-spa and espeak-ng: English to Spanish is possible, with a voice.
+    const pairs = await get<{ source: string; target: string; translators: string[]; voices: string[] }>('/api/languages');
     const enEs = pairs.find((p) => p.source === 'en' && p.target === 'es');
     assert.ok(enEs, JSON.stringify(pairs));
-    assert.deepEqual(enEs.translate, ['apertium']);
-    assert.ok(enEs.synthesize.includes('espeak-ng'));
+    assert.deepEqual(enEs.translators, ['apertium']);
+    assert.ok(enEs.voices.includes('espeak-ng'));
   } finally {
     await s.close();
   }
