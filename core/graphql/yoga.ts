@@ -73,7 +73,8 @@ export function createGraphqlServer(services: GraphqlServices, o: GraphqlServerO
       error: (...a: unknown[]) => log.error({ detail: a.map(String) }, 'yoga'),
     },
     plugins: [
-      maxDepthPlugin({ n: MAX_DEPTH, onReject: [coded] }),
+      // A fragment is a way of writing fields, not a level: clients that use them (most do) count as if written out.
+      maxDepthPlugin({ n: MAX_DEPTH, flattenFragments: true, onReject: [coded] }),
       costLimitPlugin({ maxCost: MAX_COST, onReject: [coded] }),
       variableCostPlugin({ maxCost: MAX_COST, onReject: coded }),
     ],

@@ -188,6 +188,10 @@ test('depth and cost limits: an over-deep and an over-costly query are rejected 
   const s = await gqlServer(t);
   try {
     dataOf(await s.gql('{ jobs { edges { node { stages { error { code } } } } } }'));
+    // Fragments (inline and named) do not count as levels: the same deepest query written with them passes.
+    dataOf(await s.gql('query { jobs { edges { node { ...J } } } } fragment J on Job { stages { ... on Stage { error { code } } } }'));
+    // ...and they do not hide depth either: an over-deep query through a fragment is still refused.
+    errorOf(await s.gql('{ __type(name: "Job") { ...F } } fragment F on __Type { fields { type { ofType { ofType { ofType { name } } } } } }'), 'E_QUERY_TOO_COMPLEX');
     const deep = errorOf(await s.gql('{ __type(name: "Job") { fields { type { ofType { ofType { ofType { name } } } } } } }'), 'E_QUERY_TOO_COMPLEX');
     assert.match(deep.message, /depth limit of 6/);
     assert.ok(deep.extensions!.hint);
