@@ -29,7 +29,20 @@ import { nodeSwapFs, type SwapFs } from './swap-fs.js';
 
 const MOVIE = 'Movie (2001).mp4';
 const sha = async (p: string) => createHash('sha256').update(await readFile(p)).digest('hex');
-const listing = async (dir: string) => (await readdir(dir)).sort();
+/**
+ * A folder's files, once the addon's background deletion of replaced files is done: a remux
+ * that replaces a file leaves the old one under a hidden `.dubarr-*.old.part` name for its
+ * reaper thread to delete (output.cc, AtomicFile::commit). Waits for that state (the deadline
+ * only turns a file that is never deleted into a failure that names it).
+ */
+async function listing(dir: string): Promise<string[]> {
+  const until = Date.now() + 30_000;
+  for (;;) {
+    const names = (await readdir(dir)).sort();
+    if (!names.some((n) => /\.dubarr-\w{6}\.old\.part$/.test(n)) || Date.now() > until) return names;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
 const fault = (code: string) => Object.assign(new Error(`${code}: injected fault`), { code });
 const faulty = (over: Partial<SwapFs>): SwapFs => ({ ...nodeSwapFs, ...over });
 const noHardLinks = faulty({ link: () => Promise.reject(fault('EPERM')) }); // what FAT answers
