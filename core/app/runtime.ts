@@ -6,10 +6,12 @@ import { openDatabase } from '../jobs/database.js';
 import { DeliveredFiles } from '../jobs/delivered-files.js';
 import { Housekeeping } from '../jobs/housekeeping.js';
 import { Journal, JobBus } from '../jobs/journal.js';
+import { LibraryFiles } from '../jobs/library-files.js';
 import { CapabilityLimits } from '../jobs/priority-limiter.js';
 import { Scheduler } from '../jobs/scheduler.js';
 import type { StageCache } from '../jobs/stage-cache.js';
 import { JobStore } from '../jobs/store.js';
+import { LibraryService } from '../library/library-service.js';
 import { BUILTIN_PRESETS, PresetRegistry, readPresetDir } from '../pipeline/presets.js';
 import type { PresetInput } from '../pipeline/plan.js';
 import { PluginHost } from '../plugin-host/plugin-host.js';
@@ -49,6 +51,8 @@ export interface Runtime {
   scheduler: Scheduler;
   /** The application service every door (CLI, HTTP, watch folders) calls. */
   jobs: JobsService;
+  /** Which files of the library get a job (watched folders, backfills), with a record per file. */
+  library: LibraryService;
   /** Transcription of uploads outside jobs (the whisper and OpenAI endpoints). */
   transcription: TranscriptionService;
   /** Parent of the jobs' work dirs. */
@@ -111,6 +115,7 @@ export async function createRuntime(config: Config, o: RuntimeOptions): Promise<
     config, store, delivered, bus, scheduler, log, workRoot,
     uploads: o.uploads ?? { dir: uploads.dir, resolve: (id) => uploadAsJobInput(uploads.dir, id) },
   });
+  const library = new LibraryService({ config, files: new LibraryFiles(db), delivered, jobs, log, uploadsDir: uploads.dir });
   const transcription = new TranscriptionService({ config, plugins, pool, limits, log });
   scheduler.start();
   // A server also cleans up at start and now and then while idle; the CLI only after its job.
@@ -122,7 +127,7 @@ export async function createRuntime(config: Config, o: RuntimeOptions): Promise<
   }
   let closed = false;
   self = {
-    config, log, store, apiKeys: new ApiKeys(db), delivered, cache, cacheIndex, housekeeping, plugins, presets, pool, bus, scheduler, jobs, transcription, workRoot, uploads,
+    config, log, store, apiKeys: new ApiKeys(db), delivered, cache, cacheIndex, housekeeping, plugins, presets, pool, bus, scheduler, jobs, library, transcription, workRoot, uploads,
     async close(c = {}) {
       if (closed) return;
       closed = true;

@@ -1,0 +1,265 @@
+import { stat } from 'node:fs/promises';
+import type { Logger } from 'pino';
+import { probe, type ProbeResult } from '../../native/lib/index.js';
+import { DubarrError } from '../../plugins/sdk/errors.js';
+import { contentOfFingerprint, fingerprintFile } from '../../plugins/sdk/file-fingerprint.js';
+import { requireLanguage } from '../../plugins/sdk/languages.js';
+import { resolveInsideRoots } from '../auth/media-roots.js';
+import type { Config } from '../config/schema.js';
+import type { DeliveredFiles } from '../jobs/delivered-files.js';
+import type { LibraryFile, LibraryFiles, LibraryOutcome } from '../jobs/library-files.js';
+import type { JobsService } from '../service/jobs-service.js';
+import { coveredBy, decideKnown, union, type FileDecision, type SkipReason } from './file-decision.js';
+import { settingsFor, type FolderSettings } from './folder-settings.js';
+import { languagesPresent } from './languages-present.js';
+import { LibraryFilter } from './library-filter.js';
+import { walkLibrary } from './library-walk.js';
+import { retryDelayMs } from './retry-policy.js';
+
+export interface LibraryServiceDeps {
+  config: Config;
+  files: LibraryFiles;
+  delivered: DeliveredFiles;
+  jobs: JobsService;
+  log: Logger;
+  /** Where uploads live (an API door's scan may name a path there too, as createJob may). */
+  uploadsDir: string;
+}
+
+export interface ConsiderOptions {
+  /** 'watch' (watched folders) or 'backfill' (a scan); the job's priority follows. */
+  origin: 'watch' | 'backfill';
+  settings: FolderSettings;
+  /** Instead of the folder's (or the pipeline's) target languages. */
+  targetLanguages?: readonly string[];
+  /** Decide and report, queue nothing, record nothing. */
+  dryRun?: boolean;
+  /**
+   * Size and mtime with which the watcher saw the file settle. Without it (a scan), a file
+   * modified within its stability window (or minAgeSeconds) is 'changing'.
+   */
+  settled?: { size: number; mtimeMs: number };
+}
+
+export interface ScanOptions {
+  origin: 'watch' | 'backfill';
+  /** The door: an API client's path must lie inside server.mediaRoots. */
+  door?: 'api' | 'local';
+  targetLanguages?: readonly string[];
+  dryRun?: boolean;
+  /** Each file's decision, as it is made. */
+  onDecision?(d: FileDecision): void;
+  /** Checked between files: a closing watcher stops its scan. */
+  signal?: AbortSignal;
+}
+
+export interface ScanSummary {
+  /** The folder walked (absolute, symlinks resolved for an API door). */
+  path: string;
+  /** Media files looked at. */
+  files: number;
+  /** Jobs queued (or, in a dry run, that would be). */
+  queued: number;
+  skipped: Partial<Record<SkipReason, number>>;
+}
+
+/** Files decided at once in a scan: probing and fingerprinting wait on the disk, not the CPU. */
+const SCAN_PARALLELISM = 8;
+
+/**
+ * The library-aware half of watched folders and backfills: whether a complete file gets a job,
+ * with its per-file record (core/jobs/library-files.ts) so that a file is processed once, again
+ * only when its content changes, and failures are retried with backoff. Every job is created
+ * through the jobs service. The doors (core/watch, `dubarr scan`, GraphQL scanLibrary) find
+ * files and say when one is complete; this decides.
+ */
+export class LibraryService {
+  /** One decision per file at a time: an event and a rescan on the same file queue it once. */
+  private readonly deciding = new Map<string, Promise<FileDecision | undefined>>();
+
+  constructor(private readonly d: LibraryServiceDeps) {}
+
+  /** The settings of the watched folder holding `path`, or the per-folder defaults. */
+  settingsFor(path: string): FolderSettings { return settingsFor(path, this.d.config.watch); }
+
+  /** The paths whose record names this job (the watcher looks at them again when it ends). */
+  pathsOfJob(jobId: string): string[] { return this.d.files.ofJob(jobId).map((f) => f.path); }
+
+  /** Decides about one file and, unless it is a dry run, records it and queues its job. Undefined: no such file (any more). */
+  consider(path: string, o: ConsiderOptions): Promise<FileDecision | undefined> {
+    const before = this.deciding.get(path) ?? Promise.resolve(undefined);
+    const mine = before.catch(() => undefined).then(() => this.decide(path, o));
+    this.deciding.set(path, mine);
+    const clear = () => { if (this.deciding.get(path) === mine) this.deciding.delete(path); };
+    mine.then(clear, clear);
+    return mine;
+  }
+
+  /**
+   * Decides about every media file below `path` (a folder or one file) with the settings of the
+   * watched folder holding it. An API door's path must lie inside server.mediaRoots
+   * (E_PATH_NOT_ALLOWED); a missing one is E_INPUT_NOT_FOUND.
+   */
+  async scan(path: string, o: ScanOptions): Promise<ScanSummary> {
+    const root = o.door === 'api' ? await this.insideRoots(path) : path;
+    await stat(root).catch((e: unknown) => { throw new DubarrError('E_INPUT_NOT_FOUND', `No file or folder at ${root}`, { cause: e }); });
+    const settings = this.settingsFor(root);
+    if (o.targetLanguages) for (const l of o.targetLanguages) this.language(l);
+    const filter = new LibraryFilter(settings.path, { extensions: this.d.config.watch.extensions, include: settings.include, exclude: settings.exclude });
+    const summary: ScanSummary = { path: root, files: 0, queued: 0, skipped: {} };
+    const inFlight = new Set<Promise<void>>();
+    const onError = (dir: string, e: Error) => this.d.log.warn({ dir, err: e.message }, 'library scan: folder not readable, skipped');
+    for await (const file of walkLibrary(root, filter, onError)) {
+      if (o.signal?.aborted) break;
+      const p = this.consider(file, { origin: o.origin, settings, targetLanguages: o.targetLanguages, dryRun: o.dryRun })
+        .then((d) => {
+          if (!d) return;
+          summary.files++;
+          if (d.action === 'queue') summary.queued++;
+          else summary.skipped[d.reason!] = (summary.skipped[d.reason!] ?? 0) + 1;
+          o.onDecision?.(d);
+        }, (e: unknown) => this.d.log.error({ input: file, err: (e as Error).message }, 'library scan: could not decide about a file'))
+        .finally(() => inFlight.delete(p));
+      inFlight.add(p);
+      if (inFlight.size >= SCAN_PARALLELISM) await Promise.race(inFlight);
+    }
+    await Promise.all(inFlight);
+    return summary;
+  }
+
+  private async decide(path: string, o: ConsiderOptions): Promise<FileDecision | undefined> {
+    const st = await stat(path).catch(() => undefined);
+    if (!st?.isFile()) return undefined;
+    const now = { size: st.size, mtimeMs: st.mtimeMs };
+    const wanted = this.wanted(o);
+    const skip = (reason: SkipReason, extra: Partial<FileDecision> = {}): FileDecision => ({ path, action: 'skip', reason, languages: [], ...extra });
+    if (o.settled ? o.settled.size !== now.size || o.settled.mtimeMs !== now.mtimeMs : this.stillChanging(now.mtimeMs, o.settings)) return skip('changing');
+
+    let known = this.d.files.get(path);
+    let content: string | undefined;
+    if (known && (known.sizeBytes !== now.size || known.mtimeMs !== now.mtimeMs)) {
+      content = contentOfFingerprint(await fingerprintFile(path));
+      if (content === known.content || this.d.delivered.isDelivered(path, now)) {
+        // The same bytes with a new mtime, or an in-place job's result: still the file the record is about.
+        known = { ...known, sizeBytes: now.size, mtimeMs: now.mtimeMs, content };
+        if (!o.dryRun) this.d.files.put(known);
+      } else {
+        known = undefined; // new content: everything learnt about the old one is void
+      }
+    }
+    if (known) {
+      const d = decideKnown(known, wanted, this.d.config.watch.retry);
+      if (d) return d;
+    }
+    content ??= contentOfFingerprint(await fingerprintFile(path));
+    return this.evaluate(path, now, content, wanted, o, known);
+  }
+
+  /**
+   * Looks at a file afresh: new content, a retry that came due, or more languages wanted than
+   * its record covers (`known`, same content). Records what it finds.
+   */
+  private async evaluate(
+    path: string, now: { size: number; mtimeMs: number }, content: string, wanted: string[], o: ConsiderOptions, known?: LibraryFile,
+  ): Promise<FileDecision> {
+    const base: LibraryFile = {
+      path, sizeBytes: now.size, mtimeMs: now.mtimeMs, content, outcome: 'skipped', outcomeAt: Date.now(),
+      jobLanguages: [], coveredLanguages: known ? coveredBy(known) : [], attempts: known?.attempts ?? 0,
+    };
+    const record = (f: Partial<LibraryFile> & { outcome: LibraryOutcome }) => { if (!o.dryRun) this.d.files.put({ ...base, ...f }); };
+    const skip = (reason: SkipReason, extra: Partial<FileDecision> = {}): FileDecision => ({ path, action: 'skip', reason, languages: base.coveredLanguages, ...extra });
+
+    // Another door's job (the API, a webhook, `dubarr dub`), pending: it is this file's job now.
+    const pending = this.d.files.pendingJobOn(path);
+    if (pending) {
+      record({ outcome: pending.status as LibraryOutcome, lastJobId: pending.id, jobLanguages: pending.targetLanguages, outcomeAt: pending.updatedAt });
+      return skip('pending', { languages: pending.targetLanguages, jobId: pending.id });
+    }
+    // An in-place job on a file beside it may be delivering it: decided once that job has ended.
+    const writer = this.d.delivered.inPlaceJobBeside(path);
+    if (writer) return skip('busy', { waitingFor: writer });
+    if (!known) {
+      // What an in-place job delivered (Movie.ts -> Movie.mkv) is that job's dub, not a new video.
+      const maker = this.d.delivered.deliveredBy(path, now);
+      const made = maker === undefined ? undefined : this.d.files.job(maker);
+      if (made) {
+        record({ outcome: 'succeeded', lastJobId: made.id, jobLanguages: made.targetLanguages, outcomeAt: made.updatedAt });
+        return skip('delivered', { languages: made.targetLanguages, jobId: made.id });
+      }
+      // A job that succeeded after the file was last modified ran on these bytes: a library dubbed
+      // before this record existed, or a file another door dubbed. It is this file's record now.
+      const done = this.d.files.succeededJobOn(path);
+      if (done && done.updatedAt >= now.mtimeMs) {
+        const adopted = { outcome: 'succeeded' as const, lastJobId: done.id, jobLanguages: done.targetLanguages, outcomeAt: done.updatedAt };
+        if (wanted.every((l) => done.targetLanguages.includes(l))) {
+          record(adopted);
+          return skip('done', { languages: done.targetLanguages, jobId: done.id });
+        }
+        base.coveredLanguages = union(base.coveredLanguages, done.targetLanguages);
+      }
+    }
+    let probed: ProbeResult;
+    try {
+      probed = await probe(path);
+    } catch (e) {
+      if (!(await stat(path).catch(() => undefined))?.isFile()) return skip('changing'); // gone meanwhile
+      const err = DubarrError.from(e);
+      const code = err.code === 'E_INTERNAL' || err.code === 'E_INVALID_ARGUMENT' ? 'E_MEDIA_UNREADABLE' : err.code;
+      record({ outcome: 'failed', errorCode: code });
+      return skip('failed', { errorCode: code });
+    }
+    if (!probed.streams.some((s) => s.type === 'audio')) {
+      record({ outcome: 'failed', errorCode: 'E_NO_AUDIO_STREAM' });
+      return skip('failed', { errorCode: 'E_NO_AUDIO_STREAM' });
+    }
+    // A backfill queues what lacks a language, whatever the folder's skipIfPresent says.
+    if (o.settings.skipIfPresent || o.origin === 'backfill') {
+      const present = await languagesPresent(path, probed, o.settings.outDir ?? (this.d.config.pipeline.outDir || undefined));
+      base.coveredLanguages = union(base.coveredLanguages, [...present]);
+    }
+    const missing = wanted.filter((l) => !base.coveredLanguages.includes(l));
+    if (missing.length === 0) {
+      record({ outcome: 'skipped' });
+      return skip('present');
+    }
+    const attempt = base.attempts + 1;
+    if (o.dryRun) return { path, action: 'queue', languages: missing, attempt };
+    try {
+      const job = await this.d.jobs.create({
+        path, origin: o.origin, preset: o.settings.preset, targetLanguages: missing, outputMode: o.settings.mode, outDir: o.settings.outDir,
+      });
+      record({ outcome: job.status as LibraryOutcome, lastJobId: job.id, jobLanguages: missing, attempts: attempt, outcomeAt: job.createdAt });
+      return { path, action: 'queue', languages: missing, jobId: job.id, attempt };
+    } catch (e) {
+      const err = DubarrError.from(e);
+      const at = Date.now();
+      record({ outcome: 'failed', errorCode: err.code, attempts: attempt, outcomeAt: at });
+      this.d.log.error({ input: path, code: err.code, err: err.message, hint: err.hint }, `${o.origin === 'watch' ? 'watch folder' : 'backfill'}: job refused`);
+      const retryAt = attempt < this.d.config.watch.retry.maxAttempts ? at + retryDelayMs(attempt, this.d.config.watch.retry) : undefined;
+      return skip('refused', { errorCode: err.code, retryAt, attempt });
+    }
+  }
+
+  /** The target languages asked for, as ISO 639-1 codes. */
+  private wanted(o: ConsiderOptions): string[] {
+    const list = o.targetLanguages ?? o.settings.targetLanguages ?? this.d.config.pipeline.targetLanguages;
+    return [...new Set(list.map((l) => this.language(l)))];
+  }
+
+  private language(l: string): string {
+    try {
+      return requireLanguage(l.trim()).code;
+    } catch (e) {
+      throw new DubarrError('E_INVALID_ARGUMENT', `${(e as Error).message} (targetLanguages)`);
+    }
+  }
+
+  /** Modified too recently to be taken as complete by a scan (the watcher's gate sees it through). */
+  private stillChanging(mtimeMs: number, s: FolderSettings): boolean {
+    return Date.now() - mtimeMs < Math.max(s.stabilitySeconds, s.minAgeSeconds) * 1000;
+  }
+
+  private insideRoots(path: string): Promise<string> {
+    return resolveInsideRoots(path, this.d.config.server.mediaRoots, this.d.uploadsDir);
+  }
+}
