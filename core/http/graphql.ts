@@ -9,6 +9,7 @@ import { systemInfo } from '../service/system-info.js';
 export function graphqlServices(rt: Runtime): GraphqlServices {
   return {
     jobs: rt.jobs,
+    library: rt.library,
     presets: rt.presets,
     catalog: new ProviderCatalog(rt.plugins),
     system: () => systemInfo({ config: rt.config, jobs: rt.jobs, cacheIndex: rt.cacheIndex, workerThreads: rt.pool.threads }),

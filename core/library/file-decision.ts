@@ -33,7 +33,7 @@ export interface FileDecision {
   reason?: SkipReason;
   /** The languages the job is (or, in a dry run, would be) for; for a skip, those the file has or was done with. */
   languages: string[];
-  /** The job queued (not in a dry run). */
+  /** The job queued (not in a dry run); for a skip, the file's last job (pending, done, failed). */
   jobId?: string;
   errorCode?: string;
   /** When a failed file is queued again (epoch ms). */
@@ -59,7 +59,9 @@ export function union(a: readonly string[], b: readonly string[]): string[] {
  * or the record is stale).
  */
 export function decideKnown(f: LibraryFile, wanted: readonly string[], retry: Config['watch']['retry'], now = Date.now()): FileDecision | undefined {
-  const skip = (reason: SkipReason, extra: Partial<FileDecision> = {}): FileDecision => ({ path: f.path, action: 'skip', reason, languages: coveredBy(f), ...extra });
+  const skip = (reason: SkipReason, extra: Partial<FileDecision> = {}): FileDecision => ({
+    path: f.path, action: 'skip', reason, languages: coveredBy(f), ...(f.lastJobId ? { jobId: f.lastJobId } : {}), ...extra,
+  });
   switch (f.outcome) {
     case 'queued':
     case 'running':

@@ -136,6 +136,7 @@ export class LibraryService {
     if (o.settled ? o.settled.size !== now.size || o.settled.mtimeMs !== now.mtimeMs : this.stillChanging(now.mtimeMs, o.settings)) return skip('changing');
 
     let known = this.d.files.get(path);
+    const firstSight = known === undefined;
     let content: string | undefined;
     if (known && (known.sizeBytes !== now.size || known.mtimeMs !== now.mtimeMs)) {
       content = contentOfFingerprint(await fingerprintFile(path));
@@ -152,15 +153,16 @@ export class LibraryService {
       if (d) return d;
     }
     content ??= contentOfFingerprint(await fingerprintFile(path));
-    return this.evaluate(path, now, content, wanted, o, known);
+    return this.evaluate(path, now, content, wanted, o, known, firstSight);
   }
 
   /**
    * Looks at a file afresh: new content, a retry that came due, or more languages wanted than
-   * its record covers (`known`, same content). Records what it finds.
+   * its record covers (`known`, same content). `firstSight`: the file has no record at all (not
+   * even of other bytes). Records what it finds.
    */
   private async evaluate(
-    path: string, now: { size: number; mtimeMs: number }, content: string, wanted: string[], o: ConsiderOptions, known?: LibraryFile,
+    path: string, now: { size: number; mtimeMs: number }, content: string, wanted: string[], o: ConsiderOptions, known: LibraryFile | undefined, firstSight: boolean,
   ): Promise<FileDecision> {
     const base: LibraryFile = {
       path, sizeBytes: now.size, mtimeMs: now.mtimeMs, content, outcome: 'skipped', outcomeAt: Date.now(),
@@ -178,7 +180,7 @@ export class LibraryService {
     // An in-place job on a file beside it may be delivering it: decided once that job has ended.
     const writer = this.d.delivered.inPlaceJobBeside(path);
     if (writer) return skip('busy', { waitingFor: writer });
-    if (!known) {
+    if (firstSight) {
       // What an in-place job delivered (Movie.ts -> Movie.mkv) is that job's dub, not a new video.
       const maker = this.d.delivered.deliveredBy(path, now);
       const made = maker === undefined ? undefined : this.d.files.job(maker);
@@ -188,6 +190,7 @@ export class LibraryService {
       }
       // A job that succeeded after the file was last modified ran on these bytes: a library dubbed
       // before this record existed, or a file another door dubbed. It is this file's record now.
+      // (Not once the record knew other bytes: a new release may keep an older mtime.)
       const done = this.d.files.succeededJobOn(path);
       if (done && done.updatedAt >= now.mtimeMs) {
         const adopted = { outcome: 'succeeded' as const, lastJobId: done.id, jobLanguages: done.targetLanguages, outcomeAt: done.updatedAt };
