@@ -29,19 +29,27 @@ test('a large file copied slowly in chunks gets its job only once the copy is co
     // has watched it for three windows, then the rest at once.
     let copying!: StabilityCheck;
     await new Promise<void>((resolve, reject) => {
+      const stop = (e?: Error) => {
+        w.watcher.off('check', onCheck);
+        w.watcher.off('decision', onDecision);
+        if (e) reject(e); else resolve();
+      };
       const onCheck = (c: StabilityCheck) => {
         if (c.path !== dest) return;
         try {
           assert.deepEqual(w.jobsOn(dest), [], `no job while the copy goes on (${written} of ${data.length} bytes)`);
-          if (c.trackedForMs >= 3 * windowMs) { copying = c; w.watcher.off('check', onCheck); resolve(); return; }
+          if (c.trackedForMs >= 3 * windowMs) { copying = c; stop(); return; }
           assert.ok(written + chunk < data.length, 'more looks than chunks: the gate looked more often than every 250 ms');
           writeChunk(chunk);
         } catch (e) {
-          w.watcher.off('check', onCheck);
-          reject(e as Error);
+          stop(e as Error);
         }
       };
+      const onDecision = (d: { path: string; action: string }) => {
+        if (d.path === dest) stop(new Error(`decided (${d.action}) while ${written} of ${data.length} bytes were written`));
+      };
       w.watcher.on('check', onCheck);
+      w.watcher.on('decision', onDecision);
     });
     assert.ok(copying.size < data.length && copying.stableForMs < windowMs, 'the last look saw a file still growing');
     assert.ok(w.checks.filter((c) => c.path === dest).length >= 4, 'the gate looked several times within the window');
