@@ -164,82 +164,94 @@ export class LibraryService {
   private async evaluate(
     path: string, now: { size: number; mtimeMs: number }, content: string, wanted: string[], o: ConsiderOptions, known: LibraryFile | undefined, firstSight: boolean,
   ): Promise<FileDecision> {
-    const base: LibraryFile = {
+    const draft = new Draft(this.d.files, o.dryRun ?? false, {
       path, sizeBytes: now.size, mtimeMs: now.mtimeMs, content, outcome: 'skipped', outcomeAt: Date.now(),
       jobLanguages: [], coveredLanguages: known ? coveredBy(known) : [], attempts: known?.attempts ?? 0,
-    };
-    const record = (f: Partial<LibraryFile> & { outcome: LibraryOutcome }) => { if (!o.dryRun) this.d.files.put({ ...base, ...f }); };
-    const skip = (reason: SkipReason, extra: Partial<FileDecision> = {}): FileDecision => ({ path, action: 'skip', reason, languages: base.coveredLanguages, ...extra });
+    });
+    const other = this.byOtherJobs(draft, now, wanted, firstSight);
+    if (other) return other;
+    const refused = await this.inspect(draft, o);
+    if (refused) return refused;
+    const missing = wanted.filter((l) => !draft.base.coveredLanguages.includes(l));
+    if (missing.length === 0) return draft.record({ outcome: 'skipped' }).skip('present');
+    return this.queue(draft, missing, o);
+  }
 
-    // Another door's job (the API, a webhook, `dubarr dub`), pending: it is this file's job now.
+  /**
+   * A decision another job makes for this file: one another door queued (the API, a webhook,
+   * `dubarr dub`), an in-place job beside it that may be delivering it, and at first sight the
+   * in-place job that delivered it or a job that succeeded on these bytes before this record
+   * existed. Adds what an earlier job did to `draft`'s languages.
+   */
+  private byOtherJobs(draft: Draft, now: { size: number; mtimeMs: number }, wanted: string[], firstSight: boolean): FileDecision | undefined {
+    const path = draft.base.path;
     const pending = this.d.files.pendingJobOn(path);
     if (pending) {
-      record({ outcome: pending.status as LibraryOutcome, lastJobId: pending.id, jobLanguages: pending.targetLanguages, outcomeAt: pending.updatedAt });
-      return skip('pending', { languages: pending.targetLanguages, jobId: pending.id });
+      return draft.record({ outcome: pending.status as LibraryOutcome, lastJobId: pending.id, jobLanguages: pending.targetLanguages, outcomeAt: pending.updatedAt })
+        .skip('pending', { languages: pending.targetLanguages, jobId: pending.id });
     }
-    // An in-place job on a file beside it may be delivering it: decided once that job has ended.
     const writer = this.d.delivered.inPlaceJobBeside(path);
-    if (writer) return skip('busy', { waitingFor: writer });
-    if (firstSight) {
-      // What an in-place job delivered (Movie.ts -> Movie.mkv) is that job's dub, not a new video.
-      const maker = this.d.delivered.deliveredBy(path, now);
-      const made = maker === undefined ? undefined : this.d.files.job(maker);
-      if (made) {
-        record({ outcome: 'succeeded', lastJobId: made.id, jobLanguages: made.targetLanguages, outcomeAt: made.updatedAt });
-        return skip('delivered', { languages: made.targetLanguages, jobId: made.id });
-      }
-      // A job that succeeded after the file was last modified ran on these bytes: a library dubbed
-      // before this record existed, or a file another door dubbed. It is this file's record now.
-      // (Not once the record knew other bytes: a new release may keep an older mtime.)
-      const done = this.d.files.succeededJobOn(path);
-      if (done && done.updatedAt >= now.mtimeMs) {
-        const adopted = { outcome: 'succeeded' as const, lastJobId: done.id, jobLanguages: done.targetLanguages, outcomeAt: done.updatedAt };
-        if (wanted.every((l) => done.targetLanguages.includes(l))) {
-          record(adopted);
-          return skip('done', { languages: done.targetLanguages, jobId: done.id });
-        }
-        base.coveredLanguages = union(base.coveredLanguages, done.targetLanguages);
-      }
+    if (writer) return draft.skip('busy', { waitingFor: writer });
+    if (!firstSight) return undefined;
+    // What an in-place job delivered (Movie.ts -> Movie.mkv) is that job's dub, not a new video.
+    const maker = this.d.delivered.deliveredBy(path, now);
+    const made = maker === undefined ? undefined : this.d.files.job(maker);
+    if (made) {
+      return draft.record({ outcome: 'succeeded', lastJobId: made.id, jobLanguages: made.targetLanguages, outcomeAt: made.updatedAt })
+        .skip('delivered', { languages: made.targetLanguages, jobId: made.id });
     }
+    // A job that succeeded after the file was last modified ran on these bytes. (Not once the
+    // record knew other bytes: a new release may keep an older mtime.)
+    const done = this.d.files.succeededJobOn(path);
+    if (!done || done.updatedAt < now.mtimeMs) return undefined;
+    if (wanted.every((l) => done.targetLanguages.includes(l))) {
+      return draft.record({ outcome: 'succeeded', lastJobId: done.id, jobLanguages: done.targetLanguages, outcomeAt: done.updatedAt })
+        .skip('done', { languages: done.targetLanguages, jobId: done.id });
+    }
+    draft.cover(done.targetLanguages);
+    return undefined;
+  }
+
+  /** Probes the file (a refusal when it is not media with audio) and adds the languages it already has. */
+  private async inspect(draft: Draft, o: ConsiderOptions): Promise<FileDecision | undefined> {
+    const path = draft.base.path;
     let probed: ProbeResult;
     try {
       probed = await probe(path);
     } catch (e) {
-      if (!(await stat(path).catch(() => undefined))?.isFile()) return skip('changing'); // gone meanwhile
+      if (!(await stat(path).catch(() => undefined))?.isFile()) return draft.skip('changing'); // gone meanwhile
       const err = DubarrError.from(e);
       const code = err.code === 'E_INTERNAL' || err.code === 'E_INVALID_ARGUMENT' ? 'E_MEDIA_UNREADABLE' : err.code;
-      record({ outcome: 'failed', errorCode: code });
-      return skip('failed', { errorCode: code });
+      return draft.record({ outcome: 'failed', errorCode: code }).skip('failed', { errorCode: code });
     }
     if (!probed.streams.some((s) => s.type === 'audio')) {
-      record({ outcome: 'failed', errorCode: 'E_NO_AUDIO_STREAM' });
-      return skip('failed', { errorCode: 'E_NO_AUDIO_STREAM' });
+      return draft.record({ outcome: 'failed', errorCode: 'E_NO_AUDIO_STREAM' }).skip('failed', { errorCode: 'E_NO_AUDIO_STREAM' });
     }
     // A backfill queues what lacks a language, whatever the folder's skipIfPresent says.
     if (o.settings.skipIfPresent || o.origin === 'backfill') {
-      const present = await languagesPresent(path, probed, o.settings.outDir ?? (this.d.config.pipeline.outDir || undefined));
-      base.coveredLanguages = union(base.coveredLanguages, [...present]);
+      draft.cover(await languagesPresent(path, probed, o.settings.outDir ?? (this.d.config.pipeline.outDir || undefined)));
     }
-    const missing = wanted.filter((l) => !base.coveredLanguages.includes(l));
-    if (missing.length === 0) {
-      record({ outcome: 'skipped' });
-      return skip('present');
-    }
-    const attempt = base.attempts + 1;
+    return undefined;
+  }
+
+  /** Queues the job for the missing languages through the jobs service; a refusal counts as a failed attempt. */
+  private async queue(draft: Draft, missing: string[], o: ConsiderOptions): Promise<FileDecision> {
+    const path = draft.base.path;
+    const attempt = draft.base.attempts + 1;
     if (o.dryRun) return { path, action: 'queue', languages: missing, attempt };
     try {
       const job = await this.d.jobs.create({
         path, origin: o.origin, preset: o.settings.preset, targetLanguages: missing, outputMode: o.settings.mode, outDir: o.settings.outDir,
       });
-      record({ outcome: job.status as LibraryOutcome, lastJobId: job.id, jobLanguages: missing, attempts: attempt, outcomeAt: job.createdAt });
+      draft.record({ outcome: job.status as LibraryOutcome, lastJobId: job.id, jobLanguages: missing, attempts: attempt, outcomeAt: job.createdAt });
       return { path, action: 'queue', languages: missing, jobId: job.id, attempt };
     } catch (e) {
       const err = DubarrError.from(e);
       const at = Date.now();
-      record({ outcome: 'failed', errorCode: err.code, attempts: attempt, outcomeAt: at });
+      draft.record({ outcome: 'failed', errorCode: err.code, attempts: attempt, outcomeAt: at });
       this.d.log.error({ input: path, code: err.code, err: err.message, hint: err.hint }, `${o.origin === 'watch' ? 'watch folder' : 'backfill'}: job refused`);
-      const retryAt = attempt < this.d.config.watch.retry.maxAttempts ? at + retryDelayMs(attempt, this.d.config.watch.retry) : undefined;
-      return skip('refused', { errorCode: err.code, retryAt, attempt });
+      const retry = this.d.config.watch.retry;
+      return draft.skip('refused', { errorCode: err.code, retryAt: attempt < retry.maxAttempts ? at + retryDelayMs(attempt, retry) : undefined, attempt });
     }
   }
 
@@ -264,5 +276,25 @@ export class LibraryService {
 
   private insideRoots(path: string): Promise<string> {
     return resolveInsideRoots(path, this.d.config.server.mediaRoots, this.d.uploadsDir);
+  }
+}
+
+/** The record a fresh look at a file is building, and the decisions it ends in. */
+class Draft {
+  constructor(private readonly files: LibraryFiles, private readonly dryRun: boolean, readonly base: LibraryFile) {}
+
+  /** Languages the file has, or an earlier job did. */
+  cover(languages: Iterable<string>): void {
+    this.base.coveredLanguages = union(this.base.coveredLanguages, [...languages]);
+  }
+
+  /** Writes the record (not in a dry run). */
+  record(f: Partial<LibraryFile> & { outcome: LibraryOutcome }): this {
+    if (!this.dryRun) this.files.put({ ...this.base, ...f });
+    return this;
+  }
+
+  skip(reason: SkipReason, extra: Partial<FileDecision> = {}): FileDecision {
+    return { path: this.base.path, action: 'skip', reason, languages: this.base.coveredLanguages, ...extra };
   }
 }

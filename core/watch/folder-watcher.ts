@@ -45,6 +45,8 @@ export class FolderWatcher extends EventEmitter<WatcherEvents> {
   /** Files to look at again later: a retry that comes due, an in-place job beside them to end. */
   private readonly later = new Map<string, { timer: NodeJS.Timeout; waitingFor?: string }>();
   private scanning: Promise<void> | undefined;
+  /** Decisions under way outside a walk (a file settled, a retry came due): close() waits for them. */
+  private readonly deciding = new Set<Promise<void>>();
   private rescanTimer: NodeJS.Timeout | undefined;
   private readonly onJobEvent = (e: BusEvent) => this.jobEnded(e);
 
@@ -84,6 +86,7 @@ export class FolderWatcher extends EventEmitter<WatcherEvents> {
     for (const f of this.folders) f.gate.close();
     await Promise.all(this.folders.map((f) => f.chokidar.close()));
     await this.scanning?.catch(() => undefined);
+    await Promise.all(this.deciding);
   }
 
   private watchOne(settings: FolderSettings): Folder {
@@ -137,14 +140,14 @@ export class FolderWatcher extends EventEmitter<WatcherEvents> {
     }
   }
 
-  private async decide(f: Folder, path: string, settled?: { size: number; mtimeMs: number }): Promise<void> {
-    if (this.stop.signal.aborted) return;
-    try {
-      const d = await this.rt.library.consider(path, { origin: 'watch', settings: f.settings, settled });
-      if (d && !this.stop.signal.aborted) this.handle(f, d);
-    } catch (e) {
-      this.rt.log.error({ input: path, err: (e as Error).message }, 'watch folder: could not decide about a file');
-    }
+  private decide(f: Folder, path: string, settled?: { size: number; mtimeMs: number }): Promise<void> {
+    if (this.stop.signal.aborted) return Promise.resolve();
+    const p = this.rt.library.consider(path, { origin: 'watch', settings: f.settings, settled }).then(
+      (d) => { if (d && !this.stop.signal.aborted) this.handle(f, d); },
+      (e: unknown) => this.rt.log.error({ input: path, err: (e as Error).message }, 'watch folder: could not decide about a file'),
+    ).finally(() => this.deciding.delete(p));
+    this.deciding.add(p);
+    return p;
   }
 
   private handle(f: Folder, d: FileDecision): void {
