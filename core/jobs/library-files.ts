@@ -9,7 +9,7 @@ export interface LibraryFile {
   path: string;
   sizeBytes: number;
   mtimeMs: number;
-  /** Size and sampled hash of the bytes (contentOfFingerprint). */
+  /** Size and sampled hash of the bytes (contentOfFingerprint); '' when no job needed it taken. */
   content: string;
   outcome: LibraryOutcome;
   errorCode?: string;

@@ -139,21 +139,32 @@ export class LibraryService {
     const firstSight = known === undefined;
     let content: string | undefined;
     if (known && (known.sizeBytes !== now.size || known.mtimeMs !== now.mtimeMs)) {
-      content = contentOfFingerprint(await fingerprintFile(path));
-      if (content === known.content || this.d.delivered.isDelivered(path, now)) {
-        // The same bytes with a new mtime, or an in-place job's result: still the file the record is about.
-        known = { ...known, sizeBytes: now.size, mtimeMs: now.mtimeMs, content };
-        if (!o.dryRun) this.d.files.put(known);
+      if (this.d.delivered.isDelivered(path, now)) {
+        // An in-place job's result: still the file the record is about (its old bytes are gone).
+        known = { ...known, sizeBytes: now.size, mtimeMs: now.mtimeMs, content: '' };
+      } else if (known.content && (content = await this.contentOf(path)) === known.content) {
+        // The same bytes with a new mtime (touched, copied back): nothing new to do.
+        known = { ...known, sizeBytes: now.size, mtimeMs: now.mtimeMs };
       } else {
-        known = undefined; // new content: everything learnt about the old one is void
+        known = undefined; // new content, or none recorded to compare: what was learnt is void
       }
+      if (known && !o.dryRun) this.d.files.put(known);
     }
     if (known) {
       const d = decideKnown(known, wanted, this.d.config.watch.retry);
       if (d) return d;
     }
-    content ??= contentOfFingerprint(await fingerprintFile(path));
-    return this.evaluate(path, now, content, wanted, o, known, firstSight);
+    return this.evaluate(path, now, content ?? known?.content ?? '', wanted, o, known, firstSight);
+  }
+
+  /**
+   * Size and sampled hash of the file's bytes (the stage cache's identity of a source, without
+   * the mtime). Read only for files that get a job, and to compare with a record that has one:
+   * on a large file it reads 8 MB, which a first start over a library mostly dubbed already
+   * would otherwise pay for every file it skips.
+   */
+  private async contentOf(path: string): Promise<string> {
+    return contentOfFingerprint(await fingerprintFile(path));
   }
 
   /**
@@ -239,6 +250,8 @@ export class LibraryService {
     const path = draft.base.path;
     const attempt = draft.base.attempts + 1;
     if (o.dryRun) return { path, action: 'queue', languages: missing, attempt };
+    // Failures are counted, and permanent ones held, for these bytes: the record needs their identity.
+    draft.base.content ||= await this.contentOf(path);
     try {
       const job = await this.d.jobs.create({
         path, origin: o.origin, preset: o.settings.preset, targetLanguages: missing, outputMode: o.settings.mode, outDir: o.settings.outDir,

@@ -8,7 +8,9 @@ CREATE TABLE library_files (
   size_bytes        INTEGER NOT NULL,
   mtime_ms          REAL NOT NULL,
   -- Size and sampled content hash (plugins/sdk/file-fingerprint.ts, the stage cache's identity of
-  -- a source, without its mtime): a new mtime over the same bytes is not a new file.
+  -- a source, without its mtime): a new mtime over the same bytes is not a new file. Taken when
+  -- a job is queued for the file; '' for a file that needed none (it reads 8 MB of a large file),
+  -- which any later change of size or mtime sends back to a fresh look.
   content           TEXT NOT NULL,
   -- queued/running/succeeded/failed/cancelled: the status of last_job_id (kept by the trigger
   -- below); 'failed' also when dubarr refused the file itself (unreadable, no audio: error_code
