@@ -25,6 +25,8 @@ interface Folder {
 export interface WatcherEvents {
   /** A decision about a file (queued or skipped, and why). */
   decision: [FileDecision];
+  /** chokidar reported a media file as new or changed (not one found by a walk). */
+  reported: [path: string];
   /** A look at a file still settling (a copy or download in progress). */
   check: [StabilityCheck];
   /** A walk of every folder has ended (the first one: `ready`). */
@@ -108,7 +110,9 @@ export class FolderWatcher extends EventEmitter<WatcherEvents> {
     const folder: Folder = { settings, filter, markers, gate, chokidar };
     const seen = (path: string) => {
       if (basename(path) === IGNORE_MARKER) { this.markerChanged(folder, dirname(path)); return; }
-      if (filter.isCandidate(path) && !markers.covers(path)) gate.track(path);
+      if (!filter.isCandidate(path) || markers.covers(path)) return;
+      this.emit('reported', path);
+      gate.track(path);
     };
     chokidar.on('add', seen);
     chokidar.on('change', seen);
