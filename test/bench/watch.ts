@@ -101,6 +101,12 @@ function makeLibrary(library: string, source: string, from: number, to: number):
   return paths;
 }
 
+/** The quickest of three walks over an unchanging library (they decide from the records alone). */
+async function bestWalk(rt: Runtime, library: string): Promise<{ seconds: number; decisions: FileDecision[] }> {
+  const runs = [await walk(rt, library), await walk(rt, library), await walk(rt, library)];
+  return runs.sort((a, b) => a.seconds - b.seconds)[0]!;
+}
+
 /** The walk a watcher makes at start (and every rescanMinutes): seconds, and what it decided. */
 async function walk(rt: Runtime, library: string): Promise<{ seconds: number; decisions: FileDecision[] }> {
   const decisions: FileDecision[] = [];
@@ -119,18 +125,19 @@ async function toReady(rt: Runtime): Promise<number> {
   return seconds;
 }
 
-/** readdir + stat of every file of the tree: what any walk of it costs. */
+/** readdir + stat of every file of the tree, a folder's files at once: what any walk of it costs. Best of three. */
 async function bareWalk(root: string): Promise<number> {
-  const t0 = performance.now();
-  const dirs = [root];
-  for (let d = dirs.pop(); d !== undefined; d = dirs.pop()) {
-    for (const e of await readdir(d, { withFileTypes: true })) {
-      const p = join(d, e.name);
-      if (e.isDirectory()) dirs.push(p);
-      else await stat(p);
+  const once = async () => {
+    const t0 = performance.now();
+    const dirs = [root];
+    for (let d = dirs.pop(); d !== undefined; d = dirs.pop()) {
+      const entries = await readdir(d, { withFileTypes: true });
+      for (const e of entries) if (e.isDirectory()) dirs.push(join(d, e.name));
+      await Promise.all(entries.filter((e) => !e.isDirectory()).map((e) => stat(join(d, e.name))));
     }
-  }
-  return (performance.now() - t0) / 1000;
+    return (performance.now() - t0) / 1000;
+  };
+  return Math.min(await once(), await once(), await once());
 }
 
 const count = (ds: FileDecision[]) => ds.reduce<Record<string, number>>((m, d) => { const k = d.reason ?? d.action; m[k] = (m[k] ?? 0) + 1; return m; }, {});
@@ -158,7 +165,7 @@ async function scanRates() {
     const mixed = await walk(rt, library);
     await rt.close();
     rt = await runtime(cfg);
-    const processed = await walk(rt, library);
+    const processed = await bestWalk(rt, library);
     const ready = await toReady(rt);
     // 100,000 more finished jobs on other files: the per-file lookups must not notice.
     rt.store.transaction(() => {
@@ -169,7 +176,7 @@ async function scanRates() {
     });
     await rt.close();
     rt = await runtime(cfg);
-    const manyJobs = await walk(rt, library);
+    const manyJobs = await bestWalk(rt, library);
     await rt.close();
     const bare = await bareWalk(library);
     return { total, mixed, processed, ready, manyJobs, bare };
@@ -187,8 +194,8 @@ export default async function bench(): Promise<void> {
   const s = await scanRates();
   const rate = (seconds: number) => s.total / seconds;
   console.log(`start-up walk, ${s.total} files in ${FOLDERS} folders (half processed, half new: probed, fingerprinted, queued): ${s.mixed.seconds.toFixed(2)} s = ${rate(s.mixed.seconds).toFixed(0)} files/s; ${JSON.stringify(count(s.mixed.decisions))} (goal >= 2000 files/s)`);
-  console.log(`start-up walk, all ${s.total} processed: ${s.processed.seconds.toFixed(2)} s = ${rate(s.processed.seconds).toFixed(0)} files/s; a bare readdir + stat of the tree: ${s.bare.toFixed(2)} s (${(s.processed.seconds / s.bare).toFixed(1)}x); watcher start to ready (chokidar's setup + the walk): ${s.ready.toFixed(2)} s; ${JSON.stringify(count(s.processed.decisions))}`);
-  console.log(`the same with ${EXTRA_JOBS} more jobs in the table: ${s.manyJobs.seconds.toFixed(2)} s = ${rate(s.manyJobs.seconds).toFixed(0)} files/s (${(s.manyJobs.seconds / s.processed.seconds).toFixed(2)}x)`);
+  console.log(`start-up walk, all ${s.total} processed (best of 3): ${s.processed.seconds.toFixed(2)} s = ${rate(s.processed.seconds).toFixed(0)} files/s; a bare readdir + stat of the tree: ${s.bare.toFixed(2)} s (${(s.processed.seconds / s.bare).toFixed(1)}x); watcher start to ready (chokidar's setup + the walk): ${s.ready.toFixed(2)} s; ${JSON.stringify(count(s.processed.decisions))}`);
+  console.log(`the same with ${EXTRA_JOBS} more jobs in the table (best of 3): ${s.manyJobs.seconds.toFixed(2)} s = ${rate(s.manyJobs.seconds).toFixed(0)} files/s (${(s.manyJobs.seconds / s.processed.seconds).toFixed(2)}x)`);
 
   // MERGE: webhook -> queued latency from test/bench/hooks.ts (another branch) goes here, and its
   // p99 into the RESULT line as webhook_p99_ms=... (goal < 50 ms).
