@@ -47,8 +47,8 @@ export class FolderWatcher extends EventEmitter<WatcherEvents> {
   /** Files to look at again later: a retry that comes due, an in-place job beside them to end. */
   private readonly later = new Map<string, { timer: NodeJS.Timeout; waitingFor?: string }>();
   private scanning: Promise<void> | undefined;
-  /** Decisions under way outside a walk (a file settled, a retry came due): close() waits for them. */
-  private readonly deciding = new Set<Promise<void>>();
+  /** Work under way outside the periodic walk (a file settled, a retry came due, a marker went): close() waits for it. */
+  private readonly working = new Set<Promise<void>>();
   private rescanTimer: NodeJS.Timeout | undefined;
   private readonly onJobEvent = (e: BusEvent) => this.jobEnded(e);
 
@@ -57,8 +57,12 @@ export class FolderWatcher extends EventEmitter<WatcherEvents> {
     const cfg = rt.config.watch;
     this.folders = cfg.folders.map((settings) => this.watchOne(settings));
     rt.bus.on('event', this.onJobEvent);
-    this.ready = Promise.all(this.folders.map((f) => new Promise<void>((r) => f.chokidar.once('ready', () => r()))))
-      .then(() => this.rescan());
+    // Closed before chokidar was ready: it never will be, and nothing is left to wait for.
+    const stopped = new Promise<void>((r) => this.stop.signal.addEventListener('abort', () => r(), { once: true }));
+    this.ready = Promise.race([
+      Promise.all(this.folders.map((f) => new Promise<void>((r) => f.chokidar.once('ready', () => r())))).then(() => this.rescan()),
+      stopped,
+    ]);
     if (cfg.rescanMinutes > 0) this.rescanTimer = setInterval(() => { void this.rescan(); }, cfg.rescanMinutes * 60_000).unref();
   }
 
@@ -88,7 +92,7 @@ export class FolderWatcher extends EventEmitter<WatcherEvents> {
     for (const f of this.folders) f.gate.close();
     await Promise.all(this.folders.map((f) => f.chokidar.close()));
     await this.scanning?.catch(() => undefined);
-    await Promise.all(this.deciding);
+    await Promise.all(this.working);
   }
 
   private watchOne(settings: FolderSettings): Folder {
@@ -130,7 +134,12 @@ export class FolderWatcher extends EventEmitter<WatcherEvents> {
   private markerChanged(f: Folder, dir: string): void {
     f.markers.invalidate(dir);
     if (f.markers.covers(`${dir}/x`)) f.gate.forgetUnder(dir);
-    else void this.walk(f, dir);
+    else void this.tracked(this.walk(f, dir));
+  }
+
+  private tracked(p: Promise<void>): Promise<void> {
+    this.working.add(p);
+    return p.finally(() => this.working.delete(p));
   }
 
   private async walk(f: Folder, start: string): Promise<void> {
@@ -146,12 +155,10 @@ export class FolderWatcher extends EventEmitter<WatcherEvents> {
 
   private decide(f: Folder, path: string, settled?: { size: number; mtimeMs: number }): Promise<void> {
     if (this.stop.signal.aborted) return Promise.resolve();
-    const p = this.rt.library.consider(path, { origin: 'watch', settings: f.settings, settled }).then(
+    return this.tracked(this.rt.library.consider(path, { origin: 'watch', settings: f.settings, settled }).then(
       (d) => { if (d && !this.stop.signal.aborted) this.handle(f, d); },
-      (e: unknown) => this.rt.log.error({ input: path, err: (e as Error).message }, 'watch folder: could not decide about a file'),
-    ).finally(() => this.deciding.delete(p));
-    this.deciding.add(p);
-    return p;
+      (e: unknown) => { this.rt.log.error({ input: path, err: (e as Error).message }, 'watch folder: could not decide about a file'); },
+    ));
   }
 
   private handle(f: Folder, d: FileDecision): void {
