@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import type { Runtime } from '../app/runtime.js';
-import type { FileDecision } from '../library/file-decision.js';
+import { byPath, type FileDecision } from '../library/file-decision.js';
 import type { ScanSummary } from '../library/library-service.js';
 
 export interface ScanArgs {
@@ -18,7 +18,7 @@ export async function scan(rt: Runtime, a: ScanArgs): Promise<{ summary: ScanSum
     targetLanguages: a.to ? a.to.split(',').map((l) => l.trim()).filter(Boolean) : undefined,
     onDecision: (d) => decisions.push(d),
   });
-  decisions.sort((x, y) => (x.path < y.path ? -1 : x.path > y.path ? 1 : 0));
+  decisions.sort(byPath);
   return { summary, decisions };
 }
 

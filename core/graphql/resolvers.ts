@@ -1,6 +1,6 @@
 import { DubarrError } from '../../plugins/sdk/errors.js';
 import type { JobStatus } from '../jobs/store.js';
-import type { FileDecision } from '../library/file-decision.js';
+import { byPath, type FileDecision } from '../library/file-decision.js';
 import type { LibraryService } from '../library/library-service.js';
 import type { PresetRegistry } from '../pipeline/presets.js';
 import type { CreateJobInput, OutputMode, PriorityName } from '../service/create-input.js';
@@ -123,7 +123,7 @@ export const resolvers = {
       const s = await services.library.scan(a.path, {
         origin: 'backfill', door: 'api', dryRun, targetLanguages: orUndefined(a.targetLanguages), onDecision: (d) => decisions.push(d),
       });
-      decisions.sort((x, y) => (x.path < y.path ? -1 : x.path > y.path ? 1 : 0));
+      decisions.sort(byPath);
       return { path: s.path, dryRun, files: s.files, queued: s.queued, decisions: decisions.map(decisionObject) };
     },
   },

@@ -44,6 +44,11 @@ export interface FileDecision {
   attempt?: number;
 }
 
+/** Orders decisions by path (a scan decides several files at once, so they come in any order). */
+export function byPath(a: FileDecision, b: FileDecision): number {
+  return a.path < b.path ? -1 : a.path > b.path ? 1 : 0;
+}
+
 /** The languages a file has or is done with, as its record says. */
 export function coveredBy(f: LibraryFile): string[] {
   return f.outcome === 'succeeded' ? union(f.coveredLanguages, f.jobLanguages) : [...f.coveredLanguages];

@@ -27,16 +27,17 @@ export interface LibraryServiceDeps {
 }
 
 export interface ConsiderOptions {
-  /** 'watch' (watched folders) or 'backfill' (a scan); the job's priority follows. */
-  origin: 'watch' | 'backfill';
+  /** 'watch' (watched folders), 'webhook' (a media server or *arr said so) or 'backfill' (a scan); the job's priority follows. */
+  origin: 'watch' | 'webhook' | 'backfill';
   settings: FolderSettings;
   /** Instead of the folder's (or the pipeline's) target languages. */
   targetLanguages?: readonly string[];
   /** Decide and report, queue nothing, record nothing. */
   dryRun?: boolean;
   /**
-   * Size and mtime with which the watcher saw the file settle. Without it (a scan), a file
-   * modified within its stability window (or minAgeSeconds) is 'changing'.
+   * Size and mtime with which the watcher saw the file settle (a door that knows the file is
+   * complete, such as a webhook after an import, passes them as they are now). Without it (a
+   * scan), a file modified within its stability window (or minAgeSeconds) is 'changing'.
    */
   settled?: { size: number; mtimeMs: number };
 }
@@ -262,7 +263,7 @@ export class LibraryService {
       const err = DubarrError.from(e);
       const at = Date.now();
       draft.record({ outcome: 'failed', errorCode: err.code, attempts: attempt, outcomeAt: at });
-      this.d.log.error({ input: path, code: err.code, err: err.message, hint: err.hint }, `${o.origin === 'watch' ? 'watch folder' : 'backfill'}: job refused`);
+      this.d.log.error({ input: path, code: err.code, err: err.message, hint: err.hint }, `${o.origin === 'watch' ? 'watch folder' : o.origin}: job refused`);
       const retry = this.d.config.watch.retry;
       return draft.skip('refused', { errorCode: err.code, retryAt: attempt < retry.maxAttempts ? at + retryDelayMs(attempt, retry) : undefined, attempt });
     }
