@@ -6,10 +6,12 @@ import { openDatabase } from '../jobs/database.js';
 import { DeliveredFiles } from '../jobs/delivered-files.js';
 import { Housekeeping } from '../jobs/housekeeping.js';
 import { Journal, JobBus } from '../jobs/journal.js';
+import { LibraryFiles } from '../jobs/library-files.js';
 import { CapabilityLimits } from '../jobs/priority-limiter.js';
 import { Scheduler } from '../jobs/scheduler.js';
 import type { StageCache } from '../jobs/stage-cache.js';
 import { JobStore } from '../jobs/store.js';
+import { LibraryService } from '../library/library-service.js';
 import { BUILTIN_PRESETS, PresetRegistry, readPresetDir } from '../pipeline/presets.js';
 import type { PresetInput } from '../pipeline/plan.js';
 import { Notifier } from '../notify/notifier.js';
@@ -59,6 +61,8 @@ export interface Runtime {
   scheduler: Scheduler;
   /** The application service every door (CLI, HTTP, watch folders) calls. */
   jobs: JobsService;
+  /** Which files of the library get a job (watched folders, backfills), with a record per file. */
+  library: LibraryService;
   /** Transcription of uploads outside jobs (the whisper and OpenAI endpoints). */
   transcription: TranscriptionService;
   /** The configured Jellyfin, Plex and Emby servers (mediaServers). */
@@ -137,6 +141,7 @@ export async function createRuntime(config: Config, o: RuntimeOptions): Promise<
   });
   jobsService = jobs;
   uploadServer = uploads;
+  const library = new LibraryService({ config, files: new LibraryFiles(db), delivered, jobs, log, uploadsDir: uploads.dir });
   const transcription = new TranscriptionService({ config, plugins, pool, limits, log });
   // Listening before the scheduler starts: no job can end unheard. The outbox row is written in
   // the listener's first, synchronous step, so even a `dubarr dub` that exits at once keeps it.
@@ -157,7 +162,7 @@ export async function createRuntime(config: Config, o: RuntimeOptions): Promise<
   }
   let closed = false;
   self = {
-    config, log, store, apiKeys: new ApiKeys(db), delivered, cache, cacheIndex, housekeeping, plugins, presets, pool, bus, journal, scheduler, jobs, transcription, catalog, mediaServers, hooks, workRoot, uploads,
+    config, log, store, apiKeys: new ApiKeys(db), delivered, cache, cacheIndex, housekeeping, plugins, presets, pool, bus, journal, scheduler, jobs, library, transcription, catalog, mediaServers, hooks, workRoot, uploads,
     async close(c = {}) {
       if (closed) return;
       closed = true;

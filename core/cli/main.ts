@@ -91,6 +91,24 @@ program.command('dub').description('dub one file now, in this process')
     }
   });
 
+program.command('scan').description('backfill: queue every media file in a folder that lacks a target language, at backfill priority')
+  .argument('<folder>', 'a folder (walked recursively) or one file')
+  .option('--to <langs>', 'target languages, comma separated (default: the watched folder\'s, else pipeline.targetLanguages)')
+  .option('--dry-run', 'list what would be queued and why each other file is skipped; queue and record nothing')
+  .option('--json', 'print the decisions and the summary as JSON')
+  .action(async (folder: string, o: { to?: string; dryRun?: boolean; json?: boolean }) => {
+    const cfg = config();
+    const rt = await runtime(false, cfg, cfg.log.level === 'silent' ? 'silent' : 'error');
+    const { scan, formatDecision, formatScanSummary } = await import('./scan.js');
+    try {
+      const { summary, decisions } = await scan(rt, { folder, to: o.to, dryRun: o.dryRun });
+      if (o.json) process.stdout.write(`${JSON.stringify({ ...summary, dryRun: !!o.dryRun, decisions }, null, 2)}\n`);
+      else process.stdout.write(`${[...decisions.map((d) => formatDecision(d, !!o.dryRun)), formatScanSummary(summary, !!o.dryRun)].join('\n')}\n`);
+    } finally {
+      await rt.close();
+    }
+  });
+
 /** The jobs commands run against the job service of a runtime that takes no queued work (a server's jobs are its own). */
 async function withJobs(fn: (jobs: JobsService) => unknown): Promise<void> {
   const cfg = config();

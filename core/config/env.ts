@@ -2,6 +2,7 @@ import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
 import { closestMatch } from './did-you-mean.js';
 import { formatKeyPath, type ConfigProblem } from './problems.js';
+import { renamedEnvMessage } from './renamed-keys.js';
 import { kebabKeyTag } from './schema-tags.js';
 import { acceptsOnlyText, arrayElement, defOf, recordParts, schemaLeaves, unwrap } from './schema-walk.js';
 
@@ -68,7 +69,7 @@ export function readEnv(env: NodeJS.ProcessEnv, schema: Schema): { assignments: 
     if (!target) {
       const hint = closestMatch(name, [...exact.keys(), CONFIG_FILE_ENV]);
       problems.push({ path: name, source,
-        message: `unknown variable${hint ? ` (did you mean ${hint}?)` : ''}; every DUBARR_ variable must name a config key` });
+        message: renamedEnvMessage(name) ?? `unknown variable${hint ? ` (did you mean ${hint}?)` : ''}; every DUBARR_ variable must name a config key` });
       continue;
     }
     try {

@@ -4,7 +4,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DubarrError } from '../../plugins/sdk/errors.js';
+import { envName } from './env.js';
 import { loadConfig, loadConfigWithFile } from './load.js';
+import { RENAMED_KEYS } from './renamed-keys.js';
+import { watchFolder } from './schema.js';
 import type { ConfigProblem } from './problems.js';
 
 const tempDirs: string[] = [];
@@ -113,7 +116,7 @@ test('env values are read by the type of their key', () => {
   assert.deepEqual(c.watch.extensions, ['mkv', 'mp4']);
   assert.deepEqual(c.plugins.dirs, []);
   assert.equal(c.watch.folders.length, 2);
-  assert.deepEqual(c.watch.folders[0], { path: '/media/tv', targetLanguages: ['ca'] });
+  assert.deepEqual(c.watch.folders[0], { ...watchFolder.parse({ path: '/media/tv' }), targetLanguages: ['ca'] }, 'the folder\'s own defaults filled in');
   assert.equal(c.watch.folders[1]?.mode, 'sidecar');
 });
 
@@ -227,7 +230,26 @@ watch: { folders: [{ path: '~', outDir: out }] }
   assert.equal(c.database.path, '/var/lib/dubarr/jobs.db');
   assert.equal(c.cache.dir, join(dir, 'state', 'cache'));
   assert.deepEqual(c.plugins.dirs, [join(homedir(), 'plugins'), join(dir, 'more')]);
-  assert.deepEqual(c.watch.folders[0], { path: homedir(), outDir: join(dir, 'out') });
+  assert.deepEqual(c.watch.folders[0], {
+    path: homedir(), outDir: join(dir, 'out'),
+    include: [], exclude: [], skipIfPresent: true, minAgeSeconds: 0, stabilitySeconds: 5, poll: false,
+  });
+});
+
+test('a key an earlier version had is refused with its new name, from a file or a DUBARR_ variable', () => {
+  const { dir } = withFile('watch: { stableMs: 2000, folders: [{ path: /media/tv }] }\n');
+  const { problems } = configFailure(() => loadConfig({ cwd: dir, env: { DUBARR_WATCH_STABLE_MS: '300' } }));
+  const byPath = new Map(problems.map((p) => [p.path, p.message]));
+  assert.match(byPath.get('watch.stableMs') ?? '', /replaced by watch\.folders\[\]\.stabilitySeconds.*stabilitySeconds: 5/);
+  assert.match(byPath.get('DUBARR_WATCH_STABLE_MS') ?? '', /watch\.stableMs was replaced by watch\.folders\[\]\.stabilitySeconds/);
+  for (const r of RENAMED_KEYS) if (r.env) assert.equal(r.env, envName(r.key.split('.')), `${r.key}: its variable is spelt as the loader spells variables`);
+});
+
+test('watch folder include/exclude globs are relative to the folder: a full path is refused at load', () => {
+  const { dir } = withFile("watch: { folders: [{ path: /media, include: ['Movies/**'], exclude: ['/media/Extras/**', '../x/*'] }] }\n");
+  const { problems } = configFailure(() => loadConfig({ cwd: dir, env: {} }));
+  assert.deepEqual(problems.map((p) => p.path), ['watch.folders[0].exclude[0]', 'watch.folders[0].exclude[1]']);
+  assert.match(problems[0]!.message, /relative to the watched folder/);
 });
 
 test("a '__proto__' key in a file is reported, not merged into the prototype", () => {

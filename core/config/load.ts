@@ -7,6 +7,7 @@ import { CONFIG_FILE_ENV, parseEnvValue, readEnv } from './env.js';
 import { deepFreeze } from './freeze.js';
 import { isPlainObject, LayeredValue } from './layers.js';
 import { configError, formatKeyPath, type ConfigProblem } from './problems.js';
+import { renamedKeyMessage } from './renamed-keys.js';
 import { resolvePaths } from './resolve-paths.js';
 import { configSchema, defaultConfig, type Config, type DeepPartial } from './schema.js';
 import { objectShape, schemaAt } from './schema-walk.js';
@@ -139,7 +140,8 @@ function issueProblems(issue: z.core.$ZodIssue, layers: LayeredValue): ConfigPro
     return issue.keys.map((key) => {
       const path = [...issue.path, key];
       const hint = closestMatch(key, known);
-      return { path: formatKeyPath(path), message: `unknown key${hint ? ` (did you mean '${hint}'?)` : ''}`, source: layers.sourceOf(path) };
+      const message = renamedKeyMessage(path) ?? `unknown key${hint ? ` (did you mean '${hint}'?)` : ''}`;
+      return { path: formatKeyPath(path), message, source: layers.sourceOf(path) };
     });
   }
   return [{

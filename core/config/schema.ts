@@ -144,22 +144,49 @@ const plugins = z.strictObject({
     .describe("Options per plugin name, validated by that plugin (a key it does not have is an error), e.g. { espeak-ng: { rate: 160 } }. Put secrets (apiKey) in env vars."),
 });
 
-const watchFolder = z.strictObject({
+/** A glob in picomatch's syntax, matched against paths relative to a watched folder: one written as a full path would never match. */
+const globPattern = z.string().min(1)
+  .refine((g) => !g.startsWith('/') && !g.split('/').includes('..'), {
+    message: "relative to the watched folder, without '..': e.g. 'Movies/**' or '**/*sample*', not '/media/Movies/**'",
+  });
+
+/** One watched folder; also the settings of a backfill outside every watched folder (its defaults). */
+export const watchFolder = z.strictObject({
   path: fsPath('Folder to watch (recursively).'),
   targetLanguages: z.array(languageCode).min(1).optional().describe('Overrides pipeline.targetLanguages for this folder.'),
   preset: z.string().min(1).optional().describe('Overrides pipeline.preset for this folder.'),
   mode: outputMode.optional().describe('Overrides pipeline.mode for this folder.'),
   outDir: fsPath().optional().describe('Overrides pipeline.outDir for this folder.'),
+  include: z.array(globPattern).default([])
+    .describe("Glob patterns, relative to the folder ('Movies/**', '**/*.mkv'): when any are given, only media files matching one are looked at. Empty = every media file (watch.extensions)."),
+  exclude: z.array(globPattern).default([])
+    .describe("Glob patterns, relative to the folder, of media files never looked at ('**/Extras/**', '**/*sample*')."),
+  skipIfPresent: z.boolean().default(true)
+    .describe('Skip a file that already has, in every target language, an audio track (by its language tag; commentary and audio description do not count), an audio sidecar (Movie.es.mka) or a dubbed version (Movie - dub es.mkv).'),
+  minAgeSeconds: z.number().nonnegative().default(0)
+    .describe('Seconds since a file was last modified before it is looked at, on top of stabilitySeconds (e.g. 600 for a folder a slow tool writes into in bursts).'),
+  stabilitySeconds: z.number().nonnegative().default(5)
+    .describe("Seconds a file's size and modification time must stay the same, checked several times a second, before it counts as complete; a copy or download in progress keeps changing them."),
+  poll: z.boolean().default(false)
+    .describe('Look for changes by polling (every watch.pollIntervalSeconds) instead of file-system events, which network shares (NFS, SMB/CIFS) and some container mounts do not deliver.'),
 });
 
 const watch = z.strictObject({
   enabled: z.boolean().default(true).describe('Queue a job for each new media file that appears in the watched folders.'),
-  folders: z.array(watchFolder).default([{ path: './data/watch' }]).describe('Watched folders, each with optional per-folder job settings.'),
+  folders: z.array(watchFolder).prefault([{ path: './data/watch' }]).describe('Watched folders, each with its own settings.'),
   extensions: z.array(z.string().regex(/^[a-z0-9]+$/i, "a file extension without the dot, e.g. 'mkv'"))
     .default(['mkv', 'mp4', 'm4v', 'mov', 'avi', 'webm', 'ts', 'm2ts'])
     .describe('File extensions (without the dot) that count as media.'),
-  stableMs: nonNegativeInt().default(5000)
-    .describe('Milliseconds a new file must stop growing before its job is queued, so half-copied files are skipped.'),
+  pollIntervalSeconds: z.number().positive().default(10)
+    .describe('How often folders with poll: true are polled for changes, in seconds.'),
+  rescanMinutes: z.number().nonnegative().default(60)
+    .describe('Every so many minutes every watched folder is walked again, as a backstop for changes the watcher missed (events a share dropped, a .dubarrignore removed, retries that came due). 0 = only at start.'),
+  retry: z.strictObject({
+    maxAttempts: positiveInt().default(4).describe('Jobs queued for one content of a file before its failures are given up on (until the file changes).'),
+    baseMinutes: z.number().nonnegative().default(15).describe('Minutes after a failed job before the file is queued again.'),
+    factor: z.number().min(1).default(4).describe('Each further wait is this many times longer than the one before.'),
+    maxMinutes: z.number().nonnegative().default(1440).describe('Longest wait, in minutes.'),
+  }).prefault({}).describe('A file whose job failed is queued again after min(maxMinutes, baseMinutes * factor^(attempts-1)), up to maxAttempts; permanent errors (no speech, no audio, unreadable, cancelled by you) wait until the file changes.'),
 });
 
 const notifyEvent = z.enum(['job.succeeded', 'job.failed', 'job.cancelled']);
@@ -225,7 +252,8 @@ export type Config = DeepReadonly<z.output<typeof configSchema>>;
 /** What a config file (or any other layer) may contain. */
 export type ConfigInput = z.input<typeof configSchema>;
 
-export type DeepPartial<T> = T extends readonly unknown[] ? T
+/** Lists of objects (watch.folders) take partial items too: the schema fills in their defaults. */
+export type DeepPartial<T> = T extends readonly (infer U)[] ? ReadonlyArray<DeepPartial<U>>
   : T extends object ? { [K in keyof T]?: DeepPartial<T[K]> }
   : T;
 

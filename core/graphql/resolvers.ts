@@ -1,16 +1,20 @@
 import { DubarrError } from '../../plugins/sdk/errors.js';
 import type { JobStatus } from '../jobs/store.js';
+import { byPath, type FileDecision } from '../library/file-decision.js';
+import type { LibraryService } from '../library/library-service.js';
 import type { CreateJobInput, OutputMode, PriorityName } from '../service/create-input.js';
 import { jobCursor, type JobsService } from '../service/jobs-service.js';
 import type { JobView } from '../service/job-view.js';
 import type { ProviderCatalog } from '../service/provider-catalog.js';
 import type { SystemInfo } from '../service/system-info.js';
 import { jsonScalar } from './json-scalar.js';
-import { artifactObject, jobObject, type JobObject } from './job-object.js';
+import { artifactObject, jobObject, upper, type JobObject } from './job-object.js';
 
 /** What resolvers may call: services, never the job store or the scheduler. */
 export interface GraphqlServices {
   jobs: JobsService;
+  /** Backfills (scanLibrary). */
+  library: LibraryService;
   catalog: ProviderCatalog;
   system(): Promise<SystemInfo>;
 }
@@ -60,6 +64,16 @@ function untilReturned(start: (signal: AbortSignal) => AsyncGenerator<JobView>):
   };
 }
 
+/** A decision in the schema's shape; `job` is a field resolver (read only when asked for). */
+function decisionObject(d: FileDecision) {
+  return {
+    path: d.path, action: upper(d.action), reason: d.reason && (upper(d.reason).replace('-', '_') as string), languages: d.languages,
+    jobId: d.jobId ?? d.waitingFor, errorCode: d.errorCode, retryAt: d.retryAt === undefined ? undefined : new Date(d.retryAt).toISOString(),
+  };
+}
+
+type DecisionObject = ReturnType<typeof decisionObject>;
+
 function jobOrNull(jobs: JobsService, id: string): JobObject | null {
   try {
     return jobObject(jobs.get(id));
@@ -91,6 +105,15 @@ export const resolvers = {
       const r = await services.jobs.delete(id);
       return { id: r.id, removedFiles: r.removedFiles.length };
     },
+    scanLibrary: async (_: unknown, a: { path: string; targetLanguages?: string[] | null; dryRun?: boolean | null }, { services }: GraphqlContext) => {
+      const decisions: FileDecision[] = [];
+      const dryRun = a.dryRun ?? false;
+      const s = await services.library.scan(a.path, {
+        origin: 'backfill', door: 'api', dryRun, targetLanguages: orUndefined(a.targetLanguages), onDecision: (d) => decisions.push(d),
+      });
+      decisions.sort(byPath);
+      return { path: s.path, dryRun, files: s.files, queued: s.queued, decisions: decisions.map(decisionObject) };
+    },
   },
   Subscription: {
     jobUpdated: {
@@ -101,6 +124,9 @@ export const resolvers = {
       subscribe: (_: unknown, __: unknown, { services }: GraphqlContext) => untilReturned((signal) => services.jobs.subscribeAll({ signal })),
       resolve: (v: JobView) => jobObject(v),
     },
+  },
+  LibraryDecision: {
+    job: (d: DecisionObject, _: unknown, { services }: GraphqlContext) => (d.jobId ? jobOrNull(services.jobs, d.jobId) : null),
   },
   Job: {
     artifacts: (job: JobObject, _: unknown, { services }: GraphqlContext) => services.jobs.artifacts(job.id).map(artifactObject),

@@ -9,6 +9,7 @@ export function graphqlServices(rt: Runtime): GraphqlServices {
   return {
     jobs: rt.jobs,
     catalog: rt.catalog,
+    library: rt.library,
     system: () => systemInfo({ config: rt.config, jobs: rt.jobs, cacheIndex: rt.cacheIndex, workerThreads: rt.pool.threads }),
   };
 }

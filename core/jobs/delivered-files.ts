@@ -7,8 +7,8 @@ import type { JobOptions } from './store.js';
 /** A file a job wrote into the user's library, as it was when the job finished. */
 export interface DeliveredFile { path: string; sizeBytes: number; mtimeMs: number }
 
-/** Whether this very file (path, size, mtime) is one a succeeded job delivered: a lookup by path. */
-export const DELIVERED_SQL = `SELECT 1 FROM job_outputs INDEXED BY job_outputs_path
+/** The succeeded job that delivered this very file (path, size, mtime), if one did: a lookup by path. */
+export const DELIVERED_SQL = `SELECT job_id FROM job_outputs INDEXED BY job_outputs_path
   WHERE path = ? AND size_bytes = ? AND mtime_ms = ? LIMIT 1`;
 
 /** Queued or running jobs on inputs that start with a prefix: a range of the jobs_input index. */
@@ -45,7 +45,12 @@ export class DeliveredFiles {
    * since (another size or mtime: a new release put there) is not that job's output.
    */
   isDelivered(path: string, now: { size: number; mtimeMs: number }): boolean {
-    return this.s.delivered.get(path, now.size, now.mtimeMs) !== undefined;
+    return this.deliveredBy(path, now) !== undefined;
+  }
+
+  /** The succeeded job that delivered this file as it is now, if one did. */
+  deliveredBy(path: string, now: { size: number; mtimeMs: number }): string | undefined {
+    return (this.s.delivered.get(path, now.size, now.mtimeMs) as { job_id: string } | undefined)?.job_id;
   }
 
   /**

@@ -298,16 +298,8 @@ export class JobsService {
     return { jobs: this.d.store.countByStatus(), running: this.d.scheduler.running };
   }
 
-  // What a watch folder asks before it queues a file.
-
   /** A job on this file is queued, running or has succeeded. */
   hasPendingOrSucceededJob(path: string): boolean { return this.d.store.hasPendingOrSucceededJob(path); }
-
-  /** A succeeded job delivered this very file (path, size, mtime). */
-  isDelivered(path: string, now: { size: number; mtimeMs: number }): boolean { return this.d.delivered.isDelivered(path, now); }
-
-  /** A queued or running in-place job beside this file that may be about to deliver it. */
-  inPlaceJobBeside(path: string): string | undefined { return this.d.delivered.inPlaceJobBeside(path); }
 
   /** The job is queued or running (false once it ended or was deleted). */
   isPending(id: string): boolean {

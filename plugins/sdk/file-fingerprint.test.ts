@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { chmod, mkdir, mkdtemp, open, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { engineFileFingerprint, engineTreeFingerprint, executableFingerprint, fingerprintFile } from './file-fingerprint.js';
+import { contentOfFingerprint, engineFileFingerprint, engineTreeFingerprint, executableFingerprint, fingerprintFile } from './file-fingerprint.js';
 
 async function tmp() { return mkdtemp(join(tmpdir(), 'dubarr-fingerprint-')); }
 const PAST = new Date('2020-01-01T00:00:00Z');
@@ -24,6 +24,26 @@ test('file fingerprint: same content and mtime same print; a sampled byte, the s
     const same = await fingerprintFile(join(dir, 'a'));
     await utimes(join(dir, 'a'), new Date('2021-01-01T00:00:00Z'), new Date('2021-01-01T00:00:00Z'));
     assert.notEqual(await fingerprintFile(join(dir, 'a')), same, 'mtime');
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('content of a fingerprint: a new mtime over the same bytes keeps it; another byte or size changes it', async () => {
+  const dir = await tmp();
+  try {
+    const path = join(dir, 'movie.mkv');
+    await writeFile(path, Buffer.alloc(3 << 20, 5));
+    await utimes(path, PAST, PAST);
+    const before = await fingerprintFile(path);
+    await utimes(path, new Date(), new Date());
+    const touched = await fingerprintFile(path);
+    assert.notEqual(touched, before);
+    assert.equal(contentOfFingerprint(touched), contentOfFingerprint(before));
+    await writeFile(path, Buffer.alloc(3 << 20, 6));
+    assert.notEqual(contentOfFingerprint(await fingerprintFile(path)), contentOfFingerprint(before), 'another byte');
+    await writeFile(path, Buffer.alloc((3 << 20) + 1, 5));
+    assert.notEqual(contentOfFingerprint(await fingerprintFile(path)), contentOfFingerprint(before), 'another size');
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

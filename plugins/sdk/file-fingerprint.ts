@@ -38,6 +38,15 @@ export async function fingerprintFile(path: string): Promise<string> {
 }
 
 /**
+ * The part of a fingerprintFile result that is the bytes (size and sampled hash), without the
+ * mtime: a file touched or copied with a new mtime but the same content has the same one.
+ */
+export function contentOfFingerprint(fingerprint: string): string {
+  const [size, , hash] = fingerprint.split(':');
+  return `${size}:${hash}`;
+}
+
+/**
  * fingerprintFile for files that rarely change (models, language data, binaries), remembered
  * for the life of the process while the file's inode, size, mtime and ctime stay the same:
  * later calls cost one stat. ctime is in the memo key, not in the fingerprint, because a

@@ -16,7 +16,7 @@ export interface DubRun { code: number | null; out: string; err: string; job: Jo
 
 export async function dubWorkspace(name: string, watchDir?: string) {
   const dir = await mkdtemp(join(tmpdir(), `dubarr-e2e-${name}-`));
-  const watch = watchDir ? `{ folders: [{ path: ${join(dir, watchDir)}, targetLanguages: [es] }], stableMs: 500 }` : '{ enabled: false }';
+  const watch = watchDir ? `{ folders: [{ path: ${join(dir, watchDir)}, targetLanguages: [es], stabilitySeconds: 0.5 }] }` : '{ enabled: false }';
   await writeFile(join(dir, 'dubarr.yaml'), `dataDir: ${join(dir, 'data')}\nlog: { level: warn }\nwatch: ${watch}\n`);
   const store = () => new JobStore(openDatabase(join(dir, 'data', 'dubarr.db')));
   /** `dubarr dub input ...args`, with extra environment variables (e.g. DUBARR_PIPELINE_*). */

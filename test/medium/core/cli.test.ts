@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { copyFile, mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { h264AacMp4 } from '../../fixtures/media.js';
 import { exited, poll, workspace } from './cli-harness.js';
 
 test('CLI: dub a missing file fails with a coded error and a hint; jobs list/show describe jobs', async () => {
@@ -40,7 +41,7 @@ test('CLI: dub a missing file fails with a coded error and a hint; jobs list/sho
 });
 
 test('serve: a file dropped in the watch folder is queued once it stops growing; jobs cancel stops a running job; SIGTERM re-queues and exits 0', async () => {
-  const w = await workspace('serve', { watch: '{ folders: [{ path: WATCH }], stableMs: 300 }'.replace('WATCH', '__W__'), extraConfig: ['pipeline: { preset: long }'] });
+  const w = await workspace('serve', { watch: '{ folders: [{ path: WATCH, stabilitySeconds: 0.3 }] }'.replace('WATCH', '__W__'), extraConfig: ['pipeline: { preset: long }'] });
   const watchDir = join(w.dir, 'watch');
   try {
     // The watch path is only known now; rewrite the placeholder.
@@ -51,7 +52,7 @@ test('serve: a file dropped in the watch folder is queued once it stops growing;
     const server = w.cli('serve', '--port', '0');
     const s = w.store();
     try {
-      await copyFile(w.input, join(watchDir, 'Movie (2001).mkv'));
+      await copyFile(await h264AacMp4(), join(watchDir, 'Movie (2001).mkv'));
       await copyFile(w.input, join(watchDir, 'notes.txt'));
       const job = await poll(() => s.listJobs().find((j) => j.status === 'running'), 120_000, 'the watched file to start');
       assert.equal(job.origin, 'watch');

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { copyFile, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { h264AacMp4 } from '../../fixtures/media.js';
 import { makeReadOnly, readOnlyUnavailable } from '../../fixtures/mounts.js';
 import { DubarrError } from '../../../plugins/sdk/errors.js';
 import { exited, poll, workspace } from './cli-harness.js';
@@ -104,7 +105,7 @@ test('CLI dub --out: a missing folder is created; a read-only one fails fast wit
 test('serve: a watch folder whose outDir is read-only refuses the job in the log and keeps serving', async (t) => {
   const why = readOnlyUnavailable();
   if (why) { t.skip(why); return; }
-  const w = await workspace('watch-ro', { watch: '{ folders: [{ path: __W__, outDir: __O__ }], stableMs: 200 }' });
+  const w = await workspace('watch-ro', { watch: '{ folders: [{ path: __W__, outDir: __O__, stabilitySeconds: 0.2 }] }' });
   const watchDir = join(w.dir, 'watch');
   const ro = join(w.dir, 'ro-out');
   await mkdir(watchDir);
@@ -117,7 +118,7 @@ test('serve: a watch folder whose outDir is read-only refuses the job in the log
   server.stderr!.on('data', (d: Buffer) => { err += d.toString(); });
   const s = w.store();
   try {
-    await copyFile(w.input, join(watchDir, 'Movie.mkv'));
+    await copyFile(await h264AacMp4(), join(watchDir, 'Movie.mkv'));
     await poll(() => (err.includes('watch folder: job refused') ? true : undefined), 20_000, 'the refusal in the log');
     assert.match(err, /E_OUTPUT_NOT_WRITABLE/);
     assert.ok(err.includes(ro), err);

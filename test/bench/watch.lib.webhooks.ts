@@ -4,8 +4,8 @@
  * with a queue that grows to thousands of jobs as it runs. Measured for Sonarr v4 imports one
  * after another, a burst of /hooks/path posts at once, and Jellyfin ItemAdded (which adds a
  * lookup on a fake Jellyfin on 127.0.0.1), against GET /healthz on the same server in the same
- * run (the floor of any request to it). Ends with `RESULT hooks ...`. Issue 9's goal: p99 < 50 ms.
- * (To be folded into `npm run bench -- watch` when that lands.)
+ * run (the floor of any request to it). Part of `npm run bench -- watch`, which puts the
+ * figures in its RESULT line. Issue 9's goal: p99 < 50 ms.
  */
 import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { realpathSync } from 'node:fs';
@@ -30,7 +30,9 @@ const JF_ID = 'f4c3b2a1e0d9c8b7a6f5e4d3c2b1a0f9';
 const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((xs.length * p) / 100))]!;
 const fmt = (x: number) => x.toFixed(2);
 
-export default async function bench(): Promise<void> {
+export interface WebhookFigures { sonarrP50: number; sonarrP99: number; burstP99: number; jellyfinP99: number; healthzP99: number; handlerP99: number }
+
+export async function webhookLatency(): Promise<WebhookFigures> {
   const dir = realpathSync(await mkdtemp(join(tmpdir(), 'dubarr-bench-hooks-')));
   const library = join(dir, 'library');
   const total = SEQUENTIAL + BURST + JELLYFIN;
@@ -95,7 +97,7 @@ export default async function bench(): Promise<void> {
     row(`  of which in dubarr's handler (Sonarr)`, sonarrInServer);
     const p99 = Math.max(pct(sonarr, 99), pct(jellyfin, 99));
     console.log(`goal: p99 < 50 ms: ${p99 < 50 ? 'met' : 'NOT met'} (worst p99 ${fmt(p99)} ms; Sonarr p99 ${fmt(pct(sonarr, 99) / pct(floor, 99))}x the /healthz p99)`);
-    console.log(`RESULT hooks sonarr_p50_ms=${fmt(pct(sonarr, 50))} sonarr_p99_ms=${fmt(pct(sonarr, 99))} burst${BURST}_p99_ms=${fmt(pct(burst, 99))} jellyfin_p99_ms=${fmt(pct(jellyfin, 99))} healthz_p99_ms=${fmt(pct(floor, 99))} sonarr_vs_healthz_p99=${fmt(pct(sonarr, 99) / pct(floor, 99))} sonarr_handler_p50_ms=${fmt(pct(sonarrInServer, 50))} sonarr_handler_p99_ms=${fmt(pct(sonarrInServer, 99))}`);
+    return { sonarrP50: pct(sonarr, 50), sonarrP99: pct(sonarr, 99), burstP99: pct(burst, 99), jellyfinP99: pct(jellyfin, 99), healthzP99: pct(floor, 99), handlerP99: pct(sonarrInServer, 99) };
   } finally {
     await http.close();
     await rt.close();
