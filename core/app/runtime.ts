@@ -148,7 +148,7 @@ export async function createRuntime(config: Config, o: RuntimeOptions): Promise<
   const notifier = new Notifier({ config: config.notify, db, log, job: (id) => { try { return jobs.get(id); } catch { return undefined; } } });
   jobs.onJobEnded(async (ended) => notifier.record(ended));
   const mediaServers = new MediaServers(config.mediaServers);
-  const hooks = new HookIntake({ jobs, servers: mediaServers, config, log });
+  const hooks = new HookIntake({ library, servers: mediaServers, config, log });
   // A server tells the media servers about the jobs it runs; `dubarr dub` exits when its job
   // is done, without waiting out a media server's retries (its library scan finds the files).
   if (o.takeQueued && mediaServers.all.length > 0) jobs.onJobEnded(libraryRefresh({ servers: mediaServers, jobs, log, retry: o.mediaServerRetry }));

@@ -1,7 +1,10 @@
+import { stat } from 'node:fs/promises';
 import type { Logger } from 'pino';
 import { DubarrError } from '../../plugins/sdk/errors.js';
 import type { Config } from '../config/schema.js';
-import type { CreateOnceResult, JobsService } from '../service/jobs-service.js';
+import { isDubarrOutput } from '../../plugins/sdk/sidecar-name.js';
+import type { FileDecision, SkipReason } from '../library/file-decision.js';
+import type { LibraryService } from '../library/library-service.js';
 import type { HookRequest } from './hook-request.js';
 import type { MediaServers } from './media-servers.js';
 import { toOurs, type PathMapEntry } from './path-map.js';
@@ -21,14 +24,23 @@ export interface HookOutcome {
 
 interface Target { path: string; sent: string; mapped: boolean; mediaItem?: { server: string; id: string } }
 
-const SKIPPED: Record<Exclude<CreateOnceResult, { created: true }>['reason'], string> = {
+/** What the sender is told about a file that got no job, by the library's reason. */
+const SKIPPED: Record<Exclude<SkipReason, 'refused'>, string> = {
   pending: 'a job on this file is already queued or running',
   done: 'a job has dubbed this file since it last changed',
-  output: 'dubarr wrote this file',
+  present: 'it already has every target language',
+  delivered: 'dubarr wrote this file',
+  failed: 'a job on this file failed for good; it is looked at again when the file changes',
+  'retry-later': 'its last job failed; it is queued again after a wait (watch.retry)',
+  'gave-up': 'its jobs failed watch.retry.maxAttempts times; it is looked at again when the file changes',
+  cancelled: 'its job was cancelled; it is looked at again when the file changes',
+  busy: 'an in-place job on a file beside it may be writing it',
+  changing: 'it changed while it was looked at',
 };
 
 export interface HookIntakeDeps {
-  jobs: JobsService;
+  /** Decides per file, as for a watched folder: one job per file's content, languages it has skipped. */
+  library: LibraryService;
   servers: MediaServers;
   config: Pick<Config, 'hooks'>;
   log: Logger;
@@ -37,8 +49,9 @@ export interface HookIntakeDeps {
 /**
  * Turns a parsed webhook into jobs, through the jobs service: the sender's paths mapped to
  * dubarr's (hooks.pathMap), or an item looked up on the media server that sent it (its paths
- * mapped by that server's pathMap), each queued at webhook priority with the hooks settings,
- * once (see JobsService.createOnce), and held to server.mediaRoots.
+ * mapped by that server's pathMap), each decided by the library service as a watched folder's
+ * file is (a record per file: one job per content, languages it already has skipped, failures
+ * retried with backoff) at webhook priority with the hooks settings, and held to server.mediaRoots.
  */
 export class HookIntake {
   constructor(private readonly d: HookIntakeDeps) {}
@@ -54,21 +67,22 @@ export class HookIntake {
       this.d.log.info({ source, event: req.event }, 'webhook: the item has no video file');
       return { ...out, ignored: 'the item has no video file' };
     }
-    const hooks = this.d.config.hooks;
     for (const t of targets) {
       try {
         if (!t.path.startsWith('/')) throw new DubarrError('E_PATH_NOT_ALLOWED', `${JSON.stringify(t.path)} is not a path on this machine`);
-        const r = await this.d.jobs.createOnce({
-          path: t.path, origin: 'webhook', priority: 'webhook', mediaItem: t.mediaItem,
-          targetLanguages: hooks.targetLanguages.length > 0 ? hooks.targetLanguages : undefined,
-          preset: hooks.preset || undefined, outputMode: hooks.mode || undefined,
-        });
-        if (r.created) {
-          out.queued.push({ job: r.job.id, path: t.path });
-          this.d.log.info({ source, event: req.event, job: r.job.id, input: t.path }, 'webhook: queued');
+        if (isDubarrOutput(t.path)) {
+          out.skipped.push({ path: t.path, reason: SKIPPED.delivered });
+          continue;
+        }
+        const d = await this.decide(t);
+        if (d.action === 'queue') {
+          out.queued.push({ job: d.jobId!, path: d.path });
+          this.d.log.info({ source, event: req.event, job: d.jobId, input: d.path }, 'webhook: queued');
+        } else if (d.reason === 'refused') {
+          throw new DubarrError((d.errorCode ?? 'E_INTERNAL') as 'E_INTERNAL', `The job for ${d.path} was refused (${d.errorCode}); see the server log`);
         } else {
-          out.skipped.push({ path: t.path, reason: SKIPPED[r.reason], job: r.job?.id });
-          this.d.log.info({ source, event: req.event, input: t.path, job: r.job?.id, reason: r.reason }, 'webhook: skipped');
+          out.skipped.push({ path: d.path, reason: SKIPPED[d.reason!], job: d.jobId });
+          this.d.log.info({ source, event: req.event, input: d.path, job: d.jobId, reason: d.reason }, 'webhook: skipped');
         }
       } catch (e) {
         const error = explained(DubarrError.from(e), t);
@@ -77,6 +91,21 @@ export class HookIntake {
       }
     }
     return out;
+  }
+
+  /** The library's decision on one file, with the hooks settings over the watched folder's (or the pipeline's) that hold it. */
+  private async decide(t: Target): Promise<FileDecision> {
+    const hooks = this.d.config.hooks;
+    const folder = this.d.library.settingsFor(t.path);
+    const settings = { ...folder, preset: hooks.preset || folder.preset, mode: hooks.mode || folder.mode };
+    const d = await this.d.library.consider(t.path, {
+      origin: 'webhook', door: 'api', settings, mediaItem: t.mediaItem,
+      targetLanguages: hooks.targetLanguages.length > 0 ? hooks.targetLanguages : undefined,
+      // The sender says the import is done: the file as it is now is complete.
+      settled: await stat(t.path).then((st) => ({ size: st.size, mtimeMs: st.mtimeMs }), () => undefined),
+    });
+    if (!d) throw new DubarrError('E_INPUT_NOT_FOUND', `No file at ${t.path}`);
+    return d;
   }
 
   private async targets(req: Exclude<HookRequest, { kind: 'none' }>, signal?: AbortSignal): Promise<Target[]> {

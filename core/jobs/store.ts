@@ -158,12 +158,6 @@ export const CLAIM_BY_ID_SQL = `${CLAIM} WHERE id = @id AND status = 'queued' AN
 /** The running job on a file, if any. */
 export const RUNNING_ON_INPUT_SQL = `SELECT * FROM jobs INDEXED BY jobs_input WHERE input = ? AND status = 'running' LIMIT 1`;
 
-/** A queued or running job on a file, if any: a lookup of that file's jobs (jobs_input). */
-export const PENDING_ON_INPUT_SQL = `SELECT * FROM jobs INDEXED BY jobs_input WHERE input = ? AND status IN ('queued', 'running') LIMIT 1`;
-
-/** The file's newest succeeded job (the one not superseded), if any. */
-export const DONE_ON_INPUT_SQL = `SELECT * FROM jobs INDEXED BY jobs_input WHERE input = ? AND status = 'succeeded' AND superseded = 0 LIMIT 1`;
-
 /** Warnings recorded after the fact (a media server that could not be told): events of one type, by the job's events index. */
 const WARNINGS_SQL = `SELECT ts, data FROM events INDEXED BY events_job WHERE job_id = ? AND type = 'job.warning' ORDER BY id`;
 
@@ -204,8 +198,6 @@ export class JobStore {
       claimNext: p(CLAIM_NEXT_SQL),
       claimById: p(CLAIM_BY_ID_SQL),
       runningOn: p(RUNNING_ON_INPUT_SQL),
-      pendingOn: p(PENDING_ON_INPUT_SQL),
-      doneOn: p(DONE_ON_INPUT_SQL),
       warnings: p(WARNINGS_SQL),
       setPlan: p('UPDATE jobs SET plan = ?, updated_at = ? WHERE id = ?'),
       progress: p('UPDATE jobs SET progress = ?, progress_note = ?, updated_at = ? WHERE id = ?'),
@@ -276,18 +268,6 @@ export class JobStore {
 
   runningJobOn(input: string): Job | undefined {
     const r = this.s.runningOn!.get(input) as JobRow | undefined;
-    return r && toJob(r);
-  }
-
-  /** A queued or running job on this file, if any. */
-  pendingJobOn(input: string): Job | undefined {
-    const r = this.s.pendingOn!.get(input) as JobRow | undefined;
-    return r && toJob(r);
-  }
-
-  /** The newest succeeded job on this file, if any (retention keeps it). */
-  succeededJobOn(input: string): Job | undefined {
-    const r = this.s.doneOn!.get(input) as JobRow | undefined;
     return r && toJob(r);
   }
 

@@ -1,5 +1,5 @@
 import { readdir } from 'node:fs/promises';
-import { basename, dirname, extname } from 'node:path';
+import { basename, dirname, extname, join } from 'node:path';
 import type { ProbeResult } from '../../native/lib/index.js';
 import { languageCode } from '../../plugins/sdk/languages.js';
 import { DUB_VERSION_PATTERN } from '../../plugins/sdk/sidecar-name.js';
@@ -12,12 +12,13 @@ const AUDIO_SIDECAR_EXTS = new Set(['.mka', '.m4a', '.aac', '.ac3', '.eac3', '.d
  * (commentary and audio description are not the film in that language), audio sidecars named
  * after it (`Movie.es.mka`, as the mux's sidecar mode writes them) and dubbed versions beside it
  * (`Movie - dub es ca.mkv`, as mux mode writes them), in its folder and in `outDir`.
- * Subtitles do not count: a subtitle is no dub.
+ * Subtitles do not count: a subtitle is no dub. `stale`: files beside it that do not count, what
+ * dubarr made from the bytes the file held before (a replaced release's dub is not this one's).
  */
-export async function languagesPresent(path: string, probed: ProbeResult, outDir?: string): Promise<Set<string>> {
+export async function languagesPresent(path: string, probed: ProbeResult, outDir?: string, stale: ReadonlySet<string> = new Set()): Promise<Set<string>> {
   const found = new Set(audioTrackLanguages(probed));
   for (const dir of new Set([dirname(path), ...(outDir ? [outDir] : [])])) {
-    const names = await readdir(dir).catch(() => [] as string[]);
+    const names = (await readdir(dir).catch(() => [] as string[])).filter((n) => !stale.has(join(dir, n)));
     for (const l of languagesInNames(path, names)) found.add(l);
   }
   return found;

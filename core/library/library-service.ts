@@ -40,6 +40,14 @@ export interface ConsiderOptions {
    * scan), a file modified within its stability window (or minAgeSeconds) is 'changing'.
    */
   settled?: { size: number; mtimeMs: number };
+  /**
+   * 'api': the path came from outside (a webhook sender): it must resolve inside
+   * server.mediaRoots (E_PATH_NOT_ALLOWED) and exist (E_INPUT_NOT_FOUND), checked before
+   * anything is recorded. Default 'local' (a watched folder, the CLI).
+   */
+  door?: 'api' | 'local';
+  /** The media server item the file is (a webhook from Jellyfin, Plex, Emby): refreshed by id after the job. */
+  mediaItem?: { server: string; id: string };
 }
 
 export interface ScanOptions {
@@ -87,7 +95,11 @@ export class LibraryService {
   pathsOfJob(jobId: string): string[] { return this.d.files.ofJob(jobId).map((f) => f.path); }
 
   /** Decides about one file and, unless it is a dry run, records it and queues its job. Undefined: no such file (any more). */
-  consider(path: string, o: ConsiderOptions): Promise<FileDecision | undefined> {
+  async consider(path: string, o: ConsiderOptions): Promise<FileDecision | undefined> {
+    if (o.door === 'api') {
+      path = await this.insideRoots(path);
+      await stat(path).catch((e: unknown) => { throw new DubarrError('E_INPUT_NOT_FOUND', `No file at ${path}`, { cause: e }); });
+    }
     const before = this.deciding.get(path) ?? Promise.resolve(undefined);
     const mine = before.catch(() => undefined).then(() => this.decide(path, o));
     this.deciding.set(path, mine);
@@ -138,6 +150,8 @@ export class LibraryService {
 
     let known = this.d.files.get(path);
     const firstSight = known === undefined;
+    /** What jobs made from bytes this file no longer holds: not a dub of what it holds now. */
+    let stale: ReadonlySet<string> = new Set();
     let content: string | undefined;
     if (known && (known.sizeBytes !== now.size || known.mtimeMs !== now.mtimeMs)) {
       if (this.d.delivered.isDelivered(path, now)) {
@@ -147,7 +161,10 @@ export class LibraryService {
         // The same bytes with a new mtime (touched, copied back): nothing new to do.
         known = { ...known, sizeBytes: now.size, mtimeMs: now.mtimeMs };
       } else {
-        known = undefined; // new content, or none recorded to compare: what was learnt is void
+        // New content (an upgrade moved into place), or none recorded to compare: what was
+        // learnt is void, and what the last job delivered beside it belongs to the old bytes.
+        if (known.lastJobId) stale = new Set(this.d.delivered.filesOf(known.lastJobId).map((f) => f.path));
+        known = undefined;
       }
       if (known && !o.dryRun) this.d.files.put(known);
     }
@@ -155,7 +172,7 @@ export class LibraryService {
       const d = decideKnown(known, wanted, this.d.config.watch.retry);
       if (d) return d;
     }
-    return this.evaluate(path, now, content ?? known?.content ?? '', wanted, o, known, firstSight);
+    return this.evaluate(path, now, content ?? known?.content ?? '', wanted, o, known, firstSight, stale);
   }
 
   /**
@@ -175,6 +192,7 @@ export class LibraryService {
    */
   private async evaluate(
     path: string, now: { size: number; mtimeMs: number }, content: string, wanted: string[], o: ConsiderOptions, known: LibraryFile | undefined, firstSight: boolean,
+    stale: ReadonlySet<string>,
   ): Promise<FileDecision> {
     const draft = new Draft(this.d.files, o.dryRun ?? false, {
       path, sizeBytes: now.size, mtimeMs: now.mtimeMs, content, outcome: 'skipped', outcomeAt: Date.now(),
@@ -182,7 +200,7 @@ export class LibraryService {
     });
     const other = this.byOtherJobs(draft, now, wanted, firstSight);
     if (other) return other;
-    const refused = await this.inspect(draft, o);
+    const refused = await this.inspect(draft, o, stale);
     if (refused) return refused;
     const missing = wanted.filter((l) => !draft.base.coveredLanguages.includes(l));
     if (missing.length === 0) return draft.record({ outcome: 'skipped' }).skip('present');
@@ -225,7 +243,7 @@ export class LibraryService {
   }
 
   /** Probes the file (a refusal when it is not media with audio) and adds the languages it already has. */
-  private async inspect(draft: Draft, o: ConsiderOptions): Promise<FileDecision | undefined> {
+  private async inspect(draft: Draft, o: ConsiderOptions, stale: ReadonlySet<string>): Promise<FileDecision | undefined> {
     const path = draft.base.path;
     let probed: ProbeResult;
     try {
@@ -241,7 +259,7 @@ export class LibraryService {
     }
     // A backfill queues what lacks a language, whatever the folder's skipIfPresent says.
     if (o.settings.skipIfPresent || o.origin === 'backfill') {
-      draft.cover(await languagesPresent(path, probed, o.settings.outDir ?? (this.d.config.pipeline.outDir || undefined)));
+      draft.cover(await languagesPresent(path, probed, o.settings.outDir ?? (this.d.config.pipeline.outDir || undefined), stale));
     }
     return undefined;
   }
@@ -255,7 +273,7 @@ export class LibraryService {
     draft.base.content ||= await this.contentOf(path);
     try {
       const job = await this.d.jobs.create({
-        path, origin: o.origin, preset: o.settings.preset, targetLanguages: missing, outputMode: o.settings.mode, outDir: o.settings.outDir,
+        path, origin: o.origin, preset: o.settings.preset, targetLanguages: missing, outputMode: o.settings.mode, outDir: o.settings.outDir, mediaItem: o.mediaItem,
       });
       draft.record({ outcome: job.status as LibraryOutcome, lastJobId: job.id, jobLanguages: missing, attempts: attempt, outcomeAt: job.createdAt });
       return { path, action: 'queue', languages: missing, jobId: job.id, attempt };

@@ -1,9 +1,7 @@
 import type { Logger } from 'pino';
 import { existsSync } from 'node:fs';
-import { stat } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join } from 'node:path';
 import { DubarrError } from '../../plugins/sdk/errors.js';
-import { isDubarrOutput } from '../../plugins/sdk/sidecar-name.js';
 import { resolveInsideRoots } from '../auth/media-roots.js';
 import type { Config } from '../config/schema.js';
 import type { DeliveredFiles } from '../jobs/delivered-files.js';
@@ -54,11 +52,6 @@ export interface JobPage {
   pageInfo: { endCursor?: string; hasNextPage: boolean };
 }
 
-/** What `createOnce` did: queued a job, or found one that makes a new one pointless. */
-export type CreateOnceResult =
-  | { created: true; job: JobView }
-  | { created: false; job?: JobView; reason: 'pending' | 'done' | 'output' };
-
 export const MAX_PAGE = 500;
 const STATUSES: readonly JobStatus[] = ['queued', 'running', 'succeeded', 'failed', 'cancelled'];
 
@@ -95,28 +88,6 @@ export class JobsService {
       const { path, outDir } = await this.resolve(input);
       return this.view(this.d.scheduler.submit(jobSpec({ ...input, outDir }, path, this.d.config.pipeline)));
     });
-  }
-
-  /**
-   * For doors that may hear of one file more than once (webhooks: Sonarr and then Jellyfin
-   * about one import, a delivery sent again): queues a job unless the file has a queued or
-   * running job ('pending'), a succeeded job that started after the file last changed ('done':
-   * its mtime and ctime are older; an upgrade moved or linked into place has a newer ctime), or
-   * is a file dubarr wrote ('output': a dubbed version, or what a succeeded job delivered).
-   * Throws like `create` for a bad request.
-   */
-  async createOnce(input: CreateJobInput): Promise<CreateOnceResult> {
-    const { path, outDir } = await this.resolve(input);
-    const now = await stat(path).catch(() => undefined);
-    if (isDubarrOutput(path) || (now && this.d.delivered.isDelivered(path, now))) return { created: false, reason: 'output' };
-    // Synchronous from the lookups to the insert: two deliveries of one file cannot both pass.
-    const pending = this.d.store.pendingJobOn(path);
-    if (pending) return { created: false, job: this.view(pending), reason: 'pending' };
-    const done = this.d.store.succeededJobOn(path);
-    if (done?.startedAt !== undefined && now && Math.max(now.mtimeMs, now.ctimeMs) < done.startedAt) {
-      return { created: false, job: this.view(done), reason: 'done' };
-    }
-    return { created: true, job: this.view(this.d.scheduler.submit(jobSpec({ ...input, outDir }, path, this.d.config.pipeline))) };
   }
 
   /** The input's path, and the output folder, each held to the roots where the door's clients are not the machine's own users. */

@@ -7,7 +7,7 @@
  * run (the floor of any request to it). Part of `npm run bench -- watch`, which puts the
  * figures in its RESULT line. Issue 9's goal: p99 < 50 ms.
  */
-import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
+import { copyFile, link, mkdtemp, mkdir, rm } from 'node:fs/promises';
 import { realpathSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,6 +18,7 @@ import { bindHttp } from '../../core/cli/serve.js';
 import { loadConfig } from '../../core/config/load.js';
 import { createHttpApp } from '../../core/http/app.js';
 import { FakeMediaBrowser } from '../fixtures/fake-media-servers.js';
+import { h264AacMp4 } from '../fixtures/media.js';
 import { jellyfinItemAdded, sonarrV4Download } from '../fixtures/webhook-payloads.js';
 
 const TOKEN = 'bench-hook-token-0123456789';
@@ -37,8 +38,11 @@ export async function webhookLatency(): Promise<WebhookFigures> {
   const library = join(dir, 'library');
   const total = SEQUENTIAL + BURST + JELLYFIN;
   await mkdir(join(library, 'Season 01'), { recursive: true });
-  const name = (i: number) => `Season 01/E${String(i).padStart(4, '0')}.mkv`;
-  for (let i = 0; i < total; i++) await writeFile(join(library, name(i)), `episode ${i}\n`);
+  const name = (i: number) => `Season 01/E${String(i).padStart(4, '0')}.mp4`;
+  // Real media (a webhook's file is probed before its job, as a watched folder's is): links of one small MP4.
+  const source = join(dir, 'source.mp4');
+  await copyFile(await h264AacMp4(), source);
+  for (let i = 0; i < total; i++) await link(source, join(library, name(i)));
   const items = Array.from({ length: JELLYFIN }, (_, k) => {
     const i = SEQUENTIAL + BURST + k;
     return { Id: (i + 1).toString(16).padStart(32, '0'), Name: `E${i}`, Type: 'Episode', Path: `/jf/${name(i)}` };

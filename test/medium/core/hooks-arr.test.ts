@@ -7,10 +7,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { copyFile, rename } from 'node:fs/promises';
+import { rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PRIORITY } from '../../../core/jobs/store.js';
-import { h264AacMp4 } from '../../fixtures/media.js';
 import {
   radarrTest, radarrV3Download, radarrV4Download, sonarrTest, sonarrV3Download, sonarrV4Download, sonarrV4ImportComplete,
 } from '../../fixtures/webhook-payloads.js';
@@ -64,10 +63,8 @@ test('Radarr v3 and v4: an import is dubbed; the same import sent again is not; 
     assert.deepEqual(again.body.queued, []);
     assert.deepEqual(again.body.skipped, [{ path: film, reason: 'a job has dubbed this file since it last changed', job: first.body.queued[0]!.job }]);
 
-    // The upgrade: Radarr moves the better release into place (a new inode, so a new ctime).
-    const better = join(s.library, 'better.mp4');
-    await copyFile(await h264AacMp4(), better);
-    await rename(better, film);
+    // The upgrade: Radarr moves the better release (other bytes) into place, beside the first one's dub.
+    await rename(await s.media('better.mp4', 2), film);
     const upgrade = await s.post('radarr', radarrV4Download('D:\\Movies\\A Film (2020)', file, { isUpgrade: true, replaced: { relativePath: 'old.mp4', path: 'D:\\Movies\\A Film (2020)\\old.mp4' } }));
     assert.equal(upgrade.body.queued.length, 1, JSON.stringify(upgrade.body));
     assert.notEqual(upgrade.body.queued[0]!.job, first.body.queued[0]!.job);

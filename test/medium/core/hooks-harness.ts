@@ -13,7 +13,7 @@ import { bindHttp, type BoundHttp } from '../../../core/cli/serve.js';
 import type { Config, DeepPartial } from '../../../core/config/schema.js';
 import { createHttpApp } from '../../../core/http/app.js';
 import type { RetryPolicy } from '../../../core/integrations/retry.js';
-import { h264AacMp4 } from '../../fixtures/media.js';
+import { h264AacMp4, lateAudioMp4 } from '../../fixtures/media.js';
 import { deliverPreset } from './deliver-preset.js';
 import { testRuntime, type TestRuntime } from './harness.js';
 
@@ -27,8 +27,8 @@ export interface HookServer {
   logLines: string[];
   /** POSTs JSON to a hook with the token in the URL (unless `token` says otherwise: null sends none). */
   post(hook: string, body: unknown, o?: { token?: string | null; header?: boolean; contentType?: string; raw?: string | Buffer }): Promise<{ status: number; body: HookAnswer }>;
-  /** Copies the generated MP4 to <library>/<rel>; returns its path. */
-  media(rel: string): Promise<string>;
+  /** Copies a generated MP4 to <library>/<rel>; returns its path. `release` 2 is other bytes (a new release of the same film). */
+  media(rel: string, release?: 1 | 2): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -72,10 +72,10 @@ export async function hookServer(
       const res = await fetch(`${http.url}/hooks/${hook}${query}`, { method: 'POST', headers, body: typeof p.raw === 'string' || p.raw === undefined ? p.raw ?? JSON.stringify(body) : new Uint8Array(p.raw) });
       return { status: res.status, body: await res.json() as HookAnswer };
     },
-    async media(rel) {
+    async media(rel, release = 1) {
       const path = join(library, rel);
       await mkdir(dirname(path), { recursive: true });
-      await copyFile(await h264AacMp4(), path);
+      await copyFile(await (release === 1 ? h264AacMp4() : lateAudioMp4()), path);
       return path;
     },
     async close() {

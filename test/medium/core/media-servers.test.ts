@@ -186,8 +186,10 @@ test('a refresh that fails is retried after the configured waits; one that keeps
     assert.deepEqual(s.t.rt.jobs.get(first.body.queued[0]!.job).warnings, []);
 
     // The file changes (a new release moved into place), so the next ItemAdded is a new job.
+    let release: 1 | 2 = 1;
     const redo = async () => {
-      await s.media(FILM.replace('A Film (2020).mp4', 'tmp.mp4')).then(async (tmp) => (await import('node:fs/promises')).rename(tmp, film));
+      release = release === 1 ? 2 : 1;
+      await s.media(FILM.replace('A Film (2020).mp4', 'tmp.mp4'), release).then(async (tmp) => (await import('node:fs/promises')).rename(tmp, film));
       const r = await itemAdded();
       assert.equal(r.body.queued.length, 1, JSON.stringify(r.body));
       return r.body.queued[0]!.job;
