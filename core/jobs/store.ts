@@ -77,6 +77,9 @@ export interface StageRun {
   artifacts?: unknown;
 }
 
+/** What a job's view shows of a stage run: no artifacts (parsed JSON, the largest column), no cache key. */
+export type StageRunSummary = Pick<StageRun, 'step' | 'provider' | 'status' | 'attempt' | 'durationMs' | 'error'>;
+
 export interface JobEvent {
   id: number;
   jobId: string;
@@ -158,6 +161,13 @@ export const LIST_JOBS_SQL = `SELECT * FROM jobs
     AND (@afterCreatedAt IS NULL OR created_at < @afterCreatedAt OR (created_at = @afterCreatedAt AND id < @afterId))
   ORDER BY created_at DESC, id DESC LIMIT @limit`;
 
+/**
+ * The stage runs of a page of jobs (their ids as one JSON array) in one statement, each job's
+ * by the stage_runs_job index in id order; the columns a job's view shows, not the artifacts.
+ */
+export const STAGE_RUN_SUMMARIES_SQL = `SELECT job_id, step, provider, status, attempt, duration_ms, error_code, error_message
+  FROM stage_runs WHERE job_id IN (SELECT value FROM json_each(?)) ORDER BY job_id, id`;
+
 /** Where a page of jobs ends: the next page starts after it. */
 export interface JobCursor { createdAt: number; id: string }
 
@@ -207,6 +217,7 @@ export class JobStore {
       finishRun: p(`UPDATE stage_runs SET status = @status, finished_at = @now, duration_ms = @now - started_at,
                     error_code = @code, error_message = @message, artifacts = @artifacts WHERE id = @id`),
       runs: p('SELECT * FROM stage_runs WHERE job_id = ? ORDER BY id'),
+      runSummaries: p(STAGE_RUN_SUMMARIES_SQL),
       // The journal writes events a moment after they happen: by then their job may be deleted.
       event: p('INSERT INTO events (job_id, ts, type, step, data) SELECT @jobId, @ts, @type, @step, @data WHERE EXISTS (SELECT 1 FROM jobs WHERE id = @jobId)'),
       expire: p(EXPIRE_JOBS_SQL),
@@ -329,6 +340,23 @@ export class JobStore {
       durationMs: opt(r.duration_ms), error: r.error_code ? { code: r.error_code, message: r.error_message ?? '' } : undefined,
       artifacts: parse(r.artifacts),
     }));
+  }
+
+  /**
+   * The stage runs of several jobs, in id order per job, as their views show them: one query for
+   * a page of jobs instead of one each, and without the artifacts column. Every id is a key.
+   */
+  stageRunSummaries(jobIds: readonly string[]): Map<string, StageRunSummary[]> {
+    type Row = { job_id: string; step: string; provider: string | null; status: StageRunStatus; attempt: number;
+      duration_ms: number | null; error_code: string | null; error_message: string | null };
+    const out = new Map<string, StageRunSummary[]>(jobIds.map((id) => [id, []]));
+    for (const r of this.s.runSummaries!.all(JSON.stringify(jobIds)) as Row[]) {
+      out.get(r.job_id)!.push({
+        step: r.step, provider: opt(r.provider), status: r.status, attempt: r.attempt, durationMs: opt(r.duration_ms),
+        error: r.error_code ? { code: r.error_code, message: r.error_message ?? '' } : undefined,
+      });
+    }
+    return out;
   }
 
   /** Records an event of a job; one of a job deleted meanwhile is dropped. */

@@ -141,8 +141,9 @@ export class JobsService {
     if (q.status !== undefined && !STATUSES.includes(q.status)) throw invalid(`status must be one of ${STATUSES.join(', ')}, got '${q.status}'`);
     const rows = this.d.store.listJobs({ status: q.status, search: q.search || undefined, after: q.after ? decodeCursor(q.after) : undefined, limit: first + 1 });
     const page = rows.slice(0, first);
+    const runs = this.d.store.stageRunSummaries(page.map((j) => j.id));
     return {
-      items: page.map((j) => this.view(j)),
+      items: page.map((j) => jobView(j, runs.get(j.id)!, this.live)),
       pageInfo: { endCursor: page.length ? jobCursor(page.at(-1)!) : undefined, hasNextPage: rows.length > first },
     };
   }
@@ -250,6 +251,6 @@ export class JobsService {
   }
 
   private view(job: Job): JobView {
-    return jobView(job, this.d.store.stageRuns(job.id), this.live);
+    return jobView(job, this.d.store.stageRunSummaries([job.id]).get(job.id)!, this.live);
   }
 }
