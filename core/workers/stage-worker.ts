@@ -8,6 +8,10 @@ import type { MessagePort } from 'node:worker_threads';
 import { DubarrError, type SerializedError } from '../../plugins/sdk/errors.js';
 import type { Logger, StageContext, StageInput, StageResult } from '../../plugins/sdk/plugin.js';
 import { loadStageEntry } from './load-stage.js';
+import { lowerThisThreadPriority } from './stage-priority.js';
+
+// Once per worker thread, when piscina loads this module in it.
+lowerThisThreadPriority();
 
 export interface WorkerTask {
   entry: string;
