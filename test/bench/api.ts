@@ -115,7 +115,7 @@ function report(p: Phase): void {
   const { r, loop } = p;
   const l = r.latencies;
   console.log(`  ${p.name.padEnd(28)} p50 ${fmt(percentile(l, 50)).padStart(6)} ms  p90 ${fmt(percentile(l, 90)).padStart(6)}  p99 ${fmt(percentile(l, 99)).padStart(6)}  max ${fmt(l.at(-1) ?? NaN).padStart(6)}  ok ${r.ok}/${r.sent} (${r.achievedRate.toFixed(0)}/s)${r.failed ? ` FAILED ${r.failed}: ${r.failures.join('; ')}` : ''}  ` +
-    `| loop lag p50 ${fmt(loop.p50)} p99 ${fmt(loop.p99)} max ${fmt(loop.max)} ms | server CPU ${(loop.cpuS / loop.wallS).toFixed(2)} cores, ${fmt(cpuPerRequest(p))} ms a request | sender late p99 ${fmt(r.sendLateP99)} ms`);
+    `${r.achievedRate < 0.95 * RATE ? `SATURATED (the server answers fewer than offered: the latencies are the queue's) ` : ''}| loop lag p50 ${fmt(loop.p50)} p99 ${fmt(loop.p99)} max ${fmt(loop.max)} ms | server CPU ${(loop.cpuS / loop.wallS).toFixed(2)} cores, ${fmt(cpuPerRequest(p))} ms a request | sender late p99 ${fmt(r.sendLateP99)} ms`);
 }
 
 async function writeRandom(path: string, size: number): Promise<void> {
@@ -269,14 +269,17 @@ export default async function bench(): Promise<void> {
     console.log(`  tus, 16 MiB PATCHes (tus-js-client)  ${list(up.pageS)}  = ${(cp / page).toFixed(2)}x cp`);
     console.log(`  load average after the uploads: ${loadUpload}`);
 
-    const [lj, lo] = loaded.map((p) => p.r.latencies);
-    const [bj, bo] = base.map((p) => p.r.latencies);
-    const loopP99 = Math.max(...loaded.map((p) => p.loop.p99));
-    const failed = [...loaded, ...base].reduce((n, p) => n + p.r.failed, 0);
-    console.log(`RESULT api rate=${RATE} jobs_p50_ms=${fmt(percentile(lj!, 50))} jobs_p99_ms=${fmt(percentile(lj!, 99))} job_p50_ms=${fmt(percentile(lo!, 50))} job_p99_ms=${fmt(percentile(lo!, 99))} loop_p99_ms=${fmt(loopP99)} ` +
-      `upload_vs_cp=${(cp / curl).toFixed(2)} upload_16mib_vs_cp=${(cp / page).toFixed(2)} ` +
-      `base_jobs_p50_ms=${fmt(percentile(bj!, 50))} base_jobs_p99_ms=${fmt(percentile(bj!, 99))} base_job_p50_ms=${fmt(percentile(bo!, 50))} base_job_p99_ms=${fmt(percentile(bo!, 99))} base_loop_p99_ms=${fmt(Math.max(...base.map((p) => p.loop.p99)))} ` +
-      `base_jobs_cpu_ms=${fmt(cpuPerRequest(base[0]!))} base_job_cpu_ms=${fmt(cpuPerRequest(base[1]!))} upload_mib_s=${mbps(curl).toFixed(0)} cp_mib_s=${mbps(cp).toFixed(0)} failed=${failed} dubs_ran_throughout=${stillRunning} load=${loadLoaded.split(' ')[0]}`);
+    const [jobsLoaded, jobLoaded] = loaded as [Phase, Phase];
+    const [jobsBase, jobBase] = base as [Phase, Phase];
+    const p = (ph: Phase, q: number) => fmt(percentile(ph.r.latencies, q));
+    const failed = [...loaded, ...base].reduce((n, ph) => n + ph.r.failed, 0);
+    console.log(`RESULT api rate=${RATE} jobs_p50_ms=${p(jobsLoaded, 50)} jobs_p99_ms=${p(jobsLoaded, 99)} jobs_answered_per_s=${jobsLoaded.r.achievedRate.toFixed(0)} ` +
+      `job_p50_ms=${p(jobLoaded, 50)} job_p99_ms=${p(jobLoaded, 99)} job_answered_per_s=${jobLoaded.r.achievedRate.toFixed(0)} ` +
+      `loop_p99_ms_jobs=${fmt(jobsLoaded.loop.p99)} loop_p99_ms_job=${fmt(jobLoaded.loop.p99)} loop_p99_ms_dubs_alone=${fmt(quietDubs.p99)} ` +
+      `upload_vs_cp=${(cp / curl).toFixed(2)} upload_16mib_vs_cp=${(cp / page).toFixed(2)} upload_mib_s=${mbps(curl).toFixed(0)} cp_mib_s=${mbps(cp).toFixed(0)} ` +
+      `base_jobs_p50_ms=${p(jobsBase, 50)} base_jobs_p99_ms=${p(jobsBase, 99)} base_job_p50_ms=${p(jobBase, 50)} base_job_p99_ms=${p(jobBase, 99)} ` +
+      `base_loop_p99_ms_jobs=${fmt(jobsBase.loop.p99)} base_loop_p99_ms_job=${fmt(jobBase.loop.p99)} base_jobs_cpu_ms=${fmt(cpuPerRequest(jobsBase))} base_job_cpu_ms=${fmt(cpuPerRequest(jobBase))} ` +
+      `failed=${failed} dubs_ran_throughout=${stillRunning} load=${loadLoaded.split(' ')[0]}`);
   } finally {
     if (server) {
       server.proc.disconnect();
