@@ -10,8 +10,8 @@ import { ERRORS } from '@tus/server';
  * store writes through a stream with Node's default 16 KiB buffer: every 64 KiB socket chunk
  * then fills it, pauses the request, makes one write on the libuv thread pool and resumes the
  * socket. With 1 MiB, the socket keeps being read while a write runs, and what arrived meanwhile
- * goes out in one writev. Measured with curl -T of 512 MiB over 127.0.0.1 (medians of 5-6, load
- * average ~3): 591 -> 786 MiB/s and 1.03 -> 0.66 CPU seconds per upload; 4 MiB was no faster.
+ * goes out in one writev. Measured with curl -T of 512 MiB over 127.0.0.1 (medians of 7, load
+ * average ~4): 368 -> 592 MiB/s and 1.09 -> 0.70 CPU seconds per upload; 4 MiB was no faster.
  */
 const WRITE_BUFFER_BYTES = 1 << 20;
 

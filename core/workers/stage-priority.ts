@@ -12,7 +12,7 @@ export const STAGE_THREAD_NICE = 10;
 /**
  * Lowers the calling thread's CPU priority (Linux keeps a nice value per thread: setpriority on a
  * thread id changes that thread alone, and threads and processes it starts from then on inherit
- * it). Never raises it: a server already started at a lower priority keeps its own. Elsewhere,
+ * it). Never raises it: a server started at a nice value above this one keeps its own. Elsewhere,
  * or when /proc is not mounted, nothing changes. Returns whether it changed.
  */
 export function lowerThisThreadPriority(nice = STAGE_THREAD_NICE): boolean {
