@@ -16,7 +16,7 @@
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createReadStream } from 'node:fs';
+import { createReadStream, readFileSync } from 'node:fs';
 import { mkdtemp, open, rm, stat, writeFile } from 'node:fs/promises';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -49,21 +49,25 @@ const load = () => loadavg().map((l) => l.toFixed(2)).join(' ');
 const fmt = (ms: number) => (ms < 10 ? ms.toFixed(2) : ms.toFixed(1));
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
-interface Server { proc: ChildProcess; base: string; stderr: () => string }
+interface Server { proc: ChildProcess; base: string }
 
 /** `dubarr serve --port 0` with the loop monitor preloaded; resolves once it says where it listens. */
 async function startServer(config: string): Promise<Server> {
   const proc = spawn(process.execPath, ['--import', LOOP_MONITOR, CLI, '--config', config, 'serve', '--port', '0'], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
   let err = '';
   const base = await new Promise<string>((resolve, reject) => {
-    proc.stderr!.on('data', (d: Buffer) => {
+    const read = (d: Buffer) => {
       err += d.toString();
       const url = /"url":"(http:\/\/[^"]+)"/.exec(err)?.[1];
-      if (url) resolve(url.replace('0.0.0.0', '127.0.0.1'));
-    });
+      if (!url) return;
+      // Listening: its later log lines are not read (the pipe is drained, not kept).
+      proc.stderr!.off('data', read).resume();
+      resolve(url.replace('0.0.0.0', '127.0.0.1'));
+    };
+    proc.stderr!.on('data', read);
     proc.once('exit', (code) => reject(new Error(`dubarr serve exited (${code}) before listening:\n${err}`)));
   });
-  return { proc, base, stderr: () => err };
+  return { proc, base };
 }
 
 function loopWindow(s: Server, act: 'reset' | 'read'): Promise<LoopWindow | undefined> {
@@ -94,18 +98,36 @@ async function until(what: string, ok: () => Promise<boolean>, timeoutMs = 300_0
 /** A GraphQL answer in a 200 can still be an error. */
 const dataWithoutErrors = (_: number, body: string) => (body.startsWith('{"data"') && !body.includes('"errors"') ? undefined : `unexpected body ${body.slice(0, 200)}`);
 
-interface Phase { name: string; r: OpenLoopResult; loop: LoopWindow }
+/** The machine's CPU time so far, from /proc/stat's first line, in clock ticks: busy (user..softirq) and steal. */
+function machineTicks(): { busy: number; steal: number; total: number } {
+  const f = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+  const [user, nice, system, idle, iowait, irq, softirq, steal] = f as [number, number, number, number, number, number, number, number];
+  return { busy: user + nice + system + irq + softirq, steal, total: user + nice + system + idle + iowait + irq + softirq + steal };
+}
+
+/**
+ * Share of the machine's CPU time, during a window, that was busy (every process, ours too)
+ * and that the hypervisor took away (steal: the virtual cores did not run at all).
+ */
+function machineShare(from: ReturnType<typeof machineTicks>) {
+  const to = machineTicks();
+  const total = Math.max(1, to.total - from.total);
+  return { busy: (to.busy - from.busy) / total, steal: (to.steal - from.steal) / total };
+}
+
+interface Phase { name: string; r: OpenLoopResult; loop: LoopWindow; machine: { busy: number; steal: number } }
 
 async function phase(s: Server, name: string, query: string, variables: Record<string, unknown>, durationMs = PHASE_MS): Promise<Phase> {
   // A phase the server fell behind in leaves it answering abandoned requests for a while.
   await new Promise((r) => setTimeout(r, SETTLE_MS));
   await loopWindow(s, 'reset');
+  const ticks = machineTicks();
   const r = await openLoop({
     url: `${s.base}/graphql`, method: 'POST', headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ query, variables }), rate: RATE, durationMs, check: dataWithoutErrors,
   });
   const loop = (await loopWindow(s, 'read'))!;
-  return { name, r, loop };
+  return { name, r, loop, machine: machineShare(ticks) };
 }
 
 /** Server CPU (every thread; the dubs' engines run in child processes) per request answered. */
@@ -115,7 +137,7 @@ function report(p: Phase): void {
   const { r, loop } = p;
   const l = r.latencies;
   console.log(`  ${p.name.padEnd(28)} p50 ${fmt(percentile(l, 50)).padStart(6)} ms  p90 ${fmt(percentile(l, 90)).padStart(6)}  p99 ${fmt(percentile(l, 99)).padStart(6)}  max ${fmt(l.at(-1) ?? NaN).padStart(6)}  ok ${r.ok}/${r.sent} (${r.achievedRate.toFixed(0)}/s)${r.failed ? ` FAILED ${r.failed}: ${r.failures.join('; ')}` : ''}  ` +
-    `${r.achievedRate < 0.95 * RATE ? `SATURATED (the server answers fewer than offered: the latencies are the queue's) ` : ''}| loop lag p50 ${fmt(loop.p50)} p99 ${fmt(loop.p99)} max ${fmt(loop.max)} ms | server CPU ${(loop.cpuS / loop.wallS).toFixed(2)} cores, ${fmt(cpuPerRequest(p))} ms a request | sender late p99 ${fmt(r.sendLateP99)} ms`);
+    `${r.achievedRate < 0.95 * RATE ? `SATURATED (the server answers fewer than offered: the latencies are the queue's) ` : ''}| loop lag p50 ${fmt(loop.p50)} p99 ${fmt(loop.p99)} max ${fmt(loop.max)} ms | server CPU ${(loop.cpuS / loop.wallS).toFixed(2)} cores, ${fmt(cpuPerRequest(p))} ms a request | sender late p99 ${fmt(r.sendLateP99)} ms | machine ${(p.machine.busy * 100).toFixed(0)} % busy, steal ${(p.machine.steal * 100).toFixed(1)} %`);
 }
 
 async function writeRandom(path: string, size: number): Promise<void> {
@@ -226,7 +248,8 @@ export default async function bench(): Promise<void> {
 
     const dubs = [await create(a.path), await create(b.path)];
     const ids = { id: dubs[0] };
-    await until('both dubs run', async () => (await Promise.all(dubs.map((id) => statusOf(s.base, id)))).every((st) => st === 'RUNNING'));
+    const bothDubs = async (status: string) => (await Promise.all(dubs.map((id) => statusOf(s.base, id)))).every((st) => st === status);
+    await until('both dubs run', () => bothDubs('RUNNING'));
     const bytesOf = async (query: string, variables: Record<string, unknown>) => (await (await fetch(`${s.base}/graphql`, {
       method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }),
     })).arrayBuffer()).byteLength;
@@ -241,11 +264,11 @@ export default async function bench(): Promise<void> {
     const quietDubs = (await loopWindow(s, 'read'))!;
     const loaded = [await phase(s, 'jobs, 2 dubs running', JOBS_QUERY, {}), await phase(s, 'job(id), 2 dubs running', JOB_QUERY, ids)];
     const loadLoaded = load();
-    const stillRunning = (await Promise.all(dubs.map((id) => statusOf(s.base, id)))).every((st) => st === 'RUNNING');
+    const stillRunning = await bothDubs('RUNNING');
 
     // The baseline: the same jobs, stopped, and no other work.
     for (const id of dubs) await gql(s.base, 'mutation($id: ID!) { cancelJob(id: $id) { id } }', { id });
-    await until('both dubs are cancelled', async () => (await Promise.all(dubs.map((id) => statusOf(s.base, id)))).every((st) => st === 'CANCELLED'), 60_000);
+    await until('both dubs are cancelled', () => bothDubs('CANCELLED'), 60_000);
     await new Promise((r) => setTimeout(r, 2_000)); // engine processes gone, CPU settled
     const base = [await phase(s, 'jobs, baseline (idle)', JOBS_QUERY, {}), await phase(s, 'job(id), baseline (idle)', JOB_QUERY, ids)];
     const loadBase = load();
@@ -279,7 +302,7 @@ export default async function bench(): Promise<void> {
       `upload_vs_cp=${(cp / curl).toFixed(2)} upload_16mib_vs_cp=${(cp / page).toFixed(2)} upload_mib_s=${mbps(curl).toFixed(0)} cp_mib_s=${mbps(cp).toFixed(0)} ` +
       `base_jobs_p50_ms=${p(jobsBase, 50)} base_jobs_p99_ms=${p(jobsBase, 99)} base_job_p50_ms=${p(jobBase, 50)} base_job_p99_ms=${p(jobBase, 99)} ` +
       `base_loop_p99_ms_jobs=${fmt(jobsBase.loop.p99)} base_loop_p99_ms_job=${fmt(jobBase.loop.p99)} base_jobs_cpu_ms=${fmt(cpuPerRequest(jobsBase))} base_job_cpu_ms=${fmt(cpuPerRequest(jobBase))} ` +
-      `failed=${failed} dubs_ran_throughout=${stillRunning} load=${loadLoaded.split(' ')[0]}`);
+      `failed=${failed} dubs_ran_throughout=${stillRunning} load=${loadLoaded.split(' ')[0]} steal_pct_job=${(jobLoaded.machine.steal * 100).toFixed(1)}`);
   } finally {
     if (server) {
       server.proc.disconnect();
