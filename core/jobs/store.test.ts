@@ -8,7 +8,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openDatabase } from './database.js';
-import { CLAIM_BY_ID_SQL, CLAIM_NEXT_SQL, JobStore, LIST_JOBS_SQL, PRIORITY, RUNNING_ON_INPUT_SQL } from './store.js';
+import { CLAIM_BY_ID_SQL, CLAIM_NEXT_SQL, JobStore, LIST_JOBS_SQL, PRIORITY, RUNNING_ON_INPUT_SQL, STAGE_RUN_SUMMARIES_SQL } from './store.js';
 
 async function setup() {
   const dir = await mkdtemp(join(tmpdir(), 'dubarr-store-'));
@@ -77,6 +77,34 @@ test('a page of the jobs list reads the rows in index order, never sorting the t
       .map((r) => r.detail);
     assert.ok(plan.some((d) => /\bjobs_created\b/.test(d)), plan.join('\n'));
     assert.deepEqual(plan.filter((d) => /TEMP B-TREE/.test(d)), [], plan.join('\n'));
+  } finally {
+    await t.close();
+  }
+});
+
+test('the stage runs of a page of jobs come in one statement, by index, each job\'s in run order, as stageRuns has them less artifacts and cache keys', async () => {
+  const t = await setup();
+  try {
+    const [x, y, none] = [t.job('/media/x.mkv'), t.job('/media/y.mkv'), t.job('/media/z.mkv')];
+    // Interleaved across the jobs, with a retried step, an error and artifacts.
+    const run = (jobId: string, step: string, status: 'succeeded' | 'failed' | 'cached', o: { error?: { code: string; message: string }; attempt?: number } = {}) =>
+      t.a.finishStageRun(t.a.startStageRun({ jobId, step, provider: 'p', cacheKey: `k-${step}`, attempt: o.attempt }), status, { error: o.error, artifacts: { files: { out: `/w/${step}` } } });
+    run(x, 'extract', 'succeeded');
+    run(y, 'extract', 'cached');
+    run(x, 'text', 'failed', { error: { code: 'E_TRANSIENT', message: 'try again' } });
+    run(y, 'text', 'succeeded');
+    run(x, 'text', 'succeeded', { attempt: 2 });
+    const got = t.a.stageRunSummaries([y, none, x]);
+    assert.deepEqual([...got.keys()].sort(), [x, y, none].sort());
+    assert.deepEqual(got.get(none), []);
+    for (const id of [x, y]) {
+      const full = t.a.stageRuns(id).map(({ step, provider, status, attempt, durationMs, error }) => ({ step, provider, status, attempt, durationMs, error }));
+      assert.deepEqual(got.get(id), full);
+    }
+    assert.deepEqual(got.get(x)!.map((r) => `${r.step}/${r.status}/${r.attempt}`), ['extract/succeeded/1', 'text/failed/1', 'text/succeeded/2']);
+    const plan = (t.a.db.prepare(`EXPLAIN QUERY PLAN ${STAGE_RUN_SUMMARIES_SQL}`).all('["a","b"]') as { detail: string }[]).map((r) => r.detail);
+    assert.ok(plan.some((d) => /SEARCH stage_runs USING INDEX stage_runs_job \(job_id=\?\)/.test(d)), plan.join('\n'));
+    assert.deepEqual(plan.filter((d) => /^SCAN stage_runs|AUTOMATIC|TEMP B-TREE/.test(d)), [], plan.join('\n'));
   } finally {
     await t.close();
   }

@@ -82,6 +82,9 @@ export interface StageRun {
   artifacts?: unknown;
 }
 
+/** What a job's view shows of a stage run: no artifacts (parsed JSON, the largest column), no cache key. */
+export type StageRunSummary = Pick<StageRun, 'step' | 'provider' | 'status' | 'attempt' | 'durationMs' | 'error'>;
+
 export interface JobEvent {
   id: number;
   jobId: string;
@@ -159,7 +162,8 @@ export const CLAIM_BY_ID_SQL = `${CLAIM} WHERE id = @id AND status = 'queued' AN
 export const RUNNING_ON_INPUT_SQL = `SELECT * FROM jobs INDEXED BY jobs_input WHERE input = ? AND status = 'running' LIMIT 1`;
 
 /** Warnings recorded after the fact (a media server that could not be told): events of one type, by the job's events index. */
-const WARNINGS_SQL = `SELECT ts, data FROM events INDEXED BY events_job WHERE job_id = ? AND type = 'job.warning' ORDER BY id`;
+const WARNINGS_SQL = `SELECT job_id, ts, data FROM events INDEXED BY events_job
+  WHERE job_id IN (SELECT value FROM json_each(?)) AND type = 'job.warning' ORDER BY job_id, id`;
 
 /**
  * Newest first, by (created_at, id): a page continues strictly after the last (created_at, id)
@@ -171,6 +175,13 @@ export const LIST_JOBS_SQL = `SELECT * FROM jobs
     AND (@search IS NULL OR input LIKE '%' || @search || '%' ESCAPE '\\')
     AND (@afterCreatedAt IS NULL OR created_at < @afterCreatedAt OR (created_at = @afterCreatedAt AND id < @afterId))
   ORDER BY created_at DESC, id DESC LIMIT @limit`;
+
+/**
+ * The stage runs of a page of jobs (their ids as one JSON array) in one statement, each job's
+ * by the stage_runs_job index in id order; the columns a job's view shows, not the artifacts.
+ */
+export const STAGE_RUN_SUMMARIES_SQL = `SELECT job_id, step, provider, status, attempt, duration_ms, error_code, error_message
+  FROM stage_runs WHERE job_id IN (SELECT value FROM json_each(?)) ORDER BY job_id, id`;
 
 /** Where a page of jobs ends: the next page starts after it. */
 export interface JobCursor { createdAt: number; id: string }
@@ -223,6 +234,8 @@ export class JobStore {
       finishRun: p(`UPDATE stage_runs SET status = @status, finished_at = @now, duration_ms = @now - started_at,
                     error_code = @code, error_message = @message, artifacts = @artifacts WHERE id = @id`),
       runs: p('SELECT * FROM stage_runs WHERE job_id = ? ORDER BY id'),
+      // Rows as arrays: a page of 50 dubs is ~950 rows, and an object per row costs twice the time.
+      runSummaries: p(STAGE_RUN_SUMMARIES_SQL).raw(true),
       // The journal writes events a moment after they happen: by then their job may be deleted.
       event: p('INSERT INTO events (job_id, ts, type, step, data) SELECT @jobId, @ts, @type, @step, @data WHERE EXISTS (SELECT 1 FROM jobs WHERE id = @jobId)'),
       expire: p(EXPIRE_JOBS_SQL),
@@ -271,9 +284,14 @@ export class JobStore {
     return r && toJob(r);
   }
 
-  /** The job's warnings (events of type job.warning), oldest first. */
-  warnings(jobId: string): Array<{ ts: number; data: unknown }> {
-    return (this.s.warnings!.all(jobId) as Array<{ ts: number; data: string | null }>).map((r) => ({ ts: r.ts, data: parse(r.data) }));
+  /** Each job's warnings (events of type job.warning), oldest first; one statement for a page. */
+  warnings(jobIds: readonly string[]): Map<string, Array<{ ts: number; data: unknown }>> {
+    const out = new Map<string, Array<{ ts: number; data: unknown }>>(jobIds.map((id) => [id, []]));
+    if (jobIds.length === 0) return out;
+    for (const r of this.s.warnings!.all(JSON.stringify(jobIds)) as Array<{ job_id: string; ts: number; data: string | null }>) {
+      out.get(r.job_id)!.push({ ts: r.ts, data: parse(r.data) });
+    }
+    return out;
   }
 
   setPlan(id: string, plan: Plan): void { this.s.setPlan!.run(JSON.stringify(plan), Date.now(), id); }
@@ -355,6 +373,24 @@ export class JobStore {
       durationMs: opt(r.duration_ms), error: r.error_code ? { code: r.error_code, message: r.error_message ?? '' } : undefined,
       artifacts: parse(r.artifacts),
     }));
+  }
+
+  /**
+   * The stage runs of several jobs, in id order per job, as their views show them: one query for
+   * a page of jobs instead of one each, and without the artifacts column. Every id is a key.
+   */
+  stageRunSummaries(jobIds: readonly string[]): Map<string, StageRunSummary[]> {
+    // The columns of STAGE_RUN_SUMMARIES_SQL, in its order.
+    type Row = [jobId: string, step: string, provider: string | null, status: StageRunStatus, attempt: number,
+      durationMs: number | null, errorCode: string | null, errorMessage: string | null];
+    const out = new Map<string, StageRunSummary[]>(jobIds.map((id) => [id, []]));
+    for (const [jobId, step, provider, status, attempt, durationMs, errorCode, errorMessage] of this.s.runSummaries!.all(JSON.stringify(jobIds)) as Row[]) {
+      out.get(jobId)!.push({
+        step, provider: opt(provider), status, attempt, durationMs: opt(durationMs),
+        error: errorCode ? { code: errorCode, message: errorMessage ?? '' } : undefined,
+      });
+    }
+    return out;
   }
 
   /** Records an event of a job; one of a job deleted meanwhile is dropped. */

@@ -1,5 +1,5 @@
-import { DubarrError, type ErrorCode } from '../../plugins/sdk/errors.js';
-import type { Job, JobOptions, JobOrigin, JobStatus, StageRun, StageRunStatus } from '../jobs/store.js';
+import { ERROR_TABLE, isErrorCode, type ErrorCode } from '../../plugins/sdk/errors.js';
+import type { Job, JobOptions, JobOrigin, JobStatus, StageRunStatus, StageRunSummary } from '../jobs/store.js';
 import type { LiveProgress } from './live-progress.js';
 
 export interface StageView {
@@ -58,11 +58,11 @@ export function isTerminal(status: JobStatus): boolean {
   return status === 'succeeded' || status === 'failed' || status === 'cancelled';
 }
 
-export function jobView(job: Job, runs: readonly StageRun[], live: LiveProgress, warnings: JobWarning[] = [], now = Date.now()): JobView {
+export function jobView(job: Job, runs: readonly StageRunSummary[], live: LiveProgress, warnings: JobWarning[] = [], now = Date.now()): JobView {
   const running = job.status === 'running';
   const current = running ? live.get(job.id) : undefined;
   const progress = job.status === 'succeeded' ? 1 : Math.max(job.progress, current?.progress ?? 0);
-  const lastRun = new Map<string, StageRun>();
+  const lastRun = new Map<string, StageRunSummary>();
   for (const r of runs) lastRun.set(r.step, r); // runs come in id order: the last one stands
   const stages = (job.plan?.steps ?? []).map((step): StageView => {
     const r = lastRun.get(step.id);
@@ -80,7 +80,8 @@ export function jobView(job: Job, runs: readonly StageRun[], live: LiveProgress,
     input: job.input, preset: job.preset, sourceLanguage: job.sourceLanguage, targetLanguages: job.targetLanguages,
     options: { mode: job.options.mode, outDir: job.options.outDir, providers: job.options.providers },
     origin: job.origin, priority: job.priority, attempts: job.attempts,
-    error: job.error && { ...job.error, hint: DubarrError.fromJSON({ code: job.error.code, message: job.error.message }).hint },
+    // From the table, not a DubarrError: building one captures a stack, for every failed job a list shows.
+    error: job.error && { ...job.error, hint: ERROR_TABLE[isErrorCode(job.error.code) ? job.error.code : 'E_INTERNAL'].hint },
     createdAt: job.createdAt, startedAt: job.startedAt, finishedAt: job.finishedAt, updatedAt: job.updatedAt,
     stages,
     qa: qaReport(job),

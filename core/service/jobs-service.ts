@@ -182,8 +182,10 @@ export class JobsService {
     if (q.status !== undefined && !STATUSES.includes(q.status)) throw invalid(`status must be one of ${STATUSES.join(', ')}, got '${q.status}'`);
     const rows = this.d.store.listJobs({ status: q.status, search: q.search || undefined, after: q.after ? decodeCursor(q.after) : undefined, limit: first + 1 });
     const page = rows.slice(0, first);
+    const runs = this.d.store.stageRunSummaries(page.map((j) => j.id));
+    const warnings = this.warningsOf(page);
     return {
-      items: page.map((j) => this.view(j)),
+      items: page.map((j) => jobView(j, runs.get(j.id)!, this.live, warnings.get(j.id))),
       pageInfo: { endCursor: page.length ? jobCursor(page.at(-1)!) : undefined, hasNextPage: rows.length > first },
     };
   }
@@ -315,15 +317,19 @@ export class JobsService {
   }
 
   private view(job: Job): JobView {
-    return jobView(job, this.d.store.stageRuns(job.id), this.live, this.warningsOf(job));
+    return jobView(job, this.d.store.stageRunSummaries([job.id]).get(job.id)!, this.live, this.warningsOf([job]).get(job.id));
   }
 
-  /** Warnings come after a job's end, so only a finished job is looked up. */
-  private warningsOf(job: Job): JobWarning[] {
-    if (job.status === 'queued' || job.status === 'running') return [];
-    return this.d.store.warnings(job.id).map(({ ts, data }) => {
-      const d = (data ?? {}) as { code?: unknown; message?: unknown };
-      return { code: String(d.code ?? 'E_INTERNAL'), message: String(d.message ?? ''), at: ts };
-    });
+  /** Warnings come after a job's end, so only finished jobs are looked up (one statement for a page). */
+  private warningsOf(jobs: readonly Job[]): Map<string, JobWarning[]> {
+    const ended = jobs.filter((j) => j.status !== 'queued' && j.status !== 'running').map((j) => j.id);
+    const out = new Map<string, JobWarning[]>();
+    for (const [id, list] of this.d.store.warnings(ended)) {
+      out.set(id, list.map(({ ts, data }) => {
+        const d = (data ?? {}) as { code?: unknown; message?: unknown };
+        return { code: String(d.code ?? 'E_INTERNAL'), message: String(d.message ?? ''), at: ts };
+      }));
+    }
+    return out;
   }
 }
