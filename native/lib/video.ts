@@ -37,8 +37,11 @@ export interface ClipVideoOptions extends OperationOptions {
   /** Seconds of video to keep. */
   duration: number;
   /**
-   * 'auto' (default): copy 8-bit 4:2:0 H.264 that fits maxWidth, encode anything else;
-   * 'copy': always copy the stream (the caller knows the player takes it); 'encode': always H.264.
+   * 'auto' (default): copy 8-bit 4:2:0 H.264 that fits maxWidth, encode anything else, and
+   * encode too when the keyframe before `start` lies more than half the clip before it (sparse
+   * keyframes: a copy would show little of the asked stretch);
+   * 'copy': always copy the stream (the caller knows the player takes it), lengthened when its
+   * keyframe is that far back so it shows at least half the asked stretch; 'encode': always H.264.
    */
   mode?: 'auto' | 'copy' | 'encode';
   /** Encoded clips are scaled down to this width (default: the source's). */

@@ -32,7 +32,12 @@ class StreamCopy {
  public:
   StreamCopy(VideoSource& source, const ClipVideoOp::Args& args, OpContext& ctx) : source_(source), args_(args), ctx_(ctx) {}
 
-  ClipVideoOp::Result run() {
+  // A copy starts on the keyframe at or before the start. When that keyframe is more than half
+  // the clip before it (sparse keyframes: some encoders put one every 10 s or more), a copy
+  // would show little or none of what was asked: in auto mode run() then returns false before
+  // writing anything, and the clip is encoded instead; in copy mode the clip is made longer so
+  // that it still shows at least half of the asked stretch.
+  bool run(ClipVideoOp::Result& r) {
     source_.seek(args_.start);
     AVStream* in = source_.stream();
     MuxedOutput out(args_.out, "mp4", ctx_.cancel);
@@ -43,7 +48,7 @@ class StreamCopy {
     st->sample_aspect_ratio = in->sample_aspect_ratio;
     open_output(out);
 
-    ClipVideoOp::Result r;
+    r = ClipVideoOp::Result{};
     r.copied = true;
     r.codec = avcodec_get_name(in->codecpar->codec_id);
     r.width = in->codecpar->width;
@@ -63,6 +68,10 @@ class StreamCopy {
         shift = ts;
         r.start = source_.seconds(ts);
         end = r.start + args_.duration;
+        if (args_.start - r.start > args_.duration / 2) {
+          if (args_.mode == "auto") return false;
+          end = std::max(end, args_.start + args_.duration / 2);
+        }
       }
       // Decode order: once a packet is decoded at or after the end, every frame shown before
       // the end has been written (a frame is never shown before it is decoded).
@@ -85,8 +94,8 @@ class StreamCopy {
     }
     out.finish();
     r.path = out.final_path();
-    r.duration = last > 0 ? std::min(last, args_.duration) : args_.duration;
-    return r;
+    r.duration = last > 0 ? std::min(last, end - r.start) : end - r.start;
+    return true;
   }
 
  private:
@@ -225,7 +234,8 @@ ClipVideoOp::Result ClipVideoOp::run(const Args& args, OpContext& ctx) {
   ctx.progress.set_total(args.duration);
   const bool copy = args.mode == "copy" || (args.mode == "auto" && browser_playable(source.stream()->codecpar) &&
                                             (args.max_width <= 0 || source.stream()->codecpar->width <= args.max_width));
-  Result r = copy ? StreamCopy(source, args, ctx).run() : Reencode(source, args, ctx).run();
+  Result r;
+  if (!copy || !StreamCopy(source, args, ctx).run(r)) r = Reencode(source, args, ctx).run();
   ctx.progress.done(args.duration);
   return r;
 }

@@ -114,6 +114,23 @@ describe('clipVideo', () => {
     });
   }
 
+  it('sparse keyframes: auto mode encodes a clip whose keyframe lies more than half the clip before its start; copy mode lengthens the copy to show the asked stretch', async () => {
+    // One keyframe every 10 s; 4 s asked from 13.2 s: the keyframe before is at 10 s.
+    const file = await media.sparseKeyframesMp4(20, 10);
+    const auto = await clipVideo(file, join(dir, 'sparse-auto.mp4'), { start: 13.2, duration: 4 });
+    assert.equal(auto.copied, false, 'encoded: a copy from 10 s would show only 0.8 s of what was asked');
+    assert.ok(Math.abs(auto.start - 13.2) < 0.045, `start ${auto.start}`);
+    assert.ok(Math.abs(auto.duration - 4) < 0.05, `duration ${auto.duration}`);
+    assertColour(centre(await thumbnail(auto.path, { time: 1, width: 32 })), colourAt(14.2), 'one second in');
+    const copied = await clipVideo(file, join(dir, 'sparse-copy.mp4'), { start: 13.2, duration: 4, mode: 'copy' });
+    assert.equal(copied.copied, true);
+    assert.ok(Math.abs(copied.start - 10) < 0.045, `starts on the keyframe at 10 s: ${copied.start}`);
+    assert.ok(copied.start + copied.duration >= 13.2 + 2 - 0.05, `reaches half the asked stretch: ${copied.start} + ${copied.duration}`);
+    // A keyframe close enough before the start is still copied.
+    const near = await clipVideo(file, join(dir, 'sparse-near.mp4'), { start: 11, duration: 4 });
+    assert.deepEqual([near.copied, Math.round(near.start)], [true, 10]);
+  });
+
   it('MPEG-2 is encoded in auto mode (browsers cannot play it)', async () => {
     const r = await clipVideo(await media.colourSecondsMpeg2(), join(dir, 'auto.mp4'), { start: 0, duration: 1 });
     assert.equal(r.copied, false);
