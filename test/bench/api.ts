@@ -15,9 +15,8 @@
  * p99 < 20 ms, upload >= 0.5x cp.
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { createReadStream, readFileSync } from 'node:fs';
-import { mkdtemp, open, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -26,6 +25,8 @@ import { distRoot } from '../../core/app/paths.js';
 import { talkVideo } from '../fixtures/speech.js';
 import type { LoopWindow } from './api.lib.loop-monitor.js';
 import { openLoop, percentile, type OpenLoopResult } from './api.lib.open-loop.js';
+import { writeRandom } from './upload.lib.random-file.js';
+import { create, del, uploadUrl } from '../medium/core/tus-client.js';
 
 const run = promisify(execFile);
 const CLI = join(distRoot, 'core', 'cli', 'main.js');
@@ -140,23 +141,10 @@ function report(p: Phase): void {
     `${r.achievedRate < 0.95 * RATE ? `SATURATED (the server answers fewer than offered: the latencies are the queue's) ` : ''}| loop lag p50 ${fmt(loop.p50)} p99 ${fmt(loop.p99)} max ${fmt(loop.max)} ms | server CPU ${(loop.cpuS / loop.wallS).toFixed(2)} cores, ${fmt(cpuPerRequest(p))} ms a request | sender late p99 ${fmt(r.sendLateP99)} ms | machine ${(p.machine.busy * 100).toFixed(0)} % busy, steal ${(p.machine.steal * 100).toFixed(1)} %`);
 }
 
-async function writeRandom(path: string, size: number): Promise<void> {
-  const f = await open(path, 'w');
-  try {
-    for (let left = size; left > 0; left -= 8 * MiB) await f.write(randomBytes(Math.min(8 * MiB, left)));
-  } finally {
-    await f.close();
-  }
-}
-
 async function createUpload(base: string, size: number): Promise<string> {
-  const res = await fetch(`${base}/uploads`, { method: 'POST', headers: { 'Tus-Resumable': '1.0.0', 'Upload-Length': String(size) } });
+  const res = await create(base, { length: size });
   if (res.status !== 201) throw new Error(`POST /uploads: ${res.status} ${await res.text()}`);
-  return new URL(res.headers.get('location')!, base).href;
-}
-
-async function removeUpload(url: string): Promise<void> {
-  await fetch(url, { method: 'DELETE', headers: { 'Tus-Resumable': '1.0.0' } });
+  return uploadUrl(base, res);
 }
 
 /** One PATCH of the whole file by curl in its own process (it streams the file: `-T`). */
@@ -204,7 +192,7 @@ async function uploads(s: Server, dir: string, uploadsDir: string) {
       const written = (await stat(join(uploadsDir, url.slice(url.lastIndexOf('/') + 1)))).size;
       if (written !== UPLOAD_BYTES) throw new Error(`upload ${url}: ${written} of ${UPLOAD_BYTES} bytes on disk`);
       times.push(secs);
-      await removeUpload(url);
+      await del(url);
     }
   }
   return { cpS, curlS, pageS };

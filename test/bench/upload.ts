@@ -7,9 +7,8 @@
  * would grow it by the file's size. Prints medians of ROUNDS and ends with `RESULT upload ...`.
  */
 import { execFile } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { mkdtemp, open, rm, stat } from 'node:fs/promises';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { pipeline } from 'node:stream/promises';
@@ -21,20 +20,12 @@ import { bindHttp } from '../../core/cli/serve.js';
 import type { Config } from '../../core/config/schema.js';
 import { mountUploads } from '../../core/http/uploads-route.js';
 import { openUploadServer } from '../../core/uploads/upload-server.js';
+import { writeRandom } from './upload.lib.random-file.js';
 
 const run = promisify(execFile);
 const MiB = 1 << 20;
 const SIZE = 512 * MiB;
 const ROUNDS = 3;
-
-async function writeRandom(path: string, size: number): Promise<void> {
-  const f = await open(path, 'w');
-  try {
-    for (let left = size; left > 0; left -= 8 * MiB) await f.write(randomBytes(Math.min(8 * MiB, left)));
-  } finally {
-    await f.close();
-  }
-}
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 

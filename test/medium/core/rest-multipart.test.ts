@@ -17,11 +17,11 @@ import { uploadsDir } from '../../../core/uploads/uploads-dir.js';
 import { h264AacMp4, randomBytesFile, seededBytes } from '../../fixtures/media.js';
 import { deliverPreset } from './deliver-preset.js';
 import { finished, testRuntime, type TestRuntime } from './harness.js';
+import { expectError, type ErrorBody } from './error-body.js';
 
 const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 const KiB = 1024;
 
-interface ErrorBody { error: { code: string; message: string; hint: string } }
 
 async function server(t: TestRuntime, headers: Record<string, string> = {}) {
   const http = await bindHttp({ ...t.rt.config.server, host: '127.0.0.1', port: 0 } as Config['server']);
@@ -36,14 +36,6 @@ async function closeServer(http: BoundHttp): Promise<void> {
   // A request cut off midway may leave its socket open: the server going away drops it.
   (http.server as import('node:http').Server).closeAllConnections();
   await closed;
-}
-
-async function expectError(res: Response, status: number, code: string): Promise<ErrorBody> {
-  const body = await res.json() as ErrorBody;
-  assert.equal(res.status, status, JSON.stringify(body));
-  assert.equal(body.error.code, code);
-  assert.ok(body.error.message && body.error.hint, 'message and hint');
-  return body;
 }
 
 /** A form whose fields are appended in the order given; `file` is [bytes, file name]. */

@@ -13,6 +13,7 @@ import { h264AacMp4 } from '../../fixtures/media.js';
 import { probeSync } from '../../../native/lib/index.js';
 import { finished, testRuntime, waitFor, type TestRuntime } from './harness.js';
 import { deliverPreset } from './deliver-preset.js';
+import { expectError, type ErrorBody } from './error-body.js';
 
 async function server(t: TestRuntime) {
   const http = await bindHttp({ ...t.rt.config.server, host: '127.0.0.1', port: 0 });
@@ -22,16 +23,7 @@ async function server(t: TestRuntime) {
   return { http, call, json };
 }
 
-interface ErrorBody { error: { code: string; message: string; hint: string } }
 interface PublicArtifact { name: string; kind: string; language: string | null; size: number; url: string }
-
-async function expectError(res: Response, status: number, code: string): Promise<ErrorBody> {
-  const body = await res.json() as ErrorBody;
-  assert.equal(res.status, status, JSON.stringify(body));
-  assert.equal(body.error.code, code);
-  assert.ok(body.error.message && body.error.hint, 'message and hint');
-  return body;
-}
 
 test('REST: a job posted as JSON is dubbed; every artifact downloads byte for byte, whole and by Range (206, 416), with ETag, If-None-Match, If-Range, its type and an RFC 5987 file name', async () => {
   // The delivery preset with the preview step (as in the dub preset, after the mix).
