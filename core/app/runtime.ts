@@ -27,6 +27,7 @@ import { countUploadBytes } from '../ops/metrics.js';
 import { uploadAsJobInput } from '../uploads/upload-job-input.js';
 import { configuredUploads, openUploadServer, type UploadServer } from '../uploads/upload-server.js';
 import { StagePool } from '../workers/stage-pool.js';
+import { setModelsDir } from '../../plugins/sdk/models.js';
 import type { Logger } from './logger.js';
 
 export interface RuntimeOptions {
@@ -108,7 +109,8 @@ export async function createRuntime(config: Config, o: RuntimeOptions): Promise<
     // Passes run only once asked, after the upload server below exists.
     onJobInputReleased: async (input) => { await uploadServer?.releaseJobInput(input); },
   });
-  const pool = new StagePool({ threads: config.workers.threads, idleTimeoutMs: config.workers.idleTimeoutMs, cancelGraceMs: config.workers.cancelGraceMs });
+  setModelsDir(config.models.dir);
+  const pool = new StagePool({ threads: config.workers.threads, idleTimeoutMs: config.workers.idleTimeoutMs, cancelGraceMs: config.workers.cancelGraceMs, modelsDir: config.models.dir });
   const bus = new JobBus();
   const journal = new Journal(store, bus, log);
   // One set of stage slots for the jobs and the transcription endpoints.

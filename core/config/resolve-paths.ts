@@ -11,13 +11,14 @@ type Schema = z.core.$ZodType;
  * not expand the way a shell would) and fills in the paths that default to a place inside
  * dataDir. '' stays '' where it means "not set" (pipeline.outDir: next to the source).
  */
-export function resolvePaths<T extends { dataDir: string; database: { path: string }; cache: { dir: string } }>(
+export function resolvePaths<T extends { dataDir: string; database: { path: string }; cache: { dir: string }; models: { dir: string } }>(
   schema: Schema, config: T, cwd: string,
 ): T {
   const resolved = resolveWalk(schema, config, cwd) as T;
   // resolveWalk returned fresh objects, so filling these in touches nothing shared.
   if (resolved.database.path === '') resolved.database.path = join(resolved.dataDir, 'dubarr.db');
   if (resolved.cache.dir === '') resolved.cache.dir = join(resolved.dataDir, 'cache');
+  if (resolved.models.dir === '') resolved.models.dir = join(resolved.dataDir, 'models');
   return resolved;
 }
 

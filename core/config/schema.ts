@@ -1,4 +1,4 @@
-import { availableParallelism } from 'node:os';
+import { availableParallelism, totalmem } from 'node:os';
 import { z } from 'zod';
 import { lookupLanguage } from '../../plugins/sdk/languages.js';
 import { DEFAULT_SUBTITLE_FORMATS, SUBTITLE_OUTPUT_FORMATS } from '../../plugins/sdk/subtitle-output-formats.js';
@@ -203,6 +203,19 @@ const notify = z.strictObject({
     .describe('Waits before each retry of a failed delivery (a network error, 408, 429 or 5xx; a Retry-After answer waits longer); when they run out the notification is dropped with a warning.'),
 });
 
+const models = z.strictObject({
+  dir: fsPath().default('')
+    .describe("Folder of downloaded models (one folder per model id). '' = <dataDir>/models."),
+  hfEndpoint: z.union([z.literal(''), z.url({ protocol: /^https?$/ })]).default('')
+    .describe("Hugging Face mirror to download from. '' = the HF_ENDPOINT environment variable, else https://huggingface.co. HF_TOKEN is sent to it for gated models."),
+  offline: z.boolean().default(false)
+    .describe('Never touch the network: pulls are refused with E_MODELS_OFFLINE; models copied into dir by hand are used.'),
+  maxResidentMb: z.union([z.literal('auto'), positiveInt()], { error: "expected 'auto' or a whole number >= 1" })
+    .transform((v) => (v === 'auto' ? Math.floor(totalmem() / 2 / 1048576) : v))
+    .prefault('auto')
+    .describe('Most megabytes of model sessions loaded at once across the worker pool; a stage that would pass it waits (retried with E_MODEL_MEMORY). auto = half the machine\'s memory.'),
+});
+
 /** Folders another program names by another path than dubarr does (a container's mounts, a NAS share). */
 const pathMap = () => z.array(z.strictObject({
   from: z.string().min(1).describe("The folder as the other program names it, e.g. '/volume2/Media' or 'D:\\Media'."),
@@ -242,6 +255,7 @@ export const configSchema = z.strictObject({
   plugins: plugins.prefault({}).describe('Plugin discovery and per-plugin options.'),
   watch: watch.prefault({}).describe('Watched folders.'),
   notify: notify.prefault({}).describe('A webhook told about every finished job.'),
+  models: models.prefault({}).describe('Neural models: where they live, where they are downloaded from, how much may be loaded.'),
   hooks: hooks.prefault({}).describe('Webhooks from Sonarr, Radarr, Jellyfin, Plex, Emby and scripts (/hooks/*).'),
   mediaServers: z.array(mediaServer).default([])
     .describe('Jellyfin, Plex and Emby servers: asked which file a webhook item is, and told to refresh a file dubarr has dubbed.'),

@@ -28,9 +28,12 @@ APT_BUILD=(
   pkg-config g++ make python3
   libespeak-ng-dev
 )
-# What the test suite needs besides: the web page's browser test drives chromium with playwright-core.
+# What the test suite needs besides: the web page's browser test drives chromium with playwright-core;
+# the neural providers' tests build tiny ONNX models with Debian's python3 and its onnx and numpy.
 APT_TEST=(
   chromium
+  python3-onnx
+  python3-numpy
 )
 # DUBARR_SETUP_TEST_TOOLS=0 leaves the test tools out (the docker image does).
 wanted=("${APT_RUNTIME[@]}" "${APT_BUILD[@]}")

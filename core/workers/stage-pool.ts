@@ -9,6 +9,13 @@ export interface PoolOptions {
   idleTimeoutMs: number;
   /** How long a cancelled stage may take to return before its thread is terminated. */
   cancelGraceMs: number;
+  /** models.dir, handed to every worker thread (setModelsDir). */
+  modelsDir?: string;
+}
+
+/** What every worker thread is started with (piscina's workerData). */
+export interface StageWorkerData {
+  modelsDir?: string;
 }
 
 export interface PoolRun {
@@ -34,6 +41,7 @@ export class StagePool {
       minThreads: 0,
       maxThreads: opts.threads,
       idleTimeout: opts.idleTimeoutMs,
+      workerData: { modelsDir: opts.modelsDir } satisfies StageWorkerData,
     });
   }
 

@@ -4,15 +4,20 @@
  * arrives as a shared flag that native code polls while this thread is busy in C++.
  * This module must not touch the database: connections do not cross threads.
  */
-import { isMainThread, type MessagePort } from 'node:worker_threads';
+import { isMainThread, workerData, type MessagePort } from 'node:worker_threads';
 import { DubarrError, type SerializedError } from '../../plugins/sdk/errors.js';
+import { setModelsDir } from '../../plugins/sdk/models.js';
 import type { Logger, StageContext, StageInput, StageResult } from '../../plugins/sdk/plugin.js';
 import { loadStageEntry } from './load-stage.js';
 import { lowerThisThreadPriority } from './stage-priority.js';
 
 // Once per worker thread, when piscina loads this module in it (never the server's own thread,
 // should this module ever be imported there).
-if (!isMainThread) lowerThisThreadPriority();
+if (!isMainThread) {
+  lowerThisThreadPriority();
+  const data = workerData as import('./stage-pool.js').StageWorkerData | undefined;
+  if (data?.modelsDir) setModelsDir(data.modelsDir);
+}
 
 export interface WorkerTask {
   entry: string;
