@@ -60,7 +60,7 @@ test('openModel refuses a model of another task or provider, and an invalid mani
   await withModelsDir(async (dir) => {
     await mkdir(join(dir, 'tiny-asr'), { recursive: true });
     await writeFile(join(dir, 'tiny-asr', INSTALLED_MANIFEST), JSON.stringify(entry));
-    await assert.rejects(openModel('tiny-asr', { task: 'mt' }), (e: DubarrError) => e.code === 'E_INVALID_ARGUMENT' && /is a asr model; this step needs mt/.test(e.message));
+    await assert.rejects(openModel('tiny-asr', { task: 'mt' }), (e: DubarrError) => e.code === 'E_INVALID_ARGUMENT' && /is for asr; this step needs a model for mt/.test(e.message));
     await assert.rejects(openModel('tiny-asr', { provider: 'marian' }), (e: DubarrError) => e.code === 'E_INVALID_ARGUMENT' && /run by the whisper provider/.test(e.message));
     await writeFile(join(dir, 'tiny-asr', INSTALLED_MANIFEST), JSON.stringify({ ...entry, files: [{ path: '../escape', sha256: 'b'.repeat(64), size: 1 }] }));
     await assert.rejects(openModel('tiny-asr'), (e: DubarrError) => e.code === 'E_MODEL_MISSING' && /not a valid model manifest/.test(e.message));

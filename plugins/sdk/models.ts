@@ -154,7 +154,7 @@ export async function openModel(ref: string, want: { task?: ModelTask | readonly
   const entry = parsed.data;
   const tasks = want.task === undefined ? undefined : ([] as ModelTask[]).concat(want.task);
   if (tasks && !tasks.includes(entry.task)) {
-    throw new DubarrError('E_INVALID_ARGUMENT', `the model ${entry.id} is a ${entry.task} model; this step needs ${tasks.join(' or ')}`, { details: { model: ref } });
+    throw new DubarrError('E_INVALID_ARGUMENT', `the model ${entry.id} is for ${entry.task}; this step needs a model for ${tasks.join(' or ')}`, { details: { model: ref } });
   }
   if (want.provider && entry.provider !== want.provider) {
     throw new DubarrError('E_INVALID_ARGUMENT', `the model ${entry.id} is run by the ${entry.provider} provider, not ${want.provider}`, { details: { model: ref } });
