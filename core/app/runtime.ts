@@ -27,7 +27,6 @@ import { countUploadBytes } from '../ops/metrics.js';
 import { uploadAsJobInput } from '../uploads/upload-job-input.js';
 import { configuredUploads, openUploadServer, type UploadServer } from '../uploads/upload-server.js';
 import { StagePool } from '../workers/stage-pool.js';
-import { setModelsDir } from '../../plugins/sdk/models.js';
 import type { Logger } from './logger.js';
 
 export interface RuntimeOptions {
@@ -93,7 +92,7 @@ const HOUSEKEEPING_INTERVAL_MS = 6 * 3_600_000;
 export async function createRuntime(config: Config, o: RuntimeOptions): Promise<Runtime> {
   const log = o.log;
   const plugins = await PluginHost.load({
-    dirs: config.plugins.dirs, options: config.plugins.options, preference: config.providers.preference,
+    dirs: config.plugins.dirs, options: config.plugins.options, preference: config.providers.preference, modelsDir: config.models.dir,
   }, log);
   const presets = new PresetRegistry(BUILTIN_PRESETS, readPresetDir(join(config.dataDir, 'presets')), o.presets ?? {});
   const catalog = new ProviderCatalog(plugins, presets);
@@ -109,7 +108,6 @@ export async function createRuntime(config: Config, o: RuntimeOptions): Promise<
     // Passes run only once asked, after the upload server below exists.
     onJobInputReleased: async (input) => { await uploadServer?.releaseJobInput(input); },
   });
-  setModelsDir(config.models.dir);
   const pool = new StagePool({ threads: config.workers.threads, idleTimeoutMs: config.workers.idleTimeoutMs, cancelGraceMs: config.workers.cancelGraceMs, modelsDir: config.models.dir });
   const bus = new JobBus();
   const journal = new Journal(store, bus, log);

@@ -170,7 +170,7 @@ keys.command('revoke').description('delete a key: requests with it are refused a
 program.command('plugins').description('installed provider plugins, their availability and languages').action(async () => {
   const cfg = config();
   const { PluginHost } = await import('../plugin-host/plugin-host.js');
-  const host = await PluginHost.load({ dirs: cfg.plugins.dirs, options: cfg.plugins.options, preference: cfg.providers.preference });
+  const host = await PluginHost.load({ dirs: cfg.plugins.dirs, options: cfg.plugins.options, preference: cfg.providers.preference, modelsDir: cfg.models.dir });
   for (const p of host.plugins()) {
     const a = await host.availability(p.def.name);
     process.stdout.write(`${p.def.name}@${p.def.version}  ${a.ok ? 'available' : `UNAVAILABLE: ${a.reason ?? ''}`}\n`);

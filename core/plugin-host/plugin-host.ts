@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DubarrError } from '../../plugins/sdk/errors.js';
+import { setModelsDir } from '../../plugins/sdk/models.js';
 import type { Availability, EngineFingerprint, LanguageSupport, Logger, PluginDefinition, StageDefinition, StageLanguages } from '../../plugins/sdk/plugin.js';
 import { formatKeyPath } from '../config/problems.js';
 import { codeIdentity, type ModuleMemo } from './code-identity.js';
@@ -12,6 +13,8 @@ export interface PluginHostConfig {
   options: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
   /** Provider order per capability; providers not listed come after, by name. */
   preference: Readonly<Record<string, readonly string[]>>;
+  /** models.dir: where plugins find the models they name by id (set for this thread at load). */
+  modelsDir?: string;
 }
 
 export interface LoadedPlugin {
@@ -82,6 +85,7 @@ export class PluginHost {
    */
   static async load(cfg: PluginHostConfig, log?: Logger): Promise<PluginHost> {
     const host = new PluginHost(cfg, log);
+    if (cfg.modelsDir) setModelsDir(cfg.modelsDir);
     const optionErrors: string[] = [];
     const misconfigured = new Set<string>();
     for (const m of discoverPluginModules(cfg.dirs)) {
