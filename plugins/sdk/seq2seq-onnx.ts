@@ -214,7 +214,6 @@ export async function generate(sessions: Seq2SeqSessions, config: Seq2SeqConfig,
       const search = searches[s]!;
       if (search.finished) continue;
       const n = search.live.length;
-      const scoresOf = (r: number) => logSoftmaxRow(data, (r0 + r) * vocab, vocab);
       const generated = search.live[0]!.tokens.length - 1;
       const allowed = (token: number) => {
         if (step === 0 && o.forcedFirstTokenId !== undefined) return token === o.forcedFirstTokenId;
@@ -223,8 +222,12 @@ export async function generate(sessions: Seq2SeqSessions, config: Seq2SeqConfig,
       };
       const candidates: Array<{ parent: number; token: number; score: number }> = [];
       for (let r = 0; r < n; r++) {
-        const lp = scoresOf(r);
-        for (const c of topAllowed(lp, 2 * k, allowed)) candidates.push({ parent: r, token: c.token, score: search.live[r]!.score + c.lp });
+        const offset = (r0 + r) * vocab;
+        // Greedy search compares nothing across hypotheses: the raw logits rank as well.
+        const logZ = k > 1 ? logSumExp(data, offset, vocab) : 0;
+        for (const c of topAllowed(data, offset, vocab, 2 * k, allowed)) {
+          candidates.push({ parent: r, token: c.token, score: search.live[r]!.score + c.logit - logZ });
+        }
       }
       candidates.sort((a, b) => b.score - a.score);
       const live: Hypothesis[] = [];
@@ -297,27 +300,24 @@ function sameSources(a: readonly number[], b: readonly number[]): boolean {
   return a.length === b.length && a.every((x, i) => x === b[i]);
 }
 
-function logSoftmaxRow(data: Float32Array, offset: number, n: number): Float32Array {
+function logSumExp(data: Float32Array, offset: number, n: number): number {
   let max = -Infinity;
-  for (let i = 0; i < n; i++) max = Math.max(max, data[offset + i]!);
+  for (let i = offset; i < offset + n; i++) if (data[i]! > max) max = data[i]!;
   let sum = 0;
-  for (let i = 0; i < n; i++) sum += Math.exp(data[offset + i]! - max);
-  const logZ = max + Math.log(sum);
-  const out = new Float32Array(n);
-  for (let i = 0; i < n; i++) out[i] = data[offset + i]! - logZ;
-  return out;
+  for (let i = offset; i < offset + n; i++) sum += Math.exp(data[i]! - max);
+  return max + Math.log(sum);
 }
 
-/** The `count` best allowed tokens, best first (ties: the lower id, as argmax). */
-function topAllowed(lp: Float32Array, count: number, allowed: (token: number) => boolean): Array<{ token: number; lp: number }> {
-  const best: Array<{ token: number; lp: number }> = [];
-  for (let t = 0; t < lp.length; t++) {
-    const v = lp[t]!;
-    if (best.length === count && v <= best[best.length - 1]!.lp) continue;
+/** The `count` best allowed tokens of one row of logits, best first (ties: the lower id, as argmax). */
+function topAllowed(data: Float32Array, offset: number, n: number, count: number, allowed: (token: number) => boolean): Array<{ token: number; logit: number }> {
+  const best: Array<{ token: number; logit: number }> = [];
+  for (let t = 0; t < n; t++) {
+    const v = data[offset + t]!;
+    if (best.length === count && v <= best[best.length - 1]!.logit) continue;
     if (!allowed(t)) continue;
     let i = best.length;
-    while (i > 0 && best[i - 1]!.lp < v) i--;
-    best.splice(i, 0, { token: t, lp: v });
+    while (i > 0 && best[i - 1]!.logit < v) i--;
+    best.splice(i, 0, { token: t, logit: v });
     if (best.length > count) best.pop();
   }
   return best;
