@@ -9,6 +9,7 @@
  * (mt-placeholders.ts). When the separators do not come back exactly, the caller translates
  * those units one by one instead, which is what a model without context does anyway.
  */
+import { endsSentence } from './punctuation.js';
 
 export interface ContextUnit {
   text: string;
@@ -17,8 +18,6 @@ export interface ContextUnit {
   speaker?: string;
 }
 
-/** A sentence spread over the units; its last one ends it. */
-const SENTENCE_END = /[.!?…。！？؟।]["'”’»)\]]*$/u;
 /** Units further apart than this are separate utterances, whatever their punctuation. */
 const MAX_GAP_MS = 1500;
 /** More parts means more separators to lose; sentences that long are rare in dialogue. */
@@ -36,7 +35,7 @@ export function sentenceGroups(units: readonly ContextUnit[]): number[][] {
     current.push(i);
     const next = units[i + 1];
     const continues = next !== undefined
-      && !SENTENCE_END.test(u.text.trim())
+      && !endsSentence(u.text)
       && next.start - u.end <= MAX_GAP_MS
       && (u.speaker === undefined || next.speaker === undefined || u.speaker === next.speaker)
       && current.length < MAX_PARTS;
