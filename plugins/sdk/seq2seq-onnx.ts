@@ -154,6 +154,9 @@ export async function generate(sessions: Seq2SeqSessions, config: Seq2SeqConfig,
     attention_mask: new Tensor('int64', mask, [sources.length, srcLen]),
   });
   const hidden = encoded.last_hidden_state!;
+  if (hidden.type !== 'float32') {
+    throw new DubarrError('E_PROVIDER_UNAVAILABLE', `the encoder returns ${hidden.type}, not float32: fp16 exports are not supported; use the fp32 or the quantized (int8) files`);
+  }
 
   // Each source starts with one live hypothesis; a beam search widens to k after step one.
   const searches: Search[] = sources.map((s) => ({
@@ -213,53 +216,12 @@ export async function generate(sessions: Seq2SeqSessions, config: Seq2SeqConfig,
     for (let s = 0; s < searches.length; s++) {
       const search = searches[s]!;
       if (search.finished) continue;
-      const n = search.live.length;
-      const generated = search.live[0]!.tokens.length - 1;
-      const allowed = (token: number) => {
-        if (step === 0 && o.forcedFirstTokenId !== undefined) return token === o.forcedFirstTokenId;
-        if (generated + 1 >= search.maxNew) return token === config.eosTokenId;
-        return !config.suppressTokenIds.includes(token);
-      };
-      const candidates: Array<{ parent: number; token: number; score: number }> = [];
-      for (let r = 0; r < n; r++) {
-        const offset = (r0 + r) * vocab;
-        // Greedy search compares nothing across hypotheses: the raw logits rank as well.
-        const logZ = k > 1 ? logSumExp(data, offset, vocab) : 0;
-        for (const c of topAllowed(data, offset, vocab, 2 * k, allowed)) {
-          candidates.push({ parent: r, token: c.token, score: search.live[r]!.score + c.logit - logZ });
-        }
+      const rowsOfSource = search.live.length;
+      for (const parent of advance(search, data, r0, vocab, step === 0 ? o.forcedFirstTokenId : undefined, k, config)) {
+        parents.push(r0 + parent);
+        parentSource.push(s);
       }
-      candidates.sort((a, b) => b.score - a.score);
-      const live: Hypothesis[] = [];
-      for (const c of candidates) {
-        const tokens = [...search.live[c.parent]!.tokens, c.token];
-        if (c.token === config.eosTokenId) {
-          if (live.length < k) search.done.push({ tokens, score: c.score });
-        } else if (live.length < k) {
-          live.push({ tokens, score: c.score });
-          parents.push(r0 + c.parent);
-          parentSource.push(s);
-        }
-        if (live.length >= k) break;
-      }
-      search.done.sort((a, b) => normalized(b) - normalized(a));
-      search.done.length = Math.min(search.done.length, k);
-      // Done when k hypotheses ended and the best live one scores below the worst of them at its
-      // current length (Hugging Face's test with early_stopping off).
-      const bestLive = live.length ? Math.max(...live.map(normalized)) : -Infinity;
-      const full = search.done.length >= k;
-      search.finished = live.length === 0 || (full && bestLive <= normalized(search.done[search.done.length - 1]!));
-      if (search.finished) {
-        for (let i = parents.length - 1; i >= 0 && parentSource[i] === s; i--) {
-          parents.pop();
-          parentSource.pop();
-        }
-        if (search.done.length === 0) search.done.push(...live);
-        search.live = [];
-      } else {
-        search.live = live;
-      }
-      r0 += n;
+      r0 += rowsOfSource;
     }
 
     if (!isIdentity(parents, rows)) {
@@ -282,6 +244,53 @@ export async function generate(sessions: Seq2SeqSessions, config: Seq2SeqConfig,
     const tokens = best.tokens.slice(1);
     return tokens[tokens.length - 1] === config.eosTokenId ? tokens.slice(0, -1) : tokens;
   });
+}
+
+/**
+ * One step of one source's search, from the logits of its rows (from `firstRow`): its live
+ * hypotheses become the k best continuations, those that chose the end token join its finished
+ * ones. Returns, for each new live hypothesis, the row (counted from firstRow) it continues.
+ */
+function advance(search: Search, logits: Float32Array, firstRow: number, vocab: number, forced: number | undefined, k: number, config: Seq2SeqConfig): number[] {
+  const generated = search.live[0]!.tokens.length - 1;
+  const allowed = (token: number) => {
+    if (forced !== undefined) return token === forced;
+    if (generated + 1 >= search.maxNew) return token === config.eosTokenId;
+    return !config.suppressTokenIds.includes(token);
+  };
+  const candidates: Array<{ parent: number; token: number; score: number }> = [];
+  search.live.forEach((h, r) => {
+    const offset = (firstRow + r) * vocab;
+    // Greedy search compares nothing across hypotheses: the raw logits rank as well.
+    const logZ = k > 1 ? logSumExp(logits, offset, vocab) : 0;
+    for (const c of topAllowed(logits, offset, vocab, 2 * k, allowed)) candidates.push({ parent: r, token: c.token, score: h.score + c.logit - logZ });
+  });
+  candidates.sort((a, b) => b.score - a.score);
+  const live: Hypothesis[] = [];
+  const parents: number[] = [];
+  for (const c of candidates) {
+    if (live.length >= k) break;
+    const tokens = [...search.live[c.parent]!.tokens, c.token];
+    if (c.token === config.eosTokenId) {
+      search.done.push({ tokens, score: c.score });
+    } else {
+      live.push({ tokens, score: c.score });
+      parents.push(c.parent);
+    }
+  }
+  search.done.sort((a, b) => normalized(b) - normalized(a));
+  search.done.length = Math.min(search.done.length, k);
+  // Done when k hypotheses ended and the best live one scores below the worst of them at its
+  // current length (Hugging Face's test with early_stopping off).
+  const bestLive = live.length ? Math.max(...live.map(normalized)) : -Infinity;
+  search.finished = live.length === 0 || (search.done.length >= k && bestLive <= normalized(search.done[search.done.length - 1]!));
+  if (!search.finished) {
+    search.live = live;
+    return parents;
+  }
+  if (search.done.length === 0) search.done.push(...live);
+  search.live = [];
+  return [];
 }
 
 function hypothesesOfRows(searches: readonly Search[], rowSource: readonly number[]): Hypothesis[] {
