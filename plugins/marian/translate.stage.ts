@@ -1,9 +1,8 @@
 /** marian:translate — the units through the installed opus-mt model of the job's pair. */
 import { defineStage, parseOptions, throwIfCancelled, type Language } from '../sdk/index.js';
 import { translateUnits } from '../sdk/neural-translate.js';
-import type { Seq2SeqTokenizer } from '../sdk/seq2seq-tokenizer.js';
+import { loadSeq2SeqTokenizer, type Seq2SeqTokenizer } from '../sdk/seq2seq-tokenizer.js';
 import { openSeq2SeqTranslator } from '../sdk/seq2seq-translator.js';
-import { loadSeq2SeqTokenizer } from '../sdk/seq2seq-tokenizer.js';
 import { MarianOptions } from './options.js';
 import { modelForPair } from './pairs.js';
 
