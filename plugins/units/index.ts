@@ -2,7 +2,7 @@ import { definePlugin } from '../sdk/index.js';
 import { UnitsOptions } from './options.js';
 
 export { segmentUnits } from './segment-units.js';
-export { endsSentence, boundaryKind } from './punctuation.js';
+export { endsSentence, boundaryKind } from '../sdk/punctuation.js';
 
 export default definePlugin<UnitsOptions>({
   name: 'units',

@@ -4,7 +4,7 @@
  * sentence or one of the two is too short to be a unit on its own.
  */
 import type { TranscriptSegment } from '../sdk/index.js';
-import { endsSentence, joinText } from './punctuation.js';
+import { endsSentence, joinText } from '../sdk/punctuation.js';
 
 export type Piece = Omit<TranscriptSegment, 'id'>;
 

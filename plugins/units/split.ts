@@ -6,7 +6,7 @@
  * same kind the one nearest the middle wins (the largest, for pauses). Never mid-word.
  */
 import type { Piece } from './merge.js';
-import { boundaryKind, type BoundaryKind } from './punctuation.js';
+import { boundaryKind, type BoundaryKind } from '../sdk/punctuation.js';
 import { tokenize, type Token } from './tokens.js';
 
 export interface SplitOptions {
