@@ -210,6 +210,9 @@ test('no-speech threshold: a bed of noise gives no segments; without the thresho
   const t = await transcribe(quiet);
   assert.deepEqual(t.segments, []);
   assert.match(t.source.detail ?? '', /without speech/);
+  // VAD found nothing, no language given: an empty transcript that claims no language.
+  const none = await transcribe({ audio: silence.path, vad: { durationMs: silence.durationMs, segments: [] } });
+  assert.deepEqual([none.segments, none.language], [[], undefined]);
   const hallucinated = await transcribe({ ...quiet, options: { noSpeechThreshold: null } });
   assert.ok(hallucinated.segments.length > 0, 'the tiny model hallucinates on silence, as Whisper does');
 });

@@ -27,7 +27,7 @@ export default defineStage<unknown, Transcript>(async (input, ctx) => {
     const detected = r.detected?.[0];
     const parts = [
       rt.model.id,
-      detected ? `language detected: ${detected.language} (${Math.round(detected.confidence * 100)}%)` : `language ${r.language}`,
+      detected ? `language detected: ${detected.language} (${Math.round(detected.confidence * 100)}%)` : r.language ? `language ${r.language}` : 'no speech to tell the language from',
       vad ? `${spans.length} VAD span(s)` : 'whole track',
       `${r.windows} window(s)`,
       ...(r.fallbacks ? [`${r.fallbacks} decoded again hotter`] : []),
@@ -39,7 +39,7 @@ export default defineStage<unknown, Transcript>(async (input, ctx) => {
     ctx.progress(1, `${r.segments.length} segments`);
     return {
       data: {
-        language: fromWhisperCode(r.language),
+        ...(r.language ? { language: fromWhisperCode(r.language) } : {}),
         source: { kind: 'asr', provider: 'whisper', detail: parts.join(', ') },
         segments: r.segments,
       },

@@ -25,7 +25,8 @@ export interface TranscribeRequest extends FallbackOptions {
 }
 
 export interface TranscribeResult {
-  language: string;
+  /** The model's code; undefined when none was given and there was no speech to detect it from. */
+  language: string | undefined;
   detected?: Array<{ language: string; confidence: number }>;
   segments: TranscriptSegment[];
   windows: number;
@@ -76,8 +77,9 @@ export async function transcribe(rt: WhisperRuntime, reader: WindowReader, spans
   let detected: TranscribeResult['detected'];
   if (!c.multilingual) language = 'en';
   else if (!language) {
+    if (spans.length === 0) return { language: undefined, segments: [], windows: 0, fallbacks: 0, skipped: 0, melMs: 0 };
     detected = (await detectLanguage(rt, reader, spans, r.languageWindows, r.cancel)).candidates;
-    language = detected[0]?.language ?? 'en';
+    language = detected[0]!.language;
   }
   const prompt = c.multilingual ? [c.sot, c.languages.get(language)!, ...(c.transcribe !== undefined ? [c.transcribe] : [])] : [c.sot];
   const timestamps = true;
