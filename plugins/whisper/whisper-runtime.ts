@@ -1,0 +1,77 @@
+/**
+ * A Whisper export opened for decoding: the encoder and merged-decoder sessions (cached per
+ * worker thread by onnxSession), the model's config, and time spent inside session.run, so
+ * the benchmark can tell the model's time from ours.
+ */
+import type { InferenceSession, Tensor } from 'onnxruntime-node';
+import { DubarrError, type Logger } from '../sdk/index.js';
+import { openModel, type InstalledModel } from '../sdk/models.js';
+import { onnxSession, type ExecutionProviderName } from '../sdk/onnx-session.js';
+import { MODEL_FILES, readWhisperConfig, type WhisperConfig } from './model-config.js';
+
+export type Ort = typeof import('onnxruntime-node');
+
+export interface WhisperRuntime {
+  model: InstalledModel;
+  config: WhisperConfig;
+  ort: Ort;
+  encoder: InferenceSession;
+  decoder: InferenceSession;
+  /** The decoder was exported with its cross-attention weights (cross_attentions.N outputs): word timing by DTW. */
+  crossAttentions: boolean;
+  provider: ExecutionProviderName;
+  /** Milliseconds inside session.run since the runtime was opened (encoder, decoder). */
+  timing: { encoderMs: number; decoderMs: number };
+  run(session: InferenceSession, feeds: Record<string, Tensor>): Promise<InferenceSession.OnnxValueMapType>;
+}
+
+export interface RuntimeOptions {
+  model: string;
+  executionProviders: readonly ExecutionProviderName[];
+  threads: number;
+}
+
+/** The ONNX files of an installed Whisper: the fixed layout, or other files the catalogue entry names. */
+function onnxFiles(model: InstalledModel): { encoder: string; decoder: string } {
+  const s = model.entry.settings ?? {};
+  const pick = (key: 'encoder' | 'decoder') => (typeof s[key] === 'string' ? (s[key] as string) : MODEL_FILES[key]);
+  return { encoder: pick('encoder'), decoder: pick('decoder') };
+}
+
+export async function openWhisper(o: RuntimeOptions, log?: Logger): Promise<WhisperRuntime> {
+  const model = await openModel(o.model, { task: 'asr', provider: 'whisper' });
+  const config = await readWhisperConfig(model);
+  const files = onnxFiles(model);
+  const common = { executionProviders: o.executionProviders, threads: o.threads, residentMb: model.entry.residentMb, log };
+  const enc = await onnxSession(model.file(files.encoder), {
+    ...common, label: `${model.id} encoder`, expect: { inputs: ['input_features'], outputs: ['last_hidden_state'] },
+  });
+  const dec = await onnxSession(model.file(files.decoder), {
+    ...common, label: `${model.id} decoder`,
+    expect: {
+      inputs: ['input_ids', 'encoder_hidden_states', 'use_cache_branch', 'past_key_values.0.decoder.key', 'past_key_values.0.encoder.key'],
+      outputs: ['logits', 'present.0.decoder.key', 'present.0.encoder.key'],
+    },
+  });
+  for (const [s, name] of [[enc.session, 'encoder'], [dec.session, 'decoder']] as const) {
+    const wrong = s.inputMetadata.find((m) => m.isTensor && m.type !== 'float32' && m.type !== 'int64' && m.type !== 'bool');
+    if (wrong) {
+      throw new DubarrError('E_PROVIDER_UNAVAILABLE',
+        `${model.id}: the ${name} takes ${wrong.name} as ${wrong.isTensor ? wrong.type : '?'}; the whisper provider runs exports with float32 inputs (fp32 or quantized files), not fp16 ones: point entry settings.${name} at such a file`);
+    }
+  }
+  const ort = await import('onnxruntime-node');
+  const timing = { encoderMs: 0, decoderMs: 0 };
+  return {
+    model, config, ort, encoder: enc.session, decoder: dec.session, provider: dec.provider, timing,
+    crossAttentions: dec.session.outputNames.includes('cross_attentions.0'),
+    async run(session, feeds) {
+      const t0 = performance.now();
+      try {
+        return await session.run(feeds);
+      } finally {
+        timing[session === enc.session ? 'encoderMs' : 'decoderMs'] += performance.now() - t0;
+      }
+    },
+  };
+}
