@@ -130,9 +130,10 @@ const providers = z.strictObject({
   preference: z.record(capability, z.array(pluginName))
     .default({
       vad: ['silero-vad', 'energy-vad'],
-      'source-text': ['subtitles', 'pocketsphinx'],
-      transcribe: ['pocketsphinx'],
-      translate: ['apertium'],
+      'source-text': ['subtitles', 'whisper', 'pocketsphinx'],
+      transcribe: ['whisper', 'pocketsphinx'],
+      'identify-language': ['whisper'],
+      translate: ['marian', 'nllb', 'apertium'],
       synthesize: ['espeak-ng'],
     })
     .describe('Plugins to try per capability, best first; the first one available for the language pair is used.'),
