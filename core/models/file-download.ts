@@ -118,6 +118,11 @@ async function attempt(d: FileDownload, fromZero: boolean): Promise<void> {
     await writeBody(d, res, offset, fileHash, arm);
   } catch (e) {
     if (e instanceof StartOver || e instanceof DubarrError) throw e;
+    const fsError = e as NodeJS.ErrnoException;
+    if (fsError.syscall !== undefined && fsError.path !== undefined) {
+      // Our own disk (full, read-only, not ours), not the network: retrying would not help.
+      throw new DubarrError('E_OUTPUT_WRITE', `cannot write ${fsError.path} in models.dir (${fsError.code ?? fsError.message})`, { cause: e });
+    }
     if (d.signal.aborted) throw new DubarrError('E_CANCELLED', 'The pull was cancelled; pull again to resume it', { cause: e });
     if (stall.signal.aborted) {
       throw new DubarrError('E_MODEL_DOWNLOAD', `no data from the server for ${Math.round(d.stallMs / 1000)} s while downloading ${d.path}`);
