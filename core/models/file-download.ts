@@ -76,8 +76,9 @@ async function attempt(d: FileDownload, fromZero: boolean): Promise<void> {
   if (offset > 0) await hashFile(d.dest, hash, d.signal);
   if (offset === d.expected.size) {
     // A partial already whole (a pull stopped between its last byte and the next file).
-    if (hash.digest('hex') === d.expected.sha256) return;
-    throw new StartOver();
+    if (hash.digest('hex') !== d.expected.sha256) throw new StartOver();
+    d.onBytes(offset);
+    return;
   }
   d.onBytes(offset);
 

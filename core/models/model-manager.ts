@@ -121,8 +121,6 @@ export class ModelManager {
     };
   }
 
-  get dir(): string { return this.o.dir; }
-
   /** The catalogue's models, each with what is installed, then models copied in by hand; by id. */
   async list(): Promise<ModelListing[]> {
     const catalogue = this.o.catalogue();

@@ -5,12 +5,15 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DubarrError } from '../../plugins/sdk/errors.js';
 import { openModel, type ModelEntry } from '../../plugins/sdk/models.js';
 import { distinctBytes, FakeHuggingFace, sha256, type FakeRepo } from '../../test/fixtures/fake-hugging-face.js';
 import { entryFor, managerKit, type ManagerKit } from '../../test/fixtures/model-manager-kit.js';
+import { pino } from 'pino';
+import { ModelManager } from './model-manager.js';
 import type { PullProgress } from './pull-model.js';
 
 async function withFake(fn: (hf: FakeHuggingFace, kit: ManagerKit, catalogue: ModelEntry[]) => Promise<void>): Promise<void> {
@@ -311,5 +314,34 @@ test('a pull cancelled from its progress keeps its bytes and resumes later; the 
     const one = hf.requests.filter((r) => r.server === 'cdn' && r.path.includes(sha256(repo.files['one.onnx']!)));
     assert.equal(one.length, 1, 'the finished file was not asked for again');
     assert.equal((await m.verify('cancel-me')).ok, true);
+  });
+});
+
+test('the endpoint: models.hfEndpoint as given (a trailing slash dropped), https://huggingface.co when empty; revision and path encoded as Hugging Face\'s clients do; a redirect loop ends after 10 hops, not retried', async () => {
+  const asked: string[] = [];
+  const refuse: typeof fetch = async (url) => { asked.push(String(url)); return new Response(null, { status: 401 }); };
+  const entry = entryFor('encoded', 'org/model', { revision: 'refs/pr/1', files: { 'onnx/decoder model.onnx': Buffer.from('x') } });
+  const dir = await mkdtemp(join(tmpdir(), 'dubarr-endpoint-'));
+  try {
+    for (const endpoint of ['', 'http://mirror.example/hf/']) {
+      const m = new ModelManager({ dir, catalogue: () => [entry], endpoint, token: '', offline: false, log: pino({ level: 'silent' }), fetch: refuse });
+      await codedError(m.pull('encoded'), 'E_MODEL_AUTH');
+    }
+    assert.deepEqual(await readdir(dir), [], 'a refused pull leaves nothing');
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+  assert.deepEqual(asked, [
+    'https://huggingface.co/org/model/resolve/refs%2Fpr%2F1/onnx/decoder%20model.onnx',
+    'http://mirror.example/hf/org/model/resolve/refs%2Fpr%2F1/onnx/decoder%20model.onnx',
+  ]);
+
+  await withFake(async (hf, kit, catalogue) => {
+    hf.rename('org/loop-a', 'org/loop-b').rename('org/loop-b', 'org/loop-a');
+    catalogue.push(entryFor('loop', 'org/loop-a', { revision: REVISION, files: { 'm.onnx': Buffer.from('m') } }));
+    const err = await codedError(kit.manager().pull('loop'), 'E_MODEL_DOWNLOAD');
+    assert.match(err.message, /more than 10 redirects/);
+    assert.equal(hf.count(), 11);
+    assert.deepEqual(kit.waits, []);
   });
 });
