@@ -12,6 +12,7 @@ import { Scheduler } from '../jobs/scheduler.js';
 import type { StageCache } from '../jobs/stage-cache.js';
 import { JobStore } from '../jobs/store.js';
 import { LibraryService } from '../library/library-service.js';
+import { modelManagerFor, type ModelManager, type ModelManagerOptions } from '../models/model-manager.js';
 import { BUILTIN_PRESETS, PresetRegistry, readPresetDir } from '../pipeline/presets.js';
 import type { PresetInput } from '../pipeline/plan.js';
 import { Notifier } from '../notify/notifier.js';
@@ -39,6 +40,8 @@ export interface RuntimeOptions {
   uploads?: JobsServiceDeps['uploads'];
   /** How media server refreshes are retried (tests: waits that return at once). */
   mediaServerRetry?: RetryPolicy;
+  /** The model manager's download settings (tests: retry waits that return at once). */
+  models?: Partial<ModelManagerOptions>;
 }
 
 export interface Runtime {
@@ -71,6 +74,8 @@ export interface Runtime {
   hooks: HookIntake;
   /** Presets, providers and language pairs, as every door lists them. */
   catalog: ProviderCatalog;
+  /** Neural models: the catalogue, what models.dir holds, pulls (`dubarr models`, GraphQL, the web page). */
+  models: ModelManager;
   /** Parent of the jobs' work dirs. */
   workRoot: string;
   /** The tus uploads at /uploads (files in <dataDir>/uploads); a server also expires unfinished ones. */
@@ -108,6 +113,7 @@ export async function createRuntime(config: Config, o: RuntimeOptions): Promise<
     // Passes run only once asked, after the upload server below exists.
     onJobInputReleased: async (input) => { await uploadServer?.releaseJobInput(input); },
   });
+  const models = modelManagerFor(config, log, o.models);
   const pool = new StagePool({ threads: config.workers.threads, idleTimeoutMs: config.workers.idleTimeoutMs, cancelGraceMs: config.workers.cancelGraceMs, modelsDir: config.models.dir });
   const bus = new JobBus();
   const journal = new Journal(store, bus, log);
@@ -162,12 +168,14 @@ export async function createRuntime(config: Config, o: RuntimeOptions): Promise<
   }
   let closed = false;
   self = {
-    config, log, store, apiKeys: new ApiKeys(db), delivered, cache, cacheIndex, housekeeping, plugins, presets, pool, bus, journal, scheduler, jobs, library, transcription, catalog, mediaServers, hooks, workRoot, uploads,
+    config, log, store, apiKeys: new ApiKeys(db), delivered, cache, cacheIndex, housekeeping, plugins, presets, pool, bus, journal, scheduler, jobs, library, transcription, catalog, mediaServers, hooks, workRoot, uploads, models,
     async close(c = {}) {
       if (closed) return;
       closed = true;
       clearInterval(housekeepingTimer);
       uploads.close();
+      // Pulls stop where they are; their bytes stay for the next pull to resume.
+      await models.close();
       // A server stops housekeeping first: the jobs stopped below then ask for no pass, and a
       // pass under way (a start-up reconcile, a prune) ends at its next check. `docker stop`
       // kills after 10 s; a whole pass may take longer.

@@ -182,6 +182,61 @@ program.command('plugins').description('installed provider plugins, their availa
   for (const b of host.broken) process.stdout.write(`BROKEN ${b.location}: ${b.reason}\n`);
 });
 
+/** The model manager from the config; quiet logs (the commands print what matters). */
+async function modelManager() {
+  const cfg = config();
+  const [{ modelManagerFor }, { createLogger }] = await Promise.all([import('../models/model-manager.js'), import('../app/logger.js')]);
+  return modelManagerFor(cfg, createLogger({ level: cfg.log.level === 'silent' ? 'silent' : 'warn', pretty: cfg.log.pretty }));
+}
+
+const models = program.command('models').description('neural models (Whisper, Marian/NLLB, Piper, Kokoro, ...): list, download, remove, check');
+models.command('list').description('one model a line, its id first: task, installed or not, size, languages, licence, what it improves')
+  .option('--json', 'the listing as JSON')
+  .action(async (o: { json?: boolean }) => {
+    const list = await (await modelManager()).list();
+    if (o.json) { process.stdout.write(`${JSON.stringify(list, null, 2)}\n`); return; }
+    const { formatModelList } = await import('./models.js');
+    if (list.length === 0) process.stderr.write('the catalogue lists no models, and models.dir holds none\n');
+    for (const line of formatModelList(list)) process.stdout.write(`${line}\n`);
+  });
+models.command('pull').description('download models from Hugging Face (HF_ENDPOINT, HF_TOKEN for gated ones), checked against the catalogue; an interrupted pull resumes')
+  .argument('<ids...>', 'catalogue ids (dubarr models list)')
+  .action(async (ids: string[]) => {
+    const manager = await modelManager();
+    const { pullModels } = await import('./models.js');
+    // Ctrl-C stops the download; its bytes stay, and the next pull resumes from them.
+    const stop = new AbortController();
+    const onSignal = () => stop.abort();
+    process.once('SIGINT', onSignal);
+    try {
+      await pullModels(manager, { ids, err: process.stderr, out: process.stdout, signal: stop.signal });
+    } catch (e) {
+      if (DubarrError.from(e).code === 'E_CANCELLED') {
+        process.stderr.write('pull stopped; run the same command again to resume it\n');
+        process.exitCode = 130;
+        return;
+      }
+      throw e;
+    } finally {
+      process.off('SIGINT', onSignal);
+      await manager.close();
+    }
+  });
+models.command('remove').description('delete installed models (and what an unfinished pull left)').argument('<ids...>')
+  .action(async (ids: string[]) => {
+    const manager = await modelManager();
+    for (const id of ids) {
+      const r = await manager.remove(id);
+      process.stdout.write(`removed ${id}${r.removedInstall ? '' : ' (an unfinished pull)'}\n`);
+    }
+  });
+models.command('verify').description("re-hash installed models' files against their manifests; exits 1 when any fails")
+  .argument('[ids...]', 'default: every installed model')
+  .action(async (ids: string[]) => {
+    const { verifyModels } = await import('./models.js');
+    await verifyModels(await modelManager(), ids, process.stdout);
+  });
+
 program.command('config').description('configuration').command('print').description('the effective configuration, secrets masked')
   .action(() => { process.stdout.write(renderConfig(config())); });
 

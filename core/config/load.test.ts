@@ -267,3 +267,17 @@ test('command-line flags are read like env values, override every layer, and are
   assert.deepEqual(problems.map((p) => [p.path, p.source]).sort(), [['jobs.concurrency', 'env DUBARR_JOBS_CONCURRENCY'], ['server.port', 'flag --port']]);
   assert.match(problems.find((p) => p.path === 'server.port')!.message, /got "abc"/);
 });
+
+test("HF_ENDPOINT and HF_TOKEN fill models.hfEndpoint and models.hfToken; a config file or DUBARR_* wins; a bad HF_ENDPOINT is named", () => {
+  const cwd = tempDir();
+  const fromHf = loadConfig({ env: { HF_ENDPOINT: 'https://hf-mirror.example', HF_TOKEN: 'hf_secret' }, cwd });
+  assert.equal(fromHf.models.hfEndpoint, 'https://hf-mirror.example');
+  assert.equal(fromHf.models.hfToken, 'hf_secret');
+  assert.deepEqual([loadConfig({ env: {}, cwd }).models.hfEndpoint, loadConfig({ env: {}, cwd }).models.hfToken], ['', '']);
+  const { dir } = withFile('models: { hfEndpoint: "http://127.0.0.1:9" }\n');
+  const both = loadConfig({ env: { HF_ENDPOINT: 'https://hf-mirror.example', HF_TOKEN: 'hf_a', DUBARR_MODELS_HF_TOKEN: 'hf_b' }, cwd: dir });
+  assert.equal(both.models.hfEndpoint, 'http://127.0.0.1:9');
+  assert.equal(both.models.hfToken, 'hf_b');
+  const { problems } = configFailure(() => loadConfig({ env: { HF_ENDPOINT: 'ftp://nope' }, cwd }));
+  assert.deepEqual(problems.map((p) => [p.path, p.source]), [['models.hfEndpoint', 'env HF_ENDPOINT']]);
+});

@@ -63,6 +63,9 @@ export function loadConfigWithFile(options: LoadConfigOptions = {}): LoadedConfi
   layers.apply(defaultConfig(), 'default');
   // Production deployments get no in-browser query editor unless they ask for one.
   if (env.NODE_ENV === 'production') layers.apply({ server: { graphiql: false } }, 'env NODE_ENV=production');
+  // Hugging Face's own variables, read as its tools read them; a config file or DUBARR_* wins.
+  if (env.HF_ENDPOINT) layers.apply(env.HF_ENDPOINT, 'env HF_ENDPOINT', ['models', 'hfEndpoint']);
+  if (env.HF_TOKEN) layers.apply(env.HF_TOKEN, 'env HF_TOKEN', ['models', 'hfToken']);
 
   const file = chooseFile(options.file, env, cwd, problems);
   if (file) {

@@ -208,7 +208,11 @@ const models = z.strictObject({
   dir: fsPath().default('')
     .describe("Folder of downloaded models (one folder per model id). '' = <dataDir>/models."),
   hfEndpoint: z.union([z.literal(''), z.url({ protocol: /^https?$/ })]).default('')
-    .describe("Hugging Face mirror to download from. '' = the HF_ENDPOINT environment variable, else https://huggingface.co. HF_TOKEN is sent to it for gated models."),
+    .describe("Hugging Face mirror to download from. '' = the HF_ENDPOINT environment variable, else https://huggingface.co. hfToken (HF_TOKEN) is sent to it for gated models."),
+  hfToken: z.string().default('')
+    .describe("Hugging Face access token, sent (only to hfEndpoint) for gated models. '' = the HF_TOKEN environment variable. Keep it out of files: HF_TOKEN or DUBARR_MODELS_HF_TOKEN."),
+  catalogue: fsPath().default('')
+    .describe("A catalogue file of your own (the format of models/catalogue.yaml) whose models are added to the shipped ones; an entry with a shipped id replaces it. '' = the shipped catalogue only."),
   offline: z.boolean().default(false)
     .describe('Never touch the network: pulls are refused with E_MODELS_OFFLINE; models copied into dir by hand are used.'),
   maxResidentMb: z.union([z.literal('auto'), positiveInt()], { error: "expected 'auto' or a whole number >= 1" })

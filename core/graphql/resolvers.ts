@@ -2,6 +2,7 @@ import { DubarrError } from '../../plugins/sdk/errors.js';
 import type { JobStatus } from '../jobs/store.js';
 import { byPath, type FileDecision } from '../library/file-decision.js';
 import type { LibraryService } from '../library/library-service.js';
+import type { ModelManager, PullState } from '../models/model-manager.js';
 import type { CreateJobInput, OutputMode, PriorityName } from '../service/create-input.js';
 import { jobCursor, type JobsService } from '../service/jobs-service.js';
 import type { JobView } from '../service/job-view.js';
@@ -9,6 +10,7 @@ import type { ProviderCatalog } from '../service/provider-catalog.js';
 import type { SystemInfo } from '../service/system-info.js';
 import { jsonScalar } from './json-scalar.js';
 import { artifactObject, jobObject, upper, type JobObject } from './job-object.js';
+import { modelObject, pullObject } from './model-object.js';
 
 /** What resolvers may call: services, never the job store or the scheduler. */
 export interface GraphqlServices {
@@ -16,6 +18,8 @@ export interface GraphqlServices {
   /** Backfills (scanLibrary). */
   library: LibraryService;
   catalog: ProviderCatalog;
+  /** Neural models: list, pull, remove, verify. */
+  models: ModelManager;
   system(): Promise<SystemInfo>;
 }
 
@@ -53,12 +57,12 @@ export function createJobInput({ input }: CreateJobArgs): CreateJobInput {
  * Ends the service's updates when the client goes away: graphql-js calls `return`, which
  * aborts the generator's wait at once instead of at its next event.
  */
-function untilReturned(start: (signal: AbortSignal) => AsyncGenerator<JobView>): AsyncIterableIterator<JobView> {
+function untilReturned<T>(start: (signal: AbortSignal) => AsyncGenerator<T>): AsyncIterableIterator<T> {
   const stop = new AbortController();
   const updates = start(stop.signal);
   return {
     next: () => updates.next(),
-    return: (v?: unknown) => { stop.abort(); return updates.return(v as JobView); },
+    return: (v?: unknown) => { stop.abort(); return updates.return(v as T); },
     throw: (e?: unknown) => { stop.abort(); return updates.throw(e); },
     [Symbol.asyncIterator]() { return this; },
   };
@@ -96,6 +100,7 @@ export const resolvers = {
     providers: (_: unknown, { capability }: { capability?: string | null }, { services }: GraphqlContext) => services.catalog.providers(orUndefined(capability)),
     languages: (_: unknown, __: unknown, { services }: GraphqlContext) => services.catalog.languages(),
     system: (_: unknown, __: unknown, { services }: GraphqlContext) => services.system(),
+    models: async (_: unknown, __: unknown, { services }: GraphqlContext) => (await services.models.list()).map(modelObject),
   },
   Mutation: {
     createJob: async (_: unknown, args: CreateJobArgs, { services }: GraphqlContext) => jobObject(await services.jobs.create(createJobInput(args))),
@@ -114,6 +119,9 @@ export const resolvers = {
       decisions.sort(byPath);
       return { path: s.path, dryRun, files: s.files, queued: s.queued, decisions: decisions.map(decisionObject) };
     },
+    pullModel: async (_: unknown, { id }: { id: string }, { services }: GraphqlContext) => pullObject(await services.models.startPull(id)),
+    removeModel: (_: unknown, { id }: { id: string }, { services }: GraphqlContext) => services.models.remove(id),
+    verifyModel: (_: unknown, { id }: { id: string }, { services }: GraphqlContext) => services.models.verify(id),
   },
   Subscription: {
     jobUpdated: {
@@ -123,6 +131,10 @@ export const resolvers = {
     jobsUpdated: {
       subscribe: (_: unknown, __: unknown, { services }: GraphqlContext) => untilReturned((signal) => services.jobs.subscribeAll({ signal })),
       resolve: (v: JobView) => jobObject(v),
+    },
+    modelPullUpdated: {
+      subscribe: (_: unknown, { id }: { id: string }, { services }: GraphqlContext) => untilReturned((signal) => services.models.pullUpdates(id, { signal })),
+      resolve: (v: PullState) => pullObject(v),
     },
   },
   LibraryDecision: {

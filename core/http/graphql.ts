@@ -10,6 +10,7 @@ export function graphqlServices(rt: Runtime): GraphqlServices {
     jobs: rt.jobs,
     catalog: rt.catalog,
     library: rt.library,
+    models: rt.models,
     system: () => systemInfo({ config: rt.config, jobs: rt.jobs, cacheIndex: rt.cacheIndex, workerThreads: rt.pool.threads }),
   };
 }

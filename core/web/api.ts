@@ -39,8 +39,8 @@ export async function api<T>(path: string, o: { method?: string; body?: unknown 
 interface GraphqlError { message: string; extensions?: { code?: string; hint?: string } }
 
 /** A GraphQL query at /graphql; its first error (with the coded error in extensions) becomes an ApiFailure. */
-export async function graphql<T>(query: string): Promise<T> {
-  const res = await apiFetch('/graphql', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) });
+export async function graphql<T>(query: string, variables?: Record<string, unknown>): Promise<T> {
+  const res = await apiFetch('/graphql', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
   const body = await res.json().catch(() => ({})) as { data?: T; errors?: GraphqlError[]; error?: ApiError };
   const e = body.errors?.[0];
   if (e) throw new ApiFailure(res.status, { code: e.extensions?.code ?? 'E_GRAPHQL', message: e.message, hint: e.extensions?.hint });

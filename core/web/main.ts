@@ -1,4 +1,4 @@
-/** Wires the page: the new-job form (file by picker or drop, languages, preset), uploads, the job list, providers. */
+/** Wires the page: the new-job form (file by picker or drop, languages, preset), uploads, the job list, providers, models. */
 import { api, ApiFailure } from './api.js';
 import { changeKey } from './api-key.js';
 import { chosenLanguages, fillChoices, matchPreset, showProviders } from './choices.js';
@@ -6,6 +6,7 @@ import { announce, h } from './dom.js';
 import { bytes, percent } from './format.js';
 import { jobUpdates } from './job-feed.js';
 import { JobList } from './job-list.js';
+import { showModels } from './models-panel.js';
 import { discardUpload, unfinishedUploads, upload } from './uploader.js';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -106,6 +107,10 @@ async function load(): Promise<void> {
   await Promise.all([
     fillChoices($<HTMLSelectElement>('preset'), $<HTMLElement>('languages')),
     showProviders($<HTMLElement>('providers')),
+    // The models panel says its own trouble; the form does not depend on it.
+    showModels($<HTMLElement>('models')).catch((e: unknown) => {
+      $<HTMLElement>('models').replaceChildren(h('li', { class: 'error' }, `Could not list the models: ${e instanceof ApiFailure ? e.error.message : String(e)}`));
+    }),
   ]).catch((e: unknown) => { uploadText.textContent = `Could not load the server's options: ${e instanceof ApiFailure ? e.error.message : String(e)}`; });
 }
 

@@ -48,7 +48,7 @@ export const ERROR_TABLE = {
   E_MEDIA_SERVER_UNKNOWN: { status: 422, retryable: false, hint: 'Add the server to mediaServers (kind, url, token) so dubarr can ask it which file the item is; `dubarr doctor` checks it.' },
   E_PORT_IN_USE: { status: 409, retryable: false, hint: 'Another program (perhaps another dubarr server) listens on this port: stop it, or choose another port with --port or server.port.' },
   E_MODEL_MISSING: { status: 422, retryable: false, hint: 'Download the model with `dubarr models pull <id>` (or on the web page), or choose another provider; `dubarr models list` shows what is installed.' },
-  E_MODEL_CHECKSUM: { status: 502, retryable: false, hint: 'The downloaded file does not match the catalogue\'s checksum and was deleted: pull the model again; if it keeps failing, the repository changed since the catalogue was written (report it).' },
+  E_MODEL_CHECKSUM: { status: 502, retryable: false, hint: 'A model file does not match its checksum. A download that fails it is deleted: pull the model again. An installed model that fails `dubarr models verify`: remove it, then pull it again. If it keeps failing, the repository changed since the catalogue was written (report it).' },
   E_MODEL_DOWNLOAD: { status: 502, retryable: true, hint: 'The download failed (network, server error or a timeout); pull again: it resumes where it stopped.' },
   E_MODEL_AUTH: { status: 401, retryable: false, hint: 'The model\'s repository is gated or private: accept its licence on Hugging Face and set HF_TOKEN to a token of that account.' },
   E_MODELS_OFFLINE: { status: 409, retryable: false, hint: 'models.offline is true, so nothing is downloaded: copy the model folder into models.dir by hand, or set models.offline to false.' },

@@ -10,6 +10,9 @@
  * stage waits on, no sleeps) moves on the page with no list request after load; the server then
  * drops the stream and answers 503 while the job finishes, and the page, reconnected, shows its
  * end from the list it reads again.
+ * The models panel lists the catalogue and pulls a model from a local stand-in for Hugging Face
+ * (its file held mid-way by the server, so the page certainly shows the bar moving), then shows
+ * it installed; a model that fails its checksum shows the coded error.
  * Screenshots go to test-artifacts/web-page/ at the repository root (printed; look at them).
  */
 import { test } from 'node:test';
@@ -24,7 +27,10 @@ import { chromium, type BrowserContext, type Page, type Route } from 'playwright
 import { packageRoot } from '../../core/app/paths.js';
 import { bindHttp } from '../../core/cli/serve.js';
 import { createHttpApp } from '../../core/http/app.js';
+import { stringify } from 'yaml';
+import { distinctBytes, FakeHuggingFace, sha256, type FakeRepo } from '../fixtures/fake-hugging-face.js';
 import { h264AacMp4 } from '../fixtures/media.js';
+import { entryFor } from '../fixtures/model-manager-kit.js';
 import { deliverPreset } from '../medium/core/deliver-preset.js';
 import { CATALOG_PLUGINS_DIR, finished, testRuntime } from '../medium/core/harness.js';
 import type { PresetInput } from '../../core/pipeline/plan.js';
@@ -299,5 +305,65 @@ test('the job list follows the jobsUpdated subscription (progress and ETA move, 
     await http.close();
     await t.close();
     await rm(holdDir, { recursive: true, force: true });
+  }
+});
+
+test('the models panel: the catalogue with size, licence and what each improves; Pull downloads from Hugging Face (a local fake) with a progress bar, then shows it installed; a failed checksum shows its code', async () => {
+  const hf = await FakeHuggingFace.start();
+  const repo: FakeRepo = { revision: 'e'.repeat(40), files: { 'encoder.onnx': distinctBytes(800_000, 'page-asr'), 'tokenizer.json': Buffer.from('{"v": 1}') }, small: ['tokenizer.json'] };
+  hf.repo('openai-test/whisper-page', repo);
+  const catalogueDir = await mkdtemp(join(tmpdir(), 'dubarr-page-catalogue-'));
+  const catalogue = join(catalogueDir, 'catalogue.yaml');
+  await writeFile(catalogue, stringify({ models: [
+    entryFor('page-whisper', 'openai-test/whisper-page', repo, { title: 'Whisper (page test)', sizeMb: 0.8, languages: ['en', 'es'], license: 'MIT', improves: 'speech recognition: Whisper instead of pocketsphinx' }),
+    entryFor('page-broken', 'openai-test/whisper-page', repo, { title: 'Broken (page test)', license: 'Apache-2.0', files: [{ path: 'encoder.onnx', sha256: sha256(Buffer.from('not it')), size: 800_000 }] }),
+  ] }));
+  const t = await testRuntime({}, { server: { requireApiKey: true }, models: { hfEndpoint: hf.endpoint, catalogue } });
+  const http = await bindHttp({ ...t.rt.config.server, host: '127.0.0.1', port: 0 });
+  http.mount(createHttpApp(t.rt));
+  const { key } = t.rt.apiKeys.create('models test');
+  let browser: Awaited<ReturnType<typeof launch>> | undefined;
+  try {
+    browser = await launch();
+    const { page } = browser;
+    await page.addInitScript((k) => localStorage.setItem('dubarr.apiKey', k), key);
+    await page.goto(http.url);
+    const item = page.locator('li[data-model=page-whisper]');
+    await item.waitFor({ timeout: 120_000 });
+    const text = await item.textContent() ?? '';
+    for (const want of ['not installed', 'Whisper (page test)', 'speech recognition', '1 MB', 'licence MIT', 'en, es', 'Improves speech recognition: Whisper instead of pocketsphinx']) {
+      assert.ok(text.includes(want), `${want} in: ${text}`);
+    }
+
+    const held = hf.hold('encoder.onnx', 300_000);
+    await page.getByRole('button', { name: 'Pull page-whisper' }).click();
+    await held.reached;
+    await until(page, () => {
+      const bar = document.querySelector('li[data-model=page-whisper] .pull-progress') as HTMLProgressElement;
+      return !bar.hidden && bar.value > 0 && bar.value < bar.max;
+    });
+    assert.match(await item.locator('.pull-status').textContent() ?? '', /^Downloading: \d+ % \(.* of 800 kB\), encoder\.onnx$/);
+    assert.equal(await page.getByRole('button', { name: 'Pull page-whisper' }).isDisabled(), true);
+    await item.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(SHOTS, '8-model-pulling.png'), fullPage: true });
+    held.release();
+    await item.locator('.state', { hasText: /^installed$/ }).waitFor({ timeout: 120_000 });
+    assert.equal(await item.locator('button').count(), 0, 'nothing to pull once installed');
+    assert.deepEqual(await readFile(join(t.rt.config.models.dir, 'page-whisper', 'encoder.onnx')), repo.files['encoder.onnx']);
+
+    await page.getByRole('button', { name: 'Pull page-broken' }).click();
+    const broken = page.locator('li[data-model=page-broken]');
+    await broken.locator('.pull-status', { hasText: 'E_MODEL_CHECKSUM' }).waitFor({ timeout: 120_000 });
+    assert.match(await broken.locator('.pull-status').textContent() ?? '', /^The last pull failed: encoder\.onnx of openai-test\/whisper-page has sha256 .*\(E_MODEL_CHECKSUM\)\. /);
+    assert.equal(await broken.locator('.state').textContent(), 'not installed');
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await page.locator('#models').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(SHOTS, '9-models.png'), fullPage: true });
+  } finally {
+    await browser?.close();
+    await http.close();
+    await t.close();
+    await hf.close();
+    await rm(catalogueDir, { recursive: true, force: true });
   }
 });
