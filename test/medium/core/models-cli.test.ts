@@ -11,7 +11,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import type { ModelEntry } from '../../../plugins/sdk/models.js';
+import { readCatalogue, type ModelEntry } from '../../../plugins/sdk/models.js';
 import { distinctBytes, FakeHuggingFace, sha256, type FakeRepo } from '../../fixtures/fake-hugging-face.js';
 import { entryFor } from '../../fixtures/model-manager-kit.js';
 import { CLI, exited } from './cli-harness.js';
@@ -53,8 +53,11 @@ test('models list/pull/verify/remove: one model a line with its id first; a pull
   try {
     const before = await s.run(['models', 'list']);
     assert.equal(before.code, 0, before.err);
-    const lines = before.out.trimEnd().split('\n');
-    assert.deepEqual(lines.map((l) => l.split(/\s+/)[0]), ['broken-test', 'voice-test', 'whisper-test']);
+    const all = before.out.trimEnd().split('\n');
+    // The user's catalogue is merged over the shipped one: every shipped model is listed too.
+    const shipped = readCatalogue().map((m) => m.id);
+    assert.deepEqual(all.map((l) => l.split(/\s+/)[0]), [...shipped, 'broken-test', 'voice-test', 'whisper-test'].sort());
+    const lines = all.filter((l) => /^(broken|voice|whisper)-test\s/.test(l));
     assert.match(lines[2]!, /^whisper-test\s+asr\s+not installed\s+1 MB\s+en,es\s+MIT\s+speech recognition: Whisper instead of pocketsphinx$/);
     assert.match(lines[1]!, /^voice-test\s+tts\s+not installed\s+63 MB\s+es\s+CC-BY-4\.0\s+voices: Piper/);
     assert.match(lines[0]!, /\sen>es\s/);
@@ -81,7 +84,8 @@ test('models list/pull/verify/remove: one model a line with its id first; a pull
     assert.match(after.out, /^whisper-test\s+asr\s+installed\s/m);
     assert.match(after.out, /^broken-test\s+asr\s+not installed\s/m);
     const json = JSON.parse((await s.run(['models', 'list', '--json'])).out) as Array<{ id: string; installed: boolean }>;
-    assert.deepEqual(json.map((m) => [m.id, m.installed]), [['broken-test', false], ['voice-test', true], ['whisper-test', true]]);
+    assert.deepEqual(json.filter((m) => m.id.endsWith('-test')).map((m) => [m.id, m.installed]), [['broken-test', false], ['voice-test', true], ['whisper-test', true]]);
+    assert.ok(json.filter((m) => !m.id.endsWith('-test')).every((m) => !m.installed), 'no shipped model is installed');
     const again = await s.run(['models', 'pull', 'voice-test']);
     assert.match(again.out, /voice-test is already installed/);
 
