@@ -16,7 +16,8 @@ test('runs of marks, closing quotes, ellipses and abbreviations', () => {
   assert.deepEqual(ends('Really?! "Yes." Well... maybe… no'), ['Really|?#', '"Yes"|.#', 'Well|…', 'maybe|…', 'no|#']);
   assert.deepEqual(ends('See e.g. this one. Dr. Smith came.'), ['See e.g. this one|.#', 'Dr|.#', 'Smith came|.#']);
   assert.deepEqual(ends('¿Qué tal? «Hola», dijo.'), ['¿Qué tal|?#', '«Hola»|,', 'dijo|.#']);
-  assert.deepEqual(ends('Wait — ! Go'), ['Wait —|!#', 'Go|#'], 'a mark after a dash still ends the clause');
+  assert.deepEqual(ends('Wait — ! Go'), ['Wait|—', 'Go|#'], 'a lone mark is no clause');
+  assert.deepEqual(ends('— Hola. — Adiós-adiós'), ['Hola|.#', 'Adiós-adiós|#'], 'a dialogue dash says nothing');
   assert.deepEqual(ends('! ? ...'), [], 'nothing speakable: no clause');
 });
 

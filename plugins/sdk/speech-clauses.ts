@@ -7,12 +7,13 @@
  *
  * Rules (espeak-ng's, simplified): a run of clause punctuation ends a clause when whitespace,
  * a closing quote or bracket, or the end of the text follows (so 3.5 and a,b stay whole);
- * CJK and Devanagari full stops end one even with no space after. A full stop followed by a
+ * CJK and Devanagari full stops end one even with no space after. Dashes end one too
+ * (espeak-ng treats a spaced dash, and an ellipsis, as a semicolon). A full stop followed by a
  * lower-case word does not end a sentence ("e.g. this", "approx. ten"), as in espeak-ng.
  */
 
 /** '' = the text ended without punctuation. */
-export type ClauseEnd = '.' | '?' | '!' | ',' | ';' | ':' | '…' | '';
+export type ClauseEnd = '.' | '?' | '!' | ',' | ';' | ':' | '…' | '—' | '';
 
 export interface Clause {
   /** The clause's words, punctuation that ended it removed, whitespace collapsed. */
@@ -30,6 +31,8 @@ const KIND: Record<string, Exclude<ClauseEnd, ''>> = {
   ';': ';', '；': ';', '؛': ';',
   ':': ':', '：': ':',
   '…': '…',
+  // A dash between spaces ends a clause in espeak-ng (as a semicolon does).
+  '—': '—', '–': '—',
 };
 /** Marks that end a clause with nothing after them (the scripts they belong to use no spaces). */
 const NO_SPACE_NEEDED = new Set(['。', '？', '！', '，', '、', '；', '：', '．']);
