@@ -9,12 +9,11 @@
  */
 import { runEspeak } from './espeak.js';
 import { throwIfCancelled, type Cancellation } from './errors.js';
+import { splitClauses, type Clause } from './speech-clauses.js';
 
-export interface EspeakIpaOptions {
+export interface EspeakRunOptions {
   /** The espeak-ng program. */
   binary: string;
-  /** The espeak-ng voice ('en-us', 'es'). */
-  voice: string;
   /**
    * A character joining the letters of one phoneme ('^' prints 'a^ɪ' for the diphthong),
    * for a phoneme set that writes such phonemes as one symbol (Kokoro's); none by default.
@@ -22,6 +21,11 @@ export interface EspeakIpaOptions {
   tie?: string;
   /** The stage's ctx: checked between batches; its signal kills a running espeak-ng. */
   cancel?: Cancellation;
+}
+
+export interface EspeakIpaOptions extends EspeakRunOptions {
+  /** The espeak-ng voice ('en-us', 'es'). */
+  voice: string;
 }
 
 const SENTINEL = '.';
@@ -69,4 +73,33 @@ function splitGroups(stdout: string): string[][] | undefined {
 
 function clean(lines: readonly string[]): string {
   return lines.join(' ').replace(/\([^)]*\)/gu, '').replace(/\s+/gu, ' ').trim();
+}
+
+/** A text's clauses and each clause's IPA. */
+export interface ClausePhonemes {
+  clauses: Clause[];
+  ipa: string[];
+}
+
+/**
+ * Every unit's clauses and their IPA, the clauses of all units that share an espeak-ng voice
+ * going through espeak-ng together (see espeakIpa): by unit id.
+ */
+export async function espeakUnits<U extends { id: string; target: string }>(
+  units: readonly U[], espeakVoiceOf: (unit: U) => string, o: EspeakRunOptions,
+): Promise<Map<string, ClausePhonemes>> {
+  const clauses = new Map(units.map((u) => [u.id, splitClauses(u.target)]));
+  const byVoice = new Map<string, U[]>();
+  for (const u of units) byVoice.set(espeakVoiceOf(u), [...(byVoice.get(espeakVoiceOf(u)) ?? []), u]);
+  const out = new Map<string, ClausePhonemes>();
+  for (const [voice, group] of byVoice) {
+    const ipa = await espeakIpa(group.flatMap((u) => clauses.get(u.id)!.map((c) => c.text)), { ...o, voice });
+    let at = 0;
+    for (const u of group) {
+      const own = clauses.get(u.id)!;
+      out.set(u.id, { clauses: own, ipa: ipa.slice(at, at + own.length) });
+      at += own.length;
+    }
+  }
+  return out;
 }
