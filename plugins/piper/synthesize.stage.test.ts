@@ -175,6 +175,11 @@ test('a voice per speaker: multi-speaker sid and other installed voices, genders
     u1: 'piper-es-es-duo-medium#M 500', a1: 'piper-es-es-duo-medium#M 500', b1: 'piper-es-es-solo-low 1000',
     c1: 'piper-es-es-duo-medium#F 250', a2: 'piper-es-es-duo-medium#M 500',
   });
+  // Diarized series speakers keep their voice whoever speaks first in an episode.
+  const episode = (order: string[]) => translation(order.map((speaker, i) => ({ id: `e${i}`, start: i * 3000, end: i * 3000 + 2500, target: 'Sí.', speaker })), 'es');
+  const voicesOf = async (order: string[]) => Object.fromEntries((await synthesize(episode(order))).data.segments.map((s, i) => [order[i], s.voice]));
+  assert.deepEqual(await voicesOf(['S1', 'S2']), { S1: 'piper-es-es-duo-medium#M', S2: 'piper-es-es-duo-medium#F' });
+  assert.deepEqual(await voicesOf(['S2', 'Eva', 'S1']), { S2: 'piper-es-es-duo-medium#F', Eva: 'piper-es-es-solo-low', S1: 'piper-es-es-duo-medium#M' });
   // The main voice per language comes from `voices`; useInstalled false keeps to the named ones.
   const only = await synthesize(t, { voices: { es: 'piper-es-es-solo-low' }, useInstalled: false });
   assert.deepEqual(new Set(only.data.segments.map((s) => s.voice)), new Set(['piper-es-es-solo-low']));

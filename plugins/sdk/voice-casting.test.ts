@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { castVoices, type CastableVoice, type SpeakerHint } from './voice-casting.js';
+import { castingOrder, castVoices, seriesSpeakerNumber, type CastableVoice, type SpeakerHint } from './voice-casting.js';
 
 const voices: CastableVoice[] = [
   { id: 'F1', gender: 'female', age: 'adult' },
@@ -27,6 +27,19 @@ test('hints: gender and age pick fitting voices, a known fit before an unknown o
   assert.deepEqual(cast(['A', 'B'], { A: { voice: 'M2' }, B: { voice: 'nope' } }), { A: 'M2', B: 'F1' }, 'an unknown voice is ignored');
   // Hinted speakers and unhinted ones mix: the unhinted take what is least used.
   assert.deepEqual(cast(['A', 'B', 'C'], { A: { gender: 'male' } }), { A: 'M1', B: 'F1', C: 'M2' });
+});
+
+test('series speakers S<n> keep voice n of a fixed order (genders alternating) in every episode, whoever speaks first', () => {
+  assert.deepEqual(castingOrder(voices).map((v) => v.id), ['F1', 'M1', 'F2', 'M2', 'U', 'K']);
+  const episode1 = cast(['S1', 'S2', 'Ana', 'S3']);
+  const episode2 = cast(['S3', 'Bob', 'S2', 'S1', 'S7']);
+  assert.deepEqual(episode1, { S1: 'F1', S2: 'M1', Ana: 'M2', S3: 'F2' });
+  assert.deepEqual(episode2, { S3: 'F2', Bob: 'M2', S2: 'M1', S1: 'F1', S7: 'M1' }, 'S7: 7 - 1 = 6, cycled over 5 voices');
+  // A hint narrows a series speaker's voices; its voice is still n of those, in every episode.
+  assert.deepEqual(cast(['S2', 'S1'], { S2: { gender: 'male' } }), { S2: 'M2', S1: 'F1' });
+  assert.equal(seriesSpeakerNumber('S12'), 12);
+  assert.equal(seriesSpeakerNumber('S0'), undefined);
+  assert.equal(seriesSpeakerNumber('Sam'), undefined);
 });
 
 test('one voice: everyone gets it; no voice is a programming error', () => {
