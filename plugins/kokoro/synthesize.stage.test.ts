@@ -1,10 +1,7 @@
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { buildTinyModel, installTinyModel, testEntry } from '../../test/fixtures/tiny-models.js';
+import { rm } from 'node:fs/promises';
 import { readMono, stretchAmplitudes, toneHz } from '../../test/fixtures/tiny-voice-checks.js';
 import { contractSuite } from '../sdk/contract.js';
 import { DubarrError, SynthesizedSegments, type StageParams, type Translation } from '../sdk/index.js';
@@ -14,36 +11,17 @@ import { findStage, outputOf, runStageForTest } from '../sdk/testing.js';
 import { readWavInfo } from '../sdk/wav.js';
 import plugin from './index.js';
 import { kokoroPhonemes } from './kokoro-phonemes.js';
+import { installTinyKokoro, TINY_HOP as HOP, TINY_LEAD, TINY_RATE as RATE, TINY_VOICES as VOICES } from './tiny-model.testkit.js';
 import { kokoroTokens } from './tokens.js';
 
 const def = findStage(plugin, 'kokoro:synthesize');
-// The tiny model (test/fixtures/onnx/kokoro_tiny.py): 24 kHz, 100 ms of silence first, then
-// 120 samples per input id at speed 1; the silence is cut to the 10 ms a clip keeps.
-const RATE = 24_000;
-const HOP = 120;
-const KEPT_LEAD = 240;
-const VOICES = { af_tiny: 48, am_tiny: 96, bf_tiny: 60, ef_tiny: 120, em_tiny: 40, jf_tiny: 80 } as const;
+// The tiny model's 100 ms of silence is cut to the 10 ms a clip keeps before its first sound.
+const KEPT_LEAD = (10 * RATE) / 1000;
 
-const root = await mkdtemp(join(tmpdir(), 'dubarr-kokoro-models-'));
+const { root, vocab } = await installTinyKokoro();
 setModelsDir(root);
 const workDirs: string[] = [];
 after(() => Promise.all([root, ...workDirs].map((d) => rm(d, { recursive: true, force: true }))));
-
-const built = await buildTinyModel('kokoro_tiny.py', ['--voices', Object.entries(VOICES).map(([n, p]) => `${n}:${p}`).join(',')]);
-const files = ['config.json', 'tokenizer.json', 'tokenizer_config.json', 'onnx/model.onnx', ...Object.keys(VOICES).map((n) => `voices/${n}.bin`)];
-// As the catalogue lists it: settings name the model file and the voices (bf_tiny before am_tiny).
-const settingsVoices = ['af_tiny', 'bf_tiny', 'am_tiny', 'ef_tiny', 'em_tiny', 'jf_tiny'].map((name) => ({ name, file: `voices/${name}.bin` }));
-await installTinyModel(root, built, {
-  ...testEntry({
-    id: 'kokoro-82m', task: 'tts', provider: 'kokoro', languages: ['en', 'es', 'ja'],
-    voice: { speakers: [{ id: 0, name: 'am_tiny', gender: 'male', age: 'old' }] },
-    settings: { model: 'onnx/model.onnx', sampleRate: RATE, styleDim: 256, maxPhonemes: 510, voices: settingsVoices },
-  }),
-  files,
-});
-// The same files with no settings: the layout is found from the files.
-await installTinyModel(root, built, { ...testEntry({ id: 'kokoro-plain', task: 'tts', provider: 'kokoro', languages: ['en'] }), files });
-const vocab = new Map(Object.entries(JSON.parse(await readFile(join(built, 'tokenizer.json'), 'utf8')).model.vocab as Record<string, number>));
 
 type Segment = { id: string; start: number; end: number; target: string; speaker?: string };
 
@@ -149,9 +127,9 @@ test('a unit longer than 510 phonemes is read in runs, whole sentences each, eac
     const got = decodeRun(x, at, ids.length + 2, VOICES.af_tiny);
     assert.equal(got.row, Math.min(ids.length, 509), 'row n; 510 phonemes take the last row, 509');
     assert.deepEqual(got.ids, [0, ...ids, 0]);
-    at += (ids.length + 2) * HOP + 2400; // the next run's own leading silence stays: it is inside the clip
+    at += (ids.length + 2) * HOP + TINY_LEAD; // the next run's own leading silence stays: it is inside the clip
   }
-  assert.equal(x.length, at - 2400);
+  assert.equal(x.length, at - TINY_LEAD);
 });
 
 test('a voice per speaker by gender, alternating; the region picks British voices; a mapped main voice; hints', async () => {

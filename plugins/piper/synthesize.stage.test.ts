@@ -4,7 +4,6 @@ import { execFileSync } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildTinyModel, installTinyModel, testEntry } from '../../test/fixtures/tiny-models.js';
 import { readMono, stretchAmplitudes, toneHz } from '../../test/fixtures/tiny-voice-checks.js';
 import { contractSuite } from '../sdk/contract.js';
 import { DubarrError, SynthesizedSegments, type StageParams, type Translation } from '../sdk/index.js';
@@ -13,33 +12,24 @@ import { onnxSessionsCreated } from '../sdk/onnx-session.js';
 import { findStage, outputOf, runStageForTest } from '../sdk/testing.js';
 import { readWavInfo } from '../sdk/wav.js';
 import plugin from './index.js';
+import { installTinyVoice, TINY_HOP as HOP, TINY_RATE as RATE } from './tiny-voices.testkit.js';
 
 const def = findStage(plugin, 'piper:synthesize');
-// The tiny voices: 16 kHz, 64 samples per id at length_scale 1 (test/fixtures/onnx/piper_tiny.py).
-const RATE = 16_000;
-const HOP = 64;
 
 const root = await mkdtemp(join(tmpdir(), 'dubarr-piper-models-'));
 setModelsDir(root);
 const workDirs: string[] = [];
 after(() => Promise.all([root, ...workDirs].map((d) => rm(d, { recursive: true, force: true }))));
 
-const tinyVoice = async (id: string, args: string[], entry: Record<string, unknown>) => {
-  const built = await buildTinyModel('piper_tiny.py', args);
-  const a = (k: string, d: string) => (args.includes(k) ? args[args.indexOf(k) + 1]! : d);
-  const [locale, name, quality] = [a('--locale', 'en_US'), a('--name', 'tiny'), a('--quality', 'medium')];
-  const base = `${locale.split('_')[0]}/${locale}/${name}/${quality}/${locale}-${name}-${quality}.onnx`;
-  return installTinyModel(root, built, { ...testEntry({ id, task: 'tts', provider: 'piper', ...entry }), files: [base, `${base}.json`] });
-};
-
 // English: one speaker (500 Hz). Spanish: a two-speaker voice (M 500 Hz, F 250 Hz) and a
 // one-speaker low-quality voice (1000 Hz); a Catalan voice lacking the phoneme ɐ.
-await tinyVoice('piper-en-us-tiny-medium', ['--locale', 'en_US', '--espeak', 'en-us'], { languages: ['en'], voice: { gender: 'female', quality: 'medium' } });
-await tinyVoice('piper-es-es-duo-medium', ['--locale', 'es_ES', '--name', 'duo', '--espeak', 'es', '--speakers', 'M,F'],
-  { languages: ['es'], voice: { quality: 'medium', speakers: [{ id: 0, name: 'M', gender: 'male' }, { id: 1, name: 'F', gender: 'female' }] } });
-await tinyVoice('piper-es-es-solo-low', ['--locale', 'es_ES', '--name', 'solo', '--quality', 'low', '--espeak', 'es', '--periods', '16'],
-  { languages: ['es'], voice: { gender: 'male', quality: 'low' } });
-await tinyVoice('piper-ca-es-nocentral-medium', ['--locale', 'ca_ES', '--name', 'nocentral', '--espeak', 'ca', '--drop', 'ɐ'], { languages: ['ca'] });
+await installTinyVoice(root, { id: 'piper-en-us-tiny-medium', locale: 'en_US', name: 'tiny', espeak: 'en-us', entry: { voice: { gender: 'female', quality: 'medium' } } });
+await installTinyVoice(root, {
+  id: 'piper-es-es-duo-medium', locale: 'es_ES', name: 'duo', espeak: 'es', speakers: ['M', 'F'],
+  entry: { voice: { quality: 'medium', speakers: [{ id: 0, name: 'M', gender: 'male' }, { id: 1, name: 'F', gender: 'female' }] } },
+});
+await installTinyVoice(root, { id: 'piper-es-es-solo-low', locale: 'es_ES', name: 'solo', quality: 'low', espeak: 'es', periods: [16], entry: { voice: { gender: 'male', quality: 'low' } } });
+await installTinyVoice(root, { id: 'piper-ca-es-nocentral-medium', locale: 'ca_ES', name: 'nocentral', espeak: 'ca', drop: 'ɐ' });
 
 type Segment = { id: string; start: number; end: number; target: string; speaker?: string };
 
@@ -209,7 +199,7 @@ test('sessions are made once per voice per thread; a language with no voice is E
 });
 
 test('a voice config that is not Piper\'s fails with what is wrong', async () => {
-  const dir = await tinyVoice('piper-en-gb-broken-medium', ['--locale', 'en_GB', '--name', 'broken', '--espeak', 'en-gb'], { languages: ['en'] });
+  const dir = await installTinyVoice(root, { id: 'piper-en-gb-broken-medium', locale: 'en_GB', name: 'broken', espeak: 'en-gb' });
   await writeFile(join(dir, 'en/en_GB/broken/medium/en_GB-broken-medium.onnx.json'), JSON.stringify({ audio: { sample_rate: 16000 }, phoneme_id_map: { a: [1] } }));
   try {
     await assert.rejects(synthesize(translation([{ id: 'x', start: 0, end: 5000, target: 'Hi.' }]), { voices: { en: 'piper-en-gb-broken-medium' } }),
