@@ -4,7 +4,7 @@ import { findExecutable } from '../sdk/file-fingerprint.js';
 import { lookupLanguage } from '../sdk/languages.js';
 import { catalogueEntry, modelFingerprint } from '../sdk/models.js';
 import { DEFAULT_PIPER_VOICE, PiperOptions } from './options.js';
-import { speaks, usableModels } from './piper-voices.js';
+import { modelsFor, usableModels } from './piper-voices.js';
 
 const IMPROVES = 'improves speech synthesis: a neural voice instead of espeak-ng';
 
@@ -22,8 +22,8 @@ export default definePlugin<PiperOptions>({
   }],
   async engine(options, languages) {
     // The voices a step in this language may use, and the espeak-ng that makes their phonemes.
-    const code = lookupLanguage(languages.targetLanguage)?.code;
-    const models = (await usableModels(options)).filter((m) => code === undefined || speaks(m, code));
+    const target = languages.targetLanguage;
+    const models = target === undefined ? await usableModels(options) : await modelsFor(target, options);
     const prints = await Promise.all(models.map(async (m) => [`model:${m.id}`, await modelFingerprint(m.dir)] as const));
     return { ...Object.fromEntries(prints), ...(await espeakEngine(options.binary)) };
   },

@@ -54,31 +54,44 @@ function dedupe(models: readonly InstalledModel[]): InstalledModel[] {
   return models.filter((m) => !seen.has(m.dir) && seen.add(m.dir));
 }
 
-export async function piperVoicesFor(language: string, options: PiperOptions): Promise<PiperVoice[]> {
-  const code = baseCode(language);
-  const mapped = options.voices[language] ?? options.voices[code];
-  // A voice mapped to the language is used as the user said; a missing one is their error to see.
-  const main = mapped ? [await openModel(mapped, { provider: 'piper', task: 'tts' })] : [];
-  const others = (await usableModels({ ...options, voices: {} })).filter((m) => speaks(m, code));
-  const models = dedupe([...main, ...rank(others, options.model, language)]);
-  if (models.length === 0) throw noVoice(language, code);
-  const voices: PiperVoice[] = [];
-  for (const m of models) voices.push(...speakersOf(await loadPiperVoice(m)));
-  return voices;
+/** The model mapped to the language in `voices` (used as the user said, even for another language). */
+export function mappedRef(language: string, options: PiperOptions): string | undefined {
+  return options.voices[language] ?? options.voices[baseCode(language)];
 }
 
-/** `model` first when it is among them, then the wanted region, quality, id. */
-function rank(models: InstalledModel[], preferred: string, language: string): InstalledModel[] {
+/** The models a step in this language may use: the mapped one, then those that speak it. */
+export async function modelsFor(language: string, options: PiperOptions): Promise<InstalledModel[]> {
+  const mapped = mappedRef(language, options);
+  // A missing mapped voice is the user's error to see (openModel says how to pull it).
+  const main = mapped ? [await openModel(mapped, { provider: 'piper', task: 'tts' })] : [];
+  const others = (await usableModels({ ...options, voices: {} })).filter((m) => speaks(m, baseCode(language)));
+  return dedupe([...main, ...others]);
+}
+
+export async function piperVoicesFor(language: string, options: PiperOptions): Promise<PiperVoice[]> {
+  const models = await modelsFor(language, options);
+  if (models.length === 0) throw noVoice(language, baseCode(language));
+  const loaded = await Promise.all(models.map(loadPiperVoice));
+  const main = mappedRef(language, options) ? loaded.slice(0, 1) : [];
+  return dedupeVoices([...main, ...rank(loaded, options.model, language)]).flatMap(speakersOf);
+}
+
+function dedupeVoices(voices: readonly PiperVoiceModel[]): PiperVoiceModel[] {
+  return voices.filter((v, i) => voices.indexOf(v) === i);
+}
+
+/** `model` first when it is among them, then the wanted region (the voice's own locale), quality, id. */
+function rank(voices: PiperVoiceModel[], preferred: string, language: string): PiperVoiceModel[] {
   const region = regionOf(language);
-  const key = (m: InstalledModel) => [
-    m.id === preferred || m.dir === preferred ? 0 : 1,
-    region && regionOf(String(m.entry.settings?.locale ?? '')) === region ? 0 : 1,
-    rankOf(m.entry.voice?.quality),
+  const key = ({ model, config }: PiperVoiceModel) => [
+    model.id === preferred || model.dir === preferred ? 0 : 1,
+    region && regionOf(config.language?.code ?? String(model.entry.settings?.locale ?? '')) === region ? 0 : 1,
+    rankOf(model.entry.voice?.quality ?? config.audio.quality),
   ];
-  return [...models].sort((a, b) => {
+  return [...voices].sort((a, b) => {
     const [ka, kb] = [key(a), key(b)];
     for (let i = 0; i < ka.length; i++) if (ka[i] !== kb[i]) return ka[i]! - kb[i]!;
-    return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+    return a.model.id < b.model.id ? -1 : a.model.id > b.model.id ? 1 : 0;
   });
 }
 

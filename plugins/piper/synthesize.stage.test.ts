@@ -30,6 +30,9 @@ await installTinyVoice(root, {
 });
 await installTinyVoice(root, { id: 'piper-es-es-solo-low', locale: 'es_ES', name: 'solo', quality: 'low', espeak: 'es', periods: [16], entry: { voice: { gender: 'male', quality: 'low' } } });
 await installTinyVoice(root, { id: 'piper-ca-es-nocentral-medium', locale: 'ca_ES', name: 'nocentral', espeak: 'ca', drop: 'ɐ' });
+// Portuguese: a medium European voice (500 Hz) and a low Brazilian one (1000 Hz).
+await installTinyVoice(root, { id: 'piper-pt-pt-lisboa-medium', locale: 'pt_PT', name: 'lisboa', espeak: 'pt', entry: { voice: { quality: 'medium' } } });
+await installTinyVoice(root, { id: 'piper-pt-br-rio-low', locale: 'pt_BR', name: 'rio', quality: 'low', espeak: 'pt-br', periods: [16], entry: { voice: { quality: 'low' } } });
 
 type Segment = { id: string; start: number; end: number; target: string; speaker?: string };
 
@@ -160,7 +163,10 @@ test('a voice per speaker: multi-speaker sid and other installed voices, genders
   });
   assert.ok(cast.logs.some((l) => l.msg === 'a voice per speaker'));
 
-  const hinted = await synthesize(t, { speakers: { Luis: { gender: 'male' }, Pere: { voice: 'piper-es-es-duo-medium#F' } } });
+  const hinted = await synthesize(t, { speakers: { Luis: { gender: 'male' }, Pere: { voice: 'piper-es-es-duo-medium#F' }, Ana: { voice: 'piper-xx-nope' } } });
+  assert.deepEqual(hinted.logs.find((l) => l.level === 'warn')?.obj, {
+    speakers: { Ana: 'piper-xx-nope' }, voices: ['piper-es-es-duo-medium#M', 'piper-es-es-duo-medium#F', 'piper-es-es-solo-low'],
+  }, 'a chosen voice that is not offered is named in the log; Ana is cast as before');
   assert.deepEqual(await pitch(hinted), {
     u1: 'piper-es-es-duo-medium#M 500', a1: 'piper-es-es-duo-medium#M 500', b1: 'piper-es-es-solo-low 1000',
     c1: 'piper-es-es-duo-medium#F 250', a2: 'piper-es-es-duo-medium#M 500',
@@ -173,6 +179,14 @@ test('a voice per speaker: multi-speaker sid and other installed voices, genders
   // The main voice per language comes from `voices`; useInstalled false keeps to the named ones.
   const only = await synthesize(t, { voices: { es: 'piper-es-es-solo-low' }, useInstalled: false });
   assert.deepEqual(new Set(only.data.segments.map((s) => s.voice)), new Set(['piper-es-es-solo-low']));
+});
+
+test('the main voice: the wanted region before quality (pt-BR), else the best quality (pt)', async () => {
+  const one = (lang: string) => translation([{ id: 'x', start: 0, end: 5000, target: 'Olá.' }], lang);
+  const [br, pt] = [await synthesize(one('pt-BR')), await synthesize(one('pt'))];
+  assert.equal(br.data.segments[0]!.voice, 'piper-pt-br-rio-low');
+  assert.equal(pt.data.segments[0]!.voice, 'piper-pt-pt-lisboa-medium');
+  assert.equal(br.data.language, 'pt');
 });
 
 test('phonemes the voice has no id for are left out and reported', async () => {
@@ -211,7 +225,7 @@ test('a voice config that is not Piper\'s fails with what is wrong', async () =>
 
 test('available: the languages of the installed voices; none installed says what to pull; the engine names voices and espeak-ng', async () => {
   const a = await plugin.available!(plugin.options.parse({}));
-  assert.deepEqual(a, { ok: true, languages: { output: ['ca', 'en', 'es'] } });
+  assert.deepEqual(a, { ok: true, languages: { output: ['ca', 'en', 'es', 'pt'] } });
   const none = await plugin.available!(plugin.options.parse({ model: '/nonexistent/voice', useInstalled: false }));
   assert.equal(none.ok, false);
   assert.match(none.reason!, /no piper voice is installed: dubarr models pull /);
@@ -219,5 +233,8 @@ test('available: the languages of the installed voices; none installed says what
   assert.match(noEspeak.reason!, /apt-get install espeak-ng/);
   const engine = await plugin.engine!(plugin.options.parse({}), { targetLanguage: 'es' });
   assert.deepEqual(Object.keys(engine).filter((k) => k.startsWith('model:')).sort(), ['model:piper-es-es-duo-medium', 'model:piper-es-es-solo-low']);
+  // A voice mapped to the language counts whatever its catalogue languages say.
+  const mapped = await plugin.engine!(plugin.options.parse({ voices: { es: 'piper-ca-es-nocentral-medium' } }), { targetLanguage: 'es' });
+  assert.ok('model:piper-ca-es-nocentral-medium' in mapped);
   assert.match(engine.espeak!, /^\d+\.\d+/);
 });

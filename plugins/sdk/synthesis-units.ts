@@ -50,7 +50,7 @@ export function castUnits(
   const skipped = translation.segments.filter((s) => !s.target.trim()).map((s) => s.id);
   if (skipped.length) log.warn({ skipped }, 'units with empty target text have nothing to say; they get no audio');
   const speakers = spoken.map((s) => s.speaker).filter((s): s is string => s !== undefined);
-  const unknown = [...hints].filter(([, h]) => h.voice !== undefined && !voices.some((v) => v.id === h.voice));
+  const unknown = [...hints].filter(([s, h]) => h.voice !== undefined && speakers.includes(s) && !voices.some((v) => v.id === h.voice));
   if (unknown.length) log.warn({ speakers: Object.fromEntries(unknown.map(([s, h]) => [s, h.voice])), voices: voices.map((v) => v.id) }, 'voices chosen for speakers are not among the voices for this language; they were cast instead');
   const cast = castVoices(speakers, voices, hints);
   if (cast.size) log.info({ cast: Object.fromEntries(cast) }, 'a voice per speaker');
