@@ -45,7 +45,7 @@ export async function usableModels(options: PiperOptions): Promise<InstalledMode
   const named = (await Promise.all(namedRefs(options).map(async (ref) =>
     (await modelInstalled(ref)) ? openModel(ref, { provider: 'piper', task: 'tts' }).catch(() => undefined) : undefined)))
     .filter((m): m is InstalledModel => m !== undefined);
-  const all = options.useInstalled ? [...named, ...(await installedModels({ provider: 'piper', task: 'tts' }))] : named;
+  const all = options.useInstalled ? [...named, ...(await installedModels({ provider: 'piper' }))] : named;
   return dedupe(all);
 }
 
