@@ -1,5 +1,5 @@
 import { definePlugin } from '../sdk/index.js';
-import { espeakEngine } from './engine-fingerprint.js';
+import { espeakEngine } from '../sdk/espeak.js';
 import { EspeakOptions } from './options.js';
 import { listVoices, voiceLanguages } from './voices.js';
 

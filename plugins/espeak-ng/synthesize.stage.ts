@@ -8,7 +8,7 @@ import {
   defineStage, DubarrError, lookupLanguage, synthesizeToFit, throwIfCancelled,
   type SynthesizedSegments, type TranslationSegment,
 } from '../sdk/index.js';
-import { runEspeak } from './espeak-process.js';
+import { runEspeak } from '../sdk/espeak.js';
 import { assignSpeakerVariants } from './speaker-variants.js';
 import { readOptions, readTargetLanguage, readTranslation } from './stage-inputs.js';
 import { trimSilence } from './trim-silence.js';

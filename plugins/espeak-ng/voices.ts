@@ -6,7 +6,7 @@
  * priority 2. MBROLA voices (File mb/...) need the separate mbrola program, so they are left out.
  */
 import { lookupLanguage } from '../sdk/index.js';
-import { runEspeak } from './espeak-process.js';
+import { runEspeak } from '../sdk/espeak.js';
 
 export interface EspeakVoice {
   /** What `-v` takes: 'en-gb'. */

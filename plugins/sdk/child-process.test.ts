@@ -76,3 +76,13 @@ test('abort while the leader runs settles only once it has exited', async () => 
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('stdin is written to the tool and closed; a tool that does not read it still reports its own failure', async () => {
+  const big = 'é'.repeat(300_000);
+  const echoed = await runTool({ binary: 'wc', args: ['-c'], stdin: big, tool: 'wc', install: '-', failureHint: '-' });
+  assert.equal(Number(echoed.trim()), Buffer.byteLength(big));
+  await assert.rejects(
+    runTool({ binary: 'sh', args: ['-c', 'echo nope >&2; exit 3'], stdin: big, tool: 'sh', install: '-', failureHint: 'hint' }),
+    (e: unknown) => e instanceof DubarrError && e.code === 'E_PROVIDER_FAILED' && /exit 3\): nope\. hint/.test(e.message),
+  );
+});

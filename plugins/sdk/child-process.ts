@@ -18,6 +18,8 @@ export interface ToolRun {
   signal?: AbortSignal;
   timeoutMs?: number;
   env?: NodeJS.ProcessEnv;
+  /** Written to its standard input, which is then closed (default: no input). */
+  stdin?: string;
   /** Start it in its own process group and kill the group (for scripts that spawn pipelines). */
   processGroup?: boolean;
   /** Streams stdout as text; the result is then ''. */
@@ -31,7 +33,7 @@ const STDERR_KEEP = 16_000;
 export function runTool(r: ToolRun): Promise<string> {
   return new Promise((resolve, reject) => {
     if (r.signal?.aborted) return reject(new DubarrError('E_CANCELLED', 'Cancelled'));
-    const child = spawn(r.binary, r.args, { detached: r.processGroup ?? false, stdio: ['ignore', 'pipe', 'pipe'], env: r.env ?? process.env });
+    const child = spawn(r.binary, r.args, { detached: r.processGroup ?? false, stdio: [r.stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'], env: r.env ?? process.env });
     const out: string[] = [];
     let err = '';
     let settled = false;
@@ -62,8 +64,14 @@ export function runTool(r: ToolRun): Promise<string> {
     const timer = r.timeoutMs
       ? setTimeout(() => finish(new DubarrError('E_PROVIDER_FAILED', `${r.tool} did not answer within ${r.timeoutMs} ms`)), r.timeoutMs)
       : undefined;
-    child.stdout.setEncoding('utf8').on('data', (s: string) => { if (r.onStdout) r.onStdout(s); else out.push(s); });
-    child.stderr.setEncoding('utf8').on('data', (s: string) => { err = (err + s).slice(-STDERR_KEEP); });
+    child.stdout!.setEncoding('utf8').on('data', (s: string) => { if (r.onStdout) r.onStdout(s); else out.push(s); });
+    child.stderr!.setEncoding('utf8').on('data', (s: string) => { err = (err + s).slice(-STDERR_KEEP); });
+    if (r.stdin !== undefined) {
+      // A tool that exits without reading all of it (a failure) closes the pipe: EPIPE is
+      // then not the error to report; its exit status and stderr are.
+      child.stdin!.on('error', () => {});
+      child.stdin!.end(r.stdin);
+    }
     child.on('error', (e: NodeJS.ErrnoException) => finish(e.code === 'ENOENT'
       ? new DubarrError('E_PROVIDER_UNAVAILABLE', `${r.tool} is not installed (${r.binary} not found): ${r.install}`)
       : new DubarrError('E_PROVIDER_FAILED', `${r.binary} could not start: ${e.message}`, { cause: e })));

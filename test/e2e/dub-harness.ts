@@ -2,12 +2,14 @@
  * Runs the real `dubarr dub` CLI on generated media, offline, with a fresh data dir, and reads
  * the job back from its database.
  */
+import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { distRoot } from '../../core/app/paths.js';
 import { openDatabase } from '../../core/jobs/database.js';
+import { StageCache } from '../../core/jobs/stage-cache.js';
 import { JobStore, type Job, type StageRun } from '../../core/jobs/store.js';
 
 const CLI = join(distRoot, 'core', 'cli', 'main.js');
@@ -40,4 +42,12 @@ export async function dubWorkspace(name: string, watchDir?: string) {
 /** The result document of a finished step of a job (from the stage runs' artifacts). */
 export function outputsOf(job: Job): Record<string, { files: Record<string, string>; data: unknown }> {
   return (job.result as { outputs: Record<string, { files: Record<string, string>; data: unknown }> }).outputs;
+}
+
+/** A finished step's document, read from the stage cache through its run's cache key. */
+export async function stepData<T>(run: DubRun, dataDir: string, step: string): Promise<T> {
+  const r = run.runs.filter((x) => x.step === step && (x.status === 'succeeded' || x.status === 'cached')).at(-1);
+  assert.ok(r?.cacheKey, `no finished run of ${step}`);
+  const out = await new StageCache(join(dataDir, 'cache')).get(r.cacheKey);
+  return out!.data as T;
 }

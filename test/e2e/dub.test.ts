@@ -11,20 +11,11 @@ import { existsSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { parse as parseSubtitles } from 'subsrt-ts';
 import { decodeToWavSync, probeSync } from '../../native/lib/index.js';
-import { StageCache } from '../../core/jobs/stage-cache.js';
 import { readWav } from '../../plugins/sdk/wav.js';
 import { talkVideo, type TalkVideoFixture } from '../fixtures/speech.js';
-import { dubWorkspace, outputsOf, type DubRun } from './dub-harness.js';
+import { dubWorkspace, outputsOf, stepData, type DubRun } from './dub-harness.js';
 
 interface PlacedUnit { id: string; start: number; placedStart: number; placedEnd: number; factor: number; overflowMs: number }
-
-/** A finished step's document, read from the stage cache through its run's cache key. */
-async function stepData<T>(run: DubRun, dataDir: string, step: string): Promise<T> {
-  const r = run.runs.filter((x) => x.step === step && (x.status === 'succeeded' || x.status === 'cached')).at(-1);
-  assert.ok(r?.cacheKey, `no finished run of ${step}`);
-  const out = await new StageCache(join(dataDir, 'cache')).get(r.cacheKey);
-  return out!.data as T;
-}
 
 function videoPackets(path: string): string {
   const lines = execFileSync('ffmpeg', ['-v', 'error', '-i', path, '-map', '0:v', '-c', 'copy', '-f', 'framemd5', '-']).toString();

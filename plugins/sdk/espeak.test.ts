@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { engineTreeFingerprint } from '../sdk/index.js';
-import { espeakEngine, parseVersion } from './engine-fingerprint.js';
+import { engineTreeFingerprint } from './file-fingerprint.js';
+import { espeakEngine, parseVersion } from './espeak.js';
 
 test('the engine fingerprint is the espeak-ng version, its binary and its voice data', async () => {
   const out = execFileSync('espeak-ng', ['--version'], { encoding: 'utf8' });
