@@ -134,7 +134,7 @@ const providers = z.strictObject({
       transcribe: ['whisper', 'pocketsphinx'],
       'identify-language': ['whisper'],
       translate: ['marian', 'nllb', 'apertium'],
-      synthesize: ['espeak-ng'],
+      synthesize: ['piper', 'kokoro', 'espeak-ng'],
     })
     .describe('Plugins to try per capability, best first; the first one available for the language pair is used.'),
 });
