@@ -2,14 +2,15 @@
  * mix:mix — the dubbed audio track. Lines are placed at their fitted positions on the video
  * timeline; the original is kept under them, lowered on the dub channels while they play
  * ('duck'), or dropped ('dub-only'); the dub's loudness is matched to the source's. Stereo
- * stays stereo, 5.1 stays 5.1 with the dub in the centre (see channel-layout.ts). The track is
+ * stays stereo, 5.1 stays 5.1 with the dub in the centre (see plugins/sdk/channel-layout.ts). The track is
  * rendered from timeline 0 and streamed into the encoder, so it lines up with the video at
  * offset 0 and memory stays flat for any length.
  */
 import { join } from 'node:path';
 import type { EncodeResult } from '../../native/lib/index.js';
 import { DubarrError, defineStage, throwIfCancelled, type MixedTrack } from '../sdk/index.js';
-import { planChannels, loudnessWeight, type ChannelPlan } from './channel-layout.js';
+import { planChannels, type ChannelPlan } from '../sdk/channel-layout.js';
+import { loudnessWeight } from './channel-layout.js';
 import { chooseCodec, TRACK_FILE, trackEncoding } from './codec.js';
 import { DubPlayer, prepareDubClips } from './dub-clips.js';
 import { DuckEnvelope } from './duck-envelope.js';
