@@ -190,3 +190,25 @@ export const Delivery = z.object({
 });
 export type Delivery = z.infer<typeof Delivery>;
 Object.assign(CAPABILITY_OUTPUT, { mux: Delivery });
+
+/**
+ * A source's dialogue channels split in two (`files.vocals`, `files.background`: float WAV at
+ * `sampleRate`, one channel per entry of `channels`, on the video timeline from 0). Vocals plus
+ * background is the source, resampled to the model's rate.
+ */
+export const SeparatedAudio = z.object({
+  provider: z.string(),
+  model: z.string(),
+  sampleRate: z.number().int().positive(),
+  /** The source's layout, and the dialogue channels the files hold, by libav name ('FL', 'FR' or 'FC'). */
+  channelLayout: z.string(),
+  channels: z.array(z.string()).min(1),
+  frames: z.number().int().nonnegative(),
+  durationMs: ms,
+  /** Model runs, their length and the overlap blended between consecutive ones, in samples. */
+  chunks: z.number().int().nonnegative(),
+  chunkFrames: z.number().int().positive(),
+  crossfadeFrames: z.number().int().nonnegative(),
+});
+export type SeparatedAudio = z.infer<typeof SeparatedAudio>;
+Object.assign(CAPABILITY_OUTPUT, { separate: SeparatedAudio });
