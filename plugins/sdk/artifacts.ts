@@ -127,6 +127,13 @@ export type FitPlan = z.infer<typeof FitPlan>;
 /** The dubbed audio track (`files.track`), ready for the muxer, and how it was made. */
 export const MixedTrack = z.object({
   mode: z.enum(['duck', 'dub-only']),
+  /**
+   * What the dub lies on: the original ducked under it, the original with its voice removed
+   * (mix.background: separate, when a separation ran), or nothing ('dub-only').
+   */
+  background: z.enum(['ducked', 'separated', 'none']).optional(),
+  /** The separation the voice was removed with: its model, and the channels it was taken out of. */
+  separation: z.object({ model: z.string(), channels: z.array(z.string()) }).optional(),
   /** 'aac', 'opus' or 'flac', and the libav encoder that wrote it. */
   codec: z.string(),
   encoder: z.string(),
