@@ -108,3 +108,10 @@ test('background: separate with no separation (the step was skipped: no model in
   assert.ok(logs.some((l) => l.level === 'warn' && /no separation ran/.test(l.msg ?? '')), 'the log says why the original is ducked');
   void s;
 });
+
+test('the mix reads the separation only with background: separate in duck mode, so the job skips the separate step otherwise', () => {
+  const stage = findStage(plugin, 'mix');
+  const reads = (o: object) => stage.readsInput!('separated', plugin.options.parse(o));
+  assert.deepEqual([reads({}), reads({ background: 'separate' }), reads({ background: 'separate', mode: 'dub-only' })], [false, true, false]);
+  assert.equal(stage.readsInput!('fit', plugin.options.parse({})), true);
+});
