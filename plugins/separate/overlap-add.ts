@@ -50,6 +50,8 @@ export class OverlapAdd {
   private readonly chunkOut: Float64Array[];
   private chunks = 0;
   private streamFrames = 0;
+  /** Time spent here, besides the model and the sink: chunk assembly and blending. */
+  ownMs = 0;
 
   constructor(private readonly model: ChunkModel, crossfade: number, private readonly sink: FinishedSink) {
     const { frames, trim, channels } = model;
@@ -98,12 +100,15 @@ export class OverlapAdd {
 
   private async runChunk(last: boolean, paddedEnd?: number): Promise<void> {
     const { frames, trim, channels } = this.model;
+    let t0 = performance.now();
     for (let c = 0; c < channels; c++) {
       const chunk = this.chunkIn[c]!;
       chunk.set(this.buffer[c]!.subarray(0, Math.min(frames, this.buffered)));
       chunk.fill(0, Math.min(frames, this.buffered));
     }
+    this.ownMs += performance.now() - t0;
     await this.model.run(this.chunkIn, this.chunkOut);
+    t0 = performance.now();
     this.chunks++;
     const fade = this.crossfade;
     const first = this.chunks === 1;
@@ -121,7 +126,9 @@ export class OverlapAdd {
     const finished = last ? paddedEnd! - (this.bufferStart + trim) : Math.min(this.step, (paddedEnd ?? Infinity) - (this.bufferStart + trim));
     const input = this.buffer.map((b) => b.slice(trim, trim + finished));
     const stem = this.sum.map((s) => s.slice(0, finished));
+    this.ownMs += performance.now() - t0;
     await this.sink({ input, stem, frames: finished });
+    t0 = performance.now();
     for (let c = 0; c < channels; c++) {
       const sum = this.sum[c]!;
       sum.copyWithin(0, this.step);
@@ -131,5 +138,6 @@ export class OverlapAdd {
     }
     this.buffered = Math.max(0, this.buffered - this.step);
     this.bufferStart += this.step;
+    this.ownMs += performance.now() - t0;
   }
 }

@@ -40,13 +40,13 @@ export default defineStage<unknown, SeparatedAudio>(async (input, ctx) => {
   const expectedFrames = Math.max(1, Math.round(((info.duration ?? (durationMs ?? 0) / 1000)) * settings.sampleRate));
   let written = 0;
   const t0 = performance.now();
-  let overlapAddMs = 0;
+  let writeMs = 0;
 
   const onFinished = async (done: Finished) => {
     throwIfCancelled(ctx);
     const t = performance.now();
     await stems.write(done, settings.compensate, settings.stem);
-    overlapAddMs += performance.now() - t;
+    writeMs += performance.now() - t;
     written += done.frames;
     ctx.progress(Math.min(0.99, written / expectedFrames));
   };
@@ -57,9 +57,7 @@ export default defineStage<unknown, SeparatedAudio>(async (input, ctx) => {
       throwIfCancelled(ctx);
       const frames = chunk.samples;
       if (pair[0]!.length < frames) { pair[0] = new Float32Array(frames); pair[1] = new Float32Array(frames); }
-      const t = performance.now();
       pickDialogue(pcmSamples(chunk, 'f32') as Float32Array, info.channels, dialogue, frames, pair);
-      overlapAddMs += performance.now() - t;
       await ola.push(pair, frames);
     }
     await ola.end();
@@ -67,7 +65,7 @@ export default defineStage<unknown, SeparatedAudio>(async (input, ctx) => {
     const totalMs = performance.now() - t0;
     ctx.log.info({
       model: installed.id, executionProvider: chunker.provider, chunks: ola.chunksRun, frames,
-      totalMs: Math.round(totalMs), sessionRunMs: Math.round(chunker.timings.sessionRunMs), stftMs: Math.round(chunker.timings.stftMs), overlapAddMs: Math.round(overlapAddMs),
+      totalMs, sessionRunMs: chunker.timings.sessionRunMs, stftMs: chunker.timings.stftMs, overlapAddMs: ola.ownMs, writeMs,
     }, 'separation finished');
     ctx.progress(1);
     return {
