@@ -132,7 +132,7 @@ export default defineStage<unknown, MixedTrack>(async (input, ctx) => {
  */
 function usableSeparation(separation: Separation | undefined, channels: ChannelPlan, log: { warn(obj: object, msg: string): void }): Separation | undefined {
   if (!separation) {
-    log.warn({ background: 'separate' }, 'mix.background is separate, but no separation ran (no separation model is installed? dubarr models pull uvr-mdx-net-voc-ft): the original is ducked instead');
+    log.warn({ background: 'separate' }, 'mix.background is separate, but no separation ran (no separation model is installed? dubarr models pull mdx-net-voc-ft): the original is ducked instead');
     return undefined;
   }
   const dialogue = channels.dub.map((c) => channels.names[c]!);

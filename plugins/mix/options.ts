@@ -6,7 +6,7 @@ export const MixOptions = z.object({
   /**
    * What the dub is laid over in 'duck' mode. 'duck': the original, lowered while lines play.
    * 'separate': the original with its voice taken out (the job's separate step, which needs a
-   * separation model: dubarr models pull uvr-mdx-net-voc-ft), at full level; the music and
+   * separation model: dubarr models pull mdx-net-voc-ft), at full level; the music and
    * effects stay and the original speech is gone. Without a separation the mix ducks.
    */
   background: z.enum(['duck', 'separate']).default('duck'),

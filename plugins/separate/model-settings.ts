@@ -3,7 +3,8 @@
  * it): the STFT the model was trained on and what its output is. Read by this provider only.
  *
  * MDX-Net (UVR's ONNX exports; values from UVR's model data, e.g. UVR-MDX-NET-Voc_FT):
- *   { nFft: 7680, hop: 1024, dimF: 3072, dimT: 256, compensate: 1.021, stem: vocals }
+ *   { sampleRate: 44100, nFft: 7680, hop: 1024, dimF: 3072, dimT: 256, compensate: 1.021, primaryStem: vocals }
+ * Other keys an entry may carry (channels, input, layout: documentation) are ignored.
  * The model file is the entry's only .onnx file, or the one `file` names. Its input is `input`
  * and its output `output`, both float32 [batch, 4, dimF, dimT].
  */
@@ -29,7 +30,7 @@ export const MdxSettings = z.object({
   /** Lowest bins zeroed in the model's input, as UVR does for every MDX-Net model. */
   zeroLowBins: z.int().min(0).default(3),
   /** What the model outputs: the vocals, or everything but them (UVR's "Inst" models). */
-  stem: z.enum(['vocals', 'instrumental']).default('vocals'),
+  primaryStem: z.enum(['vocals', 'instrumental']).default('vocals'),
 }).refine((s) => s.dimF <= s.nFft / 2 + 1, { message: 'dimF cannot exceed nFft / 2 + 1 bins', path: ['dimF'] })
   .refine((s) => s.hop <= s.nFft, { message: 'hop cannot exceed nFft (frames would leave gaps)', path: ['hop'] })
   .refine((s) => s.hop * (s.dimT - 1) > s.nFft, { message: 'a chunk (hop * (dimT - 1)) must be longer than nFft', path: ['dimT'] });

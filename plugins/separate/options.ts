@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { onnxRuntimeOptions } from '../sdk/onnx-session.js';
 
 /** The catalogue id of the separation model a user pulls first. */
-export const DEFAULT_SEPARATION_MODEL = 'uvr-mdx-net-voc-ft';
+export const DEFAULT_SEPARATION_MODEL = 'mdx-net-voc-ft';
 
 export const SeparateOptions = z.object({
   /** Catalogue id of an installed separation model, or an absolute path to a model folder. */

@@ -9,9 +9,9 @@
  * the dub in (plugins/sdk/channel-layout.ts): the front pair of a stereo source, the centre of
  * 5.1 (a mono channel goes through the stereo model as a pair and comes back averaged).
  */
-import { openAudioStream, pcmSamples } from '../../native/lib/index.js';
+import { openAudioStream, pcmSamples, type AudioStream } from '../../native/lib/index.js';
 import { planChannels } from '../sdk/channel-layout.js';
-import { DubarrError, defineStage, parseOptions, throwIfCancelled, type SeparatedAudio } from '../sdk/index.js';
+import { DubarrError, defineStage, parseOptions, throwIfCancelled, type SeparatedAudio, type StageContext, type StageResult } from '../sdk/index.js';
 import { openModel } from '../sdk/models.js';
 import { MdxChunkModel } from './mdx-chunk-model.js';
 import { separationModel } from './model-settings.js';
@@ -27,30 +27,44 @@ export default defineStage<unknown, SeparatedAudio>(async (input, ctx) => {
   const { audioStream, durationMs } = readAudioStream(input);
   const installed = await openModel(options.model, { task: 'separate', provider: 'separate' });
   const model = separationModel(installed);
-  const { settings } = model;
   const chunker = await MdxChunkModel.open(model, {
     executionProviders: options.executionProviders, threads: options.threads, residentMb: installed.entry.residentMb, label: installed.id, log: ctx.log,
   });
-  const cancel = { signal: ctx.signal, cancelFlag: ctx.cancelFlag };
-  const stream = await openAudioStream(media, { stream: audioStream, sampleRate: settings.sampleRate, channels: 'original', format: 'f32', chunkSeconds: 1, ...cancel });
+  try {
+    const stream = await openAudioStream(media, {
+      stream: audioStream, sampleRate: model.settings.sampleRate, channels: 'original', format: 'f32', chunkSeconds: 1, signal: ctx.signal, cancelFlag: ctx.cancelFlag,
+    });
+    try {
+      return await separateStream(stream, chunker, { modelId: installed.id, crossfadeMs: options.crossfadeMs, durationMs }, ctx);
+    } finally {
+      stream.close();
+    }
+  } finally {
+    chunker.dispose();
+  }
+});
+
+/** Decodes, separates and writes the stems; the stems' files are removed again on failure. */
+async function separateStream(
+  stream: AudioStream, chunker: MdxChunkModel, o: { modelId: string; crossfadeMs: number; durationMs?: number }, ctx: StageContext,
+): Promise<StageResult<SeparatedAudio>> {
+  const { settings } = chunker;
   const { info } = stream;
   const plan = planChannels(info.channelLayout, info.channels);
   const dialogue = plan.dub;
   const stems = await StemFiles.create(ctx.workDir, settings.sampleRate, dialogue.length);
-  const expectedFrames = Math.max(1, Math.round(((info.duration ?? (durationMs ?? 0) / 1000)) * settings.sampleRate));
+  const expectedFrames = Math.max(1, Math.round((info.duration ?? (o.durationMs ?? 0) / 1000) * settings.sampleRate));
   let written = 0;
-  const t0 = performance.now();
   let writeMs = 0;
-
-  const onFinished = async (done: Finished) => {
+  const t0 = performance.now();
+  const ola = new OverlapAdd(chunker, Math.round((o.crossfadeMs * settings.sampleRate) / 1000), async (done: Finished) => {
     throwIfCancelled(ctx);
     const t = performance.now();
-    await stems.write(done, settings.compensate, settings.stem);
+    await stems.write(done, settings.compensate, settings.primaryStem);
     writeMs += performance.now() - t;
     written += done.frames;
     ctx.progress(Math.min(0.99, written / expectedFrames));
-  };
-  const ola = new OverlapAdd(chunker, Math.round((options.crossfadeMs * settings.sampleRate) / 1000), onFinished);
+  });
   try {
     const pair = [new Float32Array(0), new Float32Array(0)];
     for (let chunk = await stream.read(); chunk; chunk = await stream.read()) {
@@ -61,36 +75,32 @@ export default defineStage<unknown, SeparatedAudio>(async (input, ctx) => {
       await ola.push(pair, frames);
     }
     await ola.end();
-    const frames = await stems.finish();
-    const totalMs = performance.now() - t0;
-    ctx.log.info({
-      model: installed.id, executionProvider: chunker.provider, chunks: ola.chunksRun, frames,
-      totalMs, sessionRunMs: chunker.timings.sessionRunMs, stftMs: chunker.timings.stftMs, overlapAddMs: ola.ownMs, writeMs,
-    }, 'separation finished');
-    ctx.progress(1);
-    return {
-      files: { vocals: stems.vocalsPath, background: stems.backgroundPath },
-      data: {
-        provider: 'separate',
-        model: installed.id,
-        sampleRate: settings.sampleRate,
-        channelLayout: plan.layout,
-        channels: dialogue.map((c) => plan.names[c]!),
-        frames,
-        durationMs: Math.round((frames * 1000) / settings.sampleRate),
-        chunks: ola.chunksRun,
-        chunkFrames: chunker.frames,
-        crossfadeFrames: ola.crossfade,
-      },
-    };
   } catch (e) {
     await stems.abort();
     throw DubarrError.from(e);
-  } finally {
-    stream.close();
-    chunker.dispose();
   }
-});
+  const frames = await stems.finish();
+  ctx.log.info({
+    model: o.modelId, executionProvider: chunker.provider, chunks: ola.chunksRun, frames, totalMs: performance.now() - t0,
+    sessionRunMs: chunker.timings.sessionRunMs, stftMs: chunker.timings.stftMs, overlapAddMs: ola.ownMs, writeMs,
+  }, 'separation finished');
+  ctx.progress(1);
+  return {
+    files: { vocals: stems.vocalsPath, background: stems.backgroundPath },
+    data: {
+      provider: 'separate',
+      model: o.modelId,
+      sampleRate: settings.sampleRate,
+      channelLayout: plan.layout,
+      channels: dialogue.map((c) => plan.names[c]!),
+      frames,
+      durationMs: Math.round((frames * 1000) / settings.sampleRate),
+      chunks: ola.chunksRun,
+      chunkFrames: chunker.frames,
+      crossfadeFrames: ola.crossfade,
+    },
+  };
+}
 
 /** The dialogue channels of an interleaved block as the model's stereo pair (one channel twice). */
 function pickDialogue(block: Float32Array, channels: number, dialogue: readonly number[], frames: number, pair: Float32Array[]): void {

@@ -70,7 +70,7 @@ test('dub with mix.background: separate and a separation model: the voice is rem
     const noModel = await w.dub(video.path, '--to', 'es');
     assert.equal(noModel.code, 0, noModel.err);
     assert.equal(stepRun(noModel, 'separate')?.status, 'skipped');
-    assert.match(stepRun(noModel, 'separate')!.error!.message, /dubarr models pull uvr-mdx-net-voc-ft/);
+    assert.match(stepRun(noModel, 'separate')!.error!.message, /dubarr models pull mdx-net-voc-ft/);
     assert.equal((await mixOf(noModel, join(w.dir, 'data'))).background, 'ducked');
   } finally {
     await rm(w.dir, { recursive: true, force: true });
