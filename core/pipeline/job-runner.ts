@@ -156,9 +156,12 @@ async function runOrSkip(
   deps: RunnerDeps, job: Job, plan: Plan, step: PlanStep, outputs: Map<string, StageOutput>, jobDir: string,
   progress: ProgressTracker, signal: AbortSignal, languages: SourceLanguages,
 ): Promise<StageOutput> {
-  const unread = await unreadBecause(plan, step, deps.plugins, (reader) => languages.paramsFor(reader));
+  const unread = await unreadBecause(plan, step, deps.plugins, {
+    paramsFor: (reader) => languages.paramsFor(reader),
+    optionsFor: (plugin) => deps.plugins.optionsFor(plugin, job.options.plugins?.[plugin]),
+  });
   if (!unread) return runStep(deps, job, step, outputs, jobDir, progress, signal, languages);
-  return skipStep(deps, job, step, progress, `only ${unread.join(', ')} would read it, and no installed provider can run ${unread.length > 1 ? 'them' : 'it'}`);
+  return skipStep(deps, job, step, progress, `nothing would read it: ${unread.join('; ')}`);
 }
 
 /** A step that does not run: its readers get no document (optional steps, and what only they read). */

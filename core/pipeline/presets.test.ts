@@ -16,3 +16,14 @@ test('pipeline.subtitleFormats chooses the files of every subtitles step of the 
     ['subtitles:es', ['vtt', 'ass']], ['subtitles:ca', ['vtt', 'ass']], ['source-subtitles', ['vtt', 'ass']], ['mux', ['vtt', 'ass']],
   ]);
 });
+
+test('the dub preset separates the voice once, optionally, for every target\'s mix', () => {
+  const config = loadConfig({ env: {}, cwd: '/' });
+  const job = {
+    id: 'j', input: '/media/Film.mkv', preset: 'dub', targetLanguages: ['es', 'ca'], options: jobOptions(config.pipeline),
+  } as Pick<Job, 'id' | 'input' | 'preset' | 'targetLanguages' | 'options'> as Job;
+  const plan = new PresetRegistry(BUILTIN_PRESETS).plan(job);
+  const separate = plan.steps.find((s) => s.id === 'separate')!;
+  assert.deepEqual([separate.capability, separate.optional, separate.inputs], ['separate', true, { source: 'source', extract: 'extract' }]);
+  for (const id of ['mix:es', 'mix:ca']) assert.equal(plan.steps.find((s) => s.id === id)!.inputs.separated, 'separate');
+});

@@ -18,6 +18,8 @@ export const BUILTIN_PRESETS: Record<string, PresetInput> = {
     steps: [
       { id: 'extract', capability: 'extract', inputs: { source: 'source' }, weight: 2 },
       { id: 'vad', capability: 'vad', inputs: { audio: 'extract' }, weight: 1 },
+      // The original voice taken out, for mix.background: separate; skipped when the mix ducks instead or no separation model is installed.
+      { id: 'separate', capability: 'separate', inputs: { source: 'source', extract: 'extract' }, optional: true, weight: 3 },
       { id: 'embedded-subtitles', capability: 'subtitle-stream', inputs: { source: 'source', extract: 'extract' }, weight: 0.2 },
       { id: 'text', capability: 'source-text', inputs: { source: 'source', audio: 'extract', vad: 'vad', subtitles: 'embedded-subtitles' }, weight: 4 },
       // Which language the speech is in, from the audio itself, where a provider can tell (none ships yet).
@@ -28,7 +30,7 @@ export const BUILTIN_PRESETS: Record<string, PresetInput> = {
       { id: 'translate', capability: 'translate', inputs: { units: 'units' }, perTarget: true, weight: 1, jobParams: ['glossary'] },
       { id: 'synthesize', capability: 'synthesize', inputs: { translation: 'translate' }, perTarget: true, weight: 3 },
       { id: 'fit', capability: 'fit', inputs: { speech: 'synthesize', extract: 'extract' }, perTarget: true, weight: 1 },
-      { id: 'mix', capability: 'mix', inputs: { fit: 'fit', source: 'source', extract: 'extract' }, perTarget: true, weight: 3 },
+      { id: 'mix', capability: 'mix', inputs: { fit: 'fit', source: 'source', extract: 'extract', separated: 'separate' }, perTarget: true, weight: 3 },
       // A short browser-playable clip of each dub around its densest speech, with a poster and thumbnails.
       { id: 'preview', capability: 'preview', inputs: { source: 'source', extract: 'extract', fit: 'fit', mix: 'mix' }, perTarget: true, weight: 0.5 },
       { id: 'subtitles', capability: 'subtitle', inputs: { translation: 'translate' }, perTarget: true, weight: 0.3, jobParams: ['subtitleFormats'] },

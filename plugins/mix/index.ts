@@ -5,7 +5,7 @@ import { MixOptions } from './options.js';
 export default definePlugin<MixOptions>({
   name: 'mix',
   version: '1.0.0',
-  description: 'Builds the dubbed audio track: dub lines on the timeline over the ducked original (or alone), loudness-matched, in the source\'s layout and a codec its container plays.',
+  description: 'Builds the dubbed audio track: dub lines on the timeline over the ducked original, the original without its voice (background: separate) or alone, loudness-matched, in the source\'s layout and a codec its container plays.',
   options: MixOptions,
   stages: [{
     id: 'mix:mix',
@@ -13,6 +13,8 @@ export default definePlugin<MixOptions>({
     runIn: 'worker',
     entry: new URL('./mix.stage.js', import.meta.url),
     weight: 3,
+    // The separation is read only to replace the ducked original: otherwise its step need not run.
+    readsInput: (name, o) => name !== 'separated' || ((o as MixOptions).mode === 'duck' && (o as MixOptions).background === 'separate'),
   }],
   available: nativeAddonAvailability,
   engine: nativeAddonEngine,

@@ -1,15 +1,17 @@
 /**
  * mix:mix — the dubbed audio track. Lines are placed at their fitted positions on the video
  * timeline; the original is kept under them, lowered on the dub channels while they play
- * ('duck'), or dropped ('dub-only'); the dub's loudness is matched to the source's. Stereo
- * stays stereo, 5.1 stays 5.1 with the dub in the centre (see channel-layout.ts). The track is
+ * ('duck'), or with its voice taken out of them (background 'separate', from the separate
+ * step), or dropped ('dub-only'); the dub's loudness is matched to the source's. Stereo
+ * stays stereo, 5.1 stays 5.1 with the dub in the centre (see plugins/sdk/channel-layout.ts). The track is
  * rendered from timeline 0 and streamed into the encoder, so it lines up with the video at
  * offset 0 and memory stays flat for any length.
  */
 import { join } from 'node:path';
 import type { EncodeResult } from '../../native/lib/index.js';
 import { DubarrError, defineStage, throwIfCancelled, type MixedTrack } from '../sdk/index.js';
-import { planChannels, loudnessWeight, type ChannelPlan } from './channel-layout.js';
+import { planChannels, type ChannelPlan } from '../sdk/channel-layout.js';
+import { loudnessWeight } from './channel-layout.js';
 import { chooseCodec, TRACK_FILE, trackEncoding } from './codec.js';
 import { DubPlayer, prepareDubClips } from './dub-clips.js';
 import { DuckEnvelope } from './duck-envelope.js';
@@ -18,8 +20,9 @@ import { PeakLimiter } from './peak-limiter.js';
 import { renderTrack } from './render.js';
 import { SourceAudio } from './source-audio.js';
 import { measureSourceLoudness } from './source-loudness.js';
-import { readExtract, readFit, readOptions, readSourcePath } from './stage-inputs.js';
+import { readExtract, readFit, readOptions, readSeparation, readSourcePath, type Separation } from './stage-inputs.js';
 import { openTrackSink } from './track-encoder.js';
+import { VoiceStream, withoutVoice } from './voice-removal.js';
 
 const LIMITER_LOOKAHEAD_MS = 5;
 const LIMITER_RELEASE_MS = 80;
@@ -59,9 +62,10 @@ export default defineStage<unknown, MixedTrack>(async (input, ctx) => {
     ceilingDbtp: options.ceilingDbtp,
   });
 
+  const separation = duck && options.background === 'separate' ? usableSeparation(readSeparation(input), channels, ctx.log) : undefined;
   const frameOf = (ms: number) => Math.round((ms * sampleRate) / 1000);
   const player = new DubPlayer(dub.clips);
-  const envelope = duck
+  const envelope = duck && !separation
     ? new DuckEnvelope(dub.clips.map((c) => ({ startFrame: c.startFrame, endFrame: c.startFrame + c.frames })), options.duckDb, frameOf(options.attackMs), frameOf(options.releaseMs))
     : null;
   const limiter = new PeakLimiter(channels.names.length, channels.dub, frameOf(LIMITER_LOOKAHEAD_MS), frameOf(LIMITER_RELEASE_MS));
@@ -71,13 +75,15 @@ export default defineStage<unknown, MixedTrack>(async (input, ctx) => {
   const sink = await openTrackSink(ctx.workDir, out, { sampleRate, channels: channels.names.length, mask: channels.mask }, encoding, ctx.cancelFlag);
 
   let encoded: EncodeResult;
+  let voice: VoiceStream | null = null;
   try {
     const original = duck ? await SourceAudio.open(media, extract.audioStream, cancel) : null;
+    voice = separation ? await VoiceStream.open(separation.vocals, sampleRate, cancel) : null;
     await renderTrack({
       sampleRate,
       channels: channels.names.length,
       dubChannels: channels.dub,
-      source: original?.blocks() ?? null,
+      source: original && voice ? withoutVoice(original.blocks(), voice, channels.names.length, channels.dub) : original?.blocks() ?? null,
       minFrames: Math.max(frameOf(extract.durationMs), player.endFrame()),
       dubGain: 10 ** (loudness.gainDb / 20),
       envelope,
@@ -88,6 +94,7 @@ export default defineStage<unknown, MixedTrack>(async (input, ctx) => {
     }, phase(0.3, 1));
     encoded = await sink.finish();
   } catch (e) {
+    voice?.close();
     await sink.abort();
     throw DubarrError.from(e);
   }
@@ -97,6 +104,8 @@ export default defineStage<unknown, MixedTrack>(async (input, ctx) => {
     files: { track: out },
     data: {
       mode: options.mode,
+      background: !duck ? 'none' : separation ? 'separated' : 'ducked',
+      ...(separation ? { separation: { model: separation.data.model, channels: separation.data.channels } } : {}),
       codec,
       encoder: encoded.codec,
       ...(encoding.bitrate ? { bitrate: encoding.bitrate } : {}),
@@ -116,3 +125,20 @@ export default defineStage<unknown, MixedTrack>(async (input, ctx) => {
     },
   };
 });
+
+/**
+ * The separation to lay the dub over, when there is one that fits; else undefined, and the mix
+ * ducks the original as it would without mix.background: separate (said in the log).
+ */
+function usableSeparation(separation: Separation | undefined, channels: ChannelPlan, log: { warn(obj: object, msg: string): void }): Separation | undefined {
+  if (!separation) {
+    log.warn({ background: 'separate' }, 'mix.background is separate, but no separation ran (no separation model is installed? dubarr models pull mdx-net-voc-ft): the original is ducked instead');
+    return undefined;
+  }
+  const dialogue = channels.dub.map((c) => channels.names[c]!);
+  if (separation.data.channels.join('+') !== dialogue.join('+')) {
+    log.warn({ separated: separation.data.channels, dialogue }, 'the separation holds other channels than the ones the dub goes to: the original is ducked instead');
+    return undefined;
+  }
+  return separation;
+}

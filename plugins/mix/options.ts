@@ -3,6 +3,13 @@ import { z } from 'zod';
 export const MixOptions = z.object({
   /** 'duck': the original stays under the dub, lowered while lines play; 'dub-only': the dub alone. */
   mode: z.enum(['duck', 'dub-only']).default('duck'),
+  /**
+   * What the dub is laid over in 'duck' mode. 'duck': the original, lowered while lines play.
+   * 'separate': the original with its voice taken out (the job's separate step, which needs a
+   * separation model: dubarr models pull mdx-net-voc-ft), at full level; the music and
+   * effects stay and the original speech is gone. Without a separation the mix ducks.
+   */
+  background: z.enum(['duck', 'separate']).default('duck'),
   /** How far the original is lowered under the dub, dB. */
   duckDb: z.number().min(-60).max(0).default(-12),
   /** Ramp down before each line starts, ms. */

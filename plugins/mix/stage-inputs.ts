@@ -1,7 +1,7 @@
 /** The mix stage's inputs, validated. */
 import { existsSync } from 'node:fs';
 import { z } from 'zod';
-import { DubarrError, FitPlan, parseOptions, requireDocument, type StageInput } from '../sdk/index.js';
+import { DubarrError, FitPlan, SeparatedAudio, optionalDocument, parseOptions, requireDocument, type StageInput } from '../sdk/index.js';
 import { MixOptions } from './options.js';
 
 export function readOptions(input: StageInput): MixOptions {
@@ -45,4 +45,16 @@ export type MixSource = z.infer<typeof MixSource>;
 
 export function readExtract(input: StageInput): MixSource {
   return requireDocument(MixSource, input, 'extract', 'an extract document', 'mix:mix');
+}
+
+export interface Separation { data: SeparatedAudio; vocals: string }
+
+/** The separate step's vocals, when it ran (a skipped step hands over no document). */
+export function readSeparation(input: StageInput): Separation | undefined {
+  const out = input.inputs.separated;
+  if (!out || out.data === null) return undefined;
+  const data = optionalDocument(SeparatedAudio, input, 'separated', 'a separation (SeparatedAudio)')!;
+  const vocals = out.files.vocals;
+  if (!vocals || !existsSync(vocals)) throw new DubarrError('E_INPUT_NOT_FOUND', `the separated vocals are missing (${vocals ?? 'no file'}); re-run the separate step`);
+  return { data, vocals };
 }

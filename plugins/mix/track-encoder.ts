@@ -10,7 +10,7 @@ import { open, rm, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { encodeAudio, type AudioEncoding, type EncodeResult } from '../../native/lib/index.js';
 import { DubarrError } from '../sdk/index.js';
-import { floatWavHeader } from './wav-header.js';
+import { floatWavHeader } from '../sdk/float-wav-header.js';
 
 export interface TrackFormat { sampleRate: number; channels: number; mask: number }
 

@@ -127,6 +127,13 @@ export type FitPlan = z.infer<typeof FitPlan>;
 /** The dubbed audio track (`files.track`), ready for the muxer, and how it was made. */
 export const MixedTrack = z.object({
   mode: z.enum(['duck', 'dub-only']),
+  /**
+   * What the dub lies on: the original ducked under it, the original with its voice removed
+   * (mix.background: separate, when a separation ran), or nothing ('dub-only').
+   */
+  background: z.enum(['ducked', 'separated', 'none']).optional(),
+  /** The separation the voice was removed with: its model, and the channels it was taken out of. */
+  separation: z.object({ model: z.string(), channels: z.array(z.string()) }).optional(),
   /** 'aac', 'opus' or 'flac', and the libav encoder that wrote it. */
   codec: z.string(),
   encoder: z.string(),
@@ -190,3 +197,25 @@ export const Delivery = z.object({
 });
 export type Delivery = z.infer<typeof Delivery>;
 Object.assign(CAPABILITY_OUTPUT, { mux: Delivery });
+
+/**
+ * A source's dialogue channels split in two (`files.vocals`, `files.background`: float WAV at
+ * `sampleRate`, one channel per entry of `channels`, on the video timeline from 0). Vocals plus
+ * background is the source, resampled to the model's rate.
+ */
+export const SeparatedAudio = z.object({
+  provider: z.string(),
+  model: z.string(),
+  sampleRate: z.number().int().positive(),
+  /** The source's layout, and the dialogue channels the files hold, by libav name ('FL', 'FR' or 'FC'). */
+  channelLayout: z.string(),
+  channels: z.array(z.string()).min(1),
+  frames: z.number().int().nonnegative(),
+  durationMs: ms,
+  /** Model runs, their length and the overlap blended between consecutive ones, in samples. */
+  chunks: z.number().int().nonnegative(),
+  chunkFrames: z.number().int().positive(),
+  crossfadeFrames: z.number().int().nonnegative(),
+});
+export type SeparatedAudio = z.infer<typeof SeparatedAudio>;
+Object.assign(CAPABILITY_OUTPUT, { separate: SeparatedAudio });

@@ -51,6 +51,13 @@ export interface StageDefinition {
   entry: URL;
   /** Relative cost of this stage in a job, for job progress (default 1). */
   weight?: number;
+  /**
+   * For an input the stage reads only under some options: false when, with these (validated)
+   * plugin options, it will not read input `name`, so the step that makes it need not run
+   * (the mix reads the separate step's vocals only with background: separate). Absent: every
+   * input is read.
+   */
+  readsInput?(name: string, options: unknown): boolean;
   timeoutMs?: number;
   retries?: number;
   /**

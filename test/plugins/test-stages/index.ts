@@ -20,6 +20,8 @@ export default definePlugin({
     ms: z.number().int().nonnegative().default(200),
     /** A model file the engine fingerprint hashes, as a neural provider's would ('' = none). */
     modelFile: z.string().default(''),
+    /** Whether the reads-if stage reads its input `prep` (as the mix reads a separation only when asked to). */
+    readsPrep: z.boolean().default(true),
   }),
   stages: [
     { id: 'test-stages:slow', capability: 'slow', runIn: 'worker', entry: entry('slow') },
@@ -34,6 +36,10 @@ export default definePlugin({
     { id: 'test-stages:modelled', capability: 'modelled', runIn: 'worker', entry: entry('noop') },
     { id: 'test-stages:parallelism', capability: 'parallelism', runIn: 'worker', entry: entry('parallelism') },
     { id: 'test-stages:given-track', capability: 'given-track', runIn: 'main', entry: entry('given-track') },
+    {
+      id: 'test-stages:reads-if', capability: 'reads-if', runIn: 'worker', entry: entry('noop'),
+      readsInput: (name, o) => name !== 'prep' || (o as { readsPrep: boolean }).readsPrep,
+    },
   ],
   // Throws when the model file is gone, as a provider's fingerprint does when its model vanished.
   engine: async (o): Promise<Record<string, string>> => (o.modelFile ? { model: createHash('sha256').update(readFileSync(o.modelFile)).digest('hex') } : {}),
