@@ -135,6 +135,7 @@ const providers = z.strictObject({
       'identify-language': ['whisper'],
       translate: ['marian', 'nllb', 'apertium'],
       synthesize: ['piper', 'kokoro', 'espeak-ng'],
+      separate: ['separate'],
     })
     .describe('Plugins to try per capability, best first; the first one available for the language pair is used.'),
 });
