@@ -28,6 +28,7 @@ import { uploadAsJobInput } from '../uploads/upload-job-input.js';
 import { configuredUploads, openUploadServer, type UploadServer } from '../uploads/upload-server.js';
 import { StagePool } from '../workers/stage-pool.js';
 import { setModelsDir } from '../../plugins/sdk/models.js';
+import { modelRuntime } from './model-runtime.js';
 import type { Logger } from './logger.js';
 
 export interface RuntimeOptions {
@@ -110,7 +111,11 @@ export async function createRuntime(config: Config, o: RuntimeOptions): Promise<
     onJobInputReleased: async (input) => { await uploadServer?.releaseJobInput(input); },
   });
   setModelsDir(config.models.dir);
-  const pool = new StagePool({ threads: config.workers.threads, idleTimeoutMs: config.workers.idleTimeoutMs, cancelGraceMs: config.workers.cancelGraceMs, modelsDir: config.models.dir });
+  const models = modelRuntime(config.models);
+  const pool = new StagePool({
+    threads: config.workers.threads, idleTimeoutMs: config.workers.idleTimeoutMs, cancelGraceMs: config.workers.cancelGraceMs,
+    modelsDir: config.models.dir, ...models,
+  });
   const bus = new JobBus();
   const journal = new Journal(store, bus, log);
   // One set of stage slots for the jobs and the transcription endpoints.
