@@ -19,7 +19,7 @@ export function formatEvalTable(r: EvalReport): string {
 }
 
 export function formatEvalSummary(r: EvalReport): string {
-  const who = `${r.provider}${r.model ? ` (model ${r.model})` : ''}, ${r.language}, ${r.rows.length} clips`;
+  const who = `${r.provider}${r.model ? ` (model ${r.model})` : ''}, ${r.language}, ${r.rows.length} ${r.task === 'mt' ? 'sentences' : 'clips'}`;
   const ep = r.executionProviders.length ? `; ONNX on ${r.executionProviders.join(', ')}` : '';
   const warm = `first run (loading) ${f(r.warmupMs / 1000, 2)} s, not counted`;
   if (r.task === 'asr') return `${who}: WER ${f(r.wer, 3)}, RTF ${f(r.rtf, 3)}${ep}; ${warm}`;

@@ -98,7 +98,7 @@ test('the command prints a table and ends with one EVAL line', async () => {
     const lines = stdout.trimEnd().split('\n');
     assert.match(lines[0]!, /^sentence\s+chrF\s+translation$/);
     assert.equal(lines.filter((l) => /^(train|door|brother)\s/.test(l)).length, 3);
-    assert.match(lines.at(-2)!, /^apertium, en-ca, 3 clips: BLEU \d+\.\d, chrF \d+\.\d/);
+    assert.match(lines.at(-2)!, /^apertium, en-ca, 3 sentences: BLEU \d+\.\d, chrF \d+\.\d/);
     assert.match(lines.at(-1)!, /^EVAL mt provider=apertium model=- lang=en-ca clips=3 bleu=\d+\.\d\d chrf=\d+\.\d\d ms_per_sentence=[\d.]+ ep=- warmup_ms=\d+$/);
   });
 });
