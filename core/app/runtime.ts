@@ -93,6 +93,9 @@ const HOUSEKEEPING_INTERVAL_MS = 6 * 3_600_000;
 /** The composition root: wires the job store, stage cache, plugins, worker pool and scheduler. */
 export async function createRuntime(config: Config, o: RuntimeOptions): Promise<Runtime> {
   const log = o.log;
+  // Before the plugins load: the ONNX providers' option defaults are models.executionProviders/threads.
+  setModelsDir(config.models.dir);
+  const models = modelRuntime(config.models);
   const plugins = await PluginHost.load({
     dirs: config.plugins.dirs, options: config.plugins.options, preference: config.providers.preference,
   }, log);
@@ -110,8 +113,6 @@ export async function createRuntime(config: Config, o: RuntimeOptions): Promise<
     // Passes run only once asked, after the upload server below exists.
     onJobInputReleased: async (input) => { await uploadServer?.releaseJobInput(input); },
   });
-  setModelsDir(config.models.dir);
-  const models = modelRuntime(config.models);
   const pool = new StagePool({
     threads: config.workers.threads, idleTimeoutMs: config.workers.idleTimeoutMs, cancelGraceMs: config.workers.cancelGraceMs,
     modelsDir: config.models.dir, ...models,

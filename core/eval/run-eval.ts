@@ -99,10 +99,11 @@ const SLOT_MS = 30_000;
 export async function runEval(o: EvalOptions): Promise<EvalReport> {
   const cfg = o.config;
   setModelsDir(cfg.models.dir);
+  // Before the plugins load: the ONNX providers' option defaults are models.executionProviders/threads.
+  const models = modelRuntime(cfg.models);
   const host = await PluginHost.load({ dirs: cfg.plugins.dirs, options: cfg.plugins.options, preference: cfg.providers.preference });
   const pool = new StagePool({
-    threads: 1, idleTimeoutMs: cfg.workers.idleTimeoutMs, cancelGraceMs: cfg.workers.cancelGraceMs,
-    modelsDir: cfg.models.dir, ...modelRuntime(cfg.models),
+    threads: 1, idleTimeoutMs: cfg.workers.idleTimeoutMs, cancelGraceMs: cfg.workers.cancelGraceMs, modelsDir: cfg.models.dir, ...models,
   });
   const root = await mkdtemp(join(tmpdir(), 'dubarr-eval-'));
   const executionProviders = new Set<string>();

@@ -9,7 +9,8 @@ import { buildTinyModel } from '../../test/fixtures/tiny-models.js';
 import { checkProviderLibrariesIn, ortBinaryDir } from './execution-providers.js';
 import { createModelBudget, installModelBudget, ModelBudget } from './model-budget.js';
 import { withModelLease } from './model-lease.js';
-import { loadedOnnxSessions, onnxRunTime, onnxSession, onnxSessionsCreated, releaseOnnxSessions, setOnnxDefaults, type OnnxSession } from './onnx-session.js';
+import { z } from 'zod';
+import { loadedOnnxSessions, onnxRunTime, onnxRuntimeOptions, onnxSession, onnxSessionsCreated, releaseOnnxSessions, setOnnxDefaults, type OnnxSession } from './onnx-session.js';
 import type { Logger } from './plugin.js';
 
 /** y = x * factor: the output says which file ran. */
@@ -131,7 +132,18 @@ test('a model without the inputs the provider feeds is refused by name', async (
   assert.deepEqual(loadedOnnxSessions(), [], 'the wrong session is not kept');
 });
 
-test('models.threads is the default thread count of providers that set none', async (t) => {
+test('the providers\' executionProviders and threads options default to models.executionProviders and models.threads', (t) => {
+  t.after(() => setOnnxDefaults({ executionProviders: ['cpu'], threads: 1 }));
+  const options = z.object(onnxRuntimeOptions);
+  assert.deepEqual(options.parse({}), { executionProviders: ['cpu'], threads: 1 });
+  setOnnxDefaults({ executionProviders: ['cuda', 'cpu'], threads: 3 });
+  assert.deepEqual(options.parse({}), { executionProviders: ['cuda', 'cpu'], threads: 3 });
+  assert.deepEqual(options.parse({ executionProviders: ['cpu'], threads: 2 }), { executionProviders: ['cpu'], threads: 2 }, 'a provider\'s own setting wins');
+  assert.equal(options.safeParse({ executionProviders: ['cpu', 'cpu'] }).success, false);
+  assert.equal(options.safeParse({ executionProviders: ['gpu'] }).success, false);
+});
+
+test('models.threads is the default thread count of sessions that ask for none', async (t) => {
   await fresh();
   t.after(() => setOnnxDefaults({ threads: 1 }));
   const log = logger();

@@ -34,24 +34,26 @@ export { EXECUTION_PROVIDERS, type ExecutionProviderName } from './execution-pro
 // plugin host loads on the main thread. An explicit ORT_DISABLE_TELEMETRY wins.
 process.env.ORT_DISABLE_TELEMETRY ??= '1';
 
-/** The options every ONNX provider plugin takes, spread into its zod schema. */
-export const onnxRuntimeOptions = {
-  /**
-   * Tried in order; the first that loads runs the model, and the ones after it take the
-   * operators it cannot. Unset: models.executionProviders (default ['cpu']).
-   */
-  executionProviders: z.array(z.enum(EXECUTION_PROVIDERS)).min(1)
-    .refine((l) => new Set(l).size === l.length, 'each execution provider at most once').optional(),
-  /** ONNX Runtime intra-op threads per session. Unset: models.threads (default 1). */
-  threads: z.int().min(1).max(64).optional(),
-};
-
 export interface OnnxDefaults {
   executionProviders: readonly ExecutionProviderName[];
   threads: number;
 }
 
 let defaults: OnnxDefaults = { executionProviders: ['cpu'], threads: 1 };
+
+/**
+ * The options every ONNX provider plugin takes, spread into its zod schema. Their defaults are
+ * models.executionProviders and models.threads as this thread was told them (setOnnxDefaults),
+ * read when the options are parsed: the runtime sets them before it loads the plugins.
+ */
+export const onnxRuntimeOptions = {
+  /** Tried in order; the first that loads runs the model, and the ones after it take the operators it cannot. */
+  executionProviders: z.array(z.enum(EXECUTION_PROVIDERS)).min(1)
+    .refine((l) => new Set(l).size === l.length, 'each execution provider at most once')
+    .default(() => [...defaults.executionProviders]),
+  /** ONNX Runtime intra-op threads per session. */
+  threads: z.int().min(1).max(64).default(() => defaults.threads),
+};
 
 /** models.executionProviders and models.threads: set by the runtime and in each worker thread. */
 export function setOnnxDefaults(d: Partial<OnnxDefaults>): void {

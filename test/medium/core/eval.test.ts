@@ -19,10 +19,10 @@ const run = promisify(execFile);
 const evalPlugins = fileURLToPath(new URL('../../eval-plugins', import.meta.url));
 const cli = fileURLToPath(new URL('../../../core/cli/eval.js', import.meta.url));
 
-async function withEval(fn: (o: { dir: string; eval(task: EvalOptions['task'], more?: Partial<EvalOptions>): ReturnType<typeof runEval> }) => Promise<void>) {
+async function withEval(fn: (o: { dir: string; eval(task: EvalOptions['task'], more?: Partial<EvalOptions>): ReturnType<typeof runEval> }) => Promise<void>, models: object = {}) {
   const dir = await mkdtemp(join(tmpdir(), 'dubarr-eval-test-'));
   try {
-    const config = loadConfig({ env: {}, cwd: dir, overrides: { dataDir: dir, models: { dir: join(dir, 'models') }, plugins: { dirs: [evalPlugins] } } });
+    const config = loadConfig({ env: {}, cwd: dir, overrides: { dataDir: dir, models: { dir: join(dir, 'models'), ...models }, plugins: { dirs: [evalPlugins] } } });
     await fn({ dir, eval: (task, more = {}) => runEval({ task, config, ...more }) });
   } finally {
     await rm(dir, { recursive: true, force: true });
@@ -79,6 +79,12 @@ test('--model runs the plugin its entry names with that model (here an ONNX one 
     await writeFile(join(clips, 'three.txt'), 'the the the\n');
     await run('espeak-ng', ['-w', join(clips, 'untranscribed.wav'), 'no text beside me']);
 
+    // First (the defaults are per thread): its options as configured (model option default echo-3): models.executionProviders is
+    // their default, so the provider tried tensorrt first and says why it ran on the CPU.
+    const lines: string[] = [];
+    const configured = await evaluate('asr', { provider: 'onnx-echo', clips, onLog: (_level, msg) => lines.push(msg) });
+    assert.equal(configured.wer, 0);
+    assert.ok(lines.some((l) => /^ONNX model echo-3 runs on cpu \(tensorrt: /.test(l)), `models.executionProviders reached the provider in its worker thread: ${lines.join(' | ')}`);
     const three = await evaluate('asr', { model: 'echo-3', clips });
     assert.deepEqual([three.provider, three.model, three.executionProviders], ['onnx-echo', 'echo-3', ['cpu']]);
     assert.deepEqual(three.rows.map((x) => [x.id, x.hypothesis, x.score]), [['three', 'the the the', 0]], 'audio without a transcript is skipped');
@@ -89,7 +95,7 @@ test('--model runs the plugin its entry names with that model (here an ONNX one 
     await assert.rejects(evaluate('asr', { model: 'not-asr', clips }), { code: 'E_INVALID_ARGUMENT', message: /the model not-asr is a mt model; `eval asr` needs a asr model/ });
     await assert.rejects(evaluate('asr', { model: 'whisper-nothing', clips }), { code: 'E_MODEL_MISSING' });
     await assert.rejects(evaluate('asr', { model: 'echo-3', provider: 'pocketsphinx', clips }), { code: 'E_INVALID_ARGUMENT', message: /run by the onnx-echo provider, not pocketsphinx/ });
-  });
+  }, { executionProviders: ['tensorrt', 'cpu'] });
 });
 
 test('the command prints a table and ends with one EVAL line', async () => {
