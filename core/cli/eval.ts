@@ -4,7 +4,7 @@
  * scores a provider on short clips with reference texts (core/eval/run-eval.ts). Prints a
  * table of the clips, the figures, and last a line `EVAL <task> key=value ...`.
  */
-import { Command, Option } from 'commander';
+import { Argument, Command, Option } from 'commander';
 import { DubarrError } from '../../plugins/sdk/errors.js';
 import { loadConfig } from '../config/load.js';
 import { formatEvalLine, formatEvalSummary, formatEvalTable } from '../eval/eval-report.js';
@@ -15,7 +15,7 @@ dropWritesToClosedPipes();
 
 const program = new Command('eval')
   .description('score a provider on short clips with reference texts: WER and real-time factor (asr), BLEU and chrF (mt), round-trip WER and real-time factor (tts)')
-  .addArgument(new Command().createArgument('<task>', 'asr, mt or tts').choices(EVAL_TASKS))
+  .addArgument(new Argument('<task>', 'asr, mt or tts').choices(EVAL_TASKS))
   .option('--model <id>', 'a model id from `dubarr models list` (or a model folder); its provider runs it')
   .option('--provider <plugin>', 'a provider plugin, e.g. pocketsphinx, apertium, espeak-ng (default: the one a job would use)')
   .option('--clips <dir>', 'your own clips instead of the bundled set (README, "Evaluate")')
