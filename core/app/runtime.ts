@@ -28,6 +28,7 @@ import { countUploadBytes } from '../ops/metrics.js';
 import { uploadAsJobInput } from '../uploads/upload-job-input.js';
 import { configuredUploads, openUploadServer, type UploadServer } from '../uploads/upload-server.js';
 import { StagePool } from '../workers/stage-pool.js';
+import { modelRuntime } from './model-runtime.js';
 import type { Logger } from './logger.js';
 
 export interface RuntimeOptions {
@@ -96,6 +97,8 @@ const HOUSEKEEPING_INTERVAL_MS = 6 * 3_600_000;
 /** The composition root: wires the job store, stage cache, plugins, worker pool and scheduler. */
 export async function createRuntime(config: Config, o: RuntimeOptions): Promise<Runtime> {
   const log = o.log;
+  // Before the plugins load: the ONNX providers' option defaults are models.executionProviders/threads.
+  const modelSettings = modelRuntime(config.models);
   const plugins = await PluginHost.load({
     dirs: config.plugins.dirs, options: config.plugins.options, preference: config.providers.preference, modelsDir: config.models.dir,
   }, log);
@@ -114,7 +117,10 @@ export async function createRuntime(config: Config, o: RuntimeOptions): Promise<
     onJobInputReleased: async (input) => { await uploadServer?.releaseJobInput(input); },
   });
   const models = modelManagerFor(config, log, o.models);
-  const pool = new StagePool({ threads: config.workers.threads, idleTimeoutMs: config.workers.idleTimeoutMs, cancelGraceMs: config.workers.cancelGraceMs, modelsDir: config.models.dir });
+  const pool = new StagePool({
+    threads: config.workers.threads, idleTimeoutMs: config.workers.idleTimeoutMs, cancelGraceMs: config.workers.cancelGraceMs,
+    modelsDir: config.models.dir, ...modelSettings,
+  });
   const bus = new JobBus();
   const journal = new Journal(store, bus, log);
   // One set of stage slots for the jobs and the transcription endpoints.

@@ -1,5 +1,6 @@
 import { availableParallelism, totalmem } from 'node:os';
 import { z } from 'zod';
+import { EXECUTION_PROVIDERS } from '../../plugins/sdk/execution-providers.js';
 import { lookupLanguage } from '../../plugins/sdk/languages.js';
 import { DEFAULT_SUBTITLE_FORMATS, SUBTITLE_OUTPUT_FORMATS } from '../../plugins/sdk/subtitle-output-formats.js';
 import { deepFreeze, type DeepReadonly } from './freeze.js';
@@ -220,6 +221,14 @@ const models = z.strictObject({
     .transform((v) => (v === 'auto' ? Math.floor(totalmem() / 2 / 1048576) : v))
     .prefault('auto')
     .describe('Most megabytes of model sessions loaded at once across the worker pool; a stage that would pass it waits (retried with E_MODEL_MEMORY). auto = half the machine\'s memory.'),
+  executionProviders: z.array(z.enum(EXECUTION_PROVIDERS)).min(1)
+    .refine((l) => new Set(l).size === l.length, 'each execution provider at most once')
+    .default(['cpu'])
+    .describe("ONNX Runtime execution providers neural providers try in order, unless their own executionProviders option says otherwise: tensorrt, cuda, cpu. The first that loads runs the model (a log line says which, and why the others did not). cuda and tensorrt need onnxruntime-node's GPU build (README, \"GPU\")."),
+  threads: positiveInt().max(64).default(1)
+    .describe('ONNX Runtime threads per model session, unless a provider\'s own threads option says otherwise. The worker pool already runs stages side by side: raise it when one neural stage at a time should use several cores.'),
+  gpuConcurrency: positiveInt().default(1)
+    .describe('Stages that may run models on the GPU (cuda, tensorrt) at once; the others wait for their turn, so two big models never fight over one GPU.'),
 });
 
 /** Folders another program names by another path than dubarr does (a container's mounts, a NAS share). */

@@ -1,6 +1,8 @@
 import { MessageChannel } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import { DubarrError } from '../../plugins/sdk/errors.js';
+import { holderOf, ModelBudget } from '../../plugins/sdk/model-budget.js';
+import type { OnnxDefaults } from '../../plugins/sdk/onnx-session.js';
 import type { StageInput, StageResult } from '../../plugins/sdk/plugin.js';
 import type { PortMessage, WorkerReply, WorkerTask } from './stage-worker.js';
 
@@ -11,11 +13,21 @@ export interface PoolOptions {
   cancelGraceMs: number;
   /** models.dir, handed to every worker thread (setModelsDir). */
   modelsDir?: string;
+  /**
+   * The process's model budget (createModelBudget: models.maxResidentMb, models.gpuConcurrency),
+   * shared with every worker thread; a thread's share is freed when it exits.
+   */
+  modelBudget?: SharedArrayBuffer;
+  /** models.executionProviders and models.threads, for providers that do not set their own. */
+  onnxDefaults?: OnnxDefaults;
 }
 
 /** What every worker thread is started with (piscina's workerData). */
 export interface StageWorkerData {
   modelsDir?: string;
+  /** Shared memory, not a copy: every thread sees the same counters. */
+  modelBudget?: SharedArrayBuffer;
+  onnxDefaults?: OnnxDefaults;
 }
 
 export interface PoolRun {
@@ -41,8 +53,22 @@ export class StagePool {
       minThreads: 0,
       maxThreads: opts.threads,
       idleTimeout: opts.idleTimeoutMs,
-      workerData: { modelsDir: opts.modelsDir } satisfies StageWorkerData,
+      // Between tasks an idle worker waits with Atomics.waitAsync, not Atomics.wait: its event
+      // loop keeps turning, so a thread that keeps idle model sessions can release them when
+      // another thread asks for room (onnx-session.ts), and their release finishes.
+      atomics: 'async',
+      workerData: { modelsDir: opts.modelsDir, modelBudget: opts.modelBudget, onnxDefaults: opts.onnxDefaults } satisfies StageWorkerData,
     });
+    const budget = opts.modelBudget && new ModelBudget(opts.modelBudget);
+    if (budget) {
+      // Models and GPU tokens a thread held are given back when it exits: after an idle
+      // timeout, a terminated cancel, or a crash that skipped its own clean-up.
+      this.piscina.on('workerCreate', (w: { id: number }) => {
+        // Read now: the id reads -1 once the thread has stopped.
+        const id = w.id;
+        this.piscina.threads.find((t) => t.threadId === id)?.once('exit', () => budget.forgetHolder(holderOf(id)));
+      });
+    }
   }
 
   get threads(): number { return this.opts.threads; }

@@ -6,7 +6,10 @@
  */
 import { isMainThread, workerData, type MessagePort } from 'node:worker_threads';
 import { DubarrError, type SerializedError } from '../../plugins/sdk/errors.js';
+import { installModelBudget } from '../../plugins/sdk/model-budget.js';
+import { withModelLease } from '../../plugins/sdk/model-lease.js';
 import { setModelsDir } from '../../plugins/sdk/models.js';
+import { setOnnxDefaults } from '../../plugins/sdk/onnx-session.js';
 import type { Logger, StageContext, StageInput, StageResult } from '../../plugins/sdk/plugin.js';
 import { loadStageEntry } from './load-stage.js';
 import { lowerThisThreadPriority } from './stage-priority.js';
@@ -17,6 +20,8 @@ if (!isMainThread) {
   lowerThisThreadPriority();
   const data = workerData as import('./stage-pool.js').StageWorkerData | undefined;
   if (data?.modelsDir) setModelsDir(data.modelsDir);
+  if (data?.modelBudget) installModelBudget(data.modelBudget);
+  if (data?.onnxDefaults) setOnnxDefaults(data.onnxDefaults);
 }
 
 export interface WorkerTask {
@@ -73,7 +78,9 @@ export default async function runStageTask(task: WorkerTask): Promise<WorkerRepl
   };
   try {
     const run = await loadStageEntry(task.entry);
-    const result = await run(task.input, ctx);
+    // defineStage opens the stage's model lease; this one covers a stage made without it, so
+    // its sessions and GPU token are given back when it returns, not kept by the thread.
+    const result = await withModelLease(ctx.signal, () => run(task.input, ctx));
     return { ok: true, result: result ?? {} };
   } catch (e) {
     const err = DubarrError.from(ac.signal.aborted && !(e instanceof DubarrError) ? new DubarrError('E_CANCELLED', 'Cancelled', { cause: e }) : e);

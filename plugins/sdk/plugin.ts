@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { withModelLease } from './model-lease.js';
 
 /** What a stage does. Providers of one capability are interchangeable. */
 export type Capability =
@@ -176,6 +177,10 @@ export interface StageContext {
 
 export type StageRun<O = unknown, D = unknown> = (input: StageInput<O>, ctx: StageContext) => Promise<StageResult<D>>;
 
+/**
+ * A stage's entry. Each run gets its own model lease (model-lease.ts): the model sessions it
+ * uses stay loaded, and a GPU token it takes stays its own, exactly until it returns.
+ */
 export function defineStage<O = unknown, D = unknown>(run: StageRun<O, D>): StageRun<O, D> {
-  return run;
+  return (input, ctx) => withModelLease(ctx.signal, () => run(input, ctx));
 }

@@ -5,6 +5,7 @@
  */
 import type { InferenceSession } from 'onnxruntime-node';
 import { DubarrError } from '../sdk/index.js';
+import { timeOnnxRuns } from '../sdk/onnx-session.js';
 
 export interface LoadedSession {
   session: InferenceSession;
@@ -47,6 +48,8 @@ async function createSession(path: string, threads: number): Promise<InferenceSe
     });
     created++;
     checkSignature(session, path);
+    // Counted into onnxRunTime(), for `npm run bench -- onnx`.
+    timeOnnxRuns(session);
     return session;
   } catch (e) {
     if (e instanceof DubarrError) throw e;
