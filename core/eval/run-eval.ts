@@ -101,7 +101,7 @@ export async function runEval(o: EvalOptions): Promise<EvalReport> {
   setModelsDir(cfg.models.dir);
   // Before the plugins load: the ONNX providers' option defaults are models.executionProviders/threads.
   const models = modelRuntime(cfg.models);
-  const host = await PluginHost.load({ dirs: cfg.plugins.dirs, options: cfg.plugins.options, preference: cfg.providers.preference });
+  const host = await PluginHost.load({ dirs: cfg.plugins.dirs, options: cfg.plugins.options, preference: cfg.providers.preference, modelsDir: cfg.models.dir });
   const pool = new StagePool({
     threads: 1, idleTimeoutMs: cfg.workers.idleTimeoutMs, cancelGraceMs: cfg.workers.cancelGraceMs, modelsDir: cfg.models.dir, ...models,
   });
