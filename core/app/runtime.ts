@@ -28,6 +28,7 @@ import { uploadAsJobInput } from '../uploads/upload-job-input.js';
 import { configuredUploads, openUploadServer, type UploadServer } from '../uploads/upload-server.js';
 import { StagePool } from '../workers/stage-pool.js';
 import { setModelsDir } from '../../plugins/sdk/models.js';
+import { setSpeakersDir } from '../../plugins/sdk/speakers-dir.js';
 import type { Logger } from './logger.js';
 
 export interface RuntimeOptions {
@@ -110,6 +111,8 @@ export async function createRuntime(config: Config, o: RuntimeOptions): Promise<
     onJobInputReleased: async (input) => { await uploadServer?.releaseJobInput(input); },
   });
   setModelsDir(config.models.dir);
+  // Series speaker libraries (identify-speakers runs on this thread).
+  setSpeakersDir(join(config.dataDir, 'speakers'));
   const pool = new StagePool({ threads: config.workers.threads, idleTimeoutMs: config.workers.idleTimeoutMs, cancelGraceMs: config.workers.cancelGraceMs, modelsDir: config.models.dir });
   const bus = new JobBus();
   const journal = new Journal(store, bus, log);
