@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DEFAULT_FBANK, Fbank } from './fbank.js';
-import { Fft } from './fft.js';
+import { Fft, RealPowerSpectrum } from './fft.js';
 import { FBANK_REFERENCE } from './fbank.reference.js';
 
 const SR = 16000;
@@ -65,4 +65,14 @@ test('fft: a unit impulse is flat, a cosine on bin k is two spikes of size/2', (
     assert.ok(Math.abs(mag - (k === 3 || k === 13 ? 8 : 0)) < 1e-9, `bin ${k}: ${mag}`);
   }
   assert.throws(() => new Fft(12));
+});
+
+test('real power spectrum from a half-size FFT equals |FFT|² of the frame as a complex signal', () => {
+  const frame = Float64Array.from({ length: 64 }, (_, n) => Math.sin(n * 0.37) + 0.5 * Math.cos(n * 1.9) + (n % 5) / 5);
+  const re = Float64Array.from(frame);
+  const im = new Float64Array(64);
+  new Fft(64).transform(re, im);
+  const power = new Float64Array(32);
+  new RealPowerSpectrum(64).compute(frame, power);
+  for (let k = 0; k < 32; k++) assert.ok(Math.abs(power[k]! - (re[k]! ** 2 + im[k]! ** 2)) < 1e-9 * (1 + power[k]!), `bin ${k}`);
 });

@@ -6,7 +6,7 @@
  * bins on Kaldi's mel scale between 20 Hz and Nyquist, and the log (floored at float epsilon).
  * Dither is off, as it is at inference. fbank.test.ts checks it against values torchaudio gave.
  */
-import { Fft } from './fft.js';
+import { RealPowerSpectrum } from './fft.js';
 
 export type FbankWindow = 'hamming' | 'povey' | 'hann';
 
@@ -34,11 +34,10 @@ export class Fbank {
   readonly frameLength: number;
   readonly frameShift: number;
   readonly melBins: number;
-  private readonly fft: Fft;
+  private readonly spectrum: RealPowerSpectrum;
   private readonly window: Float64Array;
   private readonly bins: MelBin[];
-  private readonly re: Float64Array;
-  private readonly im: Float64Array;
+  private readonly buf: Float64Array;
   private readonly power: Float64Array;
 
   constructor(readonly o: FbankOptions = DEFAULT_FBANK) {
@@ -47,11 +46,10 @@ export class Fbank {
     this.melBins = o.melBins;
     let padded = 1;
     while (padded < this.frameLength) padded <<= 1;
-    this.fft = new Fft(padded);
+    this.spectrum = new RealPowerSpectrum(padded);
     this.window = makeWindow(o.window, this.frameLength);
     this.bins = melBins(o.melBins, padded, o.sampleRate);
-    this.re = new Float64Array(padded);
-    this.im = new Float64Array(padded);
+    this.buf = new Float64Array(padded);
     this.power = new Float64Array(padded / 2);
   }
 
@@ -70,7 +68,7 @@ export class Fbank {
 
   /** The frame that starts at samples[offset], written to out[at .. at + melBins). */
   frame(samples: Float32Array, offset: number, out: Float32Array, at: number): void {
-    const { re, im, power, window } = this;
+    const { buf: re, power, window } = this;
     const len = this.frameLength;
     const scale = this.o.sampleScale;
     let mean = 0;
@@ -83,9 +81,7 @@ export class Fbank {
     re[0] = re[0]! - PREEMPHASIS * re[0]!;
     for (let i = 0; i < len; i++) re[i] = re[i]! * window[i]!;
     re.fill(0, len);
-    im.fill(0);
-    this.fft.transform(re, im);
-    for (let k = 0; k < power.length; k++) power[k] = re[k]! * re[k]! + im[k]! * im[k]!;
+    this.spectrum.compute(re, power);
     for (let b = 0; b < this.bins.length; b++) {
       const { first, weights } = this.bins[b]!;
       let e = 0;
