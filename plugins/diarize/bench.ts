@@ -21,6 +21,23 @@ export interface DiarizeBench {
   windows: number;
   embeddings: number;
   speakers: number;
+  /** Most JS heap + array buffer memory the warm run held above what was held before it, MB. */
+  memoryMb: number;
+}
+
+/** Peak heap + array-buffer bytes while `work` runs (sampled every 20 ms and at the end). */
+async function peakMemory<T>(work: () => Promise<T>): Promise<{ result: T; peakMb: number }> {
+  const used = () => { const m = process.memoryUsage(); return (m.heapUsed + m.arrayBuffers) / 1048576; };
+  const before = used();
+  let peak = before;
+  const timer = setInterval(() => { peak = Math.max(peak, used()); }, 20);
+  try {
+    const result = await work();
+    peak = Math.max(peak, used());
+    return { result, peakMb: peak - before };
+  } finally {
+    clearInterval(timer);
+  }
 }
 
 /** One warm run (a first run loads the sessions) on `durationMs` of two voices taking turns. */
@@ -32,11 +49,11 @@ export async function diarizeBench(o: { durationMs?: number; options?: object } 
     const input = diarizeInput(f, { segmentationModel: models.segmentation, embeddingModel: models.embedding, ...o.options });
     const def = findStage(plugin, 'diarize');
     await runStageForTest(def, input);
-    const run = await runStageForTest<Diarization>(def, input);
+    const { result: run, peakMb } = await peakMemory(() => runStageForTest<Diarization>(def, input));
     const log = run.logs.find((l) => l.msg === 'diarize finished')!.obj as Record<string, number>;
     return {
       audioMs: f.durationMs, totalMs: log.totalMs!, sessionRunMs: log.sessionRunMs!, fbankMs: log.fbankMs!, clusterMs: log.clusterMs!,
-      windows: log.windows!, embeddings: log.embeddings!, speakers: run.result.data!.speakers.length,
+      windows: log.windows!, embeddings: log.embeddings!, speakers: run.result.data!.speakers.length, memoryMb: peakMb,
     };
   } finally {
     await rm(dir, { recursive: true, force: true });
