@@ -32,7 +32,7 @@ export interface Clusters {
 export interface Merge { a: number; b: number; similarity: number }
 
 export function clusterEmbeddings(embeddings: Float32Array, dim: number, weights: ArrayLike<number>, o: ClusterOptions): Clusters {
-  const n = embeddings.length / dim;
+  const n = dim > 0 ? embeddings.length / dim : 0;
   if (n === 0) return { labels: new Int32Array(0), count: 0, centroids: new Float32Array(0) };
   const unit = normalizeRows(embeddings, dim);
   const m = Math.min(n, Math.max(2, o.maxPairwise));

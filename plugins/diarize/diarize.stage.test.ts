@@ -89,6 +89,9 @@ test('the VAD bounds it: no turn outside VAD speech; no speech, no speakers', as
   }
   const silent = await diarize({ ...input, inputs: { ...input.inputs, vad: { files: {}, data: { durationMs: f.durationMs, segments: [] }, hash: 'none' } } });
   assert.deepEqual({ speakers: silent.speakers, segments: silent.segments }, { speakers: [], segments: [] });
+  // Speech everywhere too short for a voice embedding: nobody can be told apart, so no speakers.
+  const brief = await diarize(diarizeInput(f, { minEmbeddingMs: 10_000 }));
+  assert.deepEqual({ speakers: brief.speakers, segments: brief.segments }, { speakers: [], segments: [] });
 });
 
 test('sherpa-onnx exports (x -> y, x -> embedding, povey window, unit-scale samples) give the same speakers', async () => {
