@@ -51,7 +51,7 @@ export async function diarizeTrack(
   const plan = planWindows(frames, speech, { windowSamples: seg.windowSamples, stepSamples: (o.stepMs * SAMPLE_RATE) / 1000, align: fbank.frameShift });
   const grid = new FbankGrid(fbank, seg.windowSamples);
   const powerset = new Powerset(seg.speakers, seg.maxSpeakersPerFrame);
-  const timings = { sessionRunMs: 0 };
+  const timings = { sessionRunMs: 0, fbankMs: 0 };
   const { windows, store } = await analyseWindows(reader, plan, speech, { ...models.segmentation, powerset }, { ...models.embedding, grid }, {
     batch: o.batch,
     minEmbeddingFrames: Math.ceil((o.minEmbeddingMs * SAMPLE_RATE) / 1000 / fbank.frameShift),
@@ -86,7 +86,7 @@ export async function diarizeTrack(
     durationMs,
     speakers,
     segments: turns.map((t) => ({ start: t.start, end: t.end, speaker: ids.get(t.cluster)! })),
-    timings: { totalMs: performance.now() - t0, sessionRunMs: timings.sessionRunMs, fbankMs: grid.ms, clusterMs },
+    timings: { totalMs: performance.now() - t0, sessionRunMs: timings.sessionRunMs, fbankMs: timings.fbankMs, clusterMs },
     stats: { windows: plan.starts.length, embeddings: store.count, clusters: clusters.count },
   };
 }

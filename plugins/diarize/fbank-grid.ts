@@ -1,7 +1,7 @@
 /**
  * Filterbank frames on one grid over the whole track (frame j starts at sample j * shift),
- * computed once each and kept in a ring while the overlapping windows that need them pass by:
- * memory is one window's frames however long the film.
+ * computed once each, when first needed, and kept in a ring while the overlapping windows that
+ * need them pass by: memory is one window's frames however long the film.
  */
 import type { Fbank } from './fbank.js';
 
@@ -9,8 +9,6 @@ export class FbankGrid {
   private readonly ring: Float32Array;
   private readonly held: Float64Array;
   private readonly capacity: number;
-  /** Time spent computing frames, for the benchmark. */
-  ms = 0;
 
   constructor(readonly fbank: Fbank, windowSamples: number) {
     this.capacity = fbank.frameCount(windowSamples) + 64;
@@ -19,26 +17,18 @@ export class FbankGrid {
   }
 
   /**
-   * Makes frames [first, first + count) available, computing those not held from `samples`,
-   * the audio from sample first * shift on (count must not exceed one window's frames).
+   * Frame j's bins, computed now unless held; `samples` holds the audio from sample
+   * first * shift on, so frame j starts at (j - first) * shift in it. Only frames someone speaks
+   * in are asked for, so silence costs no filterbank. (A view into the ring: copy it before the
+   * next call.)
    */
-  fill(first: number, count: number, samples: Float32Array): void {
-    const t0 = performance.now();
-    const { frameShift, melBins } = this.fbank;
-    for (let j = first; j < first + count; j++) {
-      const slot = j % this.capacity;
-      if (this.held[slot] === j) continue;
-      this.fbank.frame(samples, (j - first) * frameShift, this.ring, slot * melBins);
+  frame(j: number, first: number, samples: Float32Array): Float32Array {
+    const slot = j % this.capacity;
+    const bins = this.fbank.melBins;
+    if (this.held[slot] !== j) {
+      this.fbank.frame(samples, (j - first) * this.fbank.frameShift, this.ring, slot * bins);
       this.held[slot] = j;
     }
-    this.ms += performance.now() - t0;
-  }
-
-  /** Frame j's bins (a view into the ring: copy before filling again). */
-  frame(j: number): Float32Array {
-    const slot = j % this.capacity;
-    if (this.held[slot] !== j) throw new Error(`filterbank frame ${j} is not held`);
-    const bins = this.fbank.melBins;
     return this.ring.subarray(slot * bins, (slot + 1) * bins);
   }
 }

@@ -40,7 +40,8 @@ export interface AnalysisOptions {
   progress(fraction: number): void;
 }
 
-export interface Timings { sessionRunMs: number }
+/** Time inside the sessions' run(), and building their features (filterbank, normalization). */
+export interface Timings { sessionRunMs: number; fbankMs: number }
 
 export async function analyseWindows(
   reader: WavReader, plan: WindowPlan, speech: readonly Span[],
@@ -102,7 +103,6 @@ async function embedWindow(
   if (!active.includes(1)) return out;
   const first = Math.round(start / frameShift);
   const count = grid.fbank.frameCount(samples.length);
-  grid.fill(first, count, samples);
   // The segmentation frame each filterbank frame's centre falls in.
   const segFrame = (r: number) => Math.min(frames - 1, Math.max(0, Math.round((r * frameShift + frameLength / 2 - geometry.frameField / 2) / geometry.frameStep)));
   for (let s = 0; s < speakers; s++) {
@@ -120,9 +120,9 @@ async function embedWindow(
     if (chosen.length < o.minEmbeddingFrames) continue;
     const t0 = performance.now();
     const feats = new Float32Array(chosen.length * melBins);
-    chosen.forEach((r, i) => feats.set(grid.frame(first + r), i * melBins));
+    chosen.forEach((r, i) => feats.set(grid.frame(first + r, first, samples), i * melBins));
     subtractMean(feats, chosen.length, melBins);
-    grid.ms += performance.now() - t0;
+    timings.fbankMs += performance.now() - t0;
     throwIfCancelled(o.cancel);
     const t1 = performance.now();
     const res = (await emb.session.run({ [emb.input]: new ort.Tensor('float32', feats, [1, chosen.length, melBins]) }))[emb.output]!;
