@@ -28,6 +28,7 @@ import { countUploadBytes } from '../ops/metrics.js';
 import { uploadAsJobInput } from '../uploads/upload-job-input.js';
 import { configuredUploads, openUploadServer, type UploadServer } from '../uploads/upload-server.js';
 import { StagePool } from '../workers/stage-pool.js';
+import { setSpeakersDir } from '../../plugins/sdk/speakers-dir.js';
 import { modelRuntime } from './model-runtime.js';
 import type { Logger } from './logger.js';
 
@@ -117,6 +118,8 @@ export async function createRuntime(config: Config, o: RuntimeOptions): Promise<
     onJobInputReleased: async (input) => { await uploadServer?.releaseJobInput(input); },
   });
   const models = modelManagerFor(config, log, o.models);
+  // Series speaker libraries (identify-speakers runs on this thread).
+  setSpeakersDir(join(config.dataDir, 'speakers'));
   const pool = new StagePool({
     threads: config.workers.threads, idleTimeoutMs: config.workers.idleTimeoutMs, cancelGraceMs: config.workers.cancelGraceMs,
     modelsDir: config.models.dir, ...modelSettings,

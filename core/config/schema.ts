@@ -137,6 +137,8 @@ const providers = z.strictObject({
       translate: ['marian', 'nllb', 'apertium'],
       synthesize: ['piper', 'kokoro', 'espeak-ng'],
       separate: ['separate'],
+      diarize: ['diarize'],
+      'identify-speakers': ['diarize'],
     })
     .describe('Plugins to try per capability, best first; the first one available for the language pair is used.'),
 });

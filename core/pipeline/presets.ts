@@ -9,7 +9,8 @@ import type { Job } from '../jobs/store.js';
  * Built-in presets; files in <dataDir>/presets add more or replace these by name.
  * 'dub': extract and analyse once, take the source text from subtitles when there are any
  * (else speech recognition), decide the source language from that text, the audio and the
- * tags, then per target language translate, speak, fit, mix, preview and subtitle; deliver everything
+ * tags, tell the speakers apart where diarization models are installed, then per target language
+ * translate, speak (a voice per speaker), fit, mix, preview and subtitle; deliver everything
  * in one mux step and report on it.
  */
 export const BUILTIN_PRESETS: Record<string, PresetInput> = {
@@ -26,7 +27,11 @@ export const BUILTIN_PRESETS: Record<string, PresetInput> = {
       { id: 'spoken-language', capability: 'identify-language', inputs: { audio: 'extract', vad: 'vad' }, optional: true, weight: 0.5 },
       // The source language for every later step: --from, else content evidence, else tags.
       { id: 'language', capability: 'source-language', inputs: { text: 'text', extract: 'extract', audio: 'spoken-language' }, weight: 0.1 },
-      { id: 'units', capability: 'segment', inputs: { transcript: 'text', vad: 'vad', language: 'language' }, weight: 0.2 },
+      // Who speaks when (where diarization models are installed), named by the series' speaker
+      // library, so the units carry speakers and each speaker keeps one voice across episodes.
+      { id: 'diarize', capability: 'diarize', inputs: { audio: 'extract', vad: 'vad' }, optional: true, weight: 1 },
+      { id: 'speakers', capability: 'identify-speakers', cache: false, inputs: { diarization: 'diarize', source: 'source' }, optional: true, weight: 0.05 },
+      { id: 'units', capability: 'segment', inputs: { transcript: 'text', vad: 'vad', language: 'language', diarization: 'speakers' }, weight: 0.2 },
       { id: 'translate', capability: 'translate', inputs: { units: 'units' }, perTarget: true, weight: 1, jobParams: ['glossary'] },
       { id: 'synthesize', capability: 'synthesize', inputs: { translation: 'translate' }, perTarget: true, weight: 3 },
       { id: 'fit', capability: 'fit', inputs: { speech: 'synthesize', extract: 'extract' }, perTarget: true, weight: 1 },

@@ -1,8 +1,9 @@
-/** A distinct voice variant per speaker, stable for a given transcript: by first appearance. */
+import { assignSpeakerVoices } from '../sdk/speaker-voices.js';
+
+/**
+ * A distinct voice variant per speaker: a diarized speaker 'S<n>' always gets variant n - 1
+ * (the same voice in every episode of a series), other speakers by first appearance.
+ */
 export function assignSpeakerVariants(speakers: ReadonlyArray<string | undefined>, variants: readonly string[]): Map<string, string> {
-  const assigned = new Map<string, string>();
-  for (const s of speakers) {
-    if (s !== undefined && !assigned.has(s)) assigned.set(s, variants[assigned.size % variants.length]!);
-  }
-  return assigned;
+  return assignSpeakerVoices(speakers, variants);
 }

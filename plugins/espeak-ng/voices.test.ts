@@ -50,3 +50,11 @@ test('speaker variants: by first appearance, repeating when speakers outnumber v
   const v = assignSpeakerVariants(['B', undefined, 'A', 'B', 'C', 'A'], ['m1', 'f2']);
   assert.deepEqual([...v], [['B', 'm1'], ['A', 'f2'], ['C', 'm1']]);
 });
+
+test('speaker variants: a series speaker S<n> always gets variant n, whoever speaks first; names take the free ones', () => {
+  const variants = ['m1', 'f2', 'm3', 'f4'];
+  const episode1 = assignSpeakerVariants(['S1', 'S2', 'S1'], variants);
+  const episode2 = assignSpeakerVariants(['S2', 'Ana', 'S1', 'S6'], variants);
+  assert.deepEqual([...episode1], [['S1', 'm1'], ['S2', 'f2']]);
+  assert.deepEqual([...episode2], [['S2', 'f2'], ['Ana', 'm3'], ['S1', 'm1'], ['S6', 'f2']]);
+});

@@ -219,3 +219,31 @@ export const SeparatedAudio = z.object({
 });
 export type SeparatedAudio = z.infer<typeof SeparatedAudio>;
 Object.assign(CAPABILITY_OUTPUT, { separate: SeparatedAudio });
+
+/**
+ * Who speaks when: speaker turns on the source timeline (turns of two speakers may overlap).
+ * Speaker ids are 'S1', 'S2', ...: per file from the diarize step, then, from the
+ * identify-speakers step, the ids of a series' speaker library, so 'S1' is the same voice in
+ * every episode. `embedding` is the speaker's mean voice embedding (unit length), for matching.
+ */
+export const DiarizationSpeaker = z.object({
+  id: z.string().regex(/^S\d+$/),
+  /** Total time the speaker is heard. */
+  speechMs: ms,
+  embedding: z.array(z.number()).optional(),
+  /** identify-speakers: true when a stored speaker of the series matched. */
+  known: z.boolean().optional(),
+});
+export type DiarizationSpeaker = z.infer<typeof DiarizationSpeaker>;
+
+export const Diarization = z.object({
+  durationMs: ms,
+  /** The speaker-embedding model's identity: embeddings of different models are not comparable. */
+  embedder: z.string(),
+  speakers: z.array(DiarizationSpeaker),
+  segments: z.array(z.object({ start: ms, end: ms, speaker: z.string().regex(/^S\d+$/) })),
+  /** identify-speakers: the series folder whose library named the speakers. */
+  library: z.object({ series: z.string(), matched: z.number().int().nonnegative(), added: z.number().int().nonnegative() }).optional(),
+});
+export type Diarization = z.infer<typeof Diarization>;
+Object.assign(CAPABILITY_OUTPUT, { diarize: Diarization, 'identify-speakers': Diarization });

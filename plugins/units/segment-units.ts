@@ -1,19 +1,21 @@
 /**
  * Transcript segments -> dubbing units: sentence-like stretches of one speaker, about
- * minMs..maxMs long, that translate and synthesize well on their own. Neighbours are merged
+ * minMs..maxMs long, that translate and synthesize well on their own. Speakers come from the
+ * diarization when there is one (see speakers.ts). Neighbours are merged
  * first (see merge.ts), then long units are cut (see split.ts). Text, word timings and
  * speakers are kept; ids are 'u0001', 'u0002', ... in time order.
  */
-import type { SpeechSegments, Transcript } from '../sdk/index.js';
+import type { Diarization, SpeechSegments, Transcript } from '../sdk/index.js';
 import { mergeNeighbours, type Piece } from './merge.js';
 import { splitLong, type Span } from './split.js';
 import type { UnitsOptions } from './options.js';
+import { labelSpeakers } from './speakers.js';
 
-export function segmentUnits(transcript: Transcript, speech: SpeechSegments | undefined, o: UnitsOptions): Transcript {
-  const pieces: Piece[] = transcript.segments
+export function segmentUnits(transcript: Transcript, speech: SpeechSegments | undefined, o: UnitsOptions, diarization?: Diarization): Transcript {
+  const pieces: Piece[] = labelSpeakers(transcript.segments
     .map(({ id: _id, ...rest }) => ({ ...rest, text: rest.text.replace(/\s+/g, ' ').trim() }))
     .filter((s) => s.text !== '')
-    .sort((a, b) => a.start - b.start);
+    .sort((a, b) => a.start - b.start), diarization);
   const pauses = pausesOf(speech);
   const units = mergeNeighbours(pieces, o).flatMap((u) => splitLong(u, pauses, o));
   return {

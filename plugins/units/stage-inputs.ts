@@ -1,5 +1,5 @@
 /** The segment stage's inputs, validated against the artifact schemas. */
-import { optionalDocument, parseOptions, requireDocument, SpeechSegments, Transcript, type StageInput } from '../sdk/index.js';
+import { Diarization, optionalDocument, parseOptions, requireDocument, SpeechSegments, Transcript, type StageInput } from '../sdk/index.js';
 import { UnitsOptions } from './options.js';
 
 export const readOptions = (input: StageInput): UnitsOptions => parseOptions(UnitsOptions, input, 'units');
@@ -9,3 +9,9 @@ export const readTranscript = (input: StageInput): Transcript =>
 
 export const readSpeech = (input: StageInput): SpeechSegments | undefined =>
   optionalDocument(SpeechSegments, input, 'vad', 'a SpeechSegments document');
+
+/** Who speaks when, from the dub preset's speakers step; a skipped step (no diarization models) leaves null. */
+export function readDiarization(input: StageInput): Diarization | undefined {
+  if (input.inputs.diarization?.data === null) return undefined;
+  return optionalDocument(Diarization, input, 'diarization', 'a Diarization document');
+}
