@@ -11,6 +11,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { diarizeBench } from '../../plugins/diarize/bench.js';
 import { benchKokoro } from '../../plugins/kokoro/bench.js';
 import { benchMarian } from '../../plugins/marian/bench.js';
 import { benchNllb } from '../../plugins/nllb/bench.js';
@@ -36,7 +37,8 @@ const PROVIDERS: ReadonlyArray<readonly [string, (root: string) => Promise<Provi
   ['nllb', async (root) => asBench(benchNllb(await installTinyNllb(root)))],
   ['piper', () => asBench(benchPiper())],
   ['kokoro', () => asBench(benchKokoro())],
-  ['separate', () => asBench(benchSeparate())],
+  ['separate', async () => asBench(Promise.resolve({ ...(await benchSeparate(60)), audioSeconds: 60 }))],
+  ['diarize', () => asBench(diarizeBench())],
 ];
 
 const GOAL_PCT = 10;
@@ -56,6 +58,10 @@ export default async function bench(): Promise<void> {
         .map(([k, v]) => `${k} ${typeof v === 'number' ? +v.toFixed(3) : v}`);
       console.log(`${name.padEnd(12)} total ${m.totalMs.toFixed(1)} ms, session.run ${m.sessionRunMs.toFixed(1)} ms, ours ${oursMs.toFixed(1)} ms = ${pct.toFixed(1)} % (goal <= ${GOAL_PCT} %)${extras.length ? `; ${extras.join(', ')}` : ''}`);
       result.push(`${key(name)}_ours_pct=${pct.toFixed(1)} ${key(name)}_total_ms=${m.totalMs.toFixed(1)} ${key(name)}_run_ms=${m.sessionRunMs.toFixed(1)}`);
+      // Our code's own real-time factor: what it costs per second of audio whatever the model,
+      // the figure that carries over to real weights (whose session time is not measured here).
+      const audioSeconds = typeof m.audioSeconds === 'number' ? m.audioSeconds : typeof m.audioMs === 'number' ? m.audioMs / 1000 : undefined;
+      if (audioSeconds) result.push(`${key(name)}_ours_rtf=${(oursMs / 1000 / audioSeconds).toFixed(5)}`);
       // The two throughputs the issue names: log-mel (audio seconds a second) and overlap-add (samples a second).
       if (typeof m.melSecondsPerSecond === 'number') result.push(`logmel_audio_s_per_s=${m.melSecondsPerSecond.toFixed(0)}`);
       if (typeof m.samplesPerSecond === 'number') result.push(`overlap_add_msamples_per_s=${(m.samplesPerSecond / 1e6).toFixed(1)}`);
