@@ -152,6 +152,13 @@ async function sourceOutput(job: Job): Promise<StageOutput> {
   return { files: { media: input }, data: { path: input, size: st.size }, hash: await fingerprintFile(input) };
 }
 
+/** A plugin's option overrides for one step: the preset step's, then the job's (which win). */
+export function stepOverrides(job: Job, step: PlanStep, plugin: string): Record<string, unknown> | undefined {
+  const fromStep = step.options?.[plugin];
+  const fromJob = job.options.plugins?.[plugin];
+  return fromStep || fromJob ? { ...fromStep, ...fromJob } : undefined;
+}
+
 async function runOrSkip(
   deps: RunnerDeps, job: Job, plan: Plan, step: PlanStep, outputs: Map<string, StageOutput>, jobDir: string,
   progress: ProgressTracker, signal: AbortSignal, languages: SourceLanguages,
@@ -192,6 +199,7 @@ async function runStep(
   try {
     choices = await deps.plugins.select(step.capability, {
       provider: step.provider, sourceLanguage: params.sourceLanguage ?? params.sourceLanguageHint, targetLanguage: params.targetLanguage,
+      overrides: (plugin) => stepOverrides(job, step, plugin),
     });
   } catch (e) {
     if (!step.optional || DubarrError.from(e).code !== 'E_NO_PROVIDER') throw withTagNote(e, params);
@@ -201,7 +209,7 @@ async function runStep(
   const declined: string[] = [];
   for (const choice of choices) {
     const name = choice.plugin.def.name;
-    const options = deps.plugins.optionsFor(name, job.options.plugins?.[name]);
+    const options = deps.plugins.optionsFor(name, stepOverrides(job, step, name));
     // A step with side effects is never cached: it needs no key, so no engine fingerprint.
     let key: string | undefined;
     if (step.cache) {

@@ -11,6 +11,11 @@ export const PresetStep = z.object({
   capability: z.string(),
   /** Fixed provider (plugin name); otherwise chosen by preference and language support. */
   provider: z.string().optional(),
+  /**
+   * Plugin options for this step, by plugin name, over the configured ones (a job's own
+   * overrides still win): `{ whisper: { model: whisper-small } }` names the model the step runs.
+   */
+  options: z.record(z.string(), z.record(z.string(), z.unknown())).optional(),
   /** input name -> step id, or 'source' for the job's media. */
   inputs: z.record(z.string(), z.string()).default({}),
   perTarget: z.boolean().default(false),
@@ -46,6 +51,8 @@ export interface PlanStep {
   id: string;
   capability: string;
   provider?: string;
+  /** Plugin option overrides by plugin name, from the preset step. */
+  options?: Record<string, Record<string, unknown>>;
   inputs: Record<string, string>;
   params: Record<string, unknown>;
   weight: number;
@@ -91,6 +98,7 @@ export function expandPreset(name: string, preset: Preset, req: PlanRequest): Pl
         id: lang ? `${s.id}:${lang}` : s.id,
         capability: s.capability,
         provider: req.providers?.[s.capability] ?? s.provider,
+        ...(s.options ? { options: s.options } : {}),
         inputs,
         params: {
           ...Object.fromEntries(s.jobParams.filter((k) => req.params?.[k] !== undefined).map((k) => [k, req.params![k]])),

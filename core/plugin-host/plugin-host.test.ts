@@ -128,3 +128,25 @@ test('a stage fingerprint follows the code its plugin loads and the engine it re
     await rm(dir, { recursive: true, force: true });
   }
 });
+
+test("a step's option overrides decide availability: a step naming an installed model picks the provider the configured default does not", async () => {
+  const modelSchema = `{ safeParse: (v) => ({ success: true, data: { model: 'default-model', ...(v ?? {}) } }) }`;
+  const dir = await externalPlugins({
+    neural: `export default {
+      name: 'neural', version: '1.0.0', options: ${modelSchema},
+      stages: [{ id: 'neural:translate', capability: 'test-translate', runIn: 'main', entry: new URL('./t.js', import.meta.url) }],
+      available: async (o) => (o.model === 'installed-model' ? { ok: true } : { ok: false, reason: 'no model ' + o.model + ' is installed' }),
+    };`,
+  });
+  try {
+    const host = await PluginHost.load({ dirs: [dir], options: {}, preference: {} });
+    await assert.rejects(host.select('test-translate'), /neural: unavailable \(no model default-model is installed\)/);
+    const chosen = await host.select('test-translate', { overrides: (p) => (p === 'neural' ? { model: 'installed-model' } : undefined) });
+    assert.deepEqual(chosen.map((c) => c.plugin.def.name), ['neural']);
+    assert.deepEqual(host.optionsFor('neural', { model: 'installed-model' }), { model: 'installed-model' });
+    // The configured options' answer is cached apart from the overridden one.
+    await assert.rejects(host.select('test-translate'), /no model default-model/);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});

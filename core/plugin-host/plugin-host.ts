@@ -44,6 +44,11 @@ export interface SelectRequest {
   provider?: string;
   sourceLanguage?: string;
   targetLanguage?: string;
+  /**
+   * Option overrides per plugin for this step (a job's, a preset step's), so availability is
+   * judged with them: a step that names another installed model than the configured one.
+   */
+  overrides?(plugin: string): Record<string, unknown> | undefined;
 }
 
 const StageShape = z.object({
@@ -137,19 +142,22 @@ export class PluginHost {
   }
 
   /** Cached for a short while: engines are probed at most every 30 s. */
-  availability(name: string): Promise<Availability> {
+  availability(name: string, overrides?: Record<string, unknown>): Promise<Availability> {
     const p = this.byName.get(name);
     if (!p) return Promise.resolve({ ok: false, reason: `no plugin named '${name}'` });
-    const hit = this.availabilityCache.get(name);
+    const overridden = overrides !== undefined && Object.keys(overrides).length > 0;
+    const cacheKey = overridden ? `${name}\0${JSON.stringify(overrides)}` : name;
+    const hit = this.availabilityCache.get(cacheKey);
     if (hit && Date.now() - hit.at < AVAILABILITY_TTL_MS) return hit.value;
     const value = (async (): Promise<Availability> => {
       try {
-        return (await p.def.available?.(p.options)) ?? { ok: true };
+        const options = overridden ? this.optionsFor(name, overrides) : p.options;
+        return (await p.def.available?.(options)) ?? { ok: true };
       } catch (e) {
         return { ok: false, reason: `availability check failed: ${(e as Error).message}` };
       }
     })();
-    this.availabilityCache.set(name, { at: Date.now(), value });
+    this.availabilityCache.set(cacheKey, { at: Date.now(), value });
     return value;
   }
 
@@ -199,7 +207,7 @@ export class PluginHost {
     const chosen: StageChoice[] = [];
     const rejected: string[] = [];
     for (const c of considered) {
-      const a = await this.availability(c.plugin.def.name);
+      const a = await this.availability(c.plugin.def.name, req.overrides?.(c.plugin.def.name));
       if (!a.ok) { rejected.push(`${c.plugin.def.name}: unavailable (${a.reason ?? 'no reason given'})`); continue; }
       const langs = a.languages ?? c.stage.languages;
       const mismatch = languageMismatch(langs, req);
