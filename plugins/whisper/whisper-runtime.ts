@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { DubarrError, type Logger } from '../sdk/index.js';
 import { openModel, type InstalledModel } from '../sdk/models.js';
 import { onnxSession, type ExecutionProviderName } from '../sdk/onnx-session.js';
+import { residentShares } from '../sdk/resident-share.js';
 import { MODEL_FILES, readWhisperConfig, type WhisperConfig } from './model-config.js';
 
 export type Ort = typeof import('onnxruntime-node');
@@ -57,12 +58,14 @@ export async function openWhisper(o: RuntimeOptions, log?: Logger): Promise<Whis
   const model = await openModel(o.model, { task: 'asr', provider: 'whisper' });
   const config = await readWhisperConfig(model);
   const files = whisperModelFiles(model);
-  const common = { executionProviders: o.executionProviders, threads: o.threads, residentMb: model.entry.residentMb, log };
+  // One model in two sessions: each counts its share of residentMb against models.maxResidentMb.
+  const [encoderMb, decoderMb] = residentShares(model, [files.encoder, files.decoder]);
+  const common = { executionProviders: o.executionProviders, threads: o.threads, log };
   const enc = await onnxSession(model.file(files.encoder), {
-    ...common, label: `${model.id} encoder`, expect: { inputs: ['input_features'], outputs: ['last_hidden_state'] },
+    ...common, residentMb: encoderMb, label: `${model.id} encoder`, expect: { inputs: ['input_features'], outputs: ['last_hidden_state'] },
   });
   const dec = await onnxSession(model.file(files.decoder), {
-    ...common, label: `${model.id} decoder`,
+    ...common, residentMb: decoderMb, label: `${model.id} decoder`,
     expect: {
       inputs: ['input_ids', 'encoder_hidden_states', 'use_cache_branch', 'past_key_values.0.decoder.key', 'past_key_values.0.encoder.key'],
       outputs: ['logits', 'present.0.decoder.key', 'present.0.encoder.key'],
