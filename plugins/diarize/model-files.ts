@@ -23,7 +23,9 @@ export const SEGMENTATION_IO = { inputs: ['input_values', 'x'], outputs: ['logit
 // input_features -> last_hidden_state: the onnx-community export of WeSpeaker ResNet34-LM (the catalogue's).
 export const EMBEDDING_IO = { inputs: ['feats', 'x', 'input_features'], outputs: ['embs', 'embedding', 'embeddings', 'last_hidden_state'] } as const;
 
-const SegmentationSettings = z.object({
+// Strict: exactly the keys read here, so a key the catalogue spells otherwise is an error, not a
+// default silently taken in its place.
+export const SegmentationSettings = z.strictObject({
   onnx: z.string().optional(),
   windowSamples: z.int().positive().default(160_000),
   frameStep: z.int().positive().default(270),
@@ -33,7 +35,7 @@ const SegmentationSettings = z.object({
 });
 export type SegmentationSettings = z.infer<typeof SegmentationSettings>;
 
-const EmbeddingSettings = z.object({
+export const EmbeddingSettings = z.strictObject({
   onnx: z.string().optional(),
   window: z.enum(['hamming', 'povey', 'hann']).default('hamming'),
   sampleScale: z.number().positive().default(32768),

@@ -17,11 +17,12 @@ import type { InstalledModel } from '../sdk/models.js';
 import type { CastableVoice } from '../sdk/voice-casting.js';
 import { KOKORO_LANGUAGES } from './kokoro-phonemes.js';
 
-const Settings = z.object({
+/** Exactly the keys read here: a key spelt otherwise in the catalogue is an error, not ignored. */
+export const KokoroSettings = z.strictObject({
   model: z.string().optional(),
   sampleRate: z.int().min(8000).max(96_000).optional(),
   styleDim: z.int().positive().optional(),
-  voices: z.array(z.object({
+  voices: z.array(z.strictObject({
     name: z.string(), file: z.string(), language: z.string().optional(), espeak: z.string().optional(),
     gender: z.enum(['female', 'male']).optional(),
   })).optional(),
@@ -45,7 +46,7 @@ export interface KokoroLayout {
 }
 
 export function kokoroLayout(model: InstalledModel): KokoroLayout {
-  const parsed = Settings.safeParse(model.entry.settings ?? {});
+  const parsed = KokoroSettings.safeParse(model.entry.settings ?? {});
   if (!parsed.success) throw new DubarrError('E_PROVIDER_UNAVAILABLE', `the kokoro model ${model.id} has settings this provider cannot read: ${parsed.error.message}`);
   const settings = parsed.data;
   const paths = model.entry.files.map((f) => f.path);
@@ -55,13 +56,15 @@ export function kokoroLayout(model: InstalledModel): KokoroLayout {
   }
   type Listed = NonNullable<typeof settings.voices>[number];
   const listed: Listed[] = settings.voices ?? paths.filter((p) => /^voices\/[^/]+\.bin$/.test(p)).map((file) => ({ name: basename(file, '.bin'), file }));
+  const missing = listed.find((v) => !paths.includes(v.file));
+  if (missing) throw new DubarrError('E_PROVIDER_UNAVAILABLE', `the kokoro model ${model.id} lists the voice ${missing.name} in ${missing.file}, which is not one of its files`);
   const known = new Map((model.entry.voice?.speakers ?? []).map((s) => [s.name, s]));
   const voices = listed.flatMap((v): KokoroVoice[] => {
     const lang = KOKORO_LANGUAGES[v.name[0] ?? ''];
     if (!lang) return [];
     const byName = v.name[1] === 'f' ? 'female' : v.name[1] === 'm' ? 'male' : undefined;
     return [{
-      id: v.name, file: model.file(v.file), language: lang.language, espeak: v.espeak ?? lang.espeak,
+      id: v.name, file: model.file(v.file), language: v.language ?? lang.language, espeak: v.espeak ?? lang.espeak,
       gender: v.gender ?? known.get(v.name)?.gender ?? byName, age: known.get(v.name)?.age,
     }];
   });
@@ -70,10 +73,14 @@ export function kokoroLayout(model: InstalledModel): KokoroLayout {
 
 const vocabs = new Map<string, Promise<Map<string, number>>>();
 
-/** tokenizer.json's model.vocab (or a config.json with `vocab`, hexgrad's layout), per thread. */
+/** The file the phoneme vocabulary is read from: tokenizer.json, else a config.json with `vocab` (hexgrad's layout). */
+export function vocabFile(model: InstalledModel): string {
+  return model.entry.files.some((f) => f.path === 'tokenizer.json') ? 'tokenizer.json' : 'config.json';
+}
+
+/** tokenizer.json's model.vocab (or config.json's `vocab`), per thread. */
 export function loadVocab(model: InstalledModel): Promise<Map<string, number>> {
-  const paths = model.entry.files.map((f) => f.path);
-  const file = paths.includes('tokenizer.json') ? 'tokenizer.json' : 'config.json';
+  const file = vocabFile(model);
   const path = model.file(file);
   let pending = vocabs.get(path);
   if (!pending) {

@@ -35,7 +35,7 @@ export async function installTinyKokoro(root?: string): Promise<TinyKokoro> {
     ...testEntry({
       id: 'kokoro-82m', task: 'tts', provider: 'kokoro', languages: ['en', 'es', 'ja'],
       voice: { speakers: [{ id: 0, name: 'am_tiny', gender: 'male', age: 'old' }] },
-      settings: { model: 'onnx/model.onnx', sampleRate: TINY_RATE, styleDim: 256, maxPhonemes: 510, voices: listed },
+      settings: { model: 'onnx/model.onnx', sampleRate: TINY_RATE, styleDim: 256, voices: listed },
     }),
     files,
   });

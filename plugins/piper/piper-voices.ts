@@ -83,9 +83,9 @@ function dedupeVoices(voices: readonly PiperVoiceModel[]): PiperVoiceModel[] {
 /** `model` first when it is among them, then the wanted region (the voice's own locale), quality, id. */
 function rank(voices: PiperVoiceModel[], preferred: string, language: string): PiperVoiceModel[] {
   const region = regionOf(language);
-  const key = ({ model, config }: PiperVoiceModel) => [
+  const key = ({ model, config, settings }: PiperVoiceModel) => [
     model.id === preferred || model.dir === preferred ? 0 : 1,
-    region && regionOf(config.language?.code ?? String(model.entry.settings?.locale ?? '')) === region ? 0 : 1,
+    region && regionOf(config.language?.code ?? settings.locale ?? '') === region ? 0 : 1,
     rankOf(model.entry.voice?.quality ?? config.audio.quality),
   ];
   return [...voices].sort((a, b) => {

@@ -33,6 +33,26 @@ export interface PiperVoiceModel {
   config: PiperConfig;
   /** espeak-ng voice for its phonemes. */
   espeakVoice: string;
+  /** The catalogue entry's settings. */
+  settings: PiperSettings;
+}
+
+/**
+ * The catalogue entry's `settings` the provider reads: the voice's locale ('en_GB', to prefer
+ * voices of the wanted region). Everything else comes from the .onnx.json; a key spelt
+ * otherwise is an error, not ignored.
+ */
+export const PiperSettings = z.strictObject({ locale: z.string().optional() });
+export type PiperSettings = z.infer<typeof PiperSettings>;
+
+/** The files a voice is opened from and the settings it is read with. */
+export function piperModelFiles(model: InstalledModel): { onnx: string; config: string; settings: PiperSettings } {
+  const parsed = PiperSettings.safeParse(model.entry.settings ?? {});
+  if (!parsed.success) {
+    throw new DubarrError('E_PROVIDER_UNAVAILABLE', `the piper voice ${model.id} has settings this provider does not read (${z.prettifyError(parsed.error)}); it reads settings.locale only`);
+  }
+  const onnx = piperOnnxFile(model);
+  return { onnx, config: `${onnx}.json`, settings: parsed.data };
 }
 
 /** The model file of a Piper voice: the one `.onnx` of the entry's files. */
@@ -48,8 +68,8 @@ const loaded = new Map<string, Promise<PiperConfig>>();
 
 /** Reads (once per thread and folder) and checks the voice's .onnx.json. */
 export async function loadPiperVoice(model: InstalledModel): Promise<PiperVoiceModel> {
-  const onnx = piperOnnxFile(model);
-  const configPath = model.file(`${onnx}.json`);
+  const files = piperModelFiles(model);
+  const configPath = model.file(files.config);
   let pending = loaded.get(configPath);
   if (!pending) {
     pending = readConfig(configPath, model.id);
@@ -63,7 +83,7 @@ export async function loadPiperVoice(model: InstalledModel): Promise<PiperVoiceM
   }
   const espeakVoice = config.espeak?.voice;
   if (!espeakVoice) throw new DubarrError('E_PROVIDER_UNAVAILABLE', `the piper voice ${model.id} names no espeak-ng voice (espeak.voice in its .onnx.json)`);
-  return { model, onnxPath: model.file(onnx), config, espeakVoice };
+  return { model, onnxPath: model.file(files.onnx), config, espeakVoice, settings: files.settings };
 }
 
 async function readConfig(path: string, id: string): Promise<PiperConfig> {

@@ -10,10 +10,12 @@
  * encoder_model*.onnx / decoder_model_merged*.onnx (a quantized pair, say).
  */
 import { readFile } from 'node:fs/promises';
+import { z } from 'zod';
 import type { InstalledModel } from './models.js';
 import { DubarrError } from './errors.js';
 import type { ExecutionProviderName } from './onnx-session.js';
 import { onnxSession } from './onnx-session.js';
+import { residentShares } from './resident-share.js';
 import type { Logger } from './plugin.js';
 import { generate, readSeq2SeqConfig, SEQ2SEQ_SIGNATURE, type Seq2SeqConfig, type Seq2SeqSessions } from './seq2seq-onnx.js';
 import { loadSeq2SeqTokenizer, type Seq2SeqTokenizer } from './seq2seq-tokenizer.js';
@@ -54,13 +56,28 @@ export interface Seq2SeqTranslator extends Translator {
 const OUTPUT_PER_SOURCE_TOKEN = 2;
 const OUTPUT_SLACK = 10;
 
+/**
+ * The catalogue entry's `settings` this code reads (Marian and NLLB entries): nothing else, so a
+ * key spelt differently in the catalogue is an error, not a default silently taken.
+ */
+export const Seq2SeqSettings = z.strictObject({
+  /** The encoder's file among the entry's files (a quantized one, say). */
+  encoder: z.string().optional(),
+  /** The merged decoder's file. */
+  decoder: z.string().optional(),
+});
+
+/** Files the translator reads besides the two graphs (generation_config.json only when there). */
+export const SEQ2SEQ_JSON_FILES = { tokenizer: 'tokenizer.json', config: 'config.json' } as const;
+
 export function modelOnnxFiles(model: InstalledModel): { encoder: string; decoder: string } {
-  const settings = model.entry.settings ?? {};
-  const pick = (key: 'encoder' | 'decoder', pattern: RegExp, fallback: string): string => {
-    const named = settings[key];
-    if (typeof named === 'string') return named;
-    return model.entry.files.find((f) => pattern.test(f.path))?.path ?? fallback;
-  };
+  const parsed = Seq2SeqSettings.safeParse(model.entry.settings ?? {});
+  if (!parsed.success) {
+    throw new DubarrError('E_PROVIDER_UNAVAILABLE', `the translation model ${model.id} has settings this provider does not read (${z.prettifyError(parsed.error)}); it reads settings.encoder and settings.decoder only`);
+  }
+  const settings = parsed.data;
+  const pick = (key: 'encoder' | 'decoder', pattern: RegExp, fallback: string): string =>
+    settings[key] ?? model.entry.files.find((f) => pattern.test(f.path))?.path ?? fallback;
   return {
     encoder: pick('encoder', /(^|\/)encoder_model[^/]*\.onnx$/, 'onnx/encoder_model.onnx'),
     decoder: pick('decoder', /(^|\/)decoder_model_merged[^/]*\.onnx$/, 'onnx/decoder_model_merged.onnx'),
@@ -79,18 +96,17 @@ async function readJson(path: string, required: boolean): Promise<Record<string,
 export async function openSeq2SeqTranslator(model: InstalledModel, o: Seq2SeqTranslatorOptions): Promise<Seq2SeqTranslator> {
   const t0 = performance.now();
   const files = modelOnnxFiles(model);
-  const size = (p: string) => model.entry.files.find((f) => f.path === p)?.size ?? 1;
-  const encoderShare = size(files.encoder) / (size(files.encoder) + size(files.decoder));
-  const session = (path: string, share: number, expect: { inputs: readonly string[]; outputs: readonly string[] }) => onnxSession(model.file(path), {
-    executionProviders: o.executionProviders, threads: o.threads, residentMb: model.entry.residentMb * share,
+  const [encoderMb, decoderMb] = residentShares(model, [files.encoder, files.decoder]);
+  const session = (path: string, residentMb: number, expect: { inputs: readonly string[]; outputs: readonly string[] }) => onnxSession(model.file(path), {
+    executionProviders: o.executionProviders, threads: o.threads, residentMb,
     label: `${model.id} ${path}`, log: o.log, expect,
   });
   const [tokenizer, config, generation, encoder, decoder] = await Promise.all([
     loadSeq2SeqTokenizer(model.dir),
-    readJson(model.file('config.json'), true),
+    readJson(model.file(SEQ2SEQ_JSON_FILES.config), true),
     readJson(model.file('generation_config.json'), false),
-    session(files.encoder, encoderShare, SEQ2SEQ_SIGNATURE.encoder),
-    session(files.decoder, 1 - encoderShare, SEQ2SEQ_SIGNATURE.decoder),
+    session(files.encoder, encoderMb!, SEQ2SEQ_SIGNATURE.encoder),
+    session(files.decoder, decoderMb!, SEQ2SEQ_SIGNATURE.decoder),
   ]);
   const cfg = readSeq2SeqConfig(config, generation);
   const sessions: Seq2SeqSessions = { encoder: encoder.session, decoder: decoder.session };

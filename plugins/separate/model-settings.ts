@@ -4,7 +4,7 @@
  *
  * MDX-Net (UVR's ONNX exports; values from UVR's model data, e.g. UVR-MDX-NET-Voc_FT):
  *   { sampleRate: 44100, nFft: 7680, hop: 1024, dimF: 3072, dimT: 256, compensate: 1.021, primaryStem: vocals }
- * Other keys an entry may carry (channels, input, layout: documentation) are ignored.
+ * No other key: one spelt otherwise in the catalogue is an error, not a default silently taken.
  * The model file is the entry's only .onnx file, or the one `file` names. Its input is `input`
  * and its output `output`, both float32 [batch, 4, dimF, dimT].
  */
@@ -13,7 +13,7 @@ import { DubarrError } from '../sdk/index.js';
 import type { InstalledModel } from '../sdk/models.js';
 import { realFftSizeOk } from './real-fft.js';
 
-export const MdxSettings = z.object({
+export const MdxSettings = z.strictObject({
   architecture: z.literal('mdx').default('mdx'),
   /** The .onnx file among the entry's files; default: the only one. */
   file: z.string().optional(),
