@@ -18,6 +18,16 @@ import { MdxSpectrogram } from './stft.js';
 export const MDX_INPUT = 'input';
 export const MDX_OUTPUT = 'output';
 
+/**
+ * The output to read: `output` where the file has it, else its only output (UVR's exports are
+ * read by position, so not every file names it alike).
+ */
+export function mdxOutputName(names: readonly string[], label: string): string {
+  if (names.includes(MDX_OUTPUT)) return MDX_OUTPUT;
+  if (names.length === 1) return names[0]!;
+  throw new DubarrError('E_PROVIDER_UNAVAILABLE', `${label} is not an MDX-Net separation model: it has outputs ${names.join(', ')} and none named ${MDX_OUTPUT}`);
+}
+
 export interface SessionChoice {
   executionProviders: readonly ExecutionProviderName[];
   threads: number;
@@ -43,6 +53,7 @@ export class MdxChunkModel implements ChunkModel {
   private constructor(
     private readonly ort: typeof import('onnxruntime-node'), private readonly session: InferenceSession,
     private readonly spectrogram: MdxSpectrogram, readonly settings: MdxSettings, readonly provider: ExecutionProviderName,
+    private readonly outputName: string,
   ) {
     this.frames = spectrogram.chunkFrames;
     // The reflect padding reaches n_fft / 2 into the chunk.
@@ -54,11 +65,12 @@ export class MdxChunkModel implements ChunkModel {
   static async open(model: SeparationModel, choice: SessionChoice): Promise<MdxChunkModel> {
     const { session, provider } = await onnxSession(model.onnx, {
       executionProviders: choice.executionProviders, threads: choice.threads, residentMb: choice.residentMb,
-      label: choice.label, log: choice.log, expect: { inputs: [MDX_INPUT], outputs: [MDX_OUTPUT] },
+      label: choice.label, log: choice.log, expect: { inputs: [MDX_INPUT] },
     });
+    const outputName = mdxOutputName(session.outputNames, choice.label);
     const ort = await import('onnxruntime-node');
     const { nFft, hop, dimF, dimT, zeroLowBins } = model.settings;
-    return new MdxChunkModel(ort, session, await MdxSpectrogram.create({ nFft, hop, dimF, dimT, zeroLowBins }), model.settings, provider);
+    return new MdxChunkModel(ort, session, await MdxSpectrogram.create({ nFft, hop, dimF, dimT, zeroLowBins }), model.settings, provider, outputName);
   }
 
   async run(input: readonly Float32Array[], output: readonly Float64Array[]): Promise<void> {
@@ -69,7 +81,7 @@ export class MdxChunkModel implements ChunkModel {
     t0 = performance.now();
     const result = await this.session.run({ [MDX_INPUT]: new this.ort.Tensor('float32', this.tensor, [1, 4, dimF, dimT]) });
     this.timings.sessionRunMs += performance.now() - t0;
-    const out = result[MDX_OUTPUT]!;
+    const out = result[this.outputName]!;
     if (out.data.length !== this.tensor.length) {
       throw new DubarrError('E_PROVIDER_UNAVAILABLE', `the separation model returned a [${out.dims.join(', ')}] tensor for a [1, 4, ${dimF}, ${dimT}] input: its catalogue settings (dimF, dimT) do not match the file`);
     }

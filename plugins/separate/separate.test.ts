@@ -8,7 +8,9 @@ import { setModelsDir } from '../sdk/models.js';
 import { readWav } from '../sdk/wav.js';
 import { findStage, outputOf, runStageForTest } from '../sdk/testing.js';
 import { h264Ac3Mkv, randomBytesFile, twoHourMkv } from '../../test/fixtures/media.js';
-import { MUSIC_HZ, VOICE_HZ, tinySeparationModels, toneAmplitude, voiceOverMusic } from '../../test/fixtures/separation.js';
+import { IDENTITY_SETTINGS, MUSIC_HZ, VOICE_HZ, tinySeparationModels, toneAmplitude, voiceOverMusic } from '../../test/fixtures/separation.js';
+import { buildTinyModel, installTinyModel, testEntry } from '../../test/fixtures/tiny-models.js';
+import { mdxOutputName } from './mdx-chunk-model.js';
 import plugin from './index.js';
 import { DEFAULT_SEPARATION_MODEL } from './options.js';
 
@@ -78,6 +80,19 @@ test('an identity model gives the stereo source back bit for bit as vocals (back
   }
   const fractions = progress.map((p) => p.fraction);
   assert.ok(fractions.length > 5 && fractions.every((f, i) => i === 0 || f >= fractions[i - 1]!), 'progress rises as chunks finish');
+});
+
+test('an export whose one output has another name is read by position, still exact', async () => {
+  const built = await buildTinyModel('mdx_tiny.py', ['identity', String(IDENTITY_SETTINGS.nFft), String(IDENTITY_SETTINGS.dimF), String(IDENTITY_SETTINGS.dimT), 'vocals_spec']);
+  const dir = await installTinyModel(models.root, built, {
+    ...testEntry({ id: 'mdx-renamed-output', task: 'separate', provider: 'separate', settings: { ...IDENTITY_SETTINGS } }), files: ['mdx_tiny.onnx'],
+  });
+  const media = await voiceOverMusic(1.1);
+  const { vocals } = await separate(media, { model: dir });
+  const source = await decoded(media);
+  for (let c = 0; c < 2; c++) assert.ok(sameBits(vocals.channels[c]!, source[c]!), `channel ${c}`);
+  assert.equal(mdxOutputName(['vocals_spec'], 'm'), 'vocals_spec');
+  assert.throws(() => mdxOutputName(['a', 'b'], 'm'), /none named output/);
 });
 
 test('a 48 kHz source is resampled to the model\'s rate as it is read, and still comes back exact', async () => {
