@@ -13,3 +13,4 @@ export * from './file-fingerprint.js';
 export * from './provider-fetch.js';
 export { ProviderGate, providerGate, realClock, type ProviderClock, type GateLimits } from './provider-gate.js';
 export * from './secret-redaction.js';
+export * from './provider-cache.js';
