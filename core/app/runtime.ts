@@ -29,6 +29,7 @@ import { uploadAsJobInput } from '../uploads/upload-job-input.js';
 import { configuredUploads, openUploadServer, type UploadServer } from '../uploads/upload-server.js';
 import { StagePool } from '../workers/stage-pool.js';
 import { setSpeakersDir } from '../../plugins/sdk/speakers-dir.js';
+import { setProviderCacheDir } from '../../plugins/sdk/provider-cache.js';
 import { modelRuntime } from './model-runtime.js';
 import type { Logger } from './logger.js';
 
@@ -120,9 +121,13 @@ export async function createRuntime(config: Config, o: RuntimeOptions): Promise<
   const models = modelManagerFor(config, log, o.models);
   // Series speaker libraries (identify-speakers runs on this thread).
   setSpeakersDir(join(config.dataDir, 'speakers'));
+  // Cloud providers' paid results per unit; not under cache.dir, whose pruning would throw away
+  // what was bought (a re-run would pay again).
+  const providerCacheDir = join(config.dataDir, 'provider-cache');
+  setProviderCacheDir(providerCacheDir);
   const pool = new StagePool({
     threads: config.workers.threads, idleTimeoutMs: config.workers.idleTimeoutMs, cancelGraceMs: config.workers.cancelGraceMs,
-    modelsDir: config.models.dir, ...modelSettings,
+    modelsDir: config.models.dir, providerCacheDir, ...modelSettings,
   });
   const bus = new JobBus();
   const journal = new Journal(store, bus, log);

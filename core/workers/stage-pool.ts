@@ -13,6 +13,8 @@ export interface PoolOptions {
   cancelGraceMs: number;
   /** models.dir, handed to every worker thread (setModelsDir). */
   modelsDir?: string;
+  /** Where cloud providers keep paid results per unit, handed to every worker thread (setProviderCacheDir). */
+  providerCacheDir?: string;
   /**
    * The process's model budget (createModelBudget: models.maxResidentMb, models.gpuConcurrency),
    * shared with every worker thread; a thread's share is freed when it exits.
@@ -25,6 +27,7 @@ export interface PoolOptions {
 /** What every worker thread is started with (piscina's workerData). */
 export interface StageWorkerData {
   modelsDir?: string;
+  providerCacheDir?: string;
   /** Shared memory, not a copy: every thread sees the same counters. */
   modelBudget?: SharedArrayBuffer;
   onnxDefaults?: OnnxDefaults;
@@ -57,7 +60,7 @@ export class StagePool {
       // loop keeps turning, so a thread that keeps idle model sessions can release them when
       // another thread asks for room (onnx-session.ts), and their release finishes.
       atomics: 'async',
-      workerData: { modelsDir: opts.modelsDir, modelBudget: opts.modelBudget, onnxDefaults: opts.onnxDefaults } satisfies StageWorkerData,
+      workerData: { modelsDir: opts.modelsDir, providerCacheDir: opts.providerCacheDir, modelBudget: opts.modelBudget, onnxDefaults: opts.onnxDefaults } satisfies StageWorkerData,
     });
     const budget = opts.modelBudget && new ModelBudget(opts.modelBudget);
     if (budget) {

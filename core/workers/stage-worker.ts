@@ -10,6 +10,7 @@ import { installModelBudget } from '../../plugins/sdk/model-budget.js';
 import { withModelLease } from '../../plugins/sdk/model-lease.js';
 import { setModelsDir } from '../../plugins/sdk/models.js';
 import { setOnnxDefaults } from '../../plugins/sdk/onnx-session.js';
+import { setProviderCacheDir } from '../../plugins/sdk/provider-cache.js';
 import type { Logger, StageContext, StageInput, StageResult } from '../../plugins/sdk/plugin.js';
 import { loadStageEntry } from './load-stage.js';
 import { lowerThisThreadPriority } from './stage-priority.js';
@@ -20,6 +21,7 @@ if (!isMainThread) {
   lowerThisThreadPriority();
   const data = workerData as import('./stage-pool.js').StageWorkerData | undefined;
   if (data?.modelsDir) setModelsDir(data.modelsDir);
+  if (data?.providerCacheDir) setProviderCacheDir(data.providerCacheDir);
   if (data?.modelBudget) installModelBudget(data.modelBudget);
   if (data?.onnxDefaults) setOnnxDefaults(data.onnxDefaults);
 }

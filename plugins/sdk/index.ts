@@ -10,3 +10,7 @@ export * from './subtitle-output-formats.js';
 export * from './stage-input.js';
 export * from './child-process.js';
 export * from './file-fingerprint.js';
+export * from './provider-fetch.js';
+export { ProviderGate, providerGate, realClock, type ProviderClock, type GateLimits } from './provider-gate.js';
+export * from './secret-redaction.js';
+export * from './provider-cache.js';
