@@ -16,7 +16,6 @@ import { join } from 'node:path';
 import { pino } from 'pino';
 import { Transcript, Translation, SynthesizedSegments, type StageOutput } from '../../plugins/sdk/index.js';
 import { DubarrError } from '../../plugins/sdk/errors.js';
-import { setModelsDir } from '../../plugins/sdk/models.js';
 import type { StageDefinition } from '../../plugins/sdk/plugin.js';
 import { errorRate, wordErrors } from '../../plugins/sdk/word-error-rate.js';
 import { modelRuntime } from '../app/model-runtime.js';
@@ -98,7 +97,6 @@ const SLOT_MS = 30_000;
 
 export async function runEval(o: EvalOptions): Promise<EvalReport> {
   const cfg = o.config;
-  setModelsDir(cfg.models.dir);
   // Before the plugins load: the ONNX providers' option defaults are models.executionProviders/threads.
   const models = modelRuntime(cfg.models);
   const host = await PluginHost.load({ dirs: cfg.plugins.dirs, options: cfg.plugins.options, preference: cfg.providers.preference, modelsDir: cfg.models.dir });

@@ -6,34 +6,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdir, readFile, rm, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { DubarrError } from '../../plugins/sdk/errors.js';
-import { INSTALLED_MANIFEST, type ModelEntry } from '../../plugins/sdk/models.js';
-import { distinctBytes, FakeHuggingFace, sha256, type FakeRepo } from '../../test/fixtures/fake-hugging-face.js';
-import { entryFor, managerKit, type ManagerKit } from '../../test/fixtures/model-manager-kit.js';
+import { INSTALLED_MANIFEST } from '../../plugins/sdk/models.js';
+import { distinctBytes, sha256, type FakeRepo } from '../../test/fixtures/fake-hugging-face.js';
+import { codedError, entryFor, withFake } from '../../test/fixtures/model-manager-kit.js';
 import type { PullState } from './model-manager.js';
-
-async function withFake(fn: (hf: FakeHuggingFace, kit: ManagerKit, catalogue: ModelEntry[]) => Promise<void>): Promise<void> {
-  const hf = await FakeHuggingFace.start();
-  const catalogue: ModelEntry[] = [];
-  const kit = await managerKit(hf.endpoint, () => catalogue);
-  try {
-    await fn(hf, kit, catalogue);
-  } finally {
-    await kit.close();
-    await hf.close();
-  }
-}
-
-async function codedError(p: Promise<unknown>, code: string): Promise<DubarrError> {
-  try {
-    await p;
-  } catch (e) {
-    assert.ok(e instanceof DubarrError, `a DubarrError, got ${String(e)}`);
-    assert.equal(e.code, code, e.message);
-    return e;
-  }
-  assert.fail(`expected ${code}, but it succeeded`);
-}
 
 const REV = '0123456789abcdef0123456789abcdef01234567';
 

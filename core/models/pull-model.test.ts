@@ -8,37 +8,12 @@ import assert from 'node:assert/strict';
 import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DubarrError } from '../../plugins/sdk/errors.js';
-import { openModel, type ModelEntry } from '../../plugins/sdk/models.js';
+import { openModel } from '../../plugins/sdk/models.js';
 import { distinctBytes, FakeHuggingFace, sha256, type FakeRepo } from '../../test/fixtures/fake-hugging-face.js';
-import { entryFor, managerKit, type ManagerKit } from '../../test/fixtures/model-manager-kit.js';
+import { codedError, entryFor, withFake } from '../../test/fixtures/model-manager-kit.js';
 import { pino } from 'pino';
 import { ModelManager } from './model-manager.js';
 import type { PullProgress } from './pull-model.js';
-
-async function withFake(fn: (hf: FakeHuggingFace, kit: ManagerKit, catalogue: ModelEntry[]) => Promise<void>): Promise<void> {
-  const hf = await FakeHuggingFace.start();
-  const catalogue: ModelEntry[] = [];
-  const kit = await managerKit(hf.endpoint, () => catalogue);
-  try {
-    await fn(hf, kit, catalogue);
-  } finally {
-    await kit.close();
-    await hf.close();
-  }
-}
-
-/** The coded error a promise rejects with. */
-async function codedError(p: Promise<unknown>, code: string): Promise<DubarrError> {
-  try {
-    await p;
-  } catch (e) {
-    assert.ok(e instanceof DubarrError, `a DubarrError, got ${String(e)}`);
-    assert.equal(e.code, code, e.message);
-    return e;
-  }
-  assert.fail(`expected ${code}, but it succeeded`);
-}
 
 const REVISION = '8f6c2a1e0b9d4c3f2e1a0b9c8d7e6f5a4b3c2d1e';
 
