@@ -2,6 +2,7 @@
  * Runs single stages for the eval command the way a job runs them (executeStage: the worker
  * pool, the stage's timeout), each in a work folder of its own under one root, and times them.
  */
+import { UNMETERED } from '../../plugins/sdk/cost.js';
 import { mkdtemp } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
@@ -23,7 +24,7 @@ export class StageCaller {
     const workDir = await mkdtemp(join(this.o.root, `${String(++this.runs).padStart(3, '0')}-${stage.id.replace(/\W/g, '-')}-`));
     const t0 = performance.now();
     const result = await executeStage(stage, { params: {}, inputs: {}, ...input }, {
-      workDir, signal: this.o.signal, timeoutMs: this.o.timeoutMs(stage), log: this.o.log, pool: this.o.pool, onProgress: () => undefined,
+      workDir, signal: this.o.signal, timeoutMs: this.o.timeoutMs(stage), log: this.o.log, pool: this.o.pool, onProgress: () => undefined, cost: UNMETERED,
     });
     const ms = performance.now() - t0;
     return { ms, output: { files: result.files ?? {}, data: result.data as D, hash: `${stage.id}#${this.runs}` } };

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { CostMeter } from '../../plugins/sdk/cost.js';
 import { DubarrError } from '../../plugins/sdk/errors.js';
 import type { StageContext, StageDefinition, StageInput, StageResult } from '../../plugins/sdk/plugin.js';
 import type { StagePool } from '../workers/stage-pool.js';
@@ -11,6 +12,8 @@ export interface ExecuteOptions {
   log: Logger;
   pool: StagePool;
   onProgress(fraction: number, note?: string): void;
+  /** The job's cost ledger for paid cloud calls (UNMETERED outside a job). */
+  cost: CostMeter;
 }
 
 
@@ -27,7 +30,7 @@ export async function executeStage(stage: StageDefinition, input: StageInput, op
     if (stage.runIn === 'worker') {
       return await opts.pool.run({
         entry: stage.entry.href, input, workDir: opts.workDir, signal, cancelFlag,
-        onProgress: opts.onProgress,
+        onProgress: opts.onProgress, cost: opts.cost,
         onLog: (m) => log[m.level](m.obj as object, m.msg),
       });
     }
@@ -47,7 +50,7 @@ async function runOnMain(
 ): Promise<StageResult> {
   const run = await loadStageEntry(stage.entry.href);
   const ctx: StageContext = {
-    signal: o.signal, cancelFlag: o.cancelFlag, workDir: o.workDir, progress: o.onProgress, parallelism: o.pool.share(),
+    signal: o.signal, cancelFlag: o.cancelFlag, workDir: o.workDir, progress: o.onProgress, parallelism: o.pool.share(), cost: o.cost,
     log: { debug: (a, m) => o.log.debug(a as object, m), info: (a, m) => o.log.info(a as object, m), warn: (a, m) => o.log.warn(a as object, m), error: (a, m) => o.log.error(a as object, m) },
   };
   let onAbort!: () => void;

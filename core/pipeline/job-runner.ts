@@ -1,3 +1,4 @@
+import { UNMETERED } from '../../plugins/sdk/cost.js';
 import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { basename, dirname, extname, join, relative } from 'node:path';
@@ -285,7 +286,7 @@ async function runWithRetries(
     try {
       const result = await executeStage(stage, input, {
         workDir, signal, timeoutMs, pool: deps.pool, log: deps.log.child({ job: job.id, step: step.id }),
-        onProgress: (f, note) => progress.update(step.id, f, note),
+        onProgress: (f, note) => progress.update(step.id, f, note), cost: UNMETERED,
       });
       assertFilesInside(stage.id, result, workDir);
       // Only a result in the cache counts as finished: a crash before this line redoes the stage.

@@ -7,6 +7,7 @@
  * nothing cached or recorded: the request is the whole lifetime of its files. Recognition
  * shares the transcribe slots (stages.concurrency) with the jobs, at interactive priority.
  */
+import { UNMETERED } from '../../plugins/sdk/cost.js';
 import { EventEmitter } from 'node:events';
 import { mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
@@ -213,6 +214,7 @@ export class TranscriptionService {
       log: this.d.log.child({ transcription: stage.id }),
       pool: this.d.pool,
       onProgress,
+      cost: UNMETERED,
     });
   }
 }

@@ -4,7 +4,8 @@ import { DubarrError } from '../../plugins/sdk/errors.js';
 import { holderOf, ModelBudget } from '../../plugins/sdk/model-budget.js';
 import type { OnnxDefaults } from '../../plugins/sdk/onnx-session.js';
 import type { StageInput, StageResult } from '../../plugins/sdk/plugin.js';
-import type { PortMessage, WorkerReply, WorkerTask } from './stage-worker.js';
+import { UNMETERED, type CostMeter, type CostReservation } from '../../plugins/sdk/cost.js';
+import type { CostAnswer, CostCall, PortMessage, WorkerReply, WorkerTask } from './stage-worker.js';
 
 export interface PoolOptions {
   threads: number;
@@ -41,6 +42,8 @@ export interface PoolRun {
   cancelFlag: Int32Array;
   onProgress(fraction: number, note?: string): void;
   onLog(m: Extract<PortMessage, { t: 'log' }>): void;
+  /** The job's cost ledger, which the stage reaches through its port (default: UNMETERED). */
+  cost?: CostMeter;
 }
 
 /** The piscina pool that runs 'worker' stages. */
@@ -104,8 +107,10 @@ export class StagePool {
     };
     if (r.signal.aborted) onAbort();
     else r.signal.addEventListener('abort', onAbort, { once: true });
+    const reservations = new Map<number, CostReservation>();
     port1.on('message', (m: PortMessage) => {
       if (m.t === 'progress') r.onProgress(m.fraction, m.note);
+      else if (m.t === 'cost') void answerCost(m, r.cost ?? UNMETERED, reservations).then((a) => { if (a) port1.postMessage(a); });
       else r.onLog(m);
     });
     this.inFlight++;
@@ -131,5 +136,26 @@ export class StagePool {
   close(): Promise<void> {
     this.closing ??= this.piscina.close({ force: true });
     return this.closing;
+  }
+}
+
+let nextReservation = 0;
+
+/** Runs a worker's cost call against the job's ledger; the answer goes back over its port. */
+async function answerCost(m: CostCall, cost: CostMeter, held: Map<number, CostReservation>): Promise<CostAnswer | undefined> {
+  try {
+    switch (m.op) {
+      case 'reserve': {
+        const id = ++nextReservation;
+        held.set(id, await cost.reserve(m.spend));
+        return { t: 'cost-answer', call: m.call, reservation: id };
+      }
+      case 'settle': await held.get(m.reservation)?.settle(m.quantity); held.delete(m.reservation); break;
+      case 'release': await held.get(m.reservation)?.release(); held.delete(m.reservation); break;
+      case 'reused': cost.reused(m.spend); return undefined;
+    }
+    return { t: 'cost-answer', call: m.call };
+  } catch (e) {
+    return { t: 'cost-answer', call: m.call, error: DubarrError.from(e).toJSON() };
   }
 }

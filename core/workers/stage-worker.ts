@@ -11,6 +11,7 @@ import { withModelLease } from '../../plugins/sdk/model-lease.js';
 import { setModelsDir } from '../../plugins/sdk/models.js';
 import { setOnnxDefaults } from '../../plugins/sdk/onnx-session.js';
 import { setProviderCacheDir } from '../../plugins/sdk/provider-cache.js';
+import type { CostMeter, Spend } from '../../plugins/sdk/cost.js';
 import type { Logger, StageContext, StageInput, StageResult } from '../../plugins/sdk/plugin.js';
 import { loadStageEntry } from './load-stage.js';
 import { lowerThisThreadPriority } from './stage-priority.js';
@@ -40,7 +41,18 @@ export type WorkerReply = { ok: true; result: StageResult } | { ok: false; error
 
 export type PortMessage =
   | { t: 'progress'; fraction: number; note?: string }
-  | { t: 'log'; level: 'debug' | 'info' | 'warn' | 'error'; obj: unknown; msg?: string };
+  | { t: 'log'; level: 'debug' | 'info' | 'warn' | 'error'; obj: unknown; msg?: string }
+  | CostCall;
+
+/** The cost ledger lives on the main thread (it is in the database): reached by call and answer. */
+export type CostCall =
+  | { t: 'cost'; call: number; op: 'reserve'; spend: Spend }
+  | { t: 'cost'; call: number; op: 'settle'; reservation: number; quantity?: number }
+  | { t: 'cost'; call: number; op: 'release'; reservation: number }
+  | { t: 'cost'; call: number; op: 'reused'; spend: Spend };
+
+/** The main thread's answer to a CostCall: a reservation number, or the error to throw. */
+export type CostAnswer = { t: 'cost-answer'; call: number; reservation?: number; error?: SerializedError };
 
 
 const PROGRESS_INTERVAL_MS = 100;
@@ -48,7 +60,15 @@ const PROGRESS_INTERVAL_MS = 100;
 export default async function runStageTask(task: WorkerTask): Promise<WorkerReply> {
   const { port, cancelFlag } = task;
   const ac = new AbortController();
-  port.on('message', (m: unknown) => { if (m === 'abort') ac.abort(); });
+  const answers = new Map<number, { resolve(a: CostAnswer): void }>();
+  port.on('message', (m: unknown) => {
+    if (m === 'abort') ac.abort();
+    else if ((m as CostAnswer)?.t === 'cost-answer') {
+      const a = m as CostAnswer;
+      answers.get(a.call)?.resolve(a);
+      answers.delete(a.call);
+    }
+  });
   if (Atomics.load(cancelFlag, 0) !== 0) ac.abort();
   const send = (m: PortMessage) => port.postMessage(m);
   // At most one report per interval; the last one held back goes out at the interval's end, so
@@ -65,8 +85,25 @@ export default async function runStageTask(task: WorkerTask): Promise<WorkerRepl
   };
   const logAt = (level: 'debug' | 'info' | 'warn' | 'error') => (obj: object | string, msg?: string) => send({ t: 'log', level, obj, msg });
   const log: Logger = { debug: logAt('debug'), info: logAt('info'), warn: logAt('warn'), error: logAt('error') };
+  let calls = 0;
+  const ask = (c: Omit<Extract<CostCall, { op: string }>, 'call' | 't'>) => new Promise<number | undefined>((resolve, reject) => {
+    const call = ++calls;
+    answers.set(call, { resolve: (a) => (a.error ? reject(DubarrError.fromJSON(a.error)) : resolve(a.reservation)) });
+    send({ t: 'cost', call, ...c } as CostCall);
+  });
+  const cost: CostMeter = {
+    async reserve(spend) {
+      const reservation = (await ask({ op: 'reserve', spend } as never))!;
+      return {
+        settle: async (quantity?: number) => { await ask({ op: 'settle', reservation, quantity } as never); },
+        release: async () => { await ask({ op: 'release', reservation } as never); },
+      };
+    },
+    reused(spend) { send({ t: 'cost', call: ++calls, op: 'reused', spend }); },
+  };
   const ctx: StageContext = {
     signal: ac.signal,
+    cost,
     cancelFlag,
     log,
     workDir: task.workDir,

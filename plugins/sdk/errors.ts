@@ -17,6 +17,7 @@ export const ERROR_TABLE = {
   E_PROVIDER_RATE_LIMITED: { status: 429, retryable: true, hint: 'The provider is rate limiting; the job retries with backoff.' },
   E_PROVIDER_AUTH: { status: 502, retryable: false, hint: 'The cloud provider refused the API key: check the plugin\'s apiKey (plugins.options.<name>.apiKey, or DUBARR_PLUGINS_OPTIONS_<NAME>__API_KEY) and that the key may use this API, then retry the job.' },
   E_PROVIDER_QUOTA: { status: 402, retryable: false, hint: 'The cloud provider\'s account is out of quota or credit: top it up or raise its limit in the vendor\'s console, or choose another provider for this step, then retry the job.' },
+  E_BUDGET_EXCEEDED: { status: 402, retryable: false, hint: 'The step would pass a spending limit (budget.perJob or budget.perDay), so nothing was bought. Raise the limit, wait for the next day (UTC), or choose a local provider for this step, then retry the job: what was already bought is cached and not paid for again.' },
   E_PROVIDER_FAILED: { status: 502, retryable: true, hint: 'The provider failed; the job retries, then fails if it keeps failing.' },
   E_STAGE_TIMEOUT: { status: 504, retryable: true, hint: 'Raise the stage timeout (`stages.timeouts`) for long media or slow hardware.' },
   E_WORKER_CRASHED: { status: 500, retryable: true, hint: 'A worker thread died; the stage is retried in a fresh worker.' },

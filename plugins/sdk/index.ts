@@ -14,3 +14,4 @@ export * from './provider-fetch.js';
 export { ProviderGate, providerGate, realClock, type ProviderClock, type GateLimits } from './provider-gate.js';
 export * from './secret-redaction.js';
 export * from './provider-cache.js';
+export * from './cost.js';

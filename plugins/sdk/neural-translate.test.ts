@@ -4,6 +4,7 @@ import { sentenceGroups } from './mt-context.js';
 import { numberPlaceholders } from './mt-placeholders.js';
 import { translateUnits, type Translator } from './neural-translate.js';
 import type { StageContext } from './plugin.js';
+import { UNMETERED } from './cost.js';
 import { outputOf } from './testing.js';
 import type { Transcript } from './artifacts.js';
 import { compileGlossary } from './glossary.js';
@@ -29,7 +30,7 @@ function recording(translate: (t: string) => string): Translator & { sent: strin
 function context(): StageContext & { warnings: unknown[] } {
   const warnings: unknown[] = [];
   const log = { debug() {}, info() {}, error() {}, warn: (o: unknown) => warnings.push(o) };
-  return { signal: new AbortController().signal, cancelFlag: new Int32Array(1), log, progress() {}, workDir: '/nonexistent', parallelism: 1, warnings };
+  return { signal: new AbortController().signal, cancelFlag: new Int32Array(1), log, progress() {}, workDir: '/nonexistent', parallelism: 1, cost: UNMETERED, warnings };
 }
 
 const transcript = (texts: string[], gap = 100): Transcript => ({

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { CostMeter } from './cost.js';
 import { withModelLease } from './model-lease.js';
 
 /** What a stage does. Providers of one capability are interchangeable. */
@@ -173,6 +174,12 @@ export interface StageContext {
    * more would only compete with the other stages of the box.
    */
   parallelism: number;
+  /**
+   * The job's cost ledger, for paid cloud calls: reserve before each billable request (refused
+   * with E_BUDGET_EXCEEDED, nothing spent, past budget.perJob or budget.perDay), settle with what
+   * was billed; paidCall() does both. Report results taken from the per-unit cache as reused.
+   */
+  cost: CostMeter;
 }
 
 export type StageRun<O = unknown, D = unknown> = (input: StageInput<O>, ctx: StageContext) => Promise<StageResult<D>>;

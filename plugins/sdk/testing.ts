@@ -6,6 +6,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { memoryCostMeter, type CostMeter, type MeteredSpend } from './cost.js';
 import { DubarrError } from './errors.js';
 import type { Logger, PluginDefinition, StageContext, StageDefinition, StageInput, StageOutput, StageResult, StageRun } from './plugin.js';
 
@@ -20,6 +21,8 @@ export interface TestRunOptions {
    * cancel can land; the runtime sees a worker's report a little later).
    */
   onProgress?(fraction: number, note?: string): void;
+  /** The stage's cost ledger; default a fresh memoryCostMeter() with no budget (TestRun.cost). */
+  cost?: CostMeter & { entries: MeteredSpend[] };
 }
 
 export interface TestRun<D = unknown> {
@@ -27,6 +30,8 @@ export interface TestRun<D = unknown> {
   workDir: string;
   progress: Array<{ fraction: number; note?: string }>;
   logs: Array<{ level: string; obj: unknown; msg?: string }>;
+  /** What the stage reserved, was billed for and reused from its cache. */
+  cost: MeteredSpend[];
 }
 
 export async function loadStage(def: StageDefinition): Promise<StageRun> {
@@ -75,19 +80,21 @@ export async function runStageForTest<D = unknown>(
   const logs: TestRun['logs'] = [];
   const logAt = (level: string) => (obj: object | string, msg?: string) => { logs.push({ level, obj, msg }); };
   const log: Logger = { debug: logAt('debug'), info: logAt('info'), warn: logAt('warn'), error: logAt('error') };
+  const cost = opts.cost ?? memoryCostMeter();
   const ctx: StageContext = {
     signal: controller.signal,
     cancelFlag,
     log,
     workDir,
     parallelism: opts.parallelism ?? 1,
+    cost,
     progress: (fraction, note) => { progress.push({ fraction, note }); opts.onProgress?.(fraction, note); },
   };
   try {
     const result = (await run({ params: {}, inputs: {}, ...input }, ctx)) as StageResult<D>;
     // Files returned are the caller's to read (and remove); with none, nothing is left to read.
     if (!opts.workDir && Object.keys(result.files ?? {}).length === 0) await rm(workDir, { recursive: true, force: true });
-    return { result, workDir, progress, logs };
+    return { result, workDir, progress, logs, cost: cost.entries };
   } catch (e) {
     if (!opts.workDir) await rm(workDir, { recursive: true, force: true });
     throw DubarrError.from(e);

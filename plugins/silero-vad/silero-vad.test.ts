@@ -5,7 +5,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { contractSuite } from '../sdk/contract.js';
-import { DubarrError, type SpeechSegments, type StageContext } from '../sdk/index.js';
+import { DubarrError, UNMETERED, type SpeechSegments, type StageContext } from '../sdk/index.js';
 import { findStage, loadStage, outputOf, runStageForTest } from '../sdk/testing.js';
 import { encodeWav } from '../sdk/wav.js';
 import { speechWav } from '../../test/fixtures/speech.js';
@@ -113,7 +113,7 @@ test('cancellation is seen at the next chunk: no work after the abort', async ()
   const ac = new AbortController();
   const progress: number[] = [];
   const ctx: StageContext = {
-    signal: ac.signal, cancelFlag: new Int32Array(new SharedArrayBuffer(4)), workDir: await scratch, parallelism: 1,
+    signal: ac.signal, cancelFlag: new Int32Array(new SharedArrayBuffer(4)), workDir: await scratch, parallelism: 1, cost: UNMETERED,
     log: { debug() {}, info() {}, warn() {}, error() {} },
     progress: (fraction) => { progress.push(fraction); ac.abort(); },
   };
