@@ -25,6 +25,12 @@ export interface Spend {
   /** The plugin's name ('deepl'); with the unit, it picks the price. */
   provider: string;
   unit: CostUnit;
+  /**
+   * The vendor's product or model when its price differs by it ('scribe_v1', 'dubbing', a
+   * Replicate model 'owner/name'): budget.prices.<provider>.products.<product>.<unit> is used
+   * before budget.prices.<provider>.<unit>.
+   */
+  product?: string;
   /** How many units: the estimate before the call, what the vendor billed after it. */
   quantity: number;
   /** What was bought, for people: 'translate 12 lines to es', 'voice of S1 (3 lines)'. */

@@ -15,3 +15,4 @@ export { ProviderGate, providerGate, realClock, type ProviderClock, type GateLim
 export * from './secret-redaction.js';
 export * from './provider-cache.js';
 export * from './cost.js';
+export * from './generation.js';
