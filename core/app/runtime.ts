@@ -5,6 +5,7 @@ import { openStageCache, type CacheIndex } from '../jobs/cache-index.js';
 import { openDatabase } from '../jobs/database.js';
 import { DeliveredFiles } from '../jobs/delivered-files.js';
 import { Housekeeping } from '../jobs/housekeeping.js';
+import { CostLedger } from '../jobs/cost-ledger.js';
 import { Journal, JobBus } from '../jobs/journal.js';
 import { LibraryFiles } from '../jobs/library-files.js';
 import { CapabilityLimits } from '../jobs/priority-limiter.js';
@@ -71,6 +72,8 @@ export interface Runtime {
   library: LibraryService;
   /** Transcription of uploads outside jobs (the whisper and OpenAI endpoints). */
   transcription: TranscriptionService;
+  /** What cloud providers were paid, per job; budgets (budget.*). */
+  costs: CostLedger;
   /** The configured Jellyfin, Plex and Emby servers (mediaServers). */
   mediaServers: MediaServers;
   /** What the webhooks (/hooks/*) hand their parsed payloads to. */
@@ -133,8 +136,9 @@ export async function createRuntime(config: Config, o: RuntimeOptions): Promise<
   const journal = new Journal(store, bus, log);
   // One set of stage slots for the jobs and the transcription endpoints.
   const limits = new CapabilityLimits(config.stages.concurrency);
+  const costs = new CostLedger(db, config.budget);
   const scheduler = new Scheduler({
-    store, delivered, cache, cacheIndex, plugins, pool, journal, log,
+    store, delivered, cache, cacheIndex, plugins, pool, journal, log, costs,
     limits,
     policy: { timeoutMs: config.stages.timeoutMs, retries: config.stages.retries, backoff: config.stages.backoff },
     workRoot,
@@ -156,13 +160,13 @@ export async function createRuntime(config: Config, o: RuntimeOptions): Promise<
     log,
   });
   const jobs = new JobsService({
-    config, store, delivered, bus, journal, scheduler, log, workRoot,
+    config, store, delivered, bus, journal, scheduler, log, workRoot, costs,
     uploads: o.uploads ?? { dir: uploads.dir, resolve: (id) => uploadAsJobInput(uploads.dir, id), releaseJobInput: (input) => uploads.releaseJobInput(input) },
   });
   jobsService = jobs;
   uploadServer = uploads;
   const library = new LibraryService({ config, files: new LibraryFiles(db), delivered, jobs, log, uploadsDir: uploads.dir });
-  const transcription = new TranscriptionService({ config, plugins, pool, limits, log });
+  const transcription = new TranscriptionService({ config, plugins, pool, limits, log, costs });
   // Listening before the scheduler starts: no job can end unheard. The outbox row is written in
   // the listener's first, synchronous step, so even a `dubarr dub` that exits at once keeps it.
   const notifier = new Notifier({ config: config.notify, db, log, job: (id) => { try { return jobs.get(id); } catch { return undefined; } } });
@@ -182,7 +186,7 @@ export async function createRuntime(config: Config, o: RuntimeOptions): Promise<
   }
   let closed = false;
   self = {
-    config, log, store, apiKeys: new ApiKeys(db), delivered, cache, cacheIndex, housekeeping, plugins, presets, pool, bus, journal, scheduler, jobs, library, transcription, catalog, mediaServers, hooks, workRoot, uploads, models,
+    config, log, store, apiKeys: new ApiKeys(db), delivered, cache, cacheIndex, housekeeping, plugins, presets, pool, bus, journal, scheduler, jobs, library, transcription, costs, catalog, mediaServers, hooks, workRoot, uploads, models,
     async close(c = {}) {
       if (closed) return;
       closed = true;

@@ -1,6 +1,7 @@
 import { availableParallelism, totalmem } from 'node:os';
 import { z } from 'zod';
 import { EXECUTION_PROVIDERS } from '../../plugins/sdk/execution-providers.js';
+import { COST_UNITS, type CostUnit } from '../../plugins/sdk/cost.js';
 import { lookupLanguage } from '../../plugins/sdk/languages.js';
 import { DEFAULT_SUBTITLE_FORMATS, SUBTITLE_OUTPUT_FORMATS } from '../../plugins/sdk/subtitle-output-formats.js';
 import { deepFreeze, type DeepReadonly } from './freeze.js';
@@ -233,6 +234,29 @@ const models = z.strictObject({
     .describe('Stages that may run models on the GPU (cuda, tensorrt) at once; the others wait for their turn, so two big models never fight over one GPU.'),
 });
 
+const unitPrices = z.strictObject(Object.fromEntries(COST_UNITS.map((u) => [u, z.number().min(0).optional()])) as Record<CostUnit, z.ZodOptional<z.ZodNumber>>);
+const providerPrices = unitPrices.extend({
+  products: z.record(z.string().min(1), unitPrices).default({})
+    .describe("Prices of one product or model where they differ from the provider's ('dubbing', 'scribe_v1', a Replicate 'owner/model')."),
+});
+
+/** Every price a shipped cloud plugin bills by, in USD per unit: the vendors' list prices when written. */
+const DEFAULT_PRICES = {
+  deepl: { characters: 0.000025 },
+  elevenlabs: { characters: 0.0003, audioSeconds: 0.000111, products: { dubbing: { audioSeconds: 0.008 } } },
+  openai: { audioSeconds: 0.0001, characters: 0.000015, inputTokens: 0.00000015, outputTokens: 0.0000006 },
+  replicate: { predictSeconds: 0.001 },
+};
+
+const budget = z.strictObject({
+  perJob: z.number().positive().nullable().default(null)
+    .describe('Most US dollars one job may spend on cloud providers; a step that would pass it fails with E_BUDGET_EXCEEDED before buying anything. null = no limit.'),
+  perDay: z.number().positive().nullable().default(null)
+    .describe('Most US dollars all jobs together may spend on cloud providers in a day (UTC); checked the same way before each purchase. null = no limit.'),
+  prices: z.record(z.string().min(1), providerPrices).prefault(DEFAULT_PRICES)
+    .describe('USD per unit, per provider (characters, audioSeconds, inputTokens, outputTokens, predictions, predictSeconds), optionally per product. Spending in a unit with no price is counted but not priced, and budgets cannot stop it. Set a local server\'s prices to 0.'),
+});
+
 /** Folders another program names by another path than dubarr does (a container's mounts, a NAS share). */
 const pathMap = () => z.array(z.strictObject({
   from: z.string().min(1).describe("The folder as the other program names it, e.g. '/volume2/Media' or 'D:\\Media'."),
@@ -273,6 +297,7 @@ export const configSchema = z.strictObject({
   watch: watch.prefault({}).describe('Watched folders.'),
   notify: notify.prefault({}).describe('A webhook told about every finished job.'),
   models: models.prefault({}).describe('Neural models: where they live, where they are downloaded from, how much may be loaded.'),
+  budget: budget.prefault({}).describe('What cloud providers cost and the most jobs may spend on them.'),
   hooks: hooks.prefault({}).describe('Webhooks from Sonarr, Radarr, Jellyfin, Plex, Emby and scripts (/hooks/*).'),
   mediaServers: z.array(mediaServer).default([])
     .describe('Jellyfin, Plex and Emby servers: asked which file a webhook item is, and told to refresh a file dubarr has dubbed.'),

@@ -24,6 +24,7 @@ export function jobObject(v: JobView) {
     error: v.error,
     stages: v.stages.map((s) => ({ ...s, status: upper(s.status) })),
     qa: v.qa,
+    cost: v.cost && { ...v.cost, lines: v.cost.lines.map((l) => ({ ...l, state: upper(l.state) })) },
     warnings: v.warnings.map((w) => ({ code: w.code, message: w.message, at: iso(w.at)! })),
   };
 }

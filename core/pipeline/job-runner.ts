@@ -1,4 +1,5 @@
 import { UNMETERED } from '../../plugins/sdk/cost.js';
+import type { CostLedger } from '../jobs/cost-ledger.js';
 import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { basename, dirname, extname, join, relative } from 'node:path';
@@ -42,6 +43,8 @@ export interface RunnerDeps {
   workRoot: string;
   keepWorkDirOnFailure: boolean;
   buildPlan(job: Job): Plan;
+  /** Where paid cloud calls are recorded and budgets checked (absent: nothing is metered). */
+  costs?: CostLedger;
 }
 
 export interface JobOutcome {
@@ -62,6 +65,8 @@ export async function runJob(deps: RunnerDeps, job: Job, signal: AbortSignal): P
   const jobDir = join(deps.workRoot, job.id);
   await mkdir(jobDir, { recursive: true });
   const progress = new ProgressTracker(deps, job.id, plan.steps);
+  // No stage of this job runs now: a reservation still open is one a stopped run left behind.
+  deps.costs?.closeOpenReservations(job.id);
   let failed = false;
   try {
     // Again at start: a queued job may have waited hours, and folders change.
@@ -286,7 +291,7 @@ async function runWithRetries(
     try {
       const result = await executeStage(stage, input, {
         workDir, signal, timeoutMs, pool: deps.pool, log: deps.log.child({ job: job.id, step: step.id }),
-        onProgress: (f, note) => progress.update(step.id, f, note), cost: UNMETERED,
+        onProgress: (f, note) => progress.update(step.id, f, note), cost: deps.costs?.meterFor(job.id, step.id) ?? UNMETERED,
       });
       assertFilesInside(stage.id, result, workDir);
       // Only a result in the cache counts as finished: a crash before this line redoes the stage.

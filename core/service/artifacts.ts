@@ -4,6 +4,7 @@ import { Delivery } from '../../plugins/sdk/artifacts.js';
 import { languageCode } from '../../plugins/sdk/languages.js';
 import { parseSidecarName } from '../../plugins/sdk/sidecar-name.js';
 import type { Job, StageRun } from '../jobs/store.js';
+import type { JobCost } from '../jobs/cost-ledger.js';
 import { qaReport } from './job-view.js';
 
 export type ArtifactKind = 'video' | 'audio' | 'subtitle' | 'report' | 'preview' | 'image';
@@ -44,7 +45,7 @@ function languageOfSidecar(video: string, file: string): string | undefined {
  * it), and the QA report. A file that is gone (moved by the user, pruned from the cache) is
  * not listed.
  */
-export function listArtifacts(job: Job, runs: readonly StageRun[]): Artifact[] {
+export function listArtifacts(job: Job, runs: readonly StageRun[], cost?: JobCost): Artifact[] {
   const out: Artifact[] = [];
   const names = new Set<string>();
   const add = (a: Omit<Artifact, 'url' | 'name'>, wanted: string) => {
@@ -108,7 +109,8 @@ export function listArtifacts(job: Job, runs: readonly StageRun[]): Artifact[] {
 
   const qa = qaReport(job);
   if (qa !== undefined) {
-    const document = Buffer.from(`${JSON.stringify(qa, null, 2)}\n`);
+    // The report as downloaded carries the job's cost ledger beside the QA step's findings.
+    const document = Buffer.from(`${JSON.stringify(cost ? { ...(qa as object), cost } : qa, null, 2)}\n`);
     add({ kind: 'report', size: document.length, source: { document } }, REPORT_NAME);
   }
   return out;

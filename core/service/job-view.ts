@@ -1,4 +1,5 @@
 import { ERROR_TABLE, isErrorCode, type ErrorCode } from '../../plugins/sdk/errors.js';
+import type { JobCost } from '../jobs/cost-ledger.js';
 import type { Job, JobOptions, JobOrigin, JobStatus, StageRunStatus, StageRunSummary } from '../jobs/store.js';
 import type { LiveProgress } from './live-progress.js';
 
@@ -48,6 +49,8 @@ export interface JobView {
   stages: StageView[];
   /** The QA report of a succeeded job. */
   qa?: unknown;
+  /** What cloud providers were paid (and what their result cache saved); absent when nothing was. */
+  cost?: JobCost;
   /** Oldest first; empty for most jobs. */
   warnings: JobWarning[];
 }
@@ -58,7 +61,7 @@ export function isTerminal(status: JobStatus): boolean {
   return status === 'succeeded' || status === 'failed' || status === 'cancelled';
 }
 
-export function jobView(job: Job, runs: readonly StageRunSummary[], live: LiveProgress, warnings: JobWarning[] = [], now = Date.now()): JobView {
+export function jobView(job: Job, runs: readonly StageRunSummary[], live: LiveProgress, warnings: JobWarning[] = [], cost?: JobCost, now = Date.now()): JobView {
   const running = job.status === 'running';
   const current = running ? live.get(job.id) : undefined;
   const progress = job.status === 'succeeded' ? 1 : Math.max(job.progress, current?.progress ?? 0);
@@ -85,6 +88,7 @@ export function jobView(job: Job, runs: readonly StageRunSummary[], live: LivePr
     createdAt: job.createdAt, startedAt: job.startedAt, finishedAt: job.finishedAt, updatedAt: job.updatedAt,
     stages,
     qa: qaReport(job),
+    cost,
     warnings,
   };
 }

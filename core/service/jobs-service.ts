@@ -4,6 +4,7 @@ import { basename, dirname, isAbsolute, join } from 'node:path';
 import { DubarrError } from '../../plugins/sdk/errors.js';
 import { resolveInsideRoots } from '../auth/media-roots.js';
 import type { Config } from '../config/schema.js';
+import type { CostLedger } from '../jobs/cost-ledger.js';
 import type { DeliveredFiles } from '../jobs/delivered-files.js';
 import type { JobBus, Journal } from '../jobs/journal.js';
 import type { Scheduler } from '../jobs/scheduler.js';
@@ -28,6 +29,8 @@ export interface JobsServiceDeps {
   log: Logger;
   /** Parent of the jobs' work dirs. */
   workRoot: string;
+  /** What cloud providers were paid per job (absent: no cost is shown). */
+  costs?: CostLedger;
   /**
    * Uploads, once the uploads module is wired: `resolve` turns a finished upload's id into its
    * file's path (throwing a coded error for an unknown or unfinished upload); results written
@@ -184,8 +187,9 @@ export class JobsService {
     const page = rows.slice(0, first);
     const runs = this.d.store.stageRunSummaries(page.map((j) => j.id));
     const warnings = this.warningsOf(page);
+    const costs = this.d.costs?.forJobs(page.map((j) => j.id));
     return {
-      items: page.map((j) => jobView(j, runs.get(j.id)!, this.live, warnings.get(j.id))),
+      items: page.map((j) => jobView(j, runs.get(j.id)!, this.live, warnings.get(j.id), costs?.get(j.id))),
       pageInfo: { endCursor: page.length ? jobCursor(page.at(-1)!) : undefined, hasNextPage: rows.length > first },
     };
   }
@@ -256,7 +260,7 @@ export class JobsService {
   /** What the job made that can be downloaded (see artifacts.ts). */
   artifacts(id: string): Artifact[] {
     const job = this.d.store.getJob(id);
-    return listArtifacts(job, this.d.store.stageRuns(job.id));
+    return listArtifacts(job, this.d.store.stageRuns(job.id), this.d.costs?.forJobs([job.id]).get(job.id));
   }
 
   /** One artifact by name; E_ARTIFACT_NOT_FOUND when the job has none of that name (or its file is gone). */
@@ -317,7 +321,7 @@ export class JobsService {
   }
 
   private view(job: Job): JobView {
-    return jobView(job, this.d.store.stageRunSummaries([job.id]).get(job.id)!, this.live, this.warningsOf([job]).get(job.id));
+    return jobView(job, this.d.store.stageRunSummaries([job.id]).get(job.id)!, this.live, this.warningsOf([job]).get(job.id), this.d.costs?.forJobs([job.id]).get(job.id));
   }
 
   /** Warnings come after a job's end, so only finished jobs are looked up (one statement for a page). */

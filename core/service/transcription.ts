@@ -8,6 +8,7 @@
  * shares the transcribe slots (stages.concurrency) with the jobs, at interactive priority.
  */
 import { UNMETERED } from '../../plugins/sdk/cost.js';
+import type { CostLedger } from '../jobs/cost-ledger.js';
 import { EventEmitter } from 'node:events';
 import { mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
@@ -31,6 +32,8 @@ export interface TranscriptionDeps {
   /** The scheduler's per-capability limits: recognition here takes a transcribe slot like a job's step. */
   limits: CapabilityLimits;
   log: Logger;
+  /** Paid recognition here counts toward budget.perDay like a job's (absent: not metered). */
+  costs?: CostLedger;
 }
 
 export type SubtitleFormat = 'srt' | 'vtt';
@@ -214,7 +217,7 @@ export class TranscriptionService {
       log: this.d.log.child({ transcription: stage.id }),
       pool: this.d.pool,
       onProgress,
-      cost: UNMETERED,
+      cost: this.d.costs?.meterFor(undefined, `transcription:${stage.id}`) ?? UNMETERED,
     });
   }
 }

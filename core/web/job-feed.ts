@@ -12,6 +12,7 @@
  * doubles from 0.5 s to 8 s, and the list is read again. The subscription sends no event for a
  * deleted job: the page reads the list again after its own actions (`poke`).
  */
+import type { CostLineView, CostView } from './cost-summary.js';
 import { api, apiFetch, graphql } from './api.js';
 import { eventStream } from './event-stream.js';
 
@@ -31,6 +32,7 @@ export interface JobView {
   createdAt: number; finishedAt?: string;
   stages: StageView[];
   qa?: unknown;
+  cost?: CostView;
 }
 
 export interface Artifact { name: string; kind: string; language: string | null; size: number; url: string }
@@ -49,6 +51,7 @@ const JOB = `{
   error { code message hint }
   stages { id capability provider status progress cached durationMs error { code message } }
   qa
+  cost { totalUsd savedUsd unpriced lines { step provider product unit state quantity usd } }
 }`;
 const LIST = `query PageJobs { jobs(first: ${NEWEST}) { nodes ${JOB} } }`;
 const SUBSCRIBE = `subscription PageJobUpdates { jobsUpdated ${JOB} }`;
@@ -59,6 +62,7 @@ interface GqlJob {
   input: string; preset: string; targetLanguages: string[]; error: { code: string; message: string; hint: string } | null;
   stages: Array<{ id: string; capability: string; provider: string | null; status: string; progress: number; cached: boolean; durationMs: number | null; error: { code: string; message: string } | null }>;
   qa: unknown;
+  cost: { totalUsd: number; savedUsd: number; unpriced: boolean; lines: Array<{ step: string | null; provider: string; product: string | null; unit: string; state: string; quantity: number; usd: number | null }> } | null;
 }
 
 const orUndefined = <T>(v: T | null) => (v === null ? undefined : v);
@@ -74,6 +78,13 @@ function jobView(j: GqlJob): JobView {
       progress: s.progress, cached: s.cached, durationMs: orUndefined(s.durationMs), error: orUndefined(s.error),
     })),
     qa: orUndefined(j.qa),
+    cost: j.cost ? {
+      ...j.cost,
+      lines: j.cost.lines.map((l) => ({
+        step: orUndefined(l.step), provider: l.provider, product: orUndefined(l.product), unit: l.unit,
+        state: l.state.toLowerCase() as CostLineView['state'], quantity: l.quantity, usd: orUndefined(l.usd),
+      })),
+    } : undefined,
   };
 }
 

@@ -8,6 +8,7 @@ import { announce, h } from './dom.js';
 import { baseName, bytes, duration, eta, languageName, percent } from './format.js';
 import { artifactsOf, type JobView, type StageView } from './job-feed.js';
 import { player } from './player.js';
+import { costSummary } from './cost-summary.js';
 import { qaSummary } from './qa-summary.js';
 
 interface Card { el: HTMLElement; live: HTMLElement; actions: HTMLElement; details: HTMLElement; state: string; status: string; detailsFor?: string }
@@ -99,6 +100,8 @@ function progressView(job: JobView): HTMLElement[] {
       job.progressNote ? h('span', { class: 'muted' }, ` · ${job.progressNote}`) : null),
   ];
   if (job.error) out.push(h('p', { class: 'error', role: 'alert' }, h('strong', {}, job.error.code), ` ${job.error.message}`, job.error.hint ? h('br') : null, job.error.hint ?? ''));
+  const cost = costSummary(job.cost);
+  if (cost) out.push(cost);
   if (job.stages.length) out.push(h('details', { class: 'stages', open: job.status === 'running' }, h('summary', {}, 'Stages'), h('ol', {}, ...job.stages.map(stageView))));
   return out;
 }

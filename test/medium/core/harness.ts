@@ -58,7 +58,7 @@ export async function testRuntime(
       plugins: {
         ...overrides.plugins,
         dirs: [TEST_PLUGINS_DIR, ...(overrides.plugins?.dirs ?? [])],
-        options: { ...overrides.plugins?.options, 'test-stages': { logFile, counterDir } },
+        options: { ...overrides.plugins?.options, 'test-stages': { ...overrides.plugins?.options?.['test-stages'], logFile, counterDir } },
       },
     },
   });

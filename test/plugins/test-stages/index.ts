@@ -22,6 +22,9 @@ export default definePlugin({
     modelFile: z.string().default(''),
     /** Whether the reads-if stage reads its input `prep` (as the mix reads a separation only when asked to). */
     readsPrep: z.boolean().default(true),
+    /** Where the paid stages send their billable requests, and how many each run sends. */
+    paidUrl: z.string().default(''),
+    paidCalls: z.number().int().nonnegative().default(3),
   }),
   stages: [
     { id: 'test-stages:slow', capability: 'slow', runIn: 'worker', entry: entry('slow') },
@@ -35,6 +38,8 @@ export default definePlugin({
     // Also offered by test-spare: the provider to fall back to.
     { id: 'test-stages:modelled', capability: 'modelled', runIn: 'worker', entry: entry('noop') },
     { id: 'test-stages:parallelism', capability: 'parallelism', runIn: 'worker', entry: entry('parallelism') },
+    { id: 'test-stages:paid', capability: 'paid', runIn: 'worker', entry: entry('paid') },
+    { id: 'test-stages:paid-main', capability: 'paid-main', runIn: 'main', entry: entry('paid') },
     { id: 'test-stages:given-track', capability: 'given-track', runIn: 'main', entry: entry('given-track') },
     {
       id: 'test-stages:reads-if', capability: 'reads-if', runIn: 'worker', entry: entry('noop'),

@@ -1,0 +1,90 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { PresetInput } from '../../../core/pipeline/plan.js';
+import { dataOf, gqlServer } from './graphql-harness.js';
+import { finished, testRuntime } from './harness.js';
+
+/** A vendor that counts what it was asked to do (each request is one billable line). */
+async function countingVendor(): Promise<{ url: string; bodies: string[]; close(): Promise<void> }> {
+  const bodies: string[] = [];
+  const server: Server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c) => { body += c; });
+    req.on('end', () => { bodies.push(body); res.end(`done ${body}`); });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/buy`, bodies,
+    close: () => new Promise((r) => server.close(() => r())),
+  };
+}
+
+/** A worker step and a main-thread step after it, each buying `paidCalls` lines. */
+const paidPreset = (tag: string): PresetInput & { steps: PresetInput['steps'] } => ({
+  steps: [
+    { id: 'first', capability: 'paid', inputs: { source: 'source' }, params: { tag } },
+    { id: 'second', capability: 'paid-main', inputs: { first: 'first' }, params: { tag } },
+  ],
+});
+
+// 100 characters reserved a line at $0.001 = $0.10; 90 billed = $0.09.
+const prices = { 'test-paid': { characters: 0.001 } };
+const cents = (usd: number) => Math.round(usd * 10000) / 100;
+
+test('a job\'s paid calls, from a worker and from the main thread, are priced in its cost ledger; the API shows them', async (t) => {
+  const vendor = await countingVendor();
+  const rt = await testRuntime({ paid: paidPreset('a') }, { budget: { prices }, plugins: { options: { 'test-stages': { paidUrl: vendor.url } } } });
+  const gql = await gqlServer(rt);
+  t.after(async () => { await gql.close(); await rt.close(); await vendor.close(); });
+  const job = rt.rt.scheduler.submit({ input: rt.input, preset: 'paid', targetLanguages: [], origin: 'cli' });
+  assert.equal((await finished(rt, job.id)).status, 'succeeded');
+  assert.equal(vendor.bodies.length, 6);
+  const cost = rt.rt.jobs.get(job.id).cost!;
+  assert.equal(cents(cost.totalUsd), 54); // 6 lines, 90 characters billed each
+  assert.equal(cents(cost.savedUsd), 10); // 2 × 50 reused characters
+  assert.equal(cost.unpriced, false);
+  assert.deepEqual(cost.lines.map((l) => [l.step, l.state, l.quantity, cents(l.usd!)]), [
+    ['first', 'settled', 270, 27], ['first', 'reused', 50, 5], ['second', 'settled', 270, 27], ['second', 'reused', 50, 5],
+  ]);
+  const r = dataOf(await gql.gql<{ job: { cost: { totalUsd: number; lines: Array<{ step: string; state: string; unit: string; provider: string }> } } }>(
+    'query($id: ID!) { job(id: $id) { cost { totalUsd lines { step provider unit state } } } }', { id: job.id }));
+  assert.equal(cents(r.job.cost.totalUsd), 54);
+  assert.deepEqual(r.job.cost.lines[0], { step: 'first', provider: 'test-paid', unit: 'characters', state: 'SETTLED' });
+  const rest = await (await fetch(`${gql.base}/api/jobs/${job.id}`)).json() as { cost: { totalUsd: number } };
+  assert.equal(cents(rest.cost.totalUsd), 54);
+});
+
+test('budget.perJob stops a job before the call that would pass it: nothing more is sent, the job fails with E_BUDGET_EXCEEDED', async (t) => {
+  const vendor = await countingVendor();
+  // Three lines of the first step reserve $0.30; the second step's first line would make $0.40.
+  const rt = await testRuntime({ paid: paidPreset('b') }, { budget: { prices, perJob: 0.35 }, plugins: { options: { 'test-stages': { paidUrl: vendor.url } } } });
+  t.after(async () => { await rt.close(); await vendor.close(); });
+  const job = rt.rt.scheduler.submit({ input: rt.input, preset: 'paid', targetLanguages: [], origin: 'cli' });
+  const done = await finished(rt, job.id);
+  assert.equal(done.status, 'failed');
+  assert.equal(done.error?.code, 'E_BUDGET_EXCEEDED');
+  assert.match(done.error!.message, /would cost \$0\.10, and this job has spent \$0\.27 of its \$0\.35 \(budget\.perJob\)/);
+  assert.deepEqual(vendor.bodies, ['line 1', 'line 2', 'line 3']);
+  assert.equal(cents(rt.rt.jobs.get(job.id).cost!.totalUsd), 27);
+  // Not retried: spending more is not what a retry could fix.
+  assert.equal(rt.rt.store.stageRuns(job.id).filter((r) => r.step === 'second').length, 1);
+});
+
+test('budget.perDay counts every job of the day: a second job is stopped inside its worker step when the day\'s budget would pass', async (t) => {
+  const vendor = await countingVendor();
+  const rt = await testRuntime({ a: paidPreset('c'), b: { steps: [paidPreset('d').steps[0]!] } },
+    { budget: { prices, perDay: 0.75 }, plugins: { options: { 'test-stages': { paidUrl: vendor.url } } } });
+  t.after(async () => { await rt.close(); await vendor.close(); });
+  const first = rt.rt.scheduler.submit({ input: rt.input, preset: 'a', targetLanguages: [], origin: 'cli' });
+  assert.equal((await finished(rt, first.id)).status, 'succeeded'); // $0.54
+  const second = rt.rt.scheduler.submit({ input: rt.input, preset: 'b', targetLanguages: [], origin: 'cli' });
+  const done = await finished(rt, second.id);
+  assert.equal(done.status, 'failed');
+  assert.equal(done.error?.code, 'E_BUDGET_EXCEEDED');
+  assert.match(done.error!.message, /budget\.perDay/);
+  // $0.54 + 2 × $0.09 = $0.72; a third line would reserve $0.10 more.
+  assert.equal(vendor.bodies.length, 8);
+  assert.equal(cents(rt.rt.costs.spentOn(new Date().toISOString().slice(0, 10))), 72);
+});
