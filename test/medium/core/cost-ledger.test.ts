@@ -26,6 +26,7 @@ const paidPreset = (tag: string): PresetInput & { steps: PresetInput['steps'] } 
   steps: [
     { id: 'first', capability: 'paid', inputs: { source: 'source' }, params: { tag } },
     { id: 'second', capability: 'paid-main', inputs: { first: 'first' }, params: { tag } },
+    { id: 'qa', capability: 'qa', provider: 'test-stages', cache: false, inputs: { second: 'second' } },
   ],
 });
 
@@ -54,6 +55,11 @@ test('a job\'s paid calls, from a worker and from the main thread, are priced in
   assert.deepEqual(r.job.cost.lines[0], { step: 'first', provider: 'test-paid', unit: 'characters', state: 'SETTLED' });
   const rest = await (await fetch(`${gql.base}/api/jobs/${job.id}`)).json() as { cost: { totalUsd: number } };
   assert.equal(cents(rest.cost.totalUsd), 54);
+  // The QA report as downloaded carries the ledger beside the QA step's own findings.
+  const report = await (await fetch(`${gql.base}/api/jobs/${job.id}/artifacts/qa-report.json`)).json() as { steps: string[]; cost: { totalUsd: number; lines: unknown[] } };
+  assert.deepEqual(report.steps, ['second']);
+  assert.equal(cents(report.cost.totalUsd), 54);
+  assert.equal(report.cost.lines.length, 4);
 });
 
 test('budget.perJob stops a job before the call that would pass it: nothing more is sent, the job fails with E_BUDGET_EXCEEDED', async (t) => {

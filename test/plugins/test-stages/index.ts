@@ -39,6 +39,8 @@ export default definePlugin({
     { id: 'test-stages:modelled', capability: 'modelled', runIn: 'worker', entry: entry('noop') },
     { id: 'test-stages:parallelism', capability: 'parallelism', runIn: 'worker', entry: entry('parallelism') },
     { id: 'test-stages:paid', capability: 'paid', runIn: 'worker', entry: entry('paid') },
+    // A QA step's document, so a job of these stages has a report to download.
+    { id: 'test-stages:report', capability: 'qa', runIn: 'main', entry: entry('report') },
     { id: 'test-stages:paid-main', capability: 'paid-main', runIn: 'main', entry: entry('paid') },
     { id: 'test-stages:given-track', capability: 'given-track', runIn: 'main', entry: entry('given-track') },
     {
