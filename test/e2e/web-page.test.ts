@@ -31,6 +31,7 @@ import { stringify } from 'yaml';
 import { distinctBytes, FakeHuggingFace, sha256, type FakeRepo } from '../fixtures/fake-hugging-face.js';
 import { h264AacMp4 } from '../fixtures/media.js';
 import { entryFor } from '../fixtures/model-manager-kit.js';
+import { countingVendor, paidPreset } from '../fixtures/counting-vendor.js';
 import { deliverPreset } from '../medium/core/deliver-preset.js';
 import { CATALOG_PLUGINS_DIR, finished, testRuntime } from '../medium/core/harness.js';
 import type { PresetInput } from '../../core/pipeline/plan.js';
@@ -365,5 +366,43 @@ test('the models panel: the catalogue with size, licence and what each improves;
     await t.close();
     await hf.close();
     await rm(catalogueDir, { recursive: true, force: true });
+  }
+});
+
+test('a job that bought from a cloud provider shows its cost on the page: the total, what the cache saved, and each step\'s lines', async () => {
+  const vendor = await countingVendor();
+  const t = await testRuntime({ paid: paidPreset('page') }, {
+    server: { requireApiKey: true },
+    budget: { prices: { 'test-paid': { characters: 0.001 } } },
+    plugins: { options: { 'test-stages': { paidUrl: vendor.url } } },
+  });
+  const http = await bindHttp({ ...t.rt.config.server, host: '127.0.0.1', port: 0 });
+  http.mount(createHttpApp(t.rt));
+  const { key } = t.rt.apiKeys.create('cost test');
+  let browser: Awaited<ReturnType<typeof launch>> | undefined;
+  try {
+    const job = t.rt.scheduler.submit({ input: t.input, preset: 'paid', targetLanguages: [], origin: 'cli' });
+    assert.equal((await finished(t, job.id))?.status, 'succeeded');
+    browser = await launch();
+    const { page } = browser;
+    await page.addInitScript((k) => localStorage.setItem('dubarr.apiKey', k), key);
+    await page.goto(http.url);
+    const cost = page.locator('article.job details.cost');
+    await cost.waitFor({ timeout: 120_000 });
+    assert.equal((await cost.locator('summary').textContent())?.trim(), 'Cloud cost: $0.54 · $0.10 saved by the cache');
+    await cost.locator('summary').click();
+    const rows = await cost.locator('tbody tr').evaluateAll((trs) => trs.map((tr: any) => [...tr.querySelectorAll('td')].map((td: any) => td.textContent)));
+    assert.deepEqual(rows, [
+      ['first', 'test-paid', '270 characters', '$0.27', 'billed'],
+      ['first', 'test-paid', '50 characters', '$0.05', 'reused from the cache, not paid'],
+      ['second', 'test-paid', '270 characters', '$0.27', 'billed'],
+      ['second', 'test-paid', '50 characters', '$0.05', 'reused from the cache, not paid'],
+    ]);
+    await page.screenshot({ path: join(SHOTS, '10-job-cost.png'), fullPage: true });
+  } finally {
+    await browser?.close();
+    await http.close();
+    await t.close();
+    await vendor.close();
   }
 });

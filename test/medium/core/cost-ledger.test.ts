@@ -1,34 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import type { PresetInput } from '../../../core/pipeline/plan.js';
+import { countingVendor, paidPreset } from '../../fixtures/counting-vendor.js';
 import { dataOf, gqlServer } from './graphql-harness.js';
 import { finished, testRuntime } from './harness.js';
-
-/** A vendor that counts what it was asked to do (each request is one billable line). */
-async function countingVendor(): Promise<{ url: string; bodies: string[]; close(): Promise<void> }> {
-  const bodies: string[] = [];
-  const server: Server = createServer((req, res) => {
-    let body = '';
-    req.on('data', (c) => { body += c; });
-    req.on('end', () => { bodies.push(body); res.end(`done ${body}`); });
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/buy`, bodies,
-    close: () => new Promise((r) => server.close(() => r())),
-  };
-}
-
-/** A worker step and a main-thread step after it, each buying `paidCalls` lines. */
-const paidPreset = (tag: string): PresetInput & { steps: PresetInput['steps'] } => ({
-  steps: [
-    { id: 'first', capability: 'paid', inputs: { source: 'source' }, params: { tag } },
-    { id: 'second', capability: 'paid-main', inputs: { first: 'first' }, params: { tag } },
-    { id: 'qa', capability: 'qa', provider: 'test-stages', cache: false, inputs: { second: 'second' } },
-  ],
-});
 
 // 100 characters reserved a line at $0.001 = $0.10; 90 billed = $0.09.
 const prices = { 'test-paid': { characters: 0.001 } };
