@@ -42,3 +42,16 @@ test('the dub summary says which languages the file already carried a dub of our
   assert.doesNotMatch(formatDubSummary(done([])), /already/);
   assert.doesNotMatch(formatDubSummary(done('es')), /already/, 'a document that is no list is not read as one');
 });
+
+test('jobs show and the dub summary print the job\'s cloud cost: the total, the cache\'s savings, one line per step and kind', () => {
+  const cost = {
+    totalUsd: 0.27, savedUsd: 0.05, unpriced: false,
+    lines: [
+      { step: 'translate:es', provider: 'deepl', unit: 'characters' as const, state: 'settled' as const, quantity: 10800, usd: 0.27 },
+      { step: 'translate:es', provider: 'deepl', unit: 'characters' as const, state: 'reused' as const, quantity: 2000, usd: 0.05 },
+    ],
+  };
+  assert.match(formatJobDetail(job(), [], [], cost), /\ncloud cost \$0\.27 \(\$0\.05 saved by the cache\)\n {2}translate:es +deepl +10800 characters +\$0\.27 +settled\n {2}translate:es +deepl +2000 characters +\$0\.05 +reused/);
+  assert.match(formatDubSummary(job(), cost), /\n {2}cloud cost \$0\.27 \(\$0\.05 saved by the cache\)\ndetails:/);
+  assert.doesNotMatch(formatDubSummary(job()), /cloud cost/);
+});

@@ -1,4 +1,5 @@
 import { SourceLanguageSummary } from '../../plugins/sdk/language-evidence.js';
+import { dollars, type JobCost } from '../jobs/cost-ledger.js';
 import type { Job, JobEvent, StageRun } from '../jobs/store.js';
 
 const pct = (x: number) => `${Math.round(x * 100)}%`.padStart(4);
@@ -17,7 +18,7 @@ function decisionText(d: SourceLanguageSummary): string {
   return `${d.language} (${how}${d.overridesTag && d.audioTag ? `; audio tag ${d.audioTag} overruled` : ''})`;
 }
 
-export function formatJobDetail(j: Job, runs: StageRun[], events: JobEvent[]): string {
+export function formatJobDetail(j: Job, runs: StageRun[], events: JobEvent[], cost?: JobCost): string {
   // From the event, so a job that failed after deciding still shows what it decided.
   const decided = decisionIn(events.filter((e) => e.type === 'job.source-language').at(-1)?.data);
   const lines = [
@@ -35,6 +36,7 @@ export function formatJobDetail(j: Job, runs: StageRun[], events: JobEvent[]): s
   ];
   const qa = (j.result as { outputs?: Record<string, { data: unknown }> } | undefined)?.outputs?.qa?.data;
   if (qa) lines.push('', 'QA report:', ...JSON.stringify(qa, null, 2).split('\n').map((l) => `  ${l}`));
+  if (cost) lines.push('', costHeadline(cost), ...cost.lines.map((l) => `  ${(l.step ?? '').padEnd(20)} ${(l.product ? `${l.provider} ${l.product}` : l.provider).padEnd(24)} ${`${round(l.quantity)} ${l.unit}`.padEnd(22)} ${(l.usd === undefined ? 'no price' : dollars(l.usd)).padEnd(10)} ${l.state}`));
   const warnings = events.filter((e) => e.type === 'job.warning').map((e) => e.data as { code?: string; message?: string } | undefined);
   if (warnings.length) lines.push('', 'warnings:', ...warnings.map((w) => `  ${w?.code ?? ''}: ${w?.message ?? ''}`));
   const notable = events.filter((e) => e.type !== 'job.progress').slice(-15);
@@ -56,7 +58,7 @@ function alreadyDubbed(mux: unknown): string[] {
 }
 
 /** What a finished dub produced, in a few lines: files written and the QA figures per language. */
-export function formatDubSummary(j: Job): string {
+export function formatDubSummary(j: Job, cost?: JobCost): string {
   const outputs = (j.result as { outputs?: Record<string, { data: unknown }> } | undefined)?.outputs ?? {};
   const qa = outputs.qa?.data as QaLike | undefined;
   const lines = [`job ${j.id} succeeded${qa?.source ? ` (source text: ${qa.source.kind} via ${qa.source.provider})` : ''}`];
@@ -69,6 +71,14 @@ export function formatDubSummary(j: Job): string {
     const loud = t.loudness?.dubLufsAfter !== undefined ? `, dub ${t.loudness.dubLufsAfter} LUFS (source ${t.loudness.sourceLufs})` : '';
     lines.push(`  ${lang}: ${t.units ?? 0} units, ${t.stretched ?? 0} sped up (max x${t.maxFactor ?? 1}), ${t.overflows ?? 0} cut short${loud}`);
   }
+  if (cost) lines.push(`  ${costHeadline(cost)}`);
   lines.push(`details: dubarr jobs show ${j.id}`);
   return lines.join('\n');
+}
+
+const round = (n: number) => Math.round(n * 100) / 100;
+
+/** 'cloud cost $0.54 ($0.10 saved by the cache)'. */
+function costHeadline(c: JobCost): string {
+  return `cloud cost ${dollars(c.totalUsd)}${c.unpriced ? ' and unpriced use' : ''}${c.savedUsd > 0 ? ` (${dollars(c.savedUsd)} saved by the cache)` : ''}`;
 }

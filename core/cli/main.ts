@@ -83,7 +83,7 @@ program.command('dub').description('dub one file now, in this process')
         if (job.error) process.stderr.write(`hint: ${DubarrError.fromJSON({ code: job.error.code, message: '' }).hint}\n`);
         process.exitCode = job.status === 'cancelled' ? 130 : 1;
       } else {
-        process.stdout.write(o.json ? `${JSON.stringify(job, null, 2)}\n` : `${formatDubSummary(job)}\n`);
+        process.stdout.write(o.json ? `${JSON.stringify(job, null, 2)}\n` : `${formatDubSummary(job, rt.costs.forJobs([job.id]).get(job.id))}\n`);
       }
     } finally {
       // The pass this job asked for prunes the cache: the only one a CLI process gets.
@@ -134,8 +134,8 @@ jobs.command('list').option('--status <status>').option('-n, --limit <n>', 'rows
     }
   }));
 jobs.command('show').argument('<id>').option('--json').action((id: string, o: { json?: boolean }) => withJobs((s) => {
-  const { job, runs, events } = s.history(id);
-  process.stdout.write(o.json ? `${JSON.stringify({ ...job, stages: runs }, null, 2)}\n` : `${formatJobDetail(job, runs, events)}\n`);
+  const { job, runs, events, cost } = s.history(id);
+  process.stdout.write(o.json ? `${JSON.stringify({ ...job, stages: runs, cost }, null, 2)}\n` : `${formatJobDetail(job, runs, events, cost)}\n`);
 }));
 jobs.command('cancel').argument('<id>').action((id: string) => withJobs((s) => {
   const job = s.cancel(id);

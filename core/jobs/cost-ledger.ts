@@ -42,7 +42,7 @@ const SPENT = "state IN ('reserved', 'settled', 'unconfirmed')";
 
 const utcDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 /** '$0.27', '$12.50', '$0.0012': cents, or four decimals for what is less than a cent. */
-const dollars = (usd: number) => `$${usd.toFixed(4).replace(/(\.\d\d\d*?)0+$/, '$1')}`;
+export const dollars = (usd: number) => `$${usd.toFixed(4).replace(/(\.\d\d\d*?)0+$/, '$1')}`;
 
 export class CostLedger {
   constructor(private readonly db: Db, private readonly budget: Budget, private readonly now: () => number = Date.now) {}

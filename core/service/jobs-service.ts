@@ -4,7 +4,7 @@ import { basename, dirname, isAbsolute, join } from 'node:path';
 import { DubarrError } from '../../plugins/sdk/errors.js';
 import { resolveInsideRoots } from '../auth/media-roots.js';
 import type { Config } from '../config/schema.js';
-import type { CostLedger } from '../jobs/cost-ledger.js';
+import type { CostLedger, JobCost } from '../jobs/cost-ledger.js';
 import type { DeliveredFiles } from '../jobs/delivered-files.js';
 import type { JobBus, Journal } from '../jobs/journal.js';
 import type { Scheduler } from '../jobs/scheduler.js';
@@ -173,9 +173,9 @@ export class JobsService {
   }
 
   /** The stored job with every stage run and event (the CLI's detailed views). */
-  history(id: string): { job: Job; runs: StageRun[]; events: JobEvent[] } {
+  history(id: string): { job: Job; runs: StageRun[]; events: JobEvent[]; cost?: JobCost } {
     const job = this.d.store.getJob(id);
-    return { job, runs: this.d.store.stageRuns(job.id), events: this.d.store.events(job.id) };
+    return { job, runs: this.d.store.stageRuns(job.id), events: this.d.store.events(job.id), cost: this.d.costs?.forJobs([job.id]).get(job.id) };
   }
 
   /** Newest first; a page continues after `after`, so jobs created meanwhile do not shift it. */
