@@ -44,6 +44,8 @@ export interface RuntimeOptions {
   uploads?: JobsServiceDeps['uploads'];
   /** How media server refreshes are retried (tests: waits that return at once). */
   mediaServerRetry?: RetryPolicy;
+  /** The cost ledger's clock, which decides the UTC day of budget.perDay (tests: a fixed time). */
+  costClock?: () => number;
   /** The model manager's download settings (tests: retry waits that return at once). */
   models?: Partial<ModelManagerOptions>;
 }
@@ -136,7 +138,7 @@ export async function createRuntime(config: Config, o: RuntimeOptions): Promise<
   const journal = new Journal(store, bus, log);
   // One set of stage slots for the jobs and the transcription endpoints.
   const limits = new CapabilityLimits(config.stages.concurrency);
-  const costs = new CostLedger(db, config.budget);
+  const costs = new CostLedger(db, config.budget, o.costClock);
   const scheduler = new Scheduler({
     store, delivered, cache, cacheIndex, plugins, pool, journal, log, costs,
     limits,

@@ -87,7 +87,7 @@ export class CostLedger {
       }
     }
     if (perDay !== null) {
-      const day = utcDay(this.now());
+      const day = this.today();
       const spent = this.sum('day = ?', day);
       if (spent + usd > perDay) {
         throw new DubarrError('E_BUDGET_EXCEEDED', `${what}, and ${dollars(spent)} of the day's ${dollars(perDay)} (budget.perDay, ${day} UTC) is spent`);
@@ -142,6 +142,17 @@ export class CostLedger {
       if (r.state !== 'reused' && usd === undefined) cost.unpriced = true;
     }
     return out;
+  }
+
+  /** The UTC day budget.perDay counts now ('2026-11-26'). */
+  today(): string {
+    return utcDay(this.now());
+  }
+
+  /** USD spent on a UTC day by provider (for /metrics). */
+  spentOnByProvider(day: string): Map<string, number> {
+    const rows = this.db.prepare(`SELECT provider, COALESCE(SUM(usd), 0) AS s FROM costs WHERE day = ? AND ${SPENT} GROUP BY provider`).all(day) as Array<{ provider: string; s: number }>;
+    return new Map(rows.map((r) => [r.provider, r.s]));
   }
 
   /** USD spent on a UTC day ('2026-11-26'), all jobs and work outside jobs. */

@@ -30,6 +30,14 @@ export class ServerMetrics {
       name: 'dubarr_worker_queue_depth', help: 'Stages waiting for a worker thread.', registers,
       collect() { this.set(rt.pool.queueSize); },
     });
+    new Gauge({
+      name: 'dubarr_cloud_spend_today_usd', help: 'US dollars spent on cloud providers this UTC day (budget.perDay counts the same), by provider.',
+      labelNames: ['provider'], registers,
+      collect() {
+        this.reset();
+        for (const [provider, usd] of rt.costs.spentOnByProvider(rt.costs.today())) this.set({ provider }, usd);
+      },
+    });
     const stageSeconds = new Histogram({
       name: 'dubarr_stage_duration_seconds', help: 'Wall time of stages that succeeded, by capability and provider.',
       labelNames: ['capability', 'provider'], registers,

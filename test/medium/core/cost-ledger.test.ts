@@ -7,10 +7,12 @@ import { finished, testRuntime } from './harness.js';
 // 100 characters reserved a line at $0.001 = $0.10; 90 billed = $0.09.
 const prices = { 'test-paid': { characters: 0.001 } };
 const cents = (usd: number) => Math.round(usd * 10000) / 100;
+// One fixed moment: the UTC day of budget.perDay must not change between two jobs of a test.
+const noon = { costClock: () => Date.UTC(2026, 10, 26, 12) };
 
 test('a job\'s paid calls, from a worker and from the main thread, are priced in its cost ledger; the API shows them', async (t) => {
   const vendor = await countingVendor();
-  const rt = await testRuntime({ paid: paidPreset('a') }, { budget: { prices }, plugins: { options: { 'test-stages': { paidUrl: vendor.url } } } });
+  const rt = await testRuntime({ paid: paidPreset('a') }, { budget: { prices }, plugins: { options: { 'test-stages': { paidUrl: vendor.url } } } }, noon);
   const gql = await gqlServer(rt);
   t.after(async () => { await gql.close(); await rt.close(); await vendor.close(); });
   const job = rt.rt.scheduler.submit({ input: rt.input, preset: 'paid', targetLanguages: [], origin: 'cli' });
@@ -34,12 +36,14 @@ test('a job\'s paid calls, from a worker and from the main thread, are priced in
   assert.deepEqual(report.steps, ['second']);
   assert.equal(cents(report.cost.totalUsd), 54);
   assert.equal(report.cost.lines.length, 4);
+  const metrics = await (await fetch(`${gql.base}/metrics`)).text();
+  assert.equal(cents(Number(/^dubarr_cloud_spend_today_usd\{provider="test-paid"\} (\S+)$/m.exec(metrics)?.[1])), 54);
 });
 
 test('budget.perJob stops a job before the call that would pass it: nothing more is sent, the job fails with E_BUDGET_EXCEEDED', async (t) => {
   const vendor = await countingVendor();
   // Three lines of the first step reserve $0.30; the second step's first line would make $0.40.
-  const rt = await testRuntime({ paid: paidPreset('b') }, { budget: { prices, perJob: 0.35 }, plugins: { options: { 'test-stages': { paidUrl: vendor.url } } } });
+  const rt = await testRuntime({ paid: paidPreset('b') }, { budget: { prices, perJob: 0.35 }, plugins: { options: { 'test-stages': { paidUrl: vendor.url } } } }, noon);
   t.after(async () => { await rt.close(); await vendor.close(); });
   const job = rt.rt.scheduler.submit({ input: rt.input, preset: 'paid', targetLanguages: [], origin: 'cli' });
   const done = await finished(rt, job.id);
@@ -55,7 +59,7 @@ test('budget.perJob stops a job before the call that would pass it: nothing more
 test('budget.perDay counts every job of the day: a second job is stopped inside its worker step when the day\'s budget would pass', async (t) => {
   const vendor = await countingVendor();
   const rt = await testRuntime({ a: paidPreset('c'), b: { steps: [paidPreset('d').steps[0]!] } },
-    { budget: { prices, perDay: 0.75 }, plugins: { options: { 'test-stages': { paidUrl: vendor.url } } } });
+    { budget: { prices, perDay: 0.75 }, plugins: { options: { 'test-stages': { paidUrl: vendor.url } } } }, noon);
   t.after(async () => { await rt.close(); await vendor.close(); });
   const first = rt.rt.scheduler.submit({ input: rt.input, preset: 'a', targetLanguages: [], origin: 'cli' });
   assert.equal((await finished(rt, first.id)).status, 'succeeded'); // $0.54
@@ -66,5 +70,5 @@ test('budget.perDay counts every job of the day: a second job is stopped inside 
   assert.match(done.error!.message, /budget\.perDay/);
   // $0.54 + 2 × $0.09 = $0.72; a third line would reserve $0.10 more.
   assert.equal(vendor.bodies.length, 8);
-  assert.equal(cents(rt.rt.costs.spentOn(new Date().toISOString().slice(0, 10))), 72);
+  assert.equal(cents(rt.rt.costs.spentOn('2026-11-26')), 72);
 });

@@ -33,7 +33,7 @@ export interface TestRuntime {
  */
 export async function testRuntime(
   presets: Record<string, PresetInput>, overrides: DeepPartial<Config> = {},
-  o: { takeQueued?: boolean; log?: Logger; sameDataAs?: TestRuntime; mediaServerRetry?: RuntimeOptions['mediaServerRetry'] } = {},
+  o: { takeQueued?: boolean; log?: Logger; sameDataAs?: TestRuntime; mediaServerRetry?: RuntimeOptions['mediaServerRetry']; costClock?: RuntimeOptions['costClock'] } = {},
 ): Promise<TestRuntime> {
   const shared = o.sameDataAs;
   const dir = shared?.dir ?? await mkdtemp(join(tmpdir(), 'dubarr-core-'));
@@ -62,7 +62,7 @@ export async function testRuntime(
       },
     },
   });
-  const rt = await createRuntime(config, { takeQueued: o.takeQueued ?? true, presets, log: o.log ?? pino({ level: 'silent' }), mediaServerRetry: o.mediaServerRetry });
+  const rt = await createRuntime(config, { takeQueued: o.takeQueued ?? true, presets, log: o.log ?? pino({ level: 'silent' }), mediaServerRetry: o.mediaServerRetry, costClock: o.costClock });
   const events: BusEvent[] = [];
   rt.bus.on('event', (e) => events.push(e));
   return {
