@@ -1,6 +1,6 @@
 /**
  * elevenlabs — ElevenLabs' cloud voices: speech per line with a voice per speaker (or the
- * speaker's own, cloned, with allowCloning), Scribe transcription with speakers, and the
+ * speaker's own, cloned, with allowCloning), Scribe transcription with speakers (and the language it hears), and the
  * Dubbing API as a whole-pipeline preset (dub-elevenlabs). Needs an API key; never calls the
  * network to say whether it is available.
  */
@@ -10,7 +10,7 @@ import { ElevenLabsOptions } from './options.js';
 export default definePlugin<ElevenLabsOptions>({
   name: 'elevenlabs',
   version: '1.0.0',
-  description: 'ElevenLabs (cloud): voices per speaker with timing-aware speed, optional instant clones, Scribe transcription with speakers, and the Dubbing API (preset dub-elevenlabs).',
+  description: 'ElevenLabs (cloud): voices per speaker with timing-aware speed, optional instant clones, Scribe transcription with speakers (and the language it hears), and the Dubbing API (preset dub-elevenlabs).',
   options: ElevenLabsOptions,
   stages: [{
     id: 'elevenlabs:synthesize',
@@ -33,6 +33,13 @@ export default definePlugin<ElevenLabsOptions>({
     runIn: 'main',
     entry: new URL('./transcribe.stage.js', import.meta.url),
     weight: 3,
+  }, {
+    id: 'elevenlabs:identify-language',
+    capability: 'identify-language',
+    languages: { input: '*' },
+    runIn: 'main',
+    entry: new URL('./identify-language.stage.js', import.meta.url),
+    weight: 0.5,
   }, {
     id: 'elevenlabs:dubbing',
     capability: 'dubbing',

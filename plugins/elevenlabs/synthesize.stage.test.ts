@@ -67,6 +67,7 @@ test('each line is bought once with its settings, stitched to the previous line 
     assert.equal(kit.server.billed.characters, chars);
     assert.deepEqual(run.cost.map((c) => [c.state, c.unit, c.quantity]), t.segments.map((s) => ['settled', 'characters', [...s.target].length]));
 
+    assert.ok(!JSON.stringify(run.logs).includes(KEY), 'the key is in no log line');
     const again = await kit.run(def, inputOf(kit, t, { stability: 0.3 }));
     assert.equal(kit.server.paidRequests('tts'), 3, 'nothing bought again');
     assert.deepEqual(again.cost.map((c) => c.state), ['reused', 'reused', 'reused']);
@@ -197,5 +198,17 @@ test('a budget too small for the lines is refused before the request is sent', a
     assert.equal(e.code, 'E_BUDGET_EXCEEDED');
     assert.equal(kit.server.paidRequests('tts'), 1, 'the second line never reached the server');
     assert.equal(kit.server.billed.characters, 32);
+  } finally { await kit.done(); }
+});
+
+test('a 5xx burst on a lookup (the voice list) is retried with backoff until it passes, within maxAttempts', async () => {
+  const kit = await elevenKit();
+  try {
+    kit.server.inject(/^\/v1\/voices$/, { status: 503 }, { status: 502 }, { status: 500 });
+    await kit.run(def, inputOf(kit, roomy(1)));
+    assert.equal(kit.server.requests.filter((r) => r.path === '/v1/voices').length, 4);
+    assert.equal(kit.clock.waits.length, 3, 'a backoff wait before each retry');
+    kit.server.inject(/^\/v1\/voices$/, ...Array.from({ length: 4 }, () => ({ status: 500 })));
+    await assert.rejects(kit.run(def, inputOf(kit, roomy(1))), (e: DubarrError) => e.code === 'E_PROVIDER_FAILED' && /after 4 attempts/.test(e.message));
   } finally { await kit.done(); }
 });

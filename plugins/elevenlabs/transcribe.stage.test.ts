@@ -48,3 +48,15 @@ test('Scribe: a budget short of the audio\'s seconds is refused before the uploa
     assert.equal(kit.server.paidRequests('scribe'), 1, 'not retried');
   } finally { await kit.done(); }
 });
+
+test('Scribe as identify-language: the language it hears, from the same transcription the transcribe step buys', async () => {
+  const kit = await elevenKit({ scribeScript: SENTENCES.map((text) => ({ speaker: 'speaker_0', text })) });
+  try {
+    const run = await kit.run(findStage(plugin, 'elevenlabs:identify-language'), input(kit.options()));
+    assert.deepEqual(run.result.data, { provider: 'elevenlabs', candidates: [{ language: 'en', confidence: 0.98 }], sampleMs: fixture.durationMs });
+    assert.equal(kit.server.requests.find((r) => r.path === '/v1/speech-to-text')!.form!.get('language_code'), null, 'detected, not told');
+    const t = await kit.run<Transcript>(findStage(plugin, 'elevenlabs:transcribe'), input(kit.options()));
+    assert.equal(Transcript.parse(t.result.data).segments.length, 3);
+    assert.equal(kit.server.paidRequests('scribe'), 1);
+  } finally { await kit.done(); }
+});
