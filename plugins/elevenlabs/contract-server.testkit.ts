@@ -43,6 +43,8 @@ export interface ContractOptions {
   tooEarly?: number;
   /** Dubbing: answer 'failed' instead of ever finishing. */
   dubbingFails?: boolean;
+  /** Keep each line of speech unanswered until the test calls answerOneLine(), so requests pile up in flight as they would on a slow day. */
+  holdSpeech?: boolean;
 }
 
 export interface ContractRequest { method: string; path: string; headers: IncomingMessage['headers']; json?: any; form?: FormData }
@@ -58,6 +60,8 @@ export interface ContractServer {
   paidRequests(route: 'tts' | 'clone' | 'scribe' | 'dubbing'): number;
   /** Most requests that were in flight at once. */
   readonly peakInFlight: number;
+  /** With holdSpeech: once `waiting` lines (default 1) are held, answers the oldest one. */
+  answerOneLine(waiting?: number): Promise<void>;
   /** Resolves when `n` requests in all have arrived. */
   received(n: number): Promise<void>;
   release(): void;
@@ -78,6 +82,8 @@ export async function startElevenLabsServer(o: ContractOptions): Promise<Contrac
   const requests: ContractRequest[] = [];
   const faults: Array<{ match: RegExp; fault: Fault }> = [];
   const held: ServerResponse[] = [];
+  const heldLines: Array<() => void> = [];
+  let lineWaiter: (() => void) | undefined;
   const waiters: Array<{ n: number; resolve: () => void }> = [];
   const billed = { characters: 0, scribeSeconds: 0, dubbingSeconds: 0 };
   const dubbings = new Map<string, { target: string; mp3: Buffer; polls: number; audioAsks: number }>();
@@ -131,7 +137,12 @@ export async function startElevenLabsServer(o: ContractOptions): Promise<Contrac
     if (req.headers['xi-api-key'] !== o.apiKey) return detail(res, 401, 'invalid_api_key', 'Invalid API key');
 
     if (req.method === 'GET' && path === '/v1/voices') return json(res, { voices });
-    if (req.method === 'POST' && ROUTES.tts.test(path)) return speech(r, url, res);
+    if (req.method === 'POST' && ROUTES.tts.test(path)) {
+      if (!o.holdSpeech) return speech(r, url, res);
+      heldLines.push(() => speech(r, url, res));
+      lineWaiter?.();
+      return;
+    }
     if (req.method === 'POST' && ROUTES.clone.test(path)) {
       const files = r.form!.getAll('files');
       if (!files.length || typeof r.form!.get('name') !== 'string') return detail(res, 422, 'invalid_request', 'name and files are required');
@@ -236,6 +247,11 @@ export async function startElevenLabsServer(o: ContractOptions): Promise<Contrac
     get peakInFlight() { return peakInFlight; },
     inject: (match, ...fs) => { for (const fault of fs) faults.push({ match, fault }); },
     paidRequests: (route) => requests.filter((x) => x.method === 'POST' && ROUTES[route].test(x.path)).length,
+    async answerOneLine(waiting = 1) {
+      while (heldLines.length < waiting) await new Promise<void>((resolve) => { lineWaiter = resolve; });
+      lineWaiter = undefined;
+      heldLines.shift()!();
+    },
     received: (n) => new Promise<void>((resolve) => { if (requests.length >= n) resolve(); else waiters.push({ n, resolve }); }),
     release: () => { for (const r of held.splice(0)) r.socket?.destroy(); },
     close: () => new Promise<void>((resolve) => {

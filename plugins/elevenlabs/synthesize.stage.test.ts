@@ -152,12 +152,16 @@ test('429s: system_busy with Retry-After and too_many_concurrent_requests withou
   } finally { await kit.done(); }
 });
 
-test('too_many_concurrent_requests: more speakers than the plan allows at once stay within `concurrency`', async () => {
-  const kit = await elevenKit({ maxConcurrent: 2 });
+test('too_many_concurrent_requests: with answers slow to come, more speakers than the plan allows at once stay within `concurrency`', async () => {
+  const kit = await elevenKit({ maxConcurrent: 2, holdSpeech: true });
   try {
     const t = roomy(8, (i) => `S${(i % 4) + 1}`);
-    await kit.run(def, inputOf(kit, t, { concurrency: 2 }));
-    assert.ok(kit.server.peakInFlight <= 2);
+    const running = kit.run(def, inputOf(kit, t, { concurrency: 2 }));
+    // Four voices would send four lines at once; each answer waits until the test gives it,
+    // the first only once two lines are waiting (so the two the plan allows were both sent).
+    for (let i = 0; i < 8; i++) await kit.server.answerOneLine(i === 0 ? 2 : 1);
+    await running;
+    assert.equal(kit.server.peakInFlight, 2);
     assert.equal(kit.server.paidRequests('tts'), 8, 'no request refused, none repeated');
   } finally { await kit.done(); }
 });
