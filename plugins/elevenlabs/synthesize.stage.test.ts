@@ -71,9 +71,16 @@ test('each line is bought once with its settings, stitched to the previous line 
     const again = await kit.run(def, inputOf(kit, t, { stability: 0.3 }));
     assert.equal(kit.server.paidRequests('tts'), 3, 'nothing bought again');
     assert.deepEqual(again.cost.map((c) => c.state), ['reused', 'reused', 'reused']);
+    // An edited first line is bought again, stitched to the second, already bought, by its request id.
+    const edited = translation([{ ...t.segments[0]!, target: 'Hola, esta frase ha cambiado.' }, ...t.segments.slice(1)]);
+    await kit.run(def, inputOf(kit, edited, { stability: 0.3 }));
+    const redo = kit.server.requests.filter((r) => r.path.includes('/with-timestamps')).at(-1)!;
+    assert.equal(redo.json.text, 'Hola, esta frase ha cambiado.');
+    assert.deepEqual(redo.json.next_request_ids, tts[2]!.json.previous_request_ids, 'the second line\'s request id');
+    assert.equal(kit.server.paidRequests('tts'), 4);
     // A changed setting is another voice result: bought again.
     await kit.run(def, inputOf(kit, translation([t.segments[0]!]), { stability: 0.9 }));
-    assert.equal(kit.server.paidRequests('tts'), 4);
+    assert.equal(kit.server.paidRequests('tts'), 5);
   } finally { await kit.done(); }
 });
 

@@ -61,7 +61,8 @@ export default defineStage<unknown, SynthesizedSegments>(async (input, ctx) => {
       const rate = rateOf(u);
       const request = requestFor(u, rate);
       if (options.stitching) {
-        // A line after this one already bought (a resumed job) is stitched to as well.
+        // A line after this one already bought (a resumed job, an edited line) is stitched to as
+        // well, when it is found under the settings it would be asked for now.
         const next = chain[k + 1] ? (await cachedLine(cache, requestFor(chain[k + 1]!, rateOf(chain[k + 1]!))))?.requestId : undefined;
         request.previousRequestIds = previous ? [previous] : undefined;
         request.nextRequestIds = next ? [next] : undefined;
