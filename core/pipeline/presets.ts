@@ -33,7 +33,8 @@ export const BUILTIN_PRESETS: Record<string, PresetInput> = {
       { id: 'speakers', capability: 'identify-speakers', cache: false, inputs: { diarization: 'diarize', source: 'source' }, optional: true, weight: 0.05 },
       { id: 'units', capability: 'segment', inputs: { transcript: 'text', vad: 'vad', language: 'language', diarization: 'speakers' }, weight: 0.2 },
       { id: 'translate', capability: 'translate', inputs: { units: 'units' }, perTarget: true, weight: 1, jobParams: ['glossary'] },
-      { id: 'synthesize', capability: 'synthesize', inputs: { translation: 'translate' }, perTarget: true, weight: 3 },
+      // extract and source: a provider that clones speakers' voices (elevenlabs, allowCloning) reads their speech.
+      { id: 'synthesize', capability: 'synthesize', inputs: { translation: 'translate', extract: 'extract', source: 'source' }, perTarget: true, weight: 3 },
       { id: 'fit', capability: 'fit', inputs: { speech: 'synthesize', extract: 'extract' }, perTarget: true, weight: 1 },
       { id: 'mix', capability: 'mix', inputs: { fit: 'fit', source: 'source', extract: 'extract', separated: 'separate' }, perTarget: true, weight: 3 },
       // A short browser-playable clip of each dub around its densest speech, with a poster and thumbnails.
@@ -54,6 +55,21 @@ export const BUILTIN_PRESETS: Record<string, PresetInput> = {
           subtitles: 'subtitles', back: 'back', mux: 'mux',
         },
       },
+    ],
+  },
+  // ElevenLabs' Dubbing API makes each language's dub from the speech track; our mix makes it a
+  // track (dub-only: their audio keeps the background) and our mux adds it beside the original.
+  'dub-elevenlabs': {
+    description: 'Dubbed audio tracks made by the ElevenLabs Dubbing API (needs plugins.options.elevenlabs.apiKey)',
+    steps: [
+      { id: 'extract', capability: 'extract', inputs: { source: 'source' }, weight: 2 },
+      { id: 'dubbing', capability: 'dubbing', provider: 'elevenlabs', inputs: { source: 'source', extract: 'extract' }, perTarget: true, weight: 10 },
+      { id: 'mix', capability: 'mix', options: { mix: { mode: 'dub-only' } }, inputs: { fit: 'dubbing', source: 'source', extract: 'extract' }, perTarget: true, weight: 2 },
+      {
+        id: 'mux', capability: 'mux', cache: false, weight: 2, jobParams: ['mode', 'outDir', 'forceInplaceHardlinked', 'defaultAudio', 'defaultSubtitle', 'subtitleFormats'],
+        inputs: { source: 'source', extract: 'extract', mix: 'mix' },
+      },
+      { id: 'qa', capability: 'qa', cache: false, weight: 0.1, inputs: { extract: 'extract', mix: 'mix', mux: 'mux' } },
     ],
   },
 };
