@@ -53,8 +53,9 @@ export async function runPrediction(conn: ReplicateConnection, run: PredictionRu
       run.onUpdate?.(p);
       if (run.signal.aborted && !isTerminal(p.status)) throw new DubarrError('E_CANCELLED', 'Cancelled');
     } catch (e) {
-      if (e instanceof DubarrError && e.code === 'E_CANCELLED') await cancelPrediction(conn, p);
-      throw e;
+      const err = DubarrError.from(e);
+      if (err.code === 'E_CANCELLED') await cancelPrediction(conn, p);
+      throw err;
     }
   }
   return finished(conn, run.model, p);
