@@ -58,6 +58,11 @@ export function deliverReplicateWebhook(headers: WebhookHeaders, rawBody: string
   return acceptReplicateWebhook(headers, rawBody).status;
 }
 
+/** Whether a stage is waiting for this prediction's delivery now (tests cancel in that wait). */
+export function awaitingWebhook(predictionId: string): boolean {
+  return (waiters.get(predictionId)?.size ?? 0) > 0;
+}
+
 /**
  * The finished prediction once its webhook arrives, or undefined after `waitMs` (the caller
  * then polls). Rejects with E_CANCELLED when `signal` aborts.
