@@ -4,7 +4,9 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ReplicateConnection } from './api.js';
 import { startReplicateServer, type ReplicateContractServer } from './contract-server.testkit.js';
+import { ReplicateOptions } from './options.js';
 import { runPrediction } from './run-prediction.js';
+import { webhookMode } from './stage-setup.js';
 import { musicModel } from './test-models.testkit.js';
 import { acceptReplicateWebhook, awaitingWebhook, deliverReplicateWebhook, useWebhookSecret } from './webhook-registry.js';
 import { SeenIds, signWebhook, verifyWebhookSignature } from './webhook-signature.js';
@@ -118,6 +120,15 @@ describe('webhook deliveries', () => {
     assert.equal((await server.sendWebhook(p!.id, { badSignature: true })).status, 401);
     assert.equal((await server.sendWebhook(p!.id, { timestampOffsetSec: -600 })).status, 401);
     assert.equal((await server.sendWebhook(p!.id, { timestampOffsetSec: 600 })).status, 401);
+  });
+
+  test('the webhook mode reads the account\'s signing secret once, and deliveries signed with it are accepted', async () => {
+    const o = ReplicateOptions.parse({ apiKey: server.token, baseUrl: server.url, webhookUrl: hookUrl, webhookPollSeconds: 5 });
+    const signal = new AbortController().signal;
+    assert.deepEqual(await webhookMode(conn(), o, signal), { url: hookUrl, pollIntervalMs: 5000 });
+    await webhookMode(conn(), o, signal);
+    assert.equal(server.requests.filter((r) => r.path === '/v1/webhooks/default/secret').length, 1);
+    assert.equal(await webhookMode(conn(), ReplicateOptions.parse({ apiKey: server.token }), signal), undefined, 'off without webhookUrl');
   });
 
   test('a redelivered id is handled once', () => {
