@@ -3,6 +3,7 @@
  * and loudness (music-fit.ts). The piece is bought once per prompt, model and settings: a
  * resumed job, or another preset run with the same plan, takes it from the provider cache.
  */
+import { join } from 'node:path';
 import { defineStage, parseOptions, ProviderResultCache, requireDocument, type GeneratedMusic } from '../sdk/index.js';
 import { fitMusic } from './music-fit.js';
 import { ReplicateOptions } from './options.js';
@@ -11,7 +12,6 @@ import { MusicPlanDocument } from './plan-documents.js';
 import { PREDICTION_PROGRESS } from './progress.js';
 import { splitModel } from './run-prediction.js';
 import { checkModel, connection, modelInput, webhookMode } from './stage-setup.js';
-import { join } from 'node:path';
 
 export default defineStage<unknown, GeneratedMusic>(async (input, ctx) => {
   const o = parseOptions(ReplicateOptions, input, 'replicate');
