@@ -42,6 +42,16 @@ contractSuite({
   longInput: async () => ({ options: options(), inputs: planInput({ prompt: 'contract bed, long', durationMs: 60_000 }) }),
 });
 
+/** Every 100 ms of the bed carries the tone: no loop left a gap, nothing was padded with silence. */
+async function assertNoGap(path: string) {
+  const ch = (await readWav(path)).channels[0]!;
+  for (let at = 0; at + 4800 <= ch.length; at += 4800) {
+    let e = 0;
+    for (let i = at; i < at + 4800; i++) e += ch[i]! * ch[i]!;
+    assert.ok(e / 4800 > 1e-4, `silence near ${at / 48} ms`);
+  }
+}
+
 async function bedOf(run: { result: { files?: Record<string, string> }; workDir: string }) {
   const path = run.result.files!.music!;
   return { path, info: await readWavInfo(path), loudness: await measureLoudness(path) };
@@ -58,13 +68,7 @@ test('a bed longer than the model makes loops its piece with crossfades to the e
     assert.ok(loudness.truePeakDbtp! <= -1 + 0.1);
     // The model was asked for what it can make, and the tone runs on through every seam.
     assert.equal(JSON.parse(server.requests.find((r) => r.method === 'POST')!.body.toString()).input.duration, 3);
-    const pcm = await readWav(run.result.files!.music!);
-    const ch = pcm.channels[0]!;
-    for (let at = 0; at + 4800 <= ch.length; at += 4800) {
-      let e = 0;
-      for (let i = at; i < at + 4800; i++) e += ch[i]! * ch[i]!;
-      assert.ok(e / 4800 > 1e-4, `silence near ${at / 48} ms`);
-    }
+    await assertNoGap(run.result.files!.music!);
     assert.deepEqual(run.result.data, { durationMs: 7300, made: 'model' });
     assert.deepEqual(run.cost.map((c) => [c.state, c.unit, c.quantity, c.product]), [['settled', 'predictSeconds', 3.5, 'meta/musicgen']]);
   } finally {
@@ -141,4 +145,17 @@ test('without a token the stage says how to set one', async () => {
   await assert.rejects(runStageForTest(def, { options: { baseUrl: server.url }, inputs: planInput() }),
     (e: DubarrError) => e.code === 'E_PROVIDER_UNAVAILABLE' && /DUBARR_PLUGINS_OPTIONS_REPLICATE__API_KEY/.test(e.message));
   assert.deepEqual(await plugin.available!(plugin.options.parse({})), { ok: false, reason: 'no API token: set plugins.options.replicate.apiKey (or DUBARR_PLUGINS_OPTIONS_REPLICATE__API_KEY)' });
+});
+
+test('a bed needing more loops than one filter graph takes is built in rounds, still exact', async () => {
+  // 3 s pieces with 0.5 s crossfades: 100 s needs 40 copies, more than the 32 inputs a graph takes.
+  const run = await runStageForTest(def, { options: options(), inputs: planInput({ prompt: 'long bed', durationMs: 100_000 }) });
+  try {
+    const { info, loudness } = await bedOf(run);
+    assert.equal(info.frames, 100_000 * 48);
+    await assertNoGap(run.result.files!.music!);
+    assert.ok(Math.abs(loudness.integratedLufs! + 20) < 0.5, `loudness ${loudness.integratedLufs} LUFS`);
+  } finally {
+    await rm(run.workDir, { recursive: true, force: true });
+  }
 });
