@@ -9,6 +9,7 @@ import { paidCall, ProviderResultCache, type StageContext, type UnitKey } from '
 import type { ReplicateConnection } from './api.js';
 import { downloadOutputs } from './files.js';
 import { packOutputs, unpackOutputs } from './output-record.js';
+import type { Prediction } from './prediction.js';
 import { runPrediction, splitModel, type PredictionRun } from './run-prediction.js';
 
 export interface PaidModel {
@@ -54,12 +55,12 @@ export async function predictPaid(ctx: StageContext, conn: ReplicateConnection, 
     return { files: unpacked.files, cached: true, prediction: unpacked.prediction };
   }
 
+  const billedOf = (p: Prediction) => (m.billedBy === 'predictions' ? 1 : p.metrics?.predict_time ?? m.estimateSeconds);
   const prediction = await paidCall(ctx.cost, spend,
     async () => runPrediction(conn, { model: m.model, input: await req.input(), signal: ctx.signal, webhook: req.webhook, latestVersion: req.latestVersion, onUpdate: req.onUpdate }),
-    (p) => (m.billedBy === 'predictions' ? 1 : p.metrics?.predict_time));
+    billedOf);
   // Billed now: fetch the outputs before Replicate's retention ends, and keep them.
   const files = await downloadOutputs(conn, prediction, dir, ctx.signal);
-  const billed = m.billedBy === 'predictions' ? 1 : prediction.metrics?.predict_time ?? m.estimateSeconds;
-  await cache.put(req.key, await packOutputs({ billed, prediction: prediction.id, files }));
+  await cache.put(req.key, await packOutputs({ billed: billedOf(prediction), prediction: prediction.id, files }));
   return { files, cached: false, prediction: prediction.id };
 }
