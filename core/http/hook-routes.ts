@@ -1,6 +1,6 @@
 /**
  * The webhook door: POST /hooks/sonarr, /hooks/radarr, /hooks/jellyfin, /hooks/plex,
- * /hooks/emby and /hooks/path. The request guard has checked hooks.token before a request gets
+ * /hooks/emby and /hooks/path, and Replicate's prediction webhooks at /hooks/replicate. The request guard has checked hooks.token before a request gets
  * here (see request-guard.ts). A handler reads the body the way its sender sends it, parses
  * the vendor's payload (a malformed one is 400 with the reason, and queues nothing) and hands
  * the request to the hook intake, which queues through the jobs service.
@@ -11,6 +11,7 @@ import { radarrRequest, sonarrRequest } from '../integrations/arr-webhooks.js';
 import type { HookIntake, HookOutcome, HookSource } from '../integrations/hook-intake.js';
 import { malformed, parseJsonText, type HookRequest } from '../integrations/hook-request.js';
 import { embyRequest, jellyfinRequest, pathRequest, plexRequest } from '../integrations/media-server-webhooks.js';
+import { deliverReplicateWebhook } from '../../plugins/replicate/webhook-registry.js';
 import { errorBody, errorResponse } from './error-response.js';
 import { readFormFields } from './form-fields.js';
 
@@ -51,7 +52,14 @@ export function hookRoutes(intake: HookIntake, maxRequestBytes: number): Hono {
   route('plex', 'Plex', plexRequest, 'payload');
   route('emby', 'Emby', embyRequest, 'data');
   route('path', '/hooks/path', pathRequest);
+  // Replicate's signed prediction webhooks (the replicate plugin's webhookUrl): the signature is
+  // over the exact bytes sent, so the raw body goes to the plugin, which answers with the status.
+  hooks.post('/hooks/replicate', async (c) => {
+    const body = Buffer.from(await c.req.arrayBuffer());
+    if (body.length > maxRequestBytes) throw new DubarrError('E_INVALID_ARGUMENT', `A Replicate webhook of ${body.length} bytes is over server.maxRequestBytes`);
+    return c.body(null, deliverReplicateWebhook(c.req.raw.headers, body) as 200);
+  });
   hooks.all('/hooks/*', (c) => errorResponse(new DubarrError('E_INVALID_ARGUMENT',
-    `${c.req.method} ${c.req.path} is not a webhook: POST to /hooks/sonarr, /hooks/radarr, /hooks/jellyfin, /hooks/plex, /hooks/emby or /hooks/path`), c));
+    `${c.req.method} ${c.req.path} is not a webhook: POST to /hooks/sonarr, /hooks/radarr, /hooks/jellyfin, /hooks/plex, /hooks/emby, /hooks/path or /hooks/replicate`), c));
   return hooks;
 }
