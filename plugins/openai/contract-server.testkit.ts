@@ -14,7 +14,7 @@
  *  - POST /v1/chat/completions: {model, messages, response_format?}; json_object needs the word
  *    "json" in the messages (OpenAI's rule); `jsonModes` lists what the server takes (LM Studio:
  *    json_schema only, answered with its own 400). The "model" translates the `lines` of the
- *    first user message as `translated: <text>`, unless the test's `chatReply` says otherwise.
+ *    first user message as `translated: <text>` (glossary translations put in), unless the test's `chatReply` says otherwise.
  *    `usage` counts a token per 4 characters.
  *
  * Errors carry OpenAI's body {"error":{"message","type","param","code"}}. `inject(route, ...)`
@@ -248,11 +248,15 @@ export async function startOpenAIContractServer(o: ContractServerOptions = {}): 
   return state;
 }
 
-/** The fake model's translation: each line of the first user message's `lines`, marked. */
+/**
+ * The fake model's translation: each line of the first user message's `lines`, marked, with the
+ * glossary's forced translations put in (as a model that follows the rules would).
+ */
 export function translateLines(chat: ChatRequest): string {
   const prompt = chat.messages.find((m) => m.role === 'user');
-  const lines = (JSON.parse(prompt!.content) as { lines: Array<{ id: string; text: string }> }).lines;
-  return JSON.stringify({ lines: lines.map((l) => ({ id: l.id, text: `translated: ${l.text}` })) });
+  const asked = JSON.parse(prompt!.content) as { lines: Array<{ id: string; text: string }>; glossary?: Array<{ term: string; translation?: string }> };
+  const apply = (text: string) => (asked.glossary ?? []).reduce((t, g) => (g.translation ? t.replace(new RegExp(`\\b${g.term}\\b`, 'giu'), g.translation) : t), text);
+  return JSON.stringify({ lines: asked.lines.map((l) => ({ id: l.id, text: `translated: ${apply(l.text)}` })) });
 }
 
 function readUpload(buf: Buffer): { samples: Float32Array; sampleRate: number; durationMs: number } {
