@@ -45,7 +45,7 @@ export const OpenAIOptions = z.object({
   speechVoice: z.string().min(1).default('alloy'),
   /** Voices for the other speakers, in order of preference. */
   voices: z.array(z.string().min(1)).default([...OPENAI_VOICES]),
-  /** Known speakers: gender, age or a voice, by speaker label. */
+  /** A voice per speaker label ({ Alice: { voice: nova } }); the voices carry no gender or age, so only `voice` narrows them. */
   speakers: speakerHintsOption,
   /** 'pcm' (raw 16-bit mono at pcmSampleRate, OpenAI's 24 kHz) or 'wav' for servers without raw PCM. */
   speechFormat: z.enum(['pcm', 'wav']).default('pcm'),

@@ -30,6 +30,10 @@ export default defineStage<unknown, Translation>(async (input, ctx) => {
   const tags = readTranslateLanguages(input, units, 'openai:translate');
   const source = lookupLanguage(tags.source)!;
   const target = lookupLanguage(tags.target)!;
+  const ids = units.segments.map((s) => s.id);
+  const dup = ids.find((id, i) => ids.indexOf(id) !== i);
+  // The model answers by id, so each line needs its own.
+  if (dup !== undefined) throw new DubarrError('E_INVALID_ARGUMENT', `inputs.units has segment id '${dup}' more than once; each line needs its own id`);
   const texts = units.segments.map((s) => oneLine(s.text));
   const doc = (targets: readonly string[]): Translation => ({
     sourceLanguage: source.code, targetLanguage: target.code, provider: PROVIDER,
@@ -39,7 +43,7 @@ export default defineStage<unknown, Translation>(async (input, ctx) => {
 
   const glossary = mergeGlossaries(o.glossary, jobGlossary(input.params));
   const budgets = syllableBudgets(units.segments, speechRate(tags.target, o.syllablesPerSecond));
-  const todo = texts.map((t, i) => i).filter((i) => texts[i] !== '');
+  const todo = texts.map((_, i) => i).filter((i) => texts[i] !== '');
   const windows: Array<{ indexes: number[]; window: TranslationWindow }> = [];
   for (let at = 0; at < todo.length; at += o.windowLines) {
     const indexes = todo.slice(at, at + o.windowLines);
@@ -54,9 +58,6 @@ export default defineStage<unknown, Translation>(async (input, ctx) => {
       },
     });
   }
-  const ids = units.segments.map((s) => s.id);
-  const dup = ids.find((id, i) => ids.indexOf(id) !== i);
-  if (dup !== undefined) throw new DubarrError('E_INVALID_ARGUMENT', `inputs.units has segment id '${dup}' more than once; each line needs its own id`);
 
   const api = openaiApi(o, ctx);
   const cache = new ProviderResultCache(PROVIDER);
