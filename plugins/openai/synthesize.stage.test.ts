@@ -4,7 +4,7 @@
  * again faster and the shorter clip kept, every (text, voice, model, speed, format) is bought
  * once, and the failures of a paid request are handled without paying twice.
  */
-import { after, before, beforeEach, test } from 'node:test';
+import { after, afterEach, before, beforeEach, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -49,7 +49,14 @@ const input = (options: object = {}, speakers = false) => ({
   params: { targetLanguage: 'en' },
   inputs: { translation: outputOf({}, translation(speakers)) },
 });
-const synthesize = (options: object = {}, opts: TestRunOptions = {}, speakers = false) => runStageForTest<SynthesizedSegments>(stage, input(options, speakers), opts);
+/** Work dirs of runs that returned clips: the test reads them, then they go. */
+const workDirs: string[] = [];
+afterEach(async () => { await Promise.all(workDirs.splice(0).map((d) => rm(d, { recursive: true, force: true }))); });
+async function synthesize(options: object = {}, opts: TestRunOptions = {}, speakers = false) {
+  const run = await runStageForTest<SynthesizedSegments>(stage, input(options, speakers), opts);
+  workDirs.push(run.workDir);
+  return run;
+}
 
 async function codeOf(p: Promise<unknown>): Promise<DubarrError> {
   try {
