@@ -19,3 +19,15 @@ export function maskSecrets(value: unknown, key?: PropertyKey): unknown {
   }
   return value;
 }
+
+/**
+ * A copy of `value` without the values under secret keys: what a cache key may hash. A new API
+ * key for the same account changes no result, so it must not void cached results.
+ */
+export function withoutSecrets(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutSecrets);
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).filter(([k, v]) => !(isSecretKey(k) && typeof v !== 'boolean')).map(([k, v]) => [k, withoutSecrets(v)]));
+  }
+  return value;
+}

@@ -1,4 +1,5 @@
 import { UNMETERED } from '../../plugins/sdk/cost.js';
+import { withoutSecrets } from '../config/secret-keys.js';
 import type { CostLedger } from '../jobs/cost-ledger.js';
 import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, readdir, rm, stat } from 'node:fs/promises';
@@ -262,7 +263,8 @@ async function stepKey(deps: RunnerDeps, choice: StageChoice, input: StageInput)
   const { code, engine } = await deps.plugins.fingerprint(name, options as object, { sourceLanguage: params.sourceLanguage, targetLanguage: params.targetLanguage });
   const external = await choice.stage.externalInputs?.(input);
   return cacheKey({
-    stageId: choice.stage.id, code, engine, options, params, external,
+    // Credentials change no result: a rotated API key must not re-run (and re-pay) a step.
+    stageId: choice.stage.id, code, engine, options: withoutSecrets(options), params, external,
     inputs: Object.fromEntries(Object.entries(inputs).map(([n, o]) => [n, o.hash])),
   });
 }

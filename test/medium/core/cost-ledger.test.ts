@@ -72,3 +72,18 @@ test('budget.perDay counts every job of the day: a second job is stopped inside 
   assert.equal(vendor.bodies.length, 8);
   assert.equal(cents(rt.rt.costs.spentOn('2026-11-26')), 72);
 });
+
+test('a new API key does not re-run a paid step: credentials are left out of cache keys, other options are not', async (t) => {
+  const vendor = await countingVendor();
+  const rt = await testRuntime({ paid: paidPreset('keys') }, { budget: { prices }, plugins: { options: { 'test-stages': { paidUrl: vendor.url } } } }, noon);
+  t.after(async () => { await rt.close(); await vendor.close(); });
+  const run = async (plugin: Record<string, unknown>) => {
+    const job = rt.rt.scheduler.submit({ input: rt.input, preset: 'paid', targetLanguages: [], origin: 'cli', options: { plugins: { 'test-stages': plugin } } });
+    assert.equal((await finished(rt, job.id)).status, 'succeeded');
+    return rt.rt.store.stageRuns(job.id).filter((r) => r.step === 'first').map((r) => r.status);
+  };
+  assert.deepEqual(await run({ apiKey: 'first-key-0123456789' }), ['succeeded']);
+  assert.deepEqual(await run({ apiKey: 'rotated-key-9876543210' }), ['cached']);
+  assert.equal(vendor.bodies.length, 6);
+  assert.deepEqual(await run({ apiKey: 'rotated-key-9876543210', paidCalls: 1 }), ['succeeded'], 'an option that changes the result still does');
+});

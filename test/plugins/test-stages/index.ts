@@ -25,6 +25,8 @@ export default definePlugin({
     /** Where the paid stages send their billable requests, and how many each run sends. */
     paidUrl: z.string().default(''),
     paidCalls: z.number().int().nonnegative().default(3),
+    /** A credential, as a cloud plugin has: it must not be part of a cache key. */
+    apiKey: z.string().default(''),
   }),
   stages: [
     { id: 'test-stages:slow', capability: 'slow', runIn: 'worker', entry: entry('slow') },
