@@ -26,6 +26,8 @@ interface CommonCase {
   stage: string;
   /** Options that must fail the plugin's schema. */
   invalidOptions: unknown;
+  /** Options under which the engine must report itself available (default: the defaults); a cloud provider needs its key. */
+  availableOptions?: unknown;
   /** Options under which the engine must report itself unavailable, with a reason. */
   unavailableOptions?: unknown;
   /** A valid input; the stage must succeed and return a schema-valid document. */
@@ -103,7 +105,7 @@ export function contractSuite(c: ContractCase): void {
     });
 
     test('availability is reported without throwing; an unavailable engine says why', async () => {
-      const opts = c.plugin.options.parse({});
+      const opts = c.plugin.options.parse(c.availableOptions ?? {});
       const a = (await c.plugin.available?.(opts)) ?? { ok: true };
       assert.equal(a.ok, true, `expected available on this machine: ${a.reason}`);
       if (c.unavailableOptions !== undefined) {
