@@ -4,7 +4,6 @@
  * ledger reserves before each request (budget.prices.deepl.characters).
  */
 import { definePlugin } from '../sdk/index.js';
-import { apiBase } from './deepl-api.js';
 import { deeplPairs } from './deepl-languages.js';
 import { DeeplOptions } from './options.js';
 
@@ -21,10 +20,6 @@ export default definePlugin<DeeplOptions>({
     entry: new URL('./translate.stage.js', import.meta.url),
     weight: 0.2,
   }],
-  async engine(options) {
-    // Results depend on the service answering, not on anything installed here.
-    return { service: apiBase({ baseUrl: options.baseUrl, apiKey: options.apiKey?.endsWith(':fx') ? ':fx' : undefined }) };
-  },
   async available(options) {
     if (!options.apiKey) {
       return { ok: false, reason: 'deepl has no API key: set plugins.options.deepl.apiKey (or DUBARR_PLUGINS_OPTIONS_DEEPL__API_KEY) to a DeepL API key (Free keys end in :fx)' };

@@ -49,23 +49,39 @@ export interface PlannedRequest {
 
 export function planRequests(lines: readonly string[], opts: { linesPerRequest: number; contextLines: number }, fields: TranslateFields): PlannedRequest[] {
   const perRequest = Math.min(opts.linesPerRequest, MAX_TEXTS_PER_REQUEST);
-  const contextOf = (from: number, to: number): string | undefined => (opts.contextLines > 0
-    ? lines.slice(Math.max(0, from - opts.contextLines), Math.min(lines.length, to + opts.contextLines)).join('\n')
-    : undefined);
-  const fits = (from: number, to: number, context: string | undefined) =>
-    bodyBytes(translateBody(lines.slice(from, to), context, fields)) <= MAX_REQUEST_BYTES;
+  const window = (from: number, to: number) => [Math.max(0, from - opts.contextLines), Math.min(lines.length, to + opts.contextLines)] as const;
+  const contextOf = (from: number, to: number): string | undefined => (opts.contextLines > 0 ? lines.slice(...window(from, to)).join('\n') : undefined);
+
+  // Sizes by sums of each line's JSON size, so a plan costs one pass over the lines rather
+  // than a JSON.stringify per line tried (this runs on the main thread); each planned body is
+  // then measured exactly.
+  const escaped = lines.map((l) => Buffer.byteLength(JSON.stringify(l), 'utf8') - 2);
+  const prefix = [0];
+  for (const e of escaped) prefix.push(prefix.at(-1)! + e);
+  const span = (a: number, b: number) => prefix[b]! - prefix[a]!;
+  const empty = bodyBytes(translateBody([], undefined, fields));
+  const contextField = bodyBytes(translateBody([], 'x', fields)) - empty - 1;
+  const estimate = (from: number, to: number, withContext: boolean) => {
+    const n = to - from;
+    let bytes = empty + span(from, to) + 2 * n + (n - 1);
+    if (withContext && opts.contextLines > 0) {
+      const [a, b] = window(from, to);
+      bytes += contextField + span(a, b) + 2 * (b - a - 1); // lines joined by "\n", two bytes escaped
+    }
+    return bytes;
+  };
 
   const plan: PlannedRequest[] = [];
   for (let from = 0; from < lines.length;) {
     let to = from + 1;
-    while (to < lines.length && to - from < perRequest && fits(from, to + 1, contextOf(from, to + 1))) to++;
-    let context = contextOf(from, to);
-    if (!fits(from, to, context)) {
-      // One line whose passage is too long: send it with less context, or none.
-      context = undefined;
-      if (!fits(from, to, undefined)) {
-        throw new DubarrError('E_INVALID_ARGUMENT', `a line of ${Buffer.byteLength(lines[from]!, 'utf8')} bytes is longer than DeepL takes in one request (128 KiB); split it into shorter units`);
-      }
+    while (to < lines.length && to - from < perRequest && estimate(from, to + 1, true) <= MAX_REQUEST_BYTES) to++;
+    // One line whose passage is too long goes without context.
+    let context = estimate(from, to, true) <= MAX_REQUEST_BYTES ? contextOf(from, to) : undefined;
+    if (context === undefined && estimate(from, to, false) > MAX_REQUEST_BYTES) {
+      throw new DubarrError('E_INVALID_ARGUMENT', `a line of ${Buffer.byteLength(lines[from]!, 'utf8')} bytes is longer than DeepL takes in one request (128 KiB); split it into shorter units`);
+    }
+    if (bodyBytes(translateBody(lines.slice(from, to), context, fields)) > MAX_REQUEST_BYTES) {
+      throw new Error(`request plan: the size estimate was wrong for lines ${from}..${to - 1}`);
     }
     plan.push({ lines: Array.from({ length: to - from }, (_, k) => from + k), context });
     from = to;
