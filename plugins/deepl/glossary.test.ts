@@ -82,3 +82,16 @@ test('a run whose lines are all cached sends nothing, not even the glossary look
     await s.close();
   }
 });
+
+test('an entry that deletes its term cannot be a DeepL glossary entry: it is left out with a warning, the rest applies', async () => {
+  const s = await startDeeplServer();
+  try {
+    const r = await translateWith(s, ['Um, the house.'], { params: { glossary: [{ term: 'um', translation: '' }, { term: 'house', translation: 'casa' }] } });
+    assert.equal(r.error, undefined, r.error?.message);
+    assert.equal(r.translation!.segments[0]!.target, '[ES] Um, the casa.');
+    assert.deepEqual([...s.glossaries.values()].map((g) => g.entries), [[['house', 'casa']]]);
+    assert.ok(r.logs.some((l) => l.level === 'warn' && /empty translation/.test(l.msg ?? '')));
+  } finally {
+    await s.close();
+  }
+});

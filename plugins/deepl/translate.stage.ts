@@ -56,8 +56,13 @@ export default defineStage<unknown, Translation>(async (input, ctx) => {
     if (supportsFormality(fields.target_lang)) fields.formality = options.formality;
     else ctx.log.info({ target: fields.target_lang }, `deepl: ${fields.target_lang} has no formal/informal forms; formality '${options.formality}' is not sent`);
   }
-  const useGlossary = entries.length > 0 && supportsGlossary(tags.source, tags.target);
-  if (entries.length > 0 && !useGlossary) {
+  // A DeepL glossary maps a term to some text: an entry that deletes its term cannot be one.
+  const deepLEntries = entries.filter((e) => e.translation === undefined || oneLine(e.translation) !== '');
+  if (deepLEntries.length < entries.length) {
+    ctx.log.warn({ terms: entries.filter((e) => !deepLEntries.includes(e)).map((e) => e.term) }, 'deepl: glossary entries with an empty translation are left out (a DeepL glossary cannot delete a term)');
+  }
+  const useGlossary = deepLEntries.length > 0 && supportsGlossary(tags.source, tags.target);
+  if (deepLEntries.length > 0 && !useGlossary) {
     ctx.log.warn({ source: fields.source_lang, target: fields.target_lang }, 'deepl: DeepL has no glossaries for this language pair; the glossary is not applied');
   }
 
@@ -65,7 +70,7 @@ export default defineStage<unknown, Translation>(async (input, ctx) => {
   const lines = todo.map((i) => texts[i]!);
   const plan = planRequests(lines, options, { ...fields, glossary_id: useGlossary ? GLOSSARY_ID_PLACEHOLDER : undefined });
   // Everything that decides a line's translation, the key excepted.
-  const settings = { source: fields.source_lang, formality: fields.formality ?? 'default', glossary: useGlossary ? glossaryTsv(entries) : '' };
+  const settings = { source: fields.source_lang, formality: fields.formality ?? 'default', glossary: useGlossary ? glossaryTsv(deepLEntries) : '' };
   const keyOf = (line: number, context: string | undefined): UnitKey =>
     ({ kind: 'translate', text: lines[line]!, voice: fields.target_lang, settings: { ...settings, context: context ?? '' } });
 
@@ -86,7 +91,7 @@ export default defineStage<unknown, Translation>(async (input, ctx) => {
       api ??= deeplClient(options, ctx.signal, ctx.log);
       if (useGlossary && glossaryId === undefined) {
         glossaryId = await ensureGlossary({
-          api, cache, entries, signal: ctx.signal, log: ctx.log, pollMs: options.glossaryPollMs, polls: options.glossaryPolls,
+          api, cache, entries: deepLEntries, signal: ctx.signal, log: ctx.log, pollMs: options.glossaryPollMs, polls: options.glossaryPolls,
           pair: { source: fields.source_lang.toLowerCase(), target: deeplBase(tags.target)! },
         });
       }
