@@ -8,6 +8,9 @@ import { join } from 'node:path';
 import { runTool } from './child-process.js';
 import type { LipsyncEngine, LipsyncSpan } from './video-splice.js';
 
+/** Like the models' own writers (OpenCV, imageio), the result says nothing of its colour: the splice must restore it. */
+const LOSES_COLOUR = 'setparams=color_primaries=unknown:color_trc=unknown:colorspace=unknown';
+
 export interface RecordingEngine {
   engine: LipsyncEngine;
   /** The spans it was given, in order. */
@@ -23,7 +26,7 @@ export function invertingEngine(o: { dropLastFrames?: number } = {}): RecordingE
     const trim = o.dropLastFrames ? [`trim=end_frame=${Math.max(1, Math.round(((span.endMs - span.startMs) / 40)) - o.dropLastFrames)}`] : [];
     await runTool({
       binary: 'ffmpeg', tool: 'ffmpeg', install: 'apt-get install ffmpeg', failureHint: 'test engine', signal,
-      args: ['-nostdin', '-y', '-v', 'error', '-i', span.video, '-i', span.audio, '-map', '0:v', '-map', '1:a', '-vf', ['negate', ...trim].join(','),
+      args: ['-nostdin', '-y', '-v', 'error', '-i', span.video, '-i', span.audio, '-map', '0:v', '-map', '1:a', '-vf', ['negate', ...trim, LOSES_COLOUR].join(','),
         '-c:v', 'libx264', '-preset', 'ultrafast', '-c:a', 'aac', '-shortest', out],
     });
     return out;

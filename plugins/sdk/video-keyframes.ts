@@ -23,6 +23,8 @@ export interface SpliceVideoInfo {
   timeBase: string;
   /** Frame rate as a fraction ('25/1', '24000/1001'). */
   frameRate: string;
+  /** Colour signalling the stream states (ffmpeg's option names -> values), so re-encoded spans say the same. */
+  colour: Record<string, string>;
   /** Frames the decoder holds back for reordering (B-frames); 0 for none. */
   reorderDelay: number;
   /** The stream's first timestamp, ms; the timeline the rest of this uses starts there. */
@@ -45,7 +47,19 @@ const ffprobe = (args: string[], signal?: AbortSignal) => runTool({
 interface ProbedStream {
   index: number; codec_name: string; profile?: string; level?: number; width: number; height: number;
   pix_fmt: string; sample_aspect_ratio?: string; time_base: string; r_frame_rate: string; avg_frame_rate: string;
-  has_b_frames?: number;
+  has_b_frames?: number; color_range?: string; color_space?: string; color_transfer?: string; color_primaries?: string;
+}
+
+/** ffprobe's colour fields and the ffmpeg output options that set them. */
+const COLOUR_OPTIONS = { color_range: 'color_range', color_space: 'colorspace', color_transfer: 'color_trc', color_primaries: 'color_primaries' } as const;
+
+function colourOf(s: ProbedStream): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [field, option] of Object.entries(COLOUR_OPTIONS)) {
+    const value = s[field as keyof typeof COLOUR_OPTIONS];
+    if (value && value !== 'unknown') out[option] = value;
+  }
+  return out;
 }
 
 function ratio(r: string): number {
@@ -79,6 +93,7 @@ export async function spliceVideoInfo(path: string, signal?: AbortSignal): Promi
     sar: s.sample_aspect_ratio && s.sample_aspect_ratio !== '0:1' ? s.sample_aspect_ratio : '1:1',
     timeBase: s.time_base,
     frameRate: s.avg_frame_rate && s.avg_frame_rate !== '0/0' ? s.avg_frame_rate : s.r_frame_rate,
+    colour: colourOf(s),
     reorderDelay: s.has_b_frames ?? 0,
     startMs: startSeconds * 1000,
     durationMs: Math.round(durationSeconds * 1000),

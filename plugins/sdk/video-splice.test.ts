@@ -36,7 +36,7 @@ async function withDir<T>(fn: (dir: string) => Promise<T>): Promise<T> {
   try { return await fn(dir); } finally { await rm(dir, { recursive: true, force: true }); }
 }
 
-for (const [name, fixture] of [['MP4', lipsyncFaceMp4], ['Matroska', lipsyncFaceMkv]] as const) {
+for (const [name, fixture, ext] of [['MP4', lipsyncFaceMp4, 'mp4'], ['Matroska', lipsyncFaceMkv, 'mkv']] as const) {
   test(`${name}: spans re-rendered by the engine, everything else the source's packets byte for byte; same frame count and duration`, () => withDir(async (dir) => {
     const source = await fixture();
     const before = await md5(source);
@@ -74,6 +74,12 @@ for (const [name, fixture] of [['MP4', lipsyncFaceMp4], ['Matroska', lipsyncFace
     assert.ok(meanAt(source, 0.5) < 60 && meanAt(out.path, 0.5) > 190, 'inside the first span: inverted');
     assert.ok(meanAt(out.path, 3.5) > 190, 'inside the second span: inverted');
     assert.ok(Math.abs(meanAt(out.path, 6.5) - meanAt(source, 6.5)) < 1, 'outside: as the source');
+    // The re-encoded spans signal the source's colour (BT.709) in their own parameter sets, though the engine's result says nothing of it.
+    for (const span of ['span-0', 'span-2']) {
+      const { stdout: colour } = await run('ffprobe', ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'stream=color_primaries,color_transfer,color_space', '-of', 'json', join(dir, span, `conformed.${ext}`)]);
+      const s = (JSON.parse(colour) as { streams: Array<Record<string, string>> }).streams[0]!;
+      assert.deepEqual([s.color_primaries, s.color_transfer, s.color_space], ['bt709', 'bt709', 'bt709'], span);
+    }
     // The decoder takes the whole file without an error (parameter sets of both kinds in force where needed).
     const { stderr } = await run('ffmpeg', ['-nostdin', '-v', 'error', '-i', out.path, '-f', 'null', '-']);
     assert.equal(stderr.trim(), '');

@@ -83,6 +83,7 @@ function matchingEncoder(v: SpliceVideoInfo, crf: number, frames: number, keyfra
   if (keyframesS.length) args.push('-force_key_frames', keyframesS.join(','));
   if (profile) args.push('-profile:v', profile);
   if (v.level) args.push('-level:v', (v.level / 10).toFixed(1));
+  for (const [option, value] of Object.entries(v.colour)) args.push(`-${option}`, value);
   // The same decode delay as the source, so decode timestamps run on across each join.
   const bframes = profile === 'baseline' ? 0 : Math.min(v.reorderDelay, 16);
   args.push('-bf', String(bframes), '-x264-params', `sps-id=1:repeat-headers=1${bframes < 2 ? ':b-pyramid=none' : ''}`);
