@@ -74,6 +74,23 @@ export const BUILTIN_PRESETS: Record<string, PresetInput> = {
   },
 };
 
+/**
+ * 'dub-lipsync': the dub, plus a lip-sync step per target language after its mix (re-rendering
+ * only the shots where a face is on screen while a dubbed line plays), and the mux delivering
+ * the first target's lip-synced picture in place of the source's video. A preset of its own,
+ * never part of 'dub': lip-sync engines are slow and, in the cloud, paid by the second. Added
+ * after the table rather than inside it, so concurrent additions of presets do not collide.
+ */
+function withLipsync(dub: PresetInput): PresetInput {
+  const steps = dub.steps.flatMap((s) => {
+    if (s.id === 'mix') return [s, { id: 'lipsync', capability: 'lipsync', inputs: { source: 'source', extract: 'extract', fit: 'fit', mix: 'mix' }, perTarget: true, weight: 4 }];
+    if (s.id === 'mux') return [{ ...s, inputs: { ...s.inputs, lipsync: 'lipsync' } }];
+    return [s];
+  });
+  return { description: 'The dub, with lip-sync where a face is on screen while a dubbed line plays', steps };
+}
+Object.assign(BUILTIN_PRESETS, { 'dub-lipsync': withLipsync(BUILTIN_PRESETS.dub!) });
+
 /** User presets: one YAML or JSON file per preset, named after the file ('fast-es.yaml' -> 'fast-es'). */
 export function readPresetDir(dir: string): Record<string, PresetInput> {
   if (!existsSync(dir)) return {};

@@ -121,6 +121,7 @@ export interface RawRemuxArgs {
   markSourceOriginal: number;
   defaultAudio: 'source' | 'dub';
   faststart: boolean;
+  video?: string;
 }
 
 export interface RawRemuxResult {

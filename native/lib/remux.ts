@@ -72,14 +72,20 @@ export interface RemuxPlan {
   container?: 'auto' | 'mkv' | 'mp4';
   /** MP4: move the index to the front for streaming (rewrites the file once more). */
   faststart?: boolean;
+  /**
+   * A video file whose first video stream is written in the place of the source's main video
+   * stream, packet for packet (stream copy), with the source track's tags: a lip-synced version of
+   * the same picture. Its first frame is placed where the source stream's first frame is.
+   */
+  video?: string;
 }
 
 export interface RemuxedStream {
   index: number;
   type: string;
   codec: string;
-  origin: 'source' | 'audio' | 'subtitle';
-  /** Source stream index, or the position in plan.audio / plan.subtitles. */
+  origin: 'source' | 'audio' | 'subtitle' | 'video';
+  /** Source stream index, or the position in plan.audio / plan.subtitles (0 for plan.video). */
   originIndex: number;
 }
 
@@ -162,6 +168,7 @@ function remuxArgs(plan: RemuxPlan, where: string): RawRemuxArgs {
     markSourceOriginal,
     defaultAudio: oneOf(plan.defaultAudio, ['source', 'dub'] as const, `${where}: defaultAudio`) ?? 'source',
     faststart: optionalBoolean(plan.faststart, `${where}: faststart`) ?? false,
+    ...(plan.video === undefined ? {} : { video: requirePath(plan.video, `${where}: video`) }),
   };
 }
 

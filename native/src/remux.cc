@@ -21,6 +21,7 @@ class Remuxer {
   RemuxOp::Result run() {
     inputs_.push_back(open_source(args_, ctx_.cancel));
     const int64_t zero = inputs_[0].zero_us;
+    if (!args_.video.empty()) open_replacement_video();
     for (size_t i = 0; i < args_.audio.size(); i++) inputs_.push_back(open_audio(args_.audio[i], static_cast<int>(i), ctx_.cancel, zero));
     for (size_t i = 0; i < args_.subtitles.size(); i++) {
       inputs_.push_back(open_subtitle(args_.subtitles[i], static_cast<int>(i), ctx_.cancel, zero));
@@ -59,6 +60,40 @@ class Remuxer {
   }
 
  private:
+  // RemuxOp::Args::video: the source's main video stream is not read; the replacement's packets
+  // are written in its place (add_streams_of).
+  void open_replacement_video() {
+    AVFormatContext* source = inputs_[0].ctx.get();
+    replaced_ = main_video_stream(source);
+    if (replaced_ < 0) fail(ErrorCode::InvalidArgument, "video: the source has no video stream to replace");
+    inputs_.push_back(open_video(args_.video, ctx_.cancel, source->streams[replaced_]));
+    source->streams[replaced_]->discard = AVDISCARD_ALL;
+  }
+
+  RemuxInput* replacement() {
+    for (RemuxInput& in : inputs_) if (in.origin == "video") return &in;
+    return nullptr;
+  }
+
+  // The replaced stream's output track: the source's tags, dispositions and side data
+  // (rotation, HDR), the replacement's codec parameters (its extradata may differ).
+  void add_replacement_stream(const RemuxInput& source, int index) {
+    RemuxInput& video = *replacement();
+    const int vi = main_video_stream(video.ctx.get());
+    AVStream* vst = video.ctx->streams[vi];
+    AVStream* ost = out_->new_stream();
+    copy_stream_properties(source.ctx->streams[index], ost, out_->ctx()->oformat);
+    const uint32_t tag = ost->codecpar->codec_tag;
+    check(avcodec_parameters_copy(ost->codecpar, vst->codecpar), ErrorCode::Internal, "cannot copy stream parameters");
+    ost->codecpar->codec_tag = vst->codecpar->codec_id == source.ctx->streams[index]->codecpar->codec_id ? tag : 0;
+    ost->time_base = vst->time_base;
+    ost->avg_frame_rate = vst->avg_frame_rate;
+    ost->r_frame_rate = vst->r_frame_rate;
+    video.out_index[vi] = ost->index;
+    replaced_out_ = ost->index;  // sourceStreams tags for the replaced stream go here
+    result_.streams.push_back({ost->index, "video", avcodec_get_name(ost->codecpar->codec_id), "video", 0});
+  }
+
   bool mp4_family() const { return container_->muxer == "mp4" || container_->muxer == "mov"; }
   bool matroska_family() const { return container_->muxer == "matroska" || container_->muxer == "webm"; }
 
@@ -103,8 +138,13 @@ class Remuxer {
   }
 
   void add_streams_of(RemuxInput& in, bool attachments) {
+    if (in.origin == "video") return;  // written in the source stream's place
     for (unsigned i = 0; i < in.ctx->nb_streams; i++) {
       AVStream* ist = in.ctx->streams[i];
+      if (in.origin == "source" && static_cast<int>(i) == replaced_) {
+        if (!attachments) add_replacement_stream(in, static_cast<int>(i));
+        continue;
+      }
       if (ist->discard == AVDISCARD_ALL) continue;
       if ((ist->codecpar->codec_type == AVMEDIA_TYPE_ATTACHMENT) != attachments) continue;
       const StreamFate fate = fate_in(*container_, ist->codecpar);
@@ -141,11 +181,11 @@ class Remuxer {
     if (original_out >= 0) out_->ctx()->streams[original_out]->disposition |= AV_DISPOSITION_ORIGINAL;
     set_default_audio(choose_default_audio(original_out));
     for (const SourceStreamTags& t : args_.source_streams) {
-      const int o = source.out_index[t.index];
+      const int o = t.index == replaced_ ? replaced_out_ : source.out_index[t.index];
       if (o >= 0) apply_track_tags(out_->ctx()->streams[o], t.tags, mp4_family());
     }
     for (const RemuxInput& in : inputs_) {
-      if (in.origin == "source") continue;
+      if (in.origin == "source" || in.origin == "video") continue;
       const TrackTags& tags = in.origin == "audio" ? args_.audio[in.origin_index].tags : args_.subtitles[in.origin_index].tags;
       for (int o : in.out_index) {
         if (o >= 0) apply_track_tags(out_->ctx()->streams[o], tags, mp4_family());
@@ -301,6 +341,8 @@ class Remuxer {
   OpContext& ctx_;
   std::vector<StreamTiming> timing_;  // per output stream
   std::vector<RemuxInput> inputs_;
+  int replaced_ = -1;      // the source stream RemuxOp::Args::video replaces
+  int replaced_out_ = -1;  // and the output stream written in its place
   const Container* container_ = nullptr;
   MuxedOutput* out_ = nullptr;
   RemuxOp::Result result_;

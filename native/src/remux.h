@@ -54,12 +54,15 @@ struct RemuxOp {
     int mark_source_original = kNoOriginal;
     bool default_audio_dub = false;  // defaultAudio: 'dub' (else 'source')
     bool faststart = false;
+    // A file whose first video stream is written in the place of the source's main video
+    // stream (same position, the source's tags), packet for packet; "" = the source's own.
+    std::string video;
   };
   struct OutStream {
     int index;
     std::string type;
     std::string codec;
-    std::string origin;  // source | audio | subtitle
+    std::string origin;  // source | audio | subtitle | video
     int origin_index;
   };
   struct Skipped {

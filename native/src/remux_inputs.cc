@@ -72,6 +72,31 @@ RemuxInput open_subtitle(const NewSubtitleTrack& track, int n, const CancelToken
   return in;
 }
 
+int main_video_stream(const AVFormatContext* source) {
+  for (unsigned i = 0; i < source->nb_streams; i++) {
+    const AVStream* st = source->streams[i];
+    if (st->codecpar->codec_type == AVMEDIA_TYPE_VIDEO && !(st->disposition & AV_DISPOSITION_ATTACHED_PIC)) return static_cast<int>(i);
+  }
+  return -1;
+}
+
+RemuxInput open_video(const std::string& path, const CancelToken& cancel, const AVStream* replaced) {
+  RemuxInput in;
+  InputOptions options;
+  options.generate_pts = true;
+  in.ctx = open_input(path, cancel, options);
+  in.origin = "video";
+  const int stream = main_video_stream(in.ctx.get());
+  if (stream < 0) fail(ErrorCode::MediaUnreadable, "'" + path + "' holds no video stream", AVERROR_INVALIDDATA);
+  keep_only(in, stream);
+  // Frame for frame in the source stream's place: the two start times are made to coincide
+  // (a spliced stream restarts at 0 where the source's may start at 21 ms, or late).
+  const AVStream* st = in.ctx->streams[stream];
+  const auto start_us = [](const AVStream* s) { return s->start_time == AV_NOPTS_VALUE ? 0 : av_rescale_q(s->start_time, s->time_base, AV_TIME_BASE_Q); };
+  in.shift_us = start_us(replaced) - start_us(st);
+  return in;
+}
+
 std::vector<const AVCodecParameters*> candidate_streams(const std::vector<RemuxInput>& inputs) {
   std::vector<const AVCodecParameters*> list;
   for (const RemuxInput& in : inputs) {

@@ -50,6 +50,7 @@ RemuxOp::Args RemuxOp::parse(Napi::Env, const Napi::Object& o) {
   a.mark_source_original = static_cast<int>(opt_int(o, "markSourceOriginal", kNoOriginal));
   a.default_audio_dub = opt_string(o, "defaultAudio").value_or("source") == "dub";
   a.faststart = opt_bool(o, "faststart", false);
+  a.video = opt_string(o, "video").value_or("");
   return a;
 }
 

@@ -7,6 +7,9 @@
  *    the languages it does not already carry a dub of ours in (see dub-tracks.ts).
  * Subtitles (translated, and the source language's transcript) are also written as sidecars
  * named after the video, in the job's subtitleFormats (see subtitle-sidecars.ts).
+ * With a lip-sync step (inputs `lipsync:<lang>`, files.video), the video written in mux and
+ * in-place modes is the first target language's lip-synced picture, still stream-copied: a film
+ * has one picture, and it follows the default dub (see lipsyncedVideo).
  */
 import { basename } from 'node:path';
 import { probeSync, remuxSync, type NewAudioTrack, type NewSubtitleTrack, type RemuxPlan } from '../../native/lib/index.js';
@@ -37,6 +40,16 @@ function targets(input: StageInput): Target[] {
     const offsetMs = Number((mix.data as { offsetMs?: number } | null)?.offsetMs ?? 0);
     return { lang, track: mix.files.track, offsetMs, subtitles: subtitleFiles(subs?.files, formats) };
   });
+}
+
+/**
+ * The lip-synced video of the first target language (the default dub when defaultAudio is dub),
+ * when the preset has a lipsync step and it re-rendered something; a later language's picture is
+ * never used, since its mouths follow another dub.
+ */
+function lipsyncedVideo(input: StageInput, list: readonly Target[]): string | undefined {
+  const first = list[0];
+  return first ? input.inputs[`lipsync:${first.lang}`]?.files.video : undefined;
 }
 
 export default defineStage(async (input, ctx) => {
@@ -73,8 +86,10 @@ export default defineStage(async (input, ctx) => {
   const subtitles: NewSubtitleTrack[] = embedded.map(({ lang, file: [format, path] }, i) => ({
     path, format, language: requireLanguage(lang).iso6392B, title: dubTitle(lang, 'subtitles'), dispositions: subtitleDispositions(defaults, i),
   }));
+  const picture = lipsyncedVideo(input, list);
+  if (picture) ctx.log.info({ video: picture, language: list[0]!.lang }, 'the video is the lip-synced picture');
   const plan = (out: string): RemuxPlan => ({
-    source, out, audio, subtitles, container: 'auto',
+    source, out, audio, subtitles, container: 'auto', ...(picture ? { video: picture } : {}),
     // `original` goes to the track the dub was made from, not simply the source's default one.
     markSourceOriginal: opts.markSourceOriginal ? info.audioStream : false,
     defaultAudio: remuxDefaultAudio(defaults),
