@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { LipsyncSettings } from '../sdk/lipsync-stage.js';
 
 /** 'owner/name' (the model's latest version) or 'owner/name:version' (a pinned version). */
 const modelRef = z.string().regex(/^[a-z0-9][a-z0-9._-]*\/[a-z0-9][a-z0-9._-]*(:[0-9a-f]{8,64})?$/i,
@@ -60,6 +61,23 @@ export const VideoOptions = z.object({
 });
 export type VideoOptions = z.infer<typeof VideoOptions>;
 
+/**
+ * The lip-sync step: the face search and splice settings (LipsyncSettings) and the model that
+ * re-renders each span's mouth to the dub (a LatentSync / Wav2Lip class model taking a video
+ * and an audio file).
+ */
+export const LipsyncOptions = LipsyncSettings.extend({
+  model: modelRef.default('bytedance/latentsync'),
+  input: z.object({
+    video: inputName.default('video'),
+    audio: inputName.default('audio'),
+  }).prefault({}),
+  extra: z.record(z.string(), z.unknown()).default({}),
+  ...billing,
+  estimateSeconds: billing.estimateSeconds.default(120),
+});
+export type LipsyncOptions = z.infer<typeof LipsyncOptions>;
+
 export const ReplicateOptions = z.object({
   /** API token (r8_...). Keep it out of files: DUBARR_PLUGINS_OPTIONS_REPLICATE__API_KEY. */
   apiKey: z.string().min(1).optional(),
@@ -87,5 +105,6 @@ export const ReplicateOptions = z.object({
   concurrency: z.number().int().min(1).max(64).default(4),
   music: MusicOptions.prefault({}),
   video: VideoOptions.prefault({}),
+  lipsync: LipsyncOptions.prefault({}),
 });
 export type ReplicateOptions = z.infer<typeof ReplicateOptions>;

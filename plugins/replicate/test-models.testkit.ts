@@ -3,9 +3,15 @@
  * ffmpeg at test time (a tone as long as the duration asked, a test-pattern clip), and the
  * plugin options that point at the server.
  */
-import { readFile } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { generate } from '../../test/fixtures/media.js';
 import type { ModelBehaviour, ReplicateContractServer } from './contract-server.testkit.js';
+
+const execFileAsync = promisify(execFile);
 
 export const MUSIC_VERSION = 'a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f90';
 export const VIDEO_VERSION = '0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a69788796a5b4c3d2e1f0';
@@ -38,6 +44,32 @@ export function videoModel(over: Partial<ModelBehaviour> = {}): ModelBehaviour {
       const { width, height, fps, seconds } = MODEL_CLIP;
       const mp4 = await generate('replicate-model-clip', ['-f', 'lavfi', '-i', `testsrc2=size=${width}x${height}:rate=${fps}:duration=${seconds}`, '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p'], 'mp4');
       return [{ name: 'output.mp4', type: 'video/mp4', bytes: await readFile(mp4) }];
+    },
+    ...over,
+  };
+}
+
+export const LIPSYNC_VERSION = '9e8d7c6b5a4f30291807f6e5d4c3b2a19e8d7c6b5a4f30291807f6e5d4c3b2a1';
+
+/** A lip-sync model (LatentSync-like input names): the uploaded span's picture with its colours inverted, so a test sees which frames it made. */
+export function lipsyncModel(over: Partial<ModelBehaviour> = {}): ModelBehaviour {
+  return {
+    model: 'bytedance/latentsync',
+    version: LIPSYNC_VERSION,
+    inputs: ['video', 'audio', 'guidance_scale', 'inference_steps', 'seed'],
+    async output(_input, uploads) {
+      const video = uploads[0];
+      if (!video || !uploads[1]) throw new Error('a lip-sync prediction needs its video and its audio uploaded');
+      const dir = await mkdtemp(join(tmpdir(), 'replicate-lipsync-'));
+      try {
+        const src = join(dir, video.name);
+        await writeFile(src, video.bytes);
+        const out = join(dir, 'synced.mp4');
+        await execFileAsync('ffmpeg', ['-v', 'error', '-i', src, '-vf', 'negate', '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-an', out]);
+        return [{ name: 'synced.mp4', type: 'video/mp4', bytes: await readFile(out) }];
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
     },
     ...over,
   };
