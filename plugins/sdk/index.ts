@@ -17,3 +17,4 @@ export * from './provider-cache.js';
 export * from './cost.js';
 export * from './generation.js';
 export * from './script.js';
+export * from './generation-schemas.js';
