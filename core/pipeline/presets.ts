@@ -56,6 +56,46 @@ export const BUILTIN_PRESETS: Record<string, PresetInput> = {
       },
     ],
   },
+  // A film from a script (YAML or Markdown): a voice per character by age and gender, the
+  // timeline from the speech of every target language, a clip per scene and a music bed (local
+  // stills and a synthesized pad offline; video and music models where configured), captions
+  // and chapters, one MP4 beside the script.
+  film: {
+    description: 'A film from a script: voices per character, a clip per scene, a music bed, captions and chapters, one MP4',
+    steps: [
+      { id: 'script', capability: 'script', inputs: { source: 'source' }, weight: 0.1 },
+      { id: 'lines', capability: 'script-lines', inputs: { script: 'script' }, perTarget: true, weight: 0.1 },
+      { id: 'synthesize', capability: 'synthesize', inputs: { translation: 'lines' }, perTarget: true, weight: 3 },
+      { id: 'timeline', capability: 'timeline', inputs: { script: 'script', speech: 'synthesize' }, weight: 0.1 },
+      { id: 'clip-plan', capability: 'plan-clips', inputs: { script: 'script', timeline: 'timeline' }, weight: 0.1 },
+      { id: 'video', capability: 'video', inputs: { plan: 'clip-plan' }, weight: 3 },
+      { id: 'music-plan', capability: 'plan-music', inputs: { script: 'script', timeline: 'timeline' }, weight: 0.1 },
+      { id: 'music', capability: 'music', inputs: { plan: 'music-plan' }, weight: 1 },
+      { id: 'mix', capability: 'speech-mix', inputs: { speech: 'synthesize', timeline: 'timeline', music: 'music' }, perTarget: true, weight: 1 },
+      {
+        id: 'assemble', capability: 'assemble', cache: false, weight: 2, jobParams: ['outDir'],
+        inputs: { source: 'source', script: 'script', timeline: 'timeline', clips: 'video', mix: 'mix', lines: 'lines' },
+      },
+    ],
+  },
+  // A podcast video from a script with speakers: their voices, a card per speaker with the one
+  // talking highlighted, captions (a track, or burned in: plugins.options.film.captions) and a
+  // chapter per section, one MP4 beside the script.
+  podcast: {
+    description: 'A podcast video from a script: voices per speaker, speaker cards, captions and chapters, one MP4',
+    steps: [
+      { id: 'script', capability: 'script', inputs: { source: 'source' }, weight: 0.1 },
+      { id: 'lines', capability: 'script-lines', inputs: { script: 'script' }, perTarget: true, weight: 0.1 },
+      { id: 'synthesize', capability: 'synthesize', inputs: { translation: 'lines' }, perTarget: true, weight: 3 },
+      { id: 'timeline', capability: 'timeline', inputs: { script: 'script', speech: 'synthesize' }, weight: 0.1 },
+      { id: 'cards', capability: 'speaker-cards', inputs: { script: 'script', timeline: 'timeline' }, weight: 1 },
+      { id: 'mix', capability: 'speech-mix', inputs: { speech: 'synthesize', timeline: 'timeline' }, perTarget: true, weight: 1 },
+      {
+        id: 'assemble', capability: 'assemble', cache: false, weight: 2, jobParams: ['outDir'],
+        inputs: { source: 'source', script: 'script', timeline: 'timeline', picture: 'cards', mix: 'mix', lines: 'lines' },
+      },
+    ],
+  },
 };
 
 /** User presets: one YAML or JSON file per preset, named after the file ('fast-es.yaml' -> 'fast-es'). */
