@@ -42,3 +42,8 @@ test('the dub summary says which languages the file already carried a dub of our
   assert.doesNotMatch(formatDubSummary(done([])), /already/);
   assert.doesNotMatch(formatDubSummary(done('es')), /already/, 'a document that is no list is not read as one');
 });
+
+test('the dub summary of a job without a QA report (the film preset) lists the files it delivered', () => {
+  const text = formatDubSummary(job({ outputs: { assemble: { files: {}, data: { video: '/media/film.mp4' } } }, delivered: ['/media/film.mp4'] }));
+  assert.match(text, /\n {2}wrote \/media\/film\.mp4\n/);
+});
