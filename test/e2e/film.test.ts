@@ -13,6 +13,8 @@ import { decodeToWavSync, probeSync } from '../../native/lib/index.js';
 import { packageRoot } from '../../core/app/paths.js';
 import type { Script, SynthesizedSegments, Timeline } from '../../plugins/sdk/index.js';
 import { readWav } from '../../plugins/sdk/wav.js';
+import { colourDistance, frameAt, hexColour, meanColour } from '../../plugins/sdk/frame-pixels.testkit.js';
+import sharp from 'sharp';
 import { dubWorkspace, outputsOf, stepData, type DubRun } from './dub-harness.js';
 
 const SMALL = {
@@ -141,6 +143,37 @@ test('film: a bad script fails the job with E_SCRIPT_INVALID naming its line; a 
     assert.equal(blocked.job.error?.code, 'E_OUTPUT_EXISTS');
     assert.equal(await readFile(theirs, 'utf8'), 'the user\'s own file');
     assert.deepEqual((await readdir(w.dir)).sort(), ['bad.yaml', 'data', 'dubarr.yaml', 'short-film.mp4', 'short-film.yaml']);
+  } finally {
+    await rm(w.dir, { recursive: true, force: true });
+  }
+});
+
+test('film: a scene\'s image is its picture, and an edited image is a new picture on the next run; music: false gives a silent bed; a scene without lines lasts its seconds', async () => {
+  const w = await dubWorkspace('film-image');
+  try {
+    const image = join(w.dir, 'harbour.png');
+    const paint = (colour: string) => sharp({ create: { width: 640, height: 360, channels: 3, background: colour } }).png().toFile(image);
+    await paint('#2a6f97');
+    const script = join(w.dir, 'harbour.md');
+    await writeFile(script, [
+      '---', 'title: Harbour', 'language: en', 'characters: [{ name: Ana, gender: female }]', 'music: false', '---', '',
+      '## Morning', 'image: harbour.png', '', 'Ana: The boats are back.', '', '## End', 'prompt: The end', 'seconds: 2', '',
+    ].join('\n'));
+    const video = join(w.dir, 'harbour.mp4');
+    const frameColour = (ms: number) => meanColour(frameAt(video, ms / 1000, 320, 180), 40, 30, 240, 120);
+    const run = await w.dubWithEnv(SMALL, script, '--preset', 'film', '--to', 'en');
+    assert.equal(run.code, 0, run.err);
+    const timeline = await stepData<Timeline>(run, join(w.dir, 'data'), 'timeline');
+    assert.equal(timeline.scenes[1]!.end - timeline.scenes[1]!.start, 2000);
+    assert.deepEqual(await stepData(run, join(w.dir, 'data'), 'music'), { durationMs: timeline.durationMs, made: 'silence' });
+    const middle = (timeline.scenes[0]!.start + timeline.scenes[0]!.end) / 2;
+    assert.ok(colourDistance(frameColour(middle), hexColour('#2a6f97')) <= 12, `scene 1 shows ${frameColour(middle)}`);
+
+    await paint('#b5651d');
+    const again = await w.dubWithEnv(SMALL, script, '--preset', 'film', '--to', 'en');
+    assert.equal(again.code, 0, again.err);
+    assert.equal(again.runs.find((r) => r.step === 'video')?.status, 'succeeded', 'the clips are made again');
+    assert.ok(colourDistance(frameColour(middle), hexColour('#b5651d')) <= 12, `scene 1 now shows ${frameColour(middle)}`);
   } finally {
     await rm(w.dir, { recursive: true, force: true });
   }
