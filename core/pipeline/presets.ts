@@ -96,6 +96,25 @@ export const BUILTIN_PRESETS: Record<string, PresetInput> = {
       },
     ],
   },
+  // The podcast video of a recorded episode (an audio file): its own audio, a card per speaker
+  // (speakers from diarization where its models are installed, else one), captions from the
+  // transcript where a recognizer runs, a chapter per stretch between the longest pauses.
+  'podcast-audio': {
+    description: 'A podcast video from a recording: speaker cards, captions from the transcript, chapters at the long pauses, one MP4',
+    steps: [
+      { id: 'extract', capability: 'extract', inputs: { source: 'source' }, weight: 1 },
+      { id: 'vad', capability: 'vad', inputs: { audio: 'extract' }, weight: 1 },
+      { id: 'text', capability: 'transcribe', inputs: { audio: 'extract', vad: 'vad' }, optional: true, weight: 4 },
+      { id: 'diarize', capability: 'diarize', inputs: { audio: 'extract', vad: 'vad' }, optional: true, weight: 1 },
+      { id: 'episode', capability: 'recording-script', inputs: { source: 'source', extract: 'extract', vad: 'vad', text: 'text', diarization: 'diarize' }, weight: 0.1 },
+      { id: 'timeline', capability: 'recording-timeline', inputs: { source: 'source', extract: 'extract', vad: 'vad', text: 'text', diarization: 'diarize' }, weight: 0.1 },
+      { id: 'cards', capability: 'speaker-cards', inputs: { script: 'episode', timeline: 'timeline' }, weight: 1 },
+      {
+        id: 'assemble', capability: 'assemble', cache: false, weight: 2, jobParams: ['outDir'],
+        inputs: { source: 'source', script: 'episode', timeline: 'timeline', picture: 'cards', recording: 'source' },
+      },
+    ],
+  },
 };
 
 /** User presets: one YAML or JSON file per preset, named after the file ('fast-es.yaml' -> 'fast-es'). */

@@ -46,20 +46,25 @@ export default defineStage<unknown, Assembled>(async (input, ctx) => {
     throw new DubarrError('E_INVALID_ARGUMENT', 'film:assemble needs the clips (inputs.clips) or a picture (inputs.picture)');
   }
 
-  const languages = timeline.languages.filter((l) => input.inputs[`mix:${l}`]?.files.track);
-  if (languages.length === 0) throw new DubarrError('E_INVALID_ARGUMENT', 'film:assemble has no audio track (inputs mix:<lang>)');
-  for (const l of languages) args.push('-i', input.inputs[`mix:${l}`]!.files.track!);
-  const srt: string[] = [];
+  // A track per language from its mix, or (a recorded podcast) the recording's own audio.
+  const recording = input.inputs.recording?.files.media;
+  const languages = recording ? timeline.languages.slice(0, 1) : timeline.languages.filter((l) => input.inputs[`mix:${l}`]?.files.track);
+  if (languages.length === 0) throw new DubarrError('E_INVALID_ARGUMENT', 'film:assemble has no audio track (inputs mix:<lang> or recording)');
+  for (const l of languages) args.push('-i', recording ?? input.inputs[`mix:${l}`]!.files.track!);
+  const srt: Array<{ file: string; language: string }> = [];
   for (const l of languages) {
     const lines = optionalDocument(Translation, input, `lines:${l}`, 'a Translation');
-    const text = new Map((lines?.segments ?? []).map((s) => [s.id, s.target]));
+    // Without a language's lines (a recording), the script's own text is the caption.
+    const text = new Map(lines ? lines.segments.map((s) => [s.id, s.target]) : script.scenes.flatMap((s) => s.lines).map((x) => [x.id, x.text]));
+    const cues = captionCues(timeline, text);
+    if (cues.length === 0) continue;
     const file = join(ctx.workDir, `captions-${l}.srt`);
-    await writeFile(file, toSrt(captionCues(timeline, text)));
-    srt.push(file);
+    await writeFile(file, toSrt(cues));
+    srt.push({ file, language: l });
   }
-  const burn = options.captions === 'burn';
+  const burn = options.captions === 'burn' && srt.length > 0;
   const tracks = burn ? [] : srt;
-  for (const f of tracks) args.push('-i', f);
+  for (const t of tracks) args.push('-i', t.file);
   const chapters = timeline.scenes.map((s, i) => {
     const scene = script.scenes.find((x) => x.id === s.id)!;
     return { start: s.start, end: s.end, title: scene.title ?? scene.prompt ?? `Scene ${i + 1}` };
@@ -71,7 +76,7 @@ export default defineStage<unknown, Assembled>(async (input, ctx) => {
 
   const { width: w, height: h } = options;
   const picture = [`scale=${w}:${h}:force_original_aspect_ratio=decrease`, `pad=${w}:${h}:(ow-iw)/2:(oh-ih)/2`, `fps=${timeline.fps}`, 'format=yuv420p'];
-  if (burn) picture.push(`subtitles=filename='${srt[0]!.replace(/[\\':]/g, (c) => `\\${c}`)}':force_style='FontName=DejaVu Sans,Fontsize=18,Outline=1'`);
+  if (burn) picture.push(`subtitles=filename='${srt[0]!.file.replace(/[\\':]/g, (c) => `\\${c}`)}':force_style='FontName=DejaVu Sans,Fontsize=18,Outline=1'`);
   args.push('-map', '0:v:0');
   languages.forEach((_, i) => args.push('-map', `${1 + i}:a:0`));
   tracks.forEach((_, i) => args.push('-map', `${1 + languages.length + i}:s:0`));
@@ -79,16 +84,19 @@ export default defineStage<unknown, Assembled>(async (input, ctx) => {
   args.push('-vf', picture.join(','), '-c:v', 'libx264', '-preset', options.x264Preset, '-crf', String(options.crf), '-pix_fmt', 'yuv420p');
   args.push('-c:a', 'aac', '-b:a', `${options.audioKbps}k`, '-c:s', 'mov_text');
   // Tagged as players list them: ISO 639-2/B codes, the language's own name as the track title.
-  const tag = (l: string) => { const x = lookupLanguage(l)!; return { code: x.iso6392B, name: x.nativeName.charAt(0).toUpperCase() + x.nativeName.slice(1) }; };
+  const tag = (l: string) => {
+    const x = lookupLanguage(l);
+    return x ? { code: x.iso6392B, name: x.nativeName.charAt(0).toUpperCase() + x.nativeName.slice(1) } : { code: 'und', name: 'Speech' };
+  };
   languages.forEach((l, i) => {
     args.push(`-metadata:s:a:${i}`, `language=${tag(l).code}`, `-metadata:s:a:${i}`, `handler_name=${tag(l).name}`, `-disposition:a:${i}`, i === 0 ? 'default' : '0');
   });
-  tracks.forEach((_, i) => {
-    const l = languages[i]!;
+  tracks.forEach((t, i) => {
+    const l = t.language;
     args.push(`-metadata:s:s:${i}`, `language=${tag(l).code}`, `-metadata:s:s:${i}`, `handler_name=${tag(l).name}`);
   });
   args.push('-t', (timeline.durationMs / 1000).toFixed(3), '-movflags', '+faststart', '-f', 'mp4');
   await writeInPlace(out, (tmp) => runFfmpeg(options.ffmpeg, [...args, tmp], ctx.signal).then(() => undefined));
   ctx.progress(1);
-  return { data: { written: [out], video: out, durationMs: timeline.durationMs, languages, captions: options.captions, chapters: chapters.length } };
+  return { data: { written: [out], video: out, durationMs: timeline.durationMs, languages, captions: burn ? 'burn' : 'track', chapters: chapters.length } };
 });

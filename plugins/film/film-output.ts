@@ -12,8 +12,10 @@ import { DubarrError } from '../sdk/index.js';
 
 export const MADE_BY = 'made by dubarr from the script';
 
-export function filmPath(script: string, outDir?: string): string {
-  return join(outDir || dirname(script), `${basename(script, extname(script))}.mp4`);
+export function filmPath(source: string, outDir?: string): string {
+  const path = join(outDir || dirname(source), `${basename(source, extname(source))}.mp4`);
+  // A recording that is itself an MP4 is never the name of what is made from it.
+  return path === source ? join(outDir || dirname(source), `${basename(source, extname(source))} - video.mp4`) : path;
 }
 
 export async function assertReplaceable(path: string): Promise<void> {

@@ -7,6 +7,10 @@ export const PodcastOptions = z.object({
   /** How much of a speaker's colour an idle card keeps (the one speaking shows it whole). */
   idleBrightness: z.number().min(0).max(1).default(0.3),
   background: z.string().regex(/^#[0-9a-fA-F]{6}$/).default('#15171c'),
+  /** Frame rate of a recorded episode's video (a scripted one takes film.fps). */
+  fps: z.number().int().min(1).max(60).default(25),
+  /** A recorded episode's shortest section (chapter): sections are cut at the longest pauses at least this far apart. */
+  minSectionSeconds: z.number().min(1).max(3600).default(120),
   crf: z.number().int().min(0).max(51).default(20),
   ffmpeg: z.string().min(1).default('ffmpeg'),
 });

@@ -5,6 +5,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { copyFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { probeSync } from '../../native/lib/index.js';
@@ -12,6 +13,7 @@ import { packageRoot } from '../../core/app/paths.js';
 import type { Timeline } from '../../plugins/sdk/index.js';
 import { colourDistance, frameAt, hexColour, meanColour, type Frame } from '../../plugins/sdk/frame-pixels.testkit.js';
 import { cardBoxes, dimmed } from '../../plugins/podcast/card-layout.js';
+import { speechWav } from '../fixtures/speech.js';
 import { dubWorkspace, stepData } from './dub-harness.js';
 
 const W = 320;
@@ -74,6 +76,39 @@ test('podcast: the example episode makes one MP4: the talking speaker\'s card li
     assert.deepEqual(probeSync(video).streams.filter((s) => s.type === 'subtitle'), []);
     const withBurn = lightBelow(at((line.start + line.end) / 2));
     assert.ok(withBurn > withTrack + 100, `caption pixels: ${withBurn} burned vs ${withTrack} as a track`);
+  } finally {
+    await rm(w.dir, { recursive: true, force: true });
+  }
+});
+
+test('podcast-audio: a recorded episode (a WAV) makes one MP4 with its own audio, a card for its one speaker lit while they talk, captions from the transcript, chapters at the long pauses', async () => {
+  const w = await dubWorkspace('podcast-audio');
+  try {
+    const recording = await speechWav({ dir: w.dir, backgroundDb: -45 });
+    const env = { ...SMALL, DUBARR_PLUGINS_OPTIONS_PODCAST__MIN_SECTION_SECONDS: '8' };
+    const run = await w.dubWithEnv(env, recording.path, '--preset', 'podcast-audio', '--from', 'en');
+    assert.equal(run.code, 0, run.err);
+    const video = join(w.dir, 'speech-16k.mp4');
+    const timeline = await stepData<Timeline>(run, join(w.dir, 'data'), 'timeline');
+    const p = probeSync(video);
+    assert.deepEqual(p.streams.filter((s) => s.type === 'audio' || s.type === 'subtitle').map((s) => [s.type, s.codec, s.language]),
+      [['audio', 'aac', 'eng'], ['subtitle', 'mov_text', 'eng']]);
+    assert.ok(Math.abs(p.duration! - recording.durationMs / 1000) <= 0.1, `${p.duration} s vs ${recording.durationMs} ms`);
+    assert.ok(p.chapters.length >= 2, `${p.chapters.length} chapters`);
+    assert.deepEqual(p.chapters.map((c) => Math.round(c.start * 1000)), timeline.scenes.map((s) => s.start));
+    // The transcript's lines lie on the recording's speech.
+    assert.ok(timeline.lines.length >= 5);
+    for (const l of timeline.lines) {
+      assert.ok(recording.cues.some((c) => l.start < c.end + 300 && l.end > c.start - 300), `line ${l.start}-${l.end} is on speech`);
+    }
+    // One speaker: lit mid-line, dimmed in the silence before the first line.
+    const box = cardBoxes(1, W, H)[0]!;
+    const colourAt = (ms: number) => meanColour(frameAt(video, ms / 1000, W, H), box.x + Math.round(box.w * 0.3), box.y + Math.round(box.h * 0.2), Math.round(box.w * 0.4), Math.round(box.h * 0.3));
+    const first = timeline.lines[0]!;
+    assert.ok(colourDistance(colourAt((first.start + first.end) / 2), hexColour(SPEAKERS[0]!.colour)) <= 20);
+    assert.ok(colourDistance(colourAt(first.start / 2), hexColour(dimmed(SPEAKERS[0]!.colour, BACKGROUND, 0.3))) <= 20);
+    const words = execFileSync('ffmpeg', ['-v', 'error', '-i', video, '-map', '0:s:0', '-f', 'srt', '-']).toString().toLowerCase();
+    assert.match(words, /forty years|engineers|thank you for watching/, 'the captions carry the recognized words');
   } finally {
     await rm(w.dir, { recursive: true, force: true });
   }
