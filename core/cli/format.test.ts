@@ -55,3 +55,8 @@ test('jobs show and the dub summary print the job\'s cloud cost: the total, the 
   assert.match(formatDubSummary(job(), cost), /\n {2}cloud cost \$0\.27 \(\$0\.05 saved by the cache\)\ndetails:/);
   assert.doesNotMatch(formatDubSummary(job()), /cloud cost/);
 });
+
+test('the dub summary of a job without a QA report (the film preset) lists the files it delivered', () => {
+  const text = formatDubSummary(job({ outputs: { assemble: { files: {}, data: { video: '/media/film.mp4' } } }, delivered: ['/media/film.mp4'] }));
+  assert.match(text, /\n {2}wrote \/media\/film\.mp4\n/);
+});

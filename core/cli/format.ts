@@ -64,7 +64,9 @@ export function formatDubSummary(j: Job, cost?: JobCost): string {
   const lines = [`job ${j.id} succeeded${qa?.source ? ` (source text: ${qa.source.kind} via ${qa.source.provider})` : ''}`];
   const decided = decisionIn(qa?.sourceLanguage);
   if (decided) lines.push(`  source language ${decisionText(decided)}`);
-  for (const f of qa?.output?.written ?? []) lines.push(`  wrote ${f}`);
+  // A preset without a QA step (film, podcast) still says what it wrote: the delivered files.
+  const delivered = (j.result as { delivered?: unknown } | undefined)?.delivered;
+  for (const f of qa?.output?.written ?? (Array.isArray(delivered) ? delivered as string[] : [])) lines.push(`  wrote ${f}`);
   const already = alreadyDubbed(outputs.mux?.data);
   if (already.length) lines.push(`  already dubbed: ${already.join(', ')} (the file carries dubarr's dub track; not added again)`);
   for (const [lang, t] of Object.entries(qa?.targets ?? {})) {

@@ -72,6 +72,65 @@ export const BUILTIN_PRESETS: Record<string, PresetInput> = {
       { id: 'qa', capability: 'qa', cache: false, weight: 0.1, inputs: { extract: 'extract', mix: 'mix', mux: 'mux' } },
     ],
   },
+  // A film from a script (YAML or Markdown): a voice per character by age and gender, the
+  // timeline from the speech of every target language, a clip per scene and a music bed (local
+  // stills and a synthesized pad offline; video and music models where configured), captions
+  // and chapters, one MP4 beside the script.
+  film: {
+    description: 'A film from a script: voices per character, a clip per scene, a music bed, captions and chapters, one MP4',
+    steps: [
+      { id: 'script', capability: 'script', inputs: { source: 'source' }, weight: 0.1 },
+      { id: 'lines', capability: 'script-lines', inputs: { script: 'script' }, perTarget: true, weight: 0.1 },
+      { id: 'synthesize', capability: 'synthesize', inputs: { translation: 'lines' }, perTarget: true, weight: 3 },
+      { id: 'timeline', capability: 'timeline', inputs: { script: 'script', speech: 'synthesize' }, weight: 0.1 },
+      { id: 'clip-plan', capability: 'plan-clips', inputs: { script: 'script', timeline: 'timeline' }, weight: 0.1 },
+      { id: 'video', capability: 'video', inputs: { plan: 'clip-plan' }, weight: 3 },
+      { id: 'music-plan', capability: 'plan-music', inputs: { script: 'script', timeline: 'timeline' }, weight: 0.1 },
+      { id: 'music', capability: 'music', inputs: { plan: 'music-plan' }, weight: 1 },
+      { id: 'mix', capability: 'speech-mix', inputs: { speech: 'synthesize', timeline: 'timeline', music: 'music' }, perTarget: true, weight: 1 },
+      {
+        id: 'assemble', capability: 'assemble', cache: false, weight: 2, jobParams: ['outDir'],
+        inputs: { source: 'source', script: 'script', timeline: 'timeline', clips: 'video', mix: 'mix', lines: 'lines' },
+      },
+    ],
+  },
+  // A podcast video from a script with speakers: their voices, a card per speaker with the one
+  // talking highlighted, captions (a track, or burned in: plugins.options.film.captions) and a
+  // chapter per section, one MP4 beside the script.
+  podcast: {
+    description: 'A podcast video from a script: voices per speaker, speaker cards, captions and chapters, one MP4',
+    steps: [
+      { id: 'script', capability: 'script', inputs: { source: 'source' }, weight: 0.1 },
+      { id: 'lines', capability: 'script-lines', inputs: { script: 'script' }, perTarget: true, weight: 0.1 },
+      { id: 'synthesize', capability: 'synthesize', inputs: { translation: 'lines' }, perTarget: true, weight: 3 },
+      { id: 'timeline', capability: 'timeline', inputs: { script: 'script', speech: 'synthesize' }, weight: 0.1 },
+      { id: 'cards', capability: 'speaker-cards', inputs: { script: 'script', timeline: 'timeline' }, weight: 1 },
+      { id: 'mix', capability: 'speech-mix', inputs: { speech: 'synthesize', timeline: 'timeline' }, perTarget: true, weight: 1 },
+      {
+        id: 'assemble', capability: 'assemble', cache: false, weight: 2, jobParams: ['outDir'],
+        inputs: { source: 'source', script: 'script', timeline: 'timeline', picture: 'cards', mix: 'mix', lines: 'lines' },
+      },
+    ],
+  },
+  // The podcast video of a recorded episode (an audio file): its own audio, a card per speaker
+  // (speakers from diarization where its models are installed, else one), captions from the
+  // transcript where a recognizer runs, a chapter per stretch between the longest pauses.
+  'podcast-audio': {
+    description: 'A podcast video from a recording: speaker cards, captions from the transcript, chapters at the long pauses, one MP4',
+    steps: [
+      { id: 'extract', capability: 'extract', inputs: { source: 'source' }, weight: 1 },
+      { id: 'vad', capability: 'vad', inputs: { audio: 'extract' }, weight: 1 },
+      { id: 'text', capability: 'transcribe', inputs: { audio: 'extract', vad: 'vad' }, optional: true, weight: 4 },
+      { id: 'diarize', capability: 'diarize', inputs: { audio: 'extract', vad: 'vad' }, optional: true, weight: 1 },
+      { id: 'episode', capability: 'recording-script', inputs: { source: 'source', extract: 'extract', vad: 'vad', text: 'text', diarization: 'diarize' }, weight: 0.1 },
+      { id: 'timeline', capability: 'recording-timeline', inputs: { source: 'source', extract: 'extract', vad: 'vad', text: 'text', diarization: 'diarize' }, weight: 0.1 },
+      { id: 'cards', capability: 'speaker-cards', inputs: { script: 'episode', timeline: 'timeline' }, weight: 1 },
+      {
+        id: 'assemble', capability: 'assemble', cache: false, weight: 2, jobParams: ['outDir'],
+        inputs: { source: 'source', script: 'episode', timeline: 'timeline', picture: 'cards', recording: 'source' },
+      },
+    ],
+  },
 };
 
 /**

@@ -32,7 +32,7 @@ export default defineStage<unknown, SynthesizedSegments>(async (input, ctx) => {
       `Pick one of those, or map it in plugins.options.espeak-ng.voices.`, { details: { language } });
   }
 
-  const variants = assignSpeakerVariants(translation.segments.map((s) => s.speaker), options.speakerVariants);
+  const variants = assignSpeakerVariants(translation.segments.map((s) => s.speaker), options.speakerVariants, new Map(Object.entries(translation.speakers ?? {})));
   const units: Unit[] = [];
   const skipped: string[] = [];
   translation.segments.forEach((s, index) => {

@@ -58,3 +58,16 @@ test('speaker variants: a series speaker S<n> always gets variant n, whoever spe
   assert.deepEqual([...episode1], [['S1', 'm1'], ['S2', 'f2']]);
   assert.deepEqual([...episode2], [['S2', 'f2'], ['Ana', 'm3'], ['S1', 'm1'], ['S6', 'f2']]);
 });
+
+test('speaker variants: speakers whose gender is known (a script\'s characters) get a variant of that gender, a variant named outright is kept', () => {
+  const variants = ['m1', 'f2', 'm3', 'f4', 'm5'];
+  const hints = new Map([
+    ['Mara', { gender: 'female' as const }], ['Tom', { gender: 'male' as const }],
+    ['June', { gender: 'female' as const }], ['Lou', { voice: 'm5' }],
+  ]);
+  const v = assignSpeakerVariants(['Tom', 'Mara', 'June', 'Lou', 'Tom'], variants, hints);
+  assert.deepEqual([...v], [['Tom', 'm1'], ['Mara', 'f2'], ['June', 'f4'], ['Lou', 'm5']]);
+  // Without hints, first appearance alone would have given Mara a man's variant.
+  assert.equal(assignSpeakerVariants(['Tom', 'Mara'], ['m1', 'm3', 'f2']).get('Mara'), 'm3');
+  assert.equal(assignSpeakerVariants(['Tom', 'Mara'], ['m1', 'm3', 'f2'], hints).get('Mara'), 'f2');
+});

@@ -40,6 +40,15 @@ export const Translation = z.object({
   targetLanguage: z.string(),
   provider: z.string(),
   segments: z.array(TranslationSegment),
+  /**
+   * What the document knows about its speakers, by label (a script's characters): gender, age,
+   * a voice chosen outright. Synthesize providers cast by it; their own `speakers` option wins.
+   */
+  speakers: z.record(z.string(), z.object({
+    gender: z.enum(['female', 'male']).optional(),
+    age: z.enum(['child', 'young', 'adult', 'old']).optional(),
+    voice: z.string().min(1).optional(),
+  })).optional(),
 });
 export type Translation = z.infer<typeof Translation>;
 

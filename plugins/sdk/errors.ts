@@ -56,6 +56,7 @@ export const ERROR_TABLE = {
   E_MODEL_AUTH: { status: 401, retryable: false, hint: 'The model\'s repository is gated or private: accept its licence on Hugging Face and set HF_TOKEN to a token of that account.' },
   E_MODELS_OFFLINE: { status: 409, retryable: false, hint: 'models.offline is true, so nothing is downloaded: copy the model folder into models.dir by hand, or set models.offline to false.' },
   E_MODEL_MEMORY: { status: 503, retryable: true, hint: 'Loading this model would pass models.maxResidentMb with the models already loaded; the stage retries once others are released. Raise models.maxResidentMb, lower stages.concurrency, or pick a smaller model.' },
+  E_SCRIPT_INVALID: { status: 422, retryable: false, hint: 'Fix the script at the line named above (the README section "Film and podcast presets" describes the format), then submit the job again.' },
   E_INTERNAL: { status: 500, retryable: false, hint: 'This is a bug in dubarr; please report it with the job log.' },
 } as const satisfies Record<string, { status: number; retryable: boolean; hint: string }>;
 

@@ -16,3 +16,5 @@ export * from './secret-redaction.js';
 export * from './provider-cache.js';
 export * from './cost.js';
 export * from './generation.js';
+export * from './script.js';
+export * from './generation-schemas.js';

@@ -50,6 +50,8 @@ export function castUnits(
   const skipped = translation.segments.filter((s) => !s.target.trim()).map((s) => s.id);
   if (skipped.length) log.warn({ skipped }, 'units with empty target text have nothing to say; they get no audio');
   const speakers = spoken.map((s) => s.speaker).filter((s): s is string => s !== undefined);
+  // The document's own speaker facts (a script's characters) under what the user configured.
+  hints = new Map([...Object.entries(translation.speakers ?? {}), ...hints]);
   const unknown = [...hints].filter(([s, h]) => h.voice !== undefined && speakers.includes(s) && !voices.some((v) => v.id === h.voice));
   if (unknown.length) log.warn({ speakers: Object.fromEntries(unknown.map(([s, h]) => [s, h.voice])), voices: voices.map((v) => v.id) }, 'voices chosen for speakers are not among the voices for this language; they were cast instead');
   const cast = castVoices(speakers, voices, hints);

@@ -146,7 +146,7 @@ test('presets, providers (availability, reason, languages), languages (pairs of 
       providers(capability: "translate") { name capability available reason languages { input output pairs { source target } } }
       languages { source target translators voices }
       system { version queueDepth running jobConcurrency workers diskFreeBytes cacheSizeBytes cacheMaxBytes } }`));
-    assert.deepEqual(d.presets.map((p) => p.name), ['dub', 'dub-lipsync', 'stuck', 'two']);
+    assert.deepEqual(d.presets.map((p) => p.name), ['dub', 'dub-elevenlabs', 'dub-lipsync', 'film', 'podcast', 'podcast-audio', 'stuck', 'two']);
     assert.deepEqual(d.presets.find((p) => p.name === 'two'), { name: 'two', description: 'two slow steps', capabilities: ['slow'] });
     assert.ok(d.presets.find((p) => p.name === 'dub')!.capabilities.includes('translate'));
 

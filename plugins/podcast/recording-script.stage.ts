@@ -1,0 +1,1 @@
+export { recordingScript as default } from './recording.stage.js';

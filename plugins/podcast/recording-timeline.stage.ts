@@ -1,0 +1,1 @@
+export { recordingTimeline as default } from './recording.stage.js';
