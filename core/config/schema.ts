@@ -140,6 +140,9 @@ const providers = z.strictObject({
       separate: ['separate'],
       diarize: ['diarize'],
       'identify-speakers': ['diarize'],
+      // The film and podcast presets' pictures and music: local unless the user puts a cloud model first.
+      video: ['still-video'],
+      music: ['synth-bed'],
     })
     .describe('Plugins to try per capability, best first; the first one available for the language pair is used.'),
 });

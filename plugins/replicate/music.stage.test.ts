@@ -113,6 +113,14 @@ test('a prediction past the budget is refused before anything is created', async
   assert.equal(creates(), before);
 });
 
+test('a plan that asks for silence is not generated: declined (E_NOT_APPLICABLE) for the next provider, nothing created', async () => {
+  const before = creates();
+  for (const plan of [{ prompt: '' }, { loudnessLufs: -70 }]) {
+    await assert.rejects(runStageForTest(def, { options: options(), inputs: planInput(plan) }), (e: DubarrError) => e.code === 'E_NOT_APPLICABLE');
+  }
+  assert.equal(creates(), before);
+});
+
 test('an input name the model does not have is a config error naming the valid ones, before paying', async () => {
   const before = creates();
   await assert.rejects(

@@ -4,7 +4,7 @@
  * resumed job, or another preset run with the same plan, takes it from the provider cache.
  */
 import { join } from 'node:path';
-import { defineStage, parseOptions, ProviderResultCache, requireDocument, type GeneratedMusic } from '../sdk/index.js';
+import { asksForSilence, defineStage, DubarrError, parseOptions, ProviderResultCache, requireDocument, type GeneratedMusic, type MusicPlan } from '../sdk/index.js';
 import { fitMusic } from './music-fit.js';
 import { ReplicateOptions } from './options.js';
 import { predictPaid } from './paid-prediction.js';
@@ -15,6 +15,11 @@ import { checkModel, connection, modelInput, webhookMode } from './stage-setup.j
 
 export default defineStage<unknown, GeneratedMusic>(async (input, ctx) => {
   const o = parseOptions(ReplicateOptions, input, 'replicate');
+  // No music asked for: a model is not paid to make silence; the next provider (synth-bed) writes it.
+  const asked = input.inputs.plan?.data as Partial<MusicPlan> | undefined;
+  if (typeof asked?.prompt === 'string' && typeof asked.loudnessLufs === 'number' && asksForSilence({ prompt: asked.prompt, loudnessLufs: asked.loudnessLufs })) {
+    throw new DubarrError('E_NOT_APPLICABLE', 'replicate:music: the plan asks for silence, so there is nothing to generate');
+  }
   const plan = requireDocument(MusicPlanDocument, input, 'plan', 'a MusicPlan', 'replicate:music');
   const m = o.music;
   const conn = connection(o, ctx);

@@ -30,7 +30,10 @@ export interface GeneratedClips {
   clips: Array<{ id: string; durationMs: number; made: 'model' | 'still' }>;
 }
 
-/** Data of the step that plans the music bed (capability 'music' reads it as input `plan`). */
+/**
+ * Data of the step that plans the music bed (capability 'music' reads it as input `plan`). A
+ * plan with no prompt, or at -70 LUFS or below, asks for silence (asksForSilence).
+ */
 export interface MusicPlan {
   prompt: string;
   durationMs: number;
@@ -42,4 +45,9 @@ export interface MusicPlan {
 export interface GeneratedMusic {
   durationMs: number;
   made: 'model' | 'synthesized' | 'silence';
+}
+
+/** A plan that asks for no music (a script with `music: false`): a silent bed, nothing generated. */
+export function asksForSilence(plan: Pick<MusicPlan, 'prompt' | 'loudnessLufs'>): boolean {
+  return !plan.prompt.trim() || plan.loudnessLufs <= -70;
 }

@@ -4,7 +4,7 @@
  * gain), 48 kHz stereo WAV. A plan at -70 LUFS or below, or with no prompt, asks for silence.
  */
 import { join } from 'node:path';
-import { MusicPlanSchema, defineStage, parseOptions, requireDocument, throwIfCancelled, type GeneratedMusic } from '../sdk/index.js';
+import { asksForSilence, MusicPlanSchema, defineStage, parseOptions, requireDocument, throwIfCancelled, type GeneratedMusic } from '../sdk/index.js';
 import { runFfmpeg } from '../sdk/ffmpeg-cli.js';
 import { writeWav } from '../sdk/wav.js';
 import { chordPad } from './chord-pad.js';
@@ -18,7 +18,7 @@ export default defineStage<unknown, GeneratedMusic>(async (input, ctx) => {
   const plan = requireDocument(MusicPlanSchema, input, 'plan', 'a MusicPlan', 'synth-bed:music');
   const frames = Math.round((plan.durationMs * RATE) / 1000);
   const music = join(ctx.workDir, 'music.wav');
-  const silent = options.sound === 'silence' || plan.loudnessLufs <= -70 || !plan.prompt.trim();
+  const silent = options.sound === 'silence' || asksForSilence(plan);
   if (silent) {
     await writeWav(music, { sampleRate: RATE, channels: [new Float32Array(frames), new Float32Array(frames)] });
     return { files: { music }, data: { durationMs: plan.durationMs, made: 'silence' } };
