@@ -27,12 +27,15 @@ test('prices come from the product when it has its own, else from the provider; 
   assert.equal(cents(cost.totalUsd), 486.66);
 });
 
-test('a released reservation is gone; a settled one is priced at what was billed, not at the estimate', async () => {
-  const ledger = new CostLedger(openDatabase(':memory:'), budget());
+test('a released reservation is gone and gives its budget back; a settled one is priced at what was billed, not at the estimate', async () => {
+  const ledger = new CostLedger(openDatabase(':memory:'), budget({ perJob: 0.12 }));
   const meter = ledger.meterFor('j1', 'translate:es');
   await (await meter.reserve({ provider: 'deepl', unit: 'characters', quantity: 4000 })).release();
+  // $0.10 reserved, $0.025 settled: $0.095 of the $0.12 comes back, so $0.09 more fits, and no more.
   await (await meter.reserve({ provider: 'deepl', unit: 'characters', quantity: 4000 })).settle(1000);
-  assert.deepEqual(ledger.forJobs(['j1']).get('j1')!.lines.map((l) => [l.state, l.quantity, cents(l.usd)]), [['settled', 1000, 2.5]]);
+  await meter.reserve({ provider: 'deepl', unit: 'characters', quantity: 3600 });
+  await assert.rejects(meter.reserve({ provider: 'deepl', unit: 'characters', quantity: 400 }), /budget\.perJob/);
+  assert.deepEqual(ledger.forJobs(['j1']).get('j1')!.lines.map((l) => [l.state, l.quantity, cents(l.usd)]), [['settled', 1000, 2.5], ['reserved', 3600, 9]]);
 });
 
 test('reservations count against the budget while in flight; a stopped run\'s leftovers become unconfirmed and still count', async () => {

@@ -45,7 +45,18 @@ const utcDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 export const dollars = (usd: number) => `$${usd.toFixed(4).replace(/(\.\d\d\d*?)0+$/, '$1')}`;
 
 export class CostLedger {
-  constructor(private readonly db: Db, private readonly budget: Budget, private readonly now: () => number = Date.now) {}
+  // Prepared once: a dub's synthesis reserves and settles once a line.
+  private readonly q: ReturnType<typeof statements>;
+  private readonly reserveTx: (jobId: string | undefined, step: string | undefined, spend: Spend) => number;
+
+  constructor(private readonly db: Db, private readonly budget: Budget, private readonly now: () => number = Date.now) {
+    this.q = statements(db);
+    this.reserveTx = db.transaction((jobId: string | undefined, step: string | undefined, spend: Spend) => {
+      const usd = this.price(spend, spend.quantity);
+      if (usd !== undefined && usd > 0) this.check(jobId, spend, usd);
+      return this.insert(jobId, step, spend, 'reserved');
+    }).immediate;
+  }
 
   /** USD for `quantity` of a unit, or undefined when the config prices it nowhere. */
   price(spend: Pick<Spend, 'provider' | 'product' | 'unit'>, quantity: number): number | undefined {
@@ -61,7 +72,7 @@ export class CostLedger {
         const id = this.reserve(jobId, step, spend);
         return {
           settle: async (billed) => { this.settle(id, spend, billed ?? spend.quantity); },
-          release: async () => { this.db.prepare('DELETE FROM costs WHERE id = ?').run(id); },
+          release: async () => { this.q.release.run(id); },
         };
       },
       reused: (spend) => { this.insert(jobId, step, spend, 'reused'); },
@@ -70,39 +81,30 @@ export class CostLedger {
 
   /** Checks both budgets and holds the estimate, in one write transaction; the row id. */
   reserve(jobId: string | undefined, step: string | undefined, spend: Spend): number {
-    return this.db.transaction(() => {
-      const usd = this.price(spend, spend.quantity);
-      if (usd !== undefined && usd > 0) this.check(jobId, spend, usd);
-      return this.insert(jobId, step, spend, 'reserved');
-    }).immediate();
+    return this.reserveTx(jobId, step, spend);
   }
 
   private check(jobId: string | undefined, spend: Spend, usd: number): void {
     const what = `${spend.provider}: ${spend.what ?? `${spend.quantity} ${spend.unit}`} would cost ${dollars(usd)}`;
     const { perJob, perDay } = this.budget;
     if (perJob !== null && jobId !== undefined) {
-      const spent = this.sum('job_id = ?', jobId);
+      const spent = (this.q.jobSpent.get(jobId) as { s: number }).s;
       if (spent + usd > perJob) {
         throw new DubarrError('E_BUDGET_EXCEEDED', `${what}, and this job has spent ${dollars(spent)} of its ${dollars(perJob)} (budget.perJob)`);
       }
     }
     if (perDay !== null) {
       const day = this.today();
-      const spent = this.sum('day = ?', day);
+      const spent = this.spentOn(day);
       if (spent + usd > perDay) {
         throw new DubarrError('E_BUDGET_EXCEEDED', `${what}, and ${dollars(spent)} of the day's ${dollars(perDay)} (budget.perDay, ${day} UTC) is spent`);
       }
     }
   }
 
-  private sum(where: string, arg: string): number {
-    return (this.db.prepare(`SELECT COALESCE(SUM(usd), 0) AS s FROM costs WHERE ${where} AND ${SPENT}`).get(arg) as { s: number }).s;
-  }
-
   private insert(jobId: string | undefined, step: string | undefined, spend: Spend, state: CostState): number {
     const now = this.now();
-    const r = this.db.prepare(`INSERT INTO costs (job_id, step, provider, product, unit, quantity, usd, state, what, day, created_at)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(
+    const r = this.q.insert.run(
       jobId ?? null, step ?? null, spend.provider, spend.product ?? null, spend.unit, spend.quantity,
       this.price(spend, spend.quantity) ?? null, state, spend.what ?? null, utcDay(now), now,
     );
@@ -110,7 +112,7 @@ export class CostLedger {
   }
 
   private settle(id: number, spend: Spend, billed: number): void {
-    this.db.prepare("UPDATE costs SET state = 'settled', quantity = ?, usd = ? WHERE id = ?").run(billed, this.price(spend, billed) ?? null, id);
+    this.q.settle.run(billed, this.price(spend, billed) ?? null, id);
   }
 
   /**
@@ -119,7 +121,7 @@ export class CostLedger {
    * when none of its stages runs.
    */
   closeOpenReservations(jobId: string): number {
-    return this.db.prepare("UPDATE costs SET state = 'unconfirmed' WHERE job_id = ? AND state = 'reserved'").run(jobId).changes;
+    return this.q.unconfirm.run(jobId).changes;
   }
 
   /** Each job's cost, for the jobs that have any ledger rows. */
@@ -157,6 +159,19 @@ export class CostLedger {
 
   /** USD spent on a UTC day ('2026-11-26'), all jobs and work outside jobs. */
   spentOn(day: string): number {
-    return this.sum('day = ?', day);
+    return (this.q.daySpent.get(day) as { s: number }).s;
   }
+}
+
+function statements(db: Db) {
+  return {
+    insert: db.prepare(`INSERT INTO costs (job_id, step, provider, product, unit, quantity, usd, state, what, day, created_at)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+    settle: db.prepare("UPDATE costs SET state = 'settled', quantity = ?, usd = ? WHERE id = ?"),
+    release: db.prepare('DELETE FROM costs WHERE id = ?'),
+    unconfirm: db.prepare("UPDATE costs SET state = 'unconfirmed' WHERE job_id = ? AND state = 'reserved'"),
+    // The running totals the costs table's triggers keep (migration 008).
+    jobSpent: db.prepare("SELECT COALESCE((SELECT usd FROM cost_totals WHERE scope = 'job' AND key = ?), 0) AS s"),
+    daySpent: db.prepare("SELECT COALESCE((SELECT usd FROM cost_totals WHERE scope = 'day' AND key = ?), 0) AS s"),
+  };
 }

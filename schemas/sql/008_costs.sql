@@ -21,5 +21,46 @@ CREATE TABLE costs (
   day        TEXT NOT NULL,
   created_at INTEGER NOT NULL
 );
-CREATE INDEX costs_job ON costs (job_id);
-CREATE INDEX costs_day ON costs (day, state);
+-- Covering the budget sums: a reservation reads the job's and the day's spending from these
+-- alone, however many rows the day has.
+CREATE INDEX costs_job ON costs (job_id, state, usd);
+CREATE INDEX costs_day ON costs (day, state, usd);
+
+-- Running totals of spending that counts against budgets (reserved, settled, unconfirmed; priced),
+-- per job and per UTC day, kept by the triggers below in the same transaction as the row: a
+-- reservation checks its budgets with two key lookups, not a sum over the day's every call.
+CREATE TABLE cost_totals (
+  scope TEXT NOT NULL CHECK (scope IN ('job', 'day')),
+  key   TEXT NOT NULL,
+  usd   REAL NOT NULL,
+  PRIMARY KEY (scope, key)
+) WITHOUT ROWID;
+
+CREATE TRIGGER costs_total_insert AFTER INSERT ON costs
+WHEN NEW.usd IS NOT NULL AND NEW.state IN ('reserved', 'settled', 'unconfirmed')
+BEGIN
+  INSERT INTO cost_totals (scope, key, usd) VALUES ('day', NEW.day, NEW.usd)
+    ON CONFLICT (scope, key) DO UPDATE SET usd = usd + excluded.usd;
+  INSERT INTO cost_totals (scope, key, usd) SELECT 'job', NEW.job_id, NEW.usd WHERE NEW.job_id IS NOT NULL
+    ON CONFLICT (scope, key) DO UPDATE SET usd = usd + excluded.usd;
+END;
+
+CREATE TRIGGER costs_total_delete AFTER DELETE ON costs
+WHEN OLD.usd IS NOT NULL AND OLD.state IN ('reserved', 'settled', 'unconfirmed')
+BEGIN
+  UPDATE cost_totals SET usd = usd - OLD.usd WHERE scope = 'day' AND key = OLD.day;
+  UPDATE cost_totals SET usd = usd - OLD.usd WHERE scope = 'job' AND key = OLD.job_id;
+END;
+
+CREATE TRIGGER costs_total_update AFTER UPDATE OF usd, state ON costs
+BEGIN
+  UPDATE cost_totals SET usd = usd - OLD.usd
+    WHERE OLD.usd IS NOT NULL AND OLD.state IN ('reserved', 'settled', 'unconfirmed')
+      AND ((scope = 'day' AND key = OLD.day) OR (scope = 'job' AND key = OLD.job_id));
+  INSERT INTO cost_totals (scope, key, usd) SELECT 'day', NEW.day, NEW.usd
+    WHERE NEW.usd IS NOT NULL AND NEW.state IN ('reserved', 'settled', 'unconfirmed')
+    ON CONFLICT (scope, key) DO UPDATE SET usd = usd + excluded.usd;
+  INSERT INTO cost_totals (scope, key, usd) SELECT 'job', NEW.job_id, NEW.usd
+    WHERE NEW.job_id IS NOT NULL AND NEW.usd IS NOT NULL AND NEW.state IN ('reserved', 'settled', 'unconfirmed')
+    ON CONFLICT (scope, key) DO UPDATE SET usd = usd + excluded.usd;
+END;
