@@ -4,35 +4,20 @@
  * again faster and the shorter clip kept, every (text, voice, model, speed, format) is bought
  * once, and the failures of a paid request are handled without paying twice.
  */
-import { after, afterEach, before, beforeEach, test } from 'node:test';
+import { afterEach, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { DubarrError, memoryCostMeter, setProviderCacheDir, SynthesizedSegments, type Translation } from '../sdk/index.js';
+import { rm } from 'node:fs/promises';
+import { DubarrError, memoryCostMeter, SynthesizedSegments, type Translation } from '../sdk/index.js';
 import { findStage, outputOf, runStageForTest, type TestRunOptions } from '../sdk/testing.js';
 import { readWav } from '../sdk/wav.js';
-import { openaiFaults, startOpenAIContractServer, type OpenAIContractServer } from './contract-server.testkit.js';
+import { openaiFaults, type OpenAIContractServer } from './contract-server.testkit.js';
 import plugin from './index.js';
+import { contractServerPerFile } from './server-per-file.testkit.js';
 
 const KEY = 'sk-test-synth-0123456789SECRET';
 const stage = findStage(plugin, 'openai:synthesize');
 let server: OpenAIContractServer;
-let cacheRoot: string;
-
-before(async () => {
-  cacheRoot = await mkdtemp(join(tmpdir(), 'openai-cache-'));
-  server = await startOpenAIContractServer({ apiKey: KEY });
-});
-after(async () => {
-  await server.close();
-  await rm(cacheRoot, { recursive: true, force: true });
-});
-const freshCache = async () => setProviderCacheDir(await mkdtemp(join(cacheRoot, 'run-')));
-beforeEach(async () => {
-  await freshCache();
-  server.reset();
-});
+contractServerPerFile(KEY, (s) => { server = s; });
 
 const TIGHT = 'u3';
 const translation = (speakers = false): Translation => ({

@@ -6,38 +6,23 @@
  * job that pays only for the uploads not yet answered, a budget refused before any request,
  * and the key never repeated.
  */
-import { after, before, beforeEach, test } from 'node:test';
+import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { speechWav, type SpeechFixture } from '../../test/fixtures/speech.js';
-import { DubarrError, memoryCostMeter, setProviderCacheDir, Transcript, type SpeechSegments } from '../sdk/index.js';
+import { DubarrError, memoryCostMeter, Transcript, type SpeechSegments } from '../sdk/index.js';
 import { findStage, outputOf, runStageForTest, type TestRunOptions } from '../sdk/testing.js';
 import { openaiFaults, startOpenAIContractServer, type OpenAIContractServer } from './contract-server.testkit.js';
 import plugin from './index.js';
+import { contractServerPerFile } from './server-per-file.testkit.js';
 
 const KEY = 'sk-test-0123456789abcdefSECRET';
 const stage = findStage(plugin, 'openai:transcribe');
 let speech: SpeechFixture;
 let server: OpenAIContractServer;
-let cacheRoot: string;
-
+const { freshCache } = contractServerPerFile(KEY, (s) => { server = s; });
 before(async () => {
-  cacheRoot = await mkdtemp(join(tmpdir(), 'openai-cache-'));
   // Digital silence between the sentences, so "sound" is speech for the server's ears.
   speech = await speechWav({ backgroundDb: null });
-  server = await startOpenAIContractServer({ apiKey: KEY });
-});
-after(async () => {
-  await server.close();
-  await rm(cacheRoot, { recursive: true, force: true });
-});
-/** A fresh provider cache per test: nothing one test bought is found by the next. */
-const freshCache = async () => setProviderCacheDir(await mkdtemp(join(cacheRoot, 'run-')));
-beforeEach(async () => {
-  await freshCache();
-  server.reset();
 });
 
 const vad = (): SpeechSegments => ({ durationMs: speech.durationMs, segments: speech.cues.map((c) => ({ start: c.start, end: c.end })) });

@@ -4,34 +4,18 @@
  * (every id once, nothing else, no empty line), the one corrective request and then a coded
  * failure, tokens reserved and settled from `usage`, windows bought once across a resumed job.
  */
-import { after, before, beforeEach, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { DubarrError, memoryCostMeter, setProviderCacheDir, Translation, type Transcript } from '../sdk/index.js';
+import { DubarrError, memoryCostMeter, Translation, type Transcript } from '../sdk/index.js';
 import { findStage, outputOf, runStageForTest, type TestRunOptions } from '../sdk/testing.js';
 import { openaiFaults, startOpenAIContractServer, translateLines, type ChatRequest, type OpenAIContractServer } from './contract-server.testkit.js';
 import plugin from './index.js';
+import { contractServerPerFile } from './server-per-file.testkit.js';
 
 const KEY = 'sk-test-chat-0123456789SECRET';
 const stage = findStage(plugin, 'openai:translate');
 let server: OpenAIContractServer;
-let cacheRoot: string;
-
-before(async () => {
-  cacheRoot = await mkdtemp(join(tmpdir(), 'openai-cache-'));
-  server = await startOpenAIContractServer({ apiKey: KEY });
-});
-after(async () => {
-  await server.close();
-  await rm(cacheRoot, { recursive: true, force: true });
-});
-const freshCache = async () => setProviderCacheDir(await mkdtemp(join(cacheRoot, 'run-')));
-beforeEach(async () => {
-  await freshCache();
-  server.reset();
-});
+contractServerPerFile(KEY, (s) => { server = s; });
 
 /** Five lines; each slot runs to the next line's start (the gap is the line's too), the last to its end. */
 const units: Transcript = {
