@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { DubarrError } from '../../plugins/sdk/errors.js';
 import { defaultConfig } from '../config/schema.js';
 import { CostLedger } from './cost-ledger.js';
+import { JobStore } from './store.js';
 import { openDatabase } from './database.js';
 
 const budget = (o: Partial<ReturnType<typeof defaultConfig>['budget']> = {}) => ({ ...defaultConfig().budget, ...o });
@@ -69,4 +70,20 @@ test('two processes on one database share the day\'s budget: the second sees the
   await tomorrow.meterFor('j2', 's').reserve({ provider: 'deepl', unit: 'characters', quantity: 12_000 });
   assert.equal(cents(inA.spentOn('2026-11-26')), 75);
   assert.equal(cents(inA.spentOn('2026-11-27')), 30);
+});
+
+test('a deleted job takes its ledger rows of earlier days with it; today\'s stay, as budget.perDay counts them', async () => {
+  const db = openDatabase(':memory:');
+  const store = new JobStore(db);
+  const job = store.createJob({ input: '/media/a.mkv', preset: 'dub', targetLanguages: ['es'], origin: 'cli' });
+  store.finishJob(job.id, 'succeeded');
+  const longAgo = new CostLedger(db, budget(), () => Date.UTC(2020, 0, 1));
+  // "Today" as a day no clock reaches yet, so the test cannot straddle a UTC midnight.
+  const today = new CostLedger(db, budget(), () => Date.UTC(2999, 0, 1));
+  await (await longAgo.meterFor(job.id, 'translate:es').reserve({ provider: 'deepl', unit: 'characters', quantity: 1000 })).settle();
+  await (await today.meterFor(job.id, 'synthesize:es').reserve({ provider: 'elevenlabs', unit: 'characters', quantity: 1000 })).settle();
+  store.deleteJob(job.id);
+  assert.deepEqual((db.prepare('SELECT provider, day FROM costs').all() as Array<{ provider: string; day: string }>).map((r) => r.provider), ['elevenlabs']);
+  assert.equal(cents(today.spentOn(today.today())), 30);
+  assert.equal(cents(longAgo.spentOn('2020-01-01')), 0);
 });

@@ -64,3 +64,11 @@ BEGIN
     WHERE NEW.job_id IS NOT NULL AND NEW.usd IS NOT NULL AND NEW.state IN ('reserved', 'settled', 'unconfirmed')
     ON CONFLICT (scope, key) DO UPDATE SET usd = usd + excluded.usd;
 END;
+
+-- A deleted job (retention, or `dubarr jobs delete`) takes its ledger rows of earlier days with
+-- it, so the table does not grow without end; today's stay, since budget.perDay counts them.
+CREATE TRIGGER jobs_delete_costs AFTER DELETE ON jobs
+BEGIN
+  DELETE FROM costs WHERE job_id = OLD.id AND day < strftime('%Y-%m-%d', 'now');
+  DELETE FROM cost_totals WHERE scope = 'job' AND key = OLD.id;
+END;
