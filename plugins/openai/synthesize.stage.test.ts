@@ -7,8 +7,8 @@
 import { afterEach, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { rm } from 'node:fs/promises';
-import { DubarrError, memoryCostMeter, SynthesizedSegments, type Translation } from '../sdk/index.js';
-import { findStage, outputOf, runStageForTest, type TestRunOptions } from '../sdk/testing.js';
+import { memoryCostMeter, SynthesizedSegments, type Translation } from '../sdk/index.js';
+import { codedRejection, findStage, outputOf, runStageForTest, type TestRunOptions } from '../sdk/testing.js';
 import { readWav } from '../sdk/wav.js';
 import { openaiFaults, type OpenAIContractServer } from './contract-server.testkit.js';
 import plugin from './index.js';
@@ -43,15 +43,6 @@ async function synthesize(options: object = {}, opts: TestRunOptions = {}, speak
   return run;
 }
 
-async function codeOf(p: Promise<unknown>): Promise<DubarrError> {
-  try {
-    await p;
-  } catch (e) {
-    assert.ok(e instanceof DubarrError, `expected a DubarrError, got ${String(e)}`);
-    return e;
-  }
-  assert.fail('expected the stage to fail');
-}
 
 for (const speechFormat of ['pcm', 'wav'] as const) {
   test(`every line is spoken into a WAV (${speechFormat}); the one that overflows its slot is asked again faster`, async () => {
@@ -105,7 +96,7 @@ test('speakers get voices of their own', async () => {
 });
 
 test('a budget short of the first line is refused before any request', async () => {
-  const e = await codeOf(synthesize({}, { cost: memoryCostMeter({ 'openai:characters': 5 }) }));
+  const e = await codedRejection(synthesize({}, { cost: memoryCostMeter({ 'openai:characters': 5 }) }));
   assert.equal(e.code, 'E_BUDGET_EXCEEDED');
   assert.equal(server.requests.length, 0);
 });
@@ -120,26 +111,26 @@ test('a 503 burst with retry-after-ms is waited out; each line still billed once
 
 test('a 500 after the request was sent is not sent again (it may have been billed): E_PROVIDER_FAILED', async () => {
   server.inject('speech', openaiFaults.serverError(500));
-  const e = await codeOf(synthesize({ http: { concurrency: 1 } }));
+  const e = await codedRejection(synthesize({ http: { concurrency: 1 } }));
   assert.equal(e.code, 'E_PROVIDER_FAILED');
   assert.equal(server.requests.length, 1);
 });
 
 test('auth and quota answers are coded, asked once, and the key never repeated', async () => {
   const wrong = 'sk-wrong-synth-key-ABCDEFGH';
-  const auth = await codeOf(synthesize({ apiKey: wrong, http: { concurrency: 1 } }));
+  const auth = await codedRejection(synthesize({ apiKey: wrong, http: { concurrency: 1 } }));
   assert.equal(auth.code, 'E_PROVIDER_AUTH');
   assert.ok(!JSON.stringify({ m: auth.message, d: auth.details }).includes(wrong));
   server.reset();
   server.inject('speech', openaiFaults.insufficientQuota());
-  assert.equal((await codeOf(synthesize({ http: { concurrency: 1 } }))).code, 'E_PROVIDER_QUOTA');
+  assert.equal((await codedRejection(synthesize({ http: { concurrency: 1 } }))).code, 'E_PROVIDER_QUOTA');
   assert.equal(server.requests.length, 1);
 });
 
 test('an answer that is not audio is E_PROVIDER_FAILED and not kept', async () => {
   // A server that cannot make raw PCM and sends its JSON error page with 200.
   server.inject('speech', { status: 200, body: { detail: 'pcm not supported' } });
-  const e = await codeOf(synthesize({ http: { concurrency: 1 } }));
+  const e = await codedRejection(synthesize({ http: { concurrency: 1 } }));
   assert.equal(e.code, 'E_PROVIDER_FAILED');
   assert.match(e.message, /speechFormat: wav/);
   const run = await synthesize();

@@ -9,8 +9,8 @@
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { speechWav, type SpeechFixture } from '../../test/fixtures/speech.js';
-import { DubarrError, memoryCostMeter, Transcript, type SpeechSegments } from '../sdk/index.js';
-import { findStage, outputOf, runStageForTest, type TestRunOptions } from '../sdk/testing.js';
+import { memoryCostMeter, Transcript, type SpeechSegments } from '../sdk/index.js';
+import { codedRejection, findStage, outputOf, runStageForTest, type TestRunOptions } from '../sdk/testing.js';
 import { openaiFaults, startOpenAIContractServer, type OpenAIContractServer } from './contract-server.testkit.js';
 import plugin from './index.js';
 import { contractServerPerFile } from './server-per-file.testkit.js';
@@ -33,15 +33,6 @@ const input = (options: object = {}, withVad = true) => ({
 });
 const transcribe = (options: object = {}, withVad = true, opts: TestRunOptions = {}) => runStageForTest<Transcript>(stage, input(options, withVad), opts);
 
-async function codeOf(p: Promise<unknown>): Promise<DubarrError> {
-  try {
-    await p;
-  } catch (e) {
-    assert.ok(e instanceof DubarrError, `expected a DubarrError, got ${String(e)}`);
-    return e;
-  }
-  assert.fail('expected the stage to fail');
-}
 
 test('speech regions packed into several uploads come back on the track at their own times, with words', async () => {
   const run = await transcribe({ maxChunkSeconds: 8 });
@@ -89,7 +80,7 @@ test('without VAD the whole track is sent in maxChunkSeconds pieces, each offset
 test('a job that died mid-way pays again only for the uploads not yet answered', async () => {
   // The third upload's answer is lost: a 500 after sending is not retried (it may have been billed).
   server.inject('transcriptions', null, null, openaiFaults.serverError(500));
-  const e = await codeOf(transcribe({ maxChunkSeconds: 8 }));
+  const e = await codedRejection(transcribe({ maxChunkSeconds: 8 }));
   assert.equal(e.code, 'E_PROVIDER_FAILED');
   assert.equal(server.requests.length, 3, 'a 500 on a paid request is not sent again');
   assert.equal(server.billed.transcriptions, 2);
@@ -106,14 +97,14 @@ test('a job that died mid-way pays again only for the uploads not yet answered',
 
 test('a budget too small for the first upload is refused before any request', async () => {
   const cost = memoryCostMeter({ 'openai:audioSeconds': 1 });
-  const e = await codeOf(transcribe({ maxChunkSeconds: 8 }, true, { cost }));
+  const e = await codedRejection(transcribe({ maxChunkSeconds: 8 }, true, { cost }));
   assert.equal(e.code, 'E_BUDGET_EXCEEDED');
   assert.equal(server.requests.length, 0);
 });
 
 test('a refused key is E_PROVIDER_AUTH, asked once, and the key is in no message or log', async () => {
   const wrong = 'sk-wrong-key-ABCDEFGHIJKLMNOP';
-  const err = await codeOf(transcribe({ apiKey: wrong }));
+  const err = await codedRejection(transcribe({ apiKey: wrong }));
   assert.equal(err.code, 'E_PROVIDER_AUTH');
   assert.equal(server.requests.length, 1);
   const said = JSON.stringify({ message: err.message, details: err.details, stack: err.stack });
@@ -123,7 +114,7 @@ test('a refused key is E_PROVIDER_AUTH, asked once, and the key is in no message
 
 test('429 insufficient_quota is E_PROVIDER_QUOTA at once; rate_limit_exceeded is retried as the server asks', async () => {
   server.inject('transcriptions', openaiFaults.insufficientQuota());
-  assert.equal((await codeOf(transcribe({ maxChunkSeconds: 8 }))).code, 'E_PROVIDER_QUOTA');
+  assert.equal((await codedRejection(transcribe({ maxChunkSeconds: 8 }))).code, 'E_PROVIDER_QUOTA');
   assert.equal(server.requests.length, 1);
 
   server.reset();
@@ -139,7 +130,7 @@ test('429 insufficient_quota is E_PROVIDER_QUOTA at once; rate_limit_exceeded is
 
 test('retries are bounded: a server that keeps refusing fails after maxAttempts with E_PROVIDER_RATE_LIMITED', async () => {
   server.inject('transcriptions', ...Array.from({ length: 5 }, () => openaiFaults.rateLimited()));
-  const e = await codeOf(transcribe({ http: { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 2 } }));
+  const e = await codedRejection(transcribe({ http: { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 2 } }));
   assert.equal(e.code, 'E_PROVIDER_RATE_LIMITED');
   assert.equal(server.requests.length, 3);
   assert.equal(server.billed.transcriptions, 0);
@@ -147,7 +138,7 @@ test('retries are bounded: a server that keeps refusing fails after maxAttempts 
 
 test('a Retry-After longer than the stage waits hands the wait to the job at once', async () => {
   server.inject('transcriptions', openaiFaults.rateLimited({ 'retry-after': '120' }));
-  const e = await codeOf(transcribe({ http: { maxServerWaitMs: 1000 } }));
+  const e = await codedRejection(transcribe({ http: { maxServerWaitMs: 1000 } }));
   assert.equal(e.code, 'E_PROVIDER_RATE_LIMITED');
   assert.equal(server.requests.length, 1);
   assert.match(e.message, /asked to wait 120 s/);
@@ -155,7 +146,7 @@ test('a Retry-After longer than the stage waits hands the wait to the job at onc
 
 test('an answer slower than the timeout fails the paid request without sending it again', async () => {
   server.inject('transcriptions', openaiFaults.hold());
-  const e = await codeOf(transcribe({ http: { timeoutMs: 300 } }));
+  const e = await codedRejection(transcribe({ http: { timeoutMs: 300 } }));
   assert.equal(e.code, 'E_PROVIDER_FAILED');
   assert.match(e.message, /did not answer within/);
   assert.equal(server.requests.length, 1);
@@ -171,7 +162,7 @@ test('a 5xx burst with Retry-After is waited out; malformed JSON is E_PROVIDER_F
   server.reset();
   await freshCache();
   server.inject('transcriptions', openaiFaults.malformed());
-  const e = await codeOf(transcribe());
+  const e = await codedRejection(transcribe());
   assert.equal(e.code, 'E_PROVIDER_FAILED');
   assert.match(e.message, /not valid JSON/);
   assert.equal(server.requests.length, 1);

@@ -6,8 +6,8 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DubarrError, memoryCostMeter, Translation, type Transcript } from '../sdk/index.js';
-import { findStage, outputOf, runStageForTest, type TestRunOptions } from '../sdk/testing.js';
+import { memoryCostMeter, Translation, type Transcript } from '../sdk/index.js';
+import { codedRejection, findStage, outputOf, runStageForTest, type TestRunOptions } from '../sdk/testing.js';
 import { openaiFaults, startOpenAIContractServer, translateLines, type ChatRequest, type OpenAIContractServer } from './contract-server.testkit.js';
 import plugin from './index.js';
 import { contractServerPerFile } from './server-per-file.testkit.js';
@@ -44,15 +44,6 @@ const prompt = (c: ChatRequest) => JSON.parse(c.messages.find((m) => m.role === 
   glossary?: Array<{ term: string; translation?: string; keep?: boolean }>;
 };
 
-async function codeOf(p: Promise<unknown>): Promise<DubarrError> {
-  try {
-    await p;
-  } catch (e) {
-    assert.ok(e instanceof DubarrError, `expected a DubarrError, got ${String(e)}`);
-    return e;
-  }
-  assert.fail('expected the stage to fail');
-}
 
 test('windows of lines, with their neighbours, the glossary and a syllable budget from each slot', async () => {
   const run = await translate();
@@ -109,7 +100,7 @@ test('an answer missing an id twice fails with E_PROVIDER_FAILED naming it, afte
     const all = JSON.parse(translateLines(req)) as { lines: Array<{ id: string; text: string }> };
     return JSON.stringify({ lines: all.lines.filter((l) => l.id !== 'c') });
   };
-  const e = await codeOf(translate({ windowLines: 5 }));
+  const e = await codedRejection(translate({ windowLines: 5 }));
   assert.equal(e.code, 'E_PROVIDER_FAILED');
   assert.match(e.message, /id "c" was missing/);
   assert.equal(server.requests.length, 2);
@@ -121,7 +112,7 @@ test('extra, repeated and empty lines are each named', async () => {
     { id: 'a', text: 'uno' }, { id: 'a', text: 'uno' }, { id: 'b', text: ' ' }, { id: 'c', text: 'tres' },
     { id: 'd', text: 'cuatro' }, { id: 'e', text: 'cinco' }, { id: 'z', text: '?' },
   ] });
-  const e = await codeOf(translate({ windowLines: 5 }));
+  const e = await codedRejection(translate({ windowLines: 5 }));
   assert.match(e.message, /id "z" is not a line of the window/);
   assert.match(e.message, /id "a" appeared more than once/);
   assert.match(e.message, /the text of id "b" was empty/);
@@ -129,7 +120,7 @@ test('extra, repeated and empty lines are each named', async () => {
 
 test('a job whose translation died mid-way pays again only for the windows not yet translated', async () => {
   server.inject('chat', null, openaiFaults.insufficientQuota());
-  const e = await codeOf(translate());
+  const e = await codedRejection(translate());
   assert.equal(e.code, 'E_PROVIDER_QUOTA');
   assert.equal(server.billed.chat, 1);
   const run = await translate();
@@ -144,10 +135,10 @@ test('a job whose translation died mid-way pays again only for the windows not y
 });
 
 test('a budget short of the first window is refused before any request', async () => {
-  const e = await codeOf(translate({}, { cost: memoryCostMeter({ 'openai:inputTokens': 10 }) }));
+  const e = await codedRejection(translate({}, { cost: memoryCostMeter({ 'openai:inputTokens': 10 }) }));
   assert.equal(e.code, 'E_BUDGET_EXCEEDED');
   assert.equal(server.requests.length, 0);
-  const out = await codeOf(translate({}, { cost: memoryCostMeter({ 'openai:outputTokens': 1 }) }));
+  const out = await codedRejection(translate({}, { cost: memoryCostMeter({ 'openai:outputTokens': 1 }) }));
   assert.equal(out.code, 'E_BUDGET_EXCEEDED');
   assert.equal(server.requests.length, 0);
 });
@@ -156,7 +147,7 @@ test('LM Studio takes only json_schema: json_object is refused with its message;
   const lmstudio = await startOpenAIContractServer({ jsonModes: ['json_schema'] });
   try {
     const base = { baseUrl: lmstudio.baseUrl, apiKey: undefined };
-    const e = await codeOf(translate(base));
+    const e = await codedRejection(translate(base));
     assert.equal(e.code, 'E_PROVIDER_FAILED');
     assert.match(e.message, /response_format\.type' must be 'json_schema'/);
     const run = await translate({ ...base, jsonMode: 'json_schema' });
@@ -169,12 +160,12 @@ test('LM Studio takes only json_schema: json_object is refused with its message;
 
 test('slow, malformed and rate-limited answers: coded, bounded, never paid twice', async () => {
   server.inject('chat', openaiFaults.hold());
-  assert.equal((await codeOf(translate({ http: { timeoutMs: 300, concurrency: 1 } }))).code, 'E_PROVIDER_FAILED');
+  assert.equal((await codedRejection(translate({ http: { timeoutMs: 300, concurrency: 1 } }))).code, 'E_PROVIDER_FAILED');
   assert.equal(server.requests.length, 1);
 
   server.reset();
   server.inject('chat', openaiFaults.malformed());
-  const bad = await codeOf(translate());
+  const bad = await codedRejection(translate());
   assert.equal(bad.code, 'E_PROVIDER_FAILED');
   assert.match(bad.message, /not valid JSON/);
   assert.equal(server.requests.length, 1);
@@ -190,7 +181,7 @@ test('slow, malformed and rate-limited answers: coded, bounded, never paid twice
 
 test('a refused key is E_PROVIDER_AUTH and the key is in no message', async () => {
   const wrong = 'sk-wrong-chat-key-QWERTYUIOP';
-  const e = await codeOf(translate({ apiKey: wrong }));
+  const e = await codedRejection(translate({ apiKey: wrong }));
   assert.equal(e.code, 'E_PROVIDER_AUTH');
   assert.ok(!JSON.stringify({ m: e.message, d: e.details }).includes(wrong));
 });

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DubarrError } from '../sdk/index.js';
 import { fakeClock } from '../sdk/fault-server.testkit.js';
+import { codedRejection } from '../sdk/testing.js';
 import type { ReplicateConnection } from './api.js';
 import { startReplicateServer, type ModelBehaviour, type ReplicateContractServer } from './contract-server.testkit.js';
 import { downloadOutputs, uploadFile } from './files.js';
@@ -36,15 +37,6 @@ async function withServer(models: ModelBehaviour[], fn: (s: ReplicateContractSer
 
 const count = (s: ReplicateContractServer, method: string, path: RegExp) => s.requests.filter((r) => r.method === method && path.test(r.path)).length;
 
-async function codeOf(p: Promise<unknown>): Promise<DubarrError> {
-  try {
-    await p;
-  } catch (e) {
-    assert.ok(e instanceof DubarrError, `not a coded error: ${String(e)}`);
-    return e;
-  }
-  assert.fail('expected an error');
-}
 
 describe('prediction lifecycle', () => {
   test('created once with Prefer: wait, then polled starting -> processing -> succeeded', async () => {
@@ -97,7 +89,7 @@ describe('prediction lifecycle', () => {
   ] as const) {
     test(`a prediction that ends ${outcome} is ${code}`, async () => {
       await withServer([musicModel({ polls: 1, outcome, error: 'CUDA out of memory' })], async (s) => {
-        const e = await codeOf(runPrediction(conn(s), { model: 'meta/musicgen', input: {}, signal: new AbortController().signal }));
+        const e = await codedRejection(runPrediction(conn(s), { model: 'meta/musicgen', input: {}, signal: new AbortController().signal }));
         assert.equal(e.code, code);
         assert.match(e.message, words);
         assert.equal(e.details?.status, outcome);
@@ -110,7 +102,7 @@ describe('prediction lifecycle', () => {
     const token = 'r8_0123456789abcdefTOKENTOKEN';
     const s = await startReplicateServer({ token, models: [musicModel({ polls: 1, outcome: 'failed', error: `auth with ${token} was refused by the weights host` })] });
     try {
-      const e = await codeOf(runPrediction(conn(s), { model: 'meta/musicgen', input: {}, signal: new AbortController().signal }));
+      const e = await codedRejection(runPrediction(conn(s), { model: 'meta/musicgen', input: {}, signal: new AbortController().signal }));
       assert.match(e.message, /refused by the weights host/);
       assert.ok(!e.message.includes(token));
       assert.ok(!JSON.stringify(e.details).includes(token));
@@ -122,7 +114,7 @@ describe('prediction lifecycle', () => {
   test('a cancel while it runs sends Replicate\'s cancel, then E_CANCELLED', async () => {
     await withServer([musicModel({ polls: 5 })], async (s) => {
       const ac = new AbortController();
-      const e = await codeOf(runPrediction(conn(s), {
+      const e = await codedRejection(runPrediction(conn(s), {
         model: 'meta/musicgen', input: {}, signal: ac.signal,
         // Cancelled when the poll shows it processing: no timer involved.
         onUpdate: (p: Prediction) => { if (p.status === 'processing') ac.abort(); },
@@ -137,7 +129,7 @@ describe('prediction lifecycle', () => {
     await withServer([musicModel()], async (s) => {
       const ac = new AbortController();
       ac.abort();
-      const e = await codeOf(runPrediction(conn(s), { model: 'meta/musicgen', input: {}, signal: ac.signal }));
+      const e = await codedRejection(runPrediction(conn(s), { model: 'meta/musicgen', input: {}, signal: ac.signal }));
       assert.equal(e.code, 'E_CANCELLED');
       assert.equal(s.requests.length, 0);
     });
@@ -149,7 +141,7 @@ describe('faults', () => {
     await withServer([musicModel()], async (s) => {
       s.inject('POST', CREATE, [{ createThenHold: true }]);
       // The attempt's timeout is timeoutMs + waitSeconds: the server never answers, so it fires.
-      const e = await codeOf(runPrediction(conn(s, { policy: { timeoutMs: 50, maxAttempts: 4, baseDelayMs: 1, maxDelayMs: 1 } }), { model: 'meta/musicgen', input: {}, signal: new AbortController().signal }));
+      const e = await codedRejection(runPrediction(conn(s, { policy: { timeoutMs: 50, maxAttempts: 4, baseDelayMs: 1, maxDelayMs: 1 } }), { model: 'meta/musicgen', input: {}, signal: new AbortController().signal }));
       assert.equal(e.code, 'E_PROVIDER_FAILED');
       assert.match(e.message, /did not answer/);
       assert.equal(s.created, 1);
@@ -160,7 +152,7 @@ describe('faults', () => {
   test('a 5xx answer to a create is not retried (it may have been made); 5xx polls are', async () => {
     await withServer([musicModel({ polls: 1 })], async (s) => {
       s.inject('POST', CREATE, [{ status: 500, body: { title: 'Internal Server Error', status: 500 } }]);
-      const e = await codeOf(runPrediction(conn(s), { model: 'meta/musicgen', input: {}, signal: new AbortController().signal }));
+      const e = await codedRejection(runPrediction(conn(s), { model: 'meta/musicgen', input: {}, signal: new AbortController().signal }));
       assert.equal(e.code, 'E_PROVIDER_FAILED');
       assert.equal(count(s, 'POST', CREATE), 1);
 
@@ -189,12 +181,12 @@ describe('faults', () => {
 
   test('auth failure, quota and malformed JSON map to coded errors', async () => {
     await withServer([musicModel({ polls: 1 })], async (s) => {
-      const bad = await codeOf(runPrediction(conn(s, { apiKey: 'r8_wrongwrongwrongwrong' }), { model: 'meta/musicgen', input: {}, signal: new AbortController().signal }));
+      const bad = await codedRejection(runPrediction(conn(s, { apiKey: 'r8_wrongwrongwrongwrong' }), { model: 'meta/musicgen', input: {}, signal: new AbortController().signal }));
       assert.equal(bad.code, 'E_PROVIDER_AUTH');
       assert.ok(!bad.message.includes('r8_wrongwrongwrongwrong'));
 
       s.inject('POST', CREATE, [{ status: 402, body: { title: 'Insufficient credit', detail: 'You have insufficient credit to run this model.', status: 402 } }]);
-      assert.equal((await codeOf(runPrediction(conn(s), { model: 'meta/musicgen', input: {}, signal: new AbortController().signal }))).code, 'E_PROVIDER_QUOTA');
+      assert.equal((await codedRejection(runPrediction(conn(s), { model: 'meta/musicgen', input: {}, signal: new AbortController().signal }))).code, 'E_PROVIDER_QUOTA');
       assert.equal(s.created, 0);
 
       // A garbled poll answer is a failed attempt, asked again.
@@ -253,7 +245,7 @@ describe('schema, files and outputs', () => {
       assert.deepEqual(s.downloads.map((d) => d.authorized), [false, false], 'the token stays with the API');
 
       s.expireOutputs();
-      const e = await codeOf(downloadOutputs(c, p, dir, signal));
+      const e = await codedRejection(downloadOutputs(c, p, dir, signal));
       assert.equal(e.code, 'E_PROVIDER_FAILED');
       assert.match(e.message, /deletes API outputs after about an hour/);
     });

@@ -3,6 +3,7 @@
  * a real AbortSignal and cancel flag that change when the runtime's would (see runStageForTest),
  * collected progress and logs. No database, no cache.
  */
+import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -101,4 +102,15 @@ export async function runStageForTest<D = unknown>(
   } finally {
     opts.signal?.removeEventListener('abort', onAbort);
   }
+}
+
+/** The coded error a promise rejects with; the test fails when it resolves, or rejects with anything else. */
+export async function codedRejection(p: Promise<unknown>): Promise<DubarrError> {
+  try {
+    await p;
+  } catch (e) {
+    assert.ok(e instanceof DubarrError, `expected a DubarrError, got ${String(e)}`);
+    return e;
+  }
+  assert.fail('expected a coded error, but it succeeded');
 }
